@@ -1,0 +1,15 @@
+//! # IndexLab engine
+//!
+//! Pure Rust, no I/O: bytes in, numbers out. The pipeline is
+//! data bytes → [`ingest`] → [`Panel`] → [`simulate`](simulate::simulate) with a
+//! [`Strategy`](strategy::Strategy) → [`SimResult`](simulate::SimResult) →
+//! [`metrics`]. The built-in market comes from the seeded generator in [`synth`].
+//!
+//! Nothing here reads a clock, a file, the network or an unseeded random source,
+//! so every result is reproducible on every platform, natively and in wasm.
+
+pub mod date;
+pub mod panel;
+
+pub use date::Date;
+pub use panel::{AssetInfo, Extra, Panel, PanelError};

@@ -541,69 +541,94 @@ pub fn yearly_returns(dates: &[Date], equity: &[f64]) -> Vec<YearlyReturn> {
     period_returns(dates, equity, Date::year).into_iter().map(|(d, ret)| YearlyReturn { year: d.year(), ret }).collect()
 }
 
+/// One drawdown period (indices into the curve; see the module conventions).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrawdownPeriod {
+    /// Index of the peak the period starts from.
+    pub peak: usize,
+    /// Index of the lowest equity in the period.
+    pub trough: usize,
+    /// Index of the first value back at or above the peak; `None` if still open at the end.
+    pub recovery: Option<usize>,
+    /// Depth `E_trough / E_peak - 1` (negative).
+    pub depth: f64,
+    /// Calendar days from the peak to the recovery, or to the last date when open.
+    pub days: i64,
+    /// Calendar days from the trough to the recovery; `None` when open.
+    pub recovery_days: Option<i64>,
+}
+
+/// Every drawdown period of the curve in time order: from a running peak
+/// (including the first value) until the first value `≥` that peak, the last
+/// one possibly open. Dates must be as many as equity values.
+pub fn drawdown_periods(dates: &[Date], equity: &[f64]) -> Vec<DrawdownPeriod> {
+    let mut out = Vec::new();
+    let Some(&first) = equity.first() else { return out };
+    let (mut peak_val, mut peak) = (first, 0usize);
+    let mut trough: Option<usize> = None; // Some while under water
+    for (i, &e) in equity.iter().enumerate().skip(1) {
+        if e >= peak_val {
+            if let Some(t) = trough.take() {
+                out.push(DrawdownPeriod {
+                    peak,
+                    trough: t,
+                    recovery: Some(i),
+                    depth: equity[t] / peak_val - 1.0,
+                    days: (dates[i].0 - dates[peak].0) as i64,
+                    recovery_days: Some((dates[i].0 - dates[t].0) as i64),
+                });
+            }
+            peak_val = e;
+            peak = i;
+        } else if trough.is_none_or(|t| e < equity[t]) {
+            trough = Some(i);
+        }
+    }
+    if let Some(t) = trough {
+        let last = equity.len() - 1;
+        out.push(DrawdownPeriod {
+            peak,
+            trough: t,
+            recovery: None,
+            depth: equity[t] / peak_val - 1.0,
+            days: (dates[last].0 - dates[peak].0) as i64,
+            recovery_days: None,
+        });
+    }
+    out
+}
+
 /// Drawdown statistics of an equity curve (see the module conventions).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DrawdownStats {
+    /// Max drawdown (negative; 0 without a drawdown).
     pub max_drawdown: f64,
+    /// Peak / trough / recovery indices of the deepest period (the earliest on ties).
     pub peak: Option<usize>,
     pub trough: Option<usize>,
     pub recovery: Option<usize>,
+    /// Longest period in calendar days (0 without a drawdown).
     pub longest_drawdown_days: i64,
+    /// Longest trough-to-recovery time over recovered periods.
     pub longest_recovery_days: Option<i64>,
 }
 
 /// Max drawdown, its peak / trough / recovery indices and the longest drawdown
-/// and recovery durations in calendar days.
+/// and recovery durations in calendar days, from [`drawdown_periods`].
 pub fn drawdown_stats(dates: &[Date], equity: &[f64]) -> DrawdownStats {
-    let mut st = DrawdownStats {
-        max_drawdown: 0.0,
-        peak: None,
-        trough: None,
-        recovery: None,
-        longest_drawdown_days: 0,
-        longest_recovery_days: None,
-    };
-    if equity.is_empty() {
-        return st;
+    let periods = drawdown_periods(dates, equity);
+    let deepest = periods.iter().fold(None, |best: Option<&DrawdownPeriod>, p| match best {
+        Some(b) if b.depth <= p.depth => Some(b),
+        _ => Some(p),
+    });
+    DrawdownStats {
+        max_drawdown: deepest.map_or(0.0, |p| p.depth),
+        peak: deepest.map(|p| p.peak),
+        trough: deepest.map(|p| p.trough),
+        recovery: deepest.and_then(|p| p.recovery),
+        longest_drawdown_days: periods.iter().map(|p| p.days).max().unwrap_or(0),
+        longest_recovery_days: periods.iter().filter_map(|p| p.recovery_days).max(),
     }
-    let (mut peak_val, mut peak_idx) = (equity[0], 0usize);
-    let mut trough_idx: Option<usize> = None; // Some while in a drawdown period
-    let mut max_dd_open = false;
-    for i in 1..equity.len() {
-        let e = equity[i];
-        if e >= peak_val {
-            if let Some(t) = trough_idx.take() {
-                let dur = (dates[i].0 - dates[peak_idx].0) as i64;
-                st.longest_drawdown_days = st.longest_drawdown_days.max(dur);
-                let rec = (dates[i].0 - dates[t].0) as i64;
-                st.longest_recovery_days = Some(st.longest_recovery_days.map_or(rec, |r| r.max(rec)));
-                if max_dd_open {
-                    st.recovery = Some(i);
-                    max_dd_open = false;
-                }
-            }
-            peak_val = e;
-            peak_idx = i;
-        } else {
-            match trough_idx {
-                Some(t) if equity[t] <= e => {}
-                _ => trough_idx = Some(i),
-            }
-            let dd = e / peak_val - 1.0;
-            if dd < st.max_drawdown {
-                st.max_drawdown = dd;
-                st.peak = Some(peak_idx);
-                st.trough = Some(i);
-                st.recovery = None;
-                max_dd_open = true;
-            }
-        }
-    }
-    if trough_idx.is_some() {
-        let dur = (dates[equity.len() - 1].0 - dates[peak_idx].0) as i64;
-        st.longest_drawdown_days = st.longest_drawdown_days.max(dur);
-    }
-    st
 }
 
 // ---------------------------------------------------------------------------

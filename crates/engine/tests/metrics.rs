@@ -106,6 +106,13 @@ fn drawdown_periods_with_an_open_one() {
     assert_eq!(m.longest_recovery_days, Some(2));
     let st = metrics::drawdown_stats(&dates, &eq);
     assert_eq!((st.peak, st.trough, st.recovery), (Some(0), Some(1), Some(3)));
+    let periods = metrics::drawdown_periods(&dates, &eq);
+    assert_eq!(periods.len(), 2);
+    assert_eq!((periods[0].peak, periods[0].trough, periods[0].recovery), (0, 1, Some(3)));
+    assert_eq!((periods[0].days, periods[0].recovery_days), (3, Some(2)));
+    assert_eq!((periods[1].peak, periods[1].trough, periods[1].recovery), (3, 5, None));
+    assert_eq!((periods[1].days, periods[1].recovery_days), (6, None));
+    close(periods[1].depth, 108.0 / 120.0 - 1.0);
 }
 
 #[test]

@@ -72,6 +72,19 @@
 //!   `cov(r,b) / var(b)`; alpha `(mean(r) - β·mean(b)) · P` (QuantStats
 //!   `greeks`); correlation (Pearson) `cov(r,b) / (std(r)·std(b))`.
 //!
+//! ## Equality with QuantStats
+//!
+//! `tests/metrics_quantstats.rs` checks, on a fixed 911-day daily curve
+//! (`tests/data/metrics/equity.csv`, produced with `quantstats_reference.py`
+//! there), that CAGR, volatility, Sharpe (rf 0 and 2 %), Sortino, Calmar, max
+//! drawdown, skew, kurtosis, best/worst day/month/year, monthly and yearly
+//! returns, historical CVaR, beta and alpha equal QuantStats 0.0.86 with
+//! `periods=365` to 12 significant digits (observed: ≤ 5e-15 relative), as
+//! well as historical VaR (numpy percentile), tracking error and correlation
+//! (pandas) and the information ratio (QuantStats' value × √365). QuantStats is
+//! fed the `T-1` returns, not the prices: its `cagr` uses
+//! `years = len(input) / periods`, which is our `(T-1)/P` only for returns.
+//!
 //! ## Edge cases
 //!
 //! Undefined values are `None` (JSON `null`), never NaN and never a panic:
@@ -664,6 +677,20 @@ impl Metrics {
     /// Computes every metric of the equity curve `equity` on `dates`, with an
     /// optional `benchmark` equity curve on the same dates and the simulator's
     /// [`TradingStats`] (use `TradingStats::default()` when there are none).
+    ///
+    /// ```
+    /// use engine::metrics::{Metrics, MetricsOptions, TradingStats};
+    /// use engine::Date;
+    ///
+    /// let dates: Vec<Date> = (0..5).map(|i| Date(19_728 + i)).collect(); // 2024-01-06 ..
+    /// let equity = [100.0, 110.0, 99.0, 108.9, 119.79];
+    /// let opts = MetricsOptions { periods_per_year: Some(4.0), ..MetricsOptions::default() };
+    /// let m = Metrics::compute(&dates, &equity, None, &TradingStats::default(), &opts).unwrap();
+    /// assert!((m.cagr.unwrap() - 0.1979).abs() < 1e-12); // 4 returns = 1 year
+    /// assert!((m.max_drawdown + 0.1).abs() < 1e-12);
+    /// let sharpe = m.rows().into_iter().find(|r| r.key == "sharpe").unwrap();
+    /// assert_eq!(sharpe.display, "1.00");
+    /// ```
     pub fn compute(
         dates: &[Date],
         equity: &[f64],

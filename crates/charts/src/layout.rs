@@ -27,7 +27,6 @@ pub(crate) fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &
 
 /// How a legend entry's swatch looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // Block is used by the weights and bar charts (next commits).
 pub(crate) enum Swatch {
     Line,
     Block,

@@ -13,22 +13,25 @@
 //! a hover crosshair or turn a mouse drag into a zoom range without redrawing.
 
 mod axis;
-
+mod bars;
 mod coord;
 pub mod format;
-
+mod heatmap;
 mod layout;
 mod lines;
+mod weights;
 
 use std::fmt;
 
 use plotters::drawing::DrawingAreaErrorKind;
 use plotters::style::RGBColor;
 
+pub use bars::{draw_bars, Bars};
 pub use coord::CoordMap;
 pub use engine::Date;
-
+pub use heatmap::{draw_monthly_heatmap, HeatmapMap, MonthlyRow};
 pub use lines::{draw_drawdown, draw_growth, draw_rolling, drawdown_from_growth};
+pub use weights::{draw_weights, OTHER_LABEL};
 
 /// The Okabe-Ito colour-blind-safe palette, reordered so that the first
 /// colours are the most distinct on both light and dark backgrounds

@@ -22,7 +22,8 @@ const MAX_SLOT_PX: f64 = 24.0;
 /// Bars from 0 to each value at its day (side by side when several series
 /// have a bar on the same day), over days `view.range` of `dates`. Points
 /// outside the window or with non-finite values are skipped. Bars are at
-/// least one pixel wide, so dense rebalancing still shows.
+/// least one pixel wide, so dense rebalancing still shows. The crosshair
+/// snaps to the nearest bar day.
 pub fn draw_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     dates: &[Date],
@@ -79,19 +80,18 @@ pub fn draw_bars<DB: DrawingBackend>(
         }
     }
 
-    if let Some(day) = view.hover.filter(|d| (first..=last).contains(d)) {
-        // The bar nearest to the hovered day, within the bar spacing.
+    if let Some(hover) = view.hover.filter(|d| (first..=last).contains(d)) {
+        // Snap to the nearest bar day within half the bar spacing (at least a day).
         let reach = (min_gap / 2.0).max(1.0);
+        let snapped =
+            days.iter().copied().filter(|&d| d.abs_diff(hover) as f64 <= reach).min_by_key(|&d| d.abs_diff(hover));
+        let day = snapped.unwrap_or(hover);
         let rows: Vec<HoverRow> = bars
             .iter()
             .zip(&shown)
             .map(|(b, pts)| {
-                let near = pts
-                    .iter()
-                    .filter(|p| (p.0 as f64 - day as f64).abs() <= reach)
-                    .min_by_key(|p| p.0.abs_diff(day))
-                    .map(|p| p.1);
-                HoverRow { color: b.color, name: b.name.to_string(), value: near }
+                let value = pts.iter().find(|p| p.0 == day).map(|p| p.1);
+                HoverRow { color: b.color, name: b.name.to_string(), value, marker: value }
             })
             .collect();
         let fmt = axis.format;

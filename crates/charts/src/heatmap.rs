@@ -135,7 +135,8 @@ pub fn draw_monthly_heatmap<DB: DrawingBackend>(
     let month_scale = scale(&mut rows.iter().flat_map(|r| r.1.iter().flatten().copied()));
     let year_scale = scale(&mut rows.iter().filter_map(|r| r.2));
 
-    let year_label = label.pos(Pos::new(HPos::Right, VPos::Center));
+    let year_label = text(theme, size.max(theme.font_size.min(f64::from(cell_h) * 1.1)), &theme.foreground)
+        .pos(Pos::new(HPos::Right, VPos::Center));
     for (i, row) in rows.iter().enumerate() {
         let y0 = top + i as i32 * cell_h;
         rest.draw_text(&row.0.to_string(), &year_label, (left - 10, y0 + cell_h / 2))?;

@@ -246,6 +246,9 @@ pub(crate) struct HoverRow {
     pub color: RGBColor,
     pub name: String,
     pub value: Option<f64>,
+    /// Where to put the dot on the crosshair (e.g. the top of a stacked band);
+    /// `None` for no dot.
+    pub marker: Option<f64>,
 }
 
 /// Draws the crosshair at `day`: a vertical line, a dot on each series value
@@ -265,7 +268,7 @@ pub(crate) fn draw_hover<DB: DrawingBackend>(
     let height = map.bottom - map.top;
     plot.draw(&PathElement::new(vec![(x, 0), (x, height)], theme.crosshair.stroke_width(1)))?;
     for row in rows {
-        if let Some(py) = row.value.and_then(|v| map.value_to_pixel(v)) {
+        if let Some(py) = row.marker.and_then(|v| map.value_to_pixel(v)) {
             plot.draw(&Circle::new((x, py - map.top), 4, row.color.filled()))?;
             plot.draw(&Circle::new((x, py - map.top), 4, theme.background.stroke_width(1)))?;
         }

@@ -177,8 +177,10 @@ impl Default for View {
 pub enum ValueFormat {
     /// `1,234.5`
     Number,
-    /// Fractions as signed percentages: `0.125` -> `+12.5%`.
+    /// Fractions as signed percentages (returns): `0.125` -> `+12.5%`.
     Percent,
+    /// Fractions as unsigned percentages (shares, turnover): `0.125` -> `12.5%`.
+    Share,
 }
 
 impl ValueFormat {
@@ -187,6 +189,7 @@ impl ValueFormat {
         match self {
             ValueFormat::Number => format::number(v, format::decimals_for_step(step)),
             ValueFormat::Percent => format::percent(v, format::decimals_for_step(step * 100.0)),
+            ValueFormat::Share => format!("{}%", format::number(v * 100.0, format::decimals_for_step(step * 100.0))),
         }
     }
 }

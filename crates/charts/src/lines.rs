@@ -156,10 +156,9 @@ fn line_chart<DB: DrawingBackend>(
     if let Some(day) = view.hover.filter(|d| (window.0..=window.1).contains(d)) {
         let rows: Vec<HoverRow> = series
             .iter()
-            .map(|s| HoverRow {
-                color: s.color,
-                name: s.name.to_string(),
-                value: s.values.get(day).copied().filter(|&v| ok(v)),
+            .map(|s| {
+                let value = s.values.get(day).copied().filter(|&v| ok(v));
+                HoverRow { color: s.color, name: s.name.to_string(), value, marker: value }
             })
             .collect();
         let fmt = axis.format;

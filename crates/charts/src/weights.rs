@@ -86,7 +86,7 @@ pub fn draw_weights<DB: DrawingBackend>(
     }
     let max_total = cum.last().map_or(0.0, |top| top.iter().copied().fold(0.0, f64::max));
     let y =
-        YSpec { lo: 0.0, hi: max_total.max(1.0), log: false, format: ValueFormat::Percent, desc: "share of portfolio" };
+        YSpec { lo: 0.0, hi: max_total.max(1.0), log: false, format: ValueFormat::Share, desc: "share of portfolio" };
     let (mut chart, map, ystep) = date_chart(&rest, dates, window, 0.0, &y, theme)?;
 
     // x positions of the days; a single day becomes a one-day-wide block.
@@ -103,15 +103,18 @@ pub fn draw_weights<DB: DrawingBackend>(
     }
 
     if let Some(day) = view.hover.filter(|d| (first..=last).contains(d)) {
+        let i = day - first;
         let rows: Vec<HoverRow> = bands
             .iter()
-            .map(|(name, color, assets)| HoverRow {
+            .enumerate()
+            .map(|(b, (name, color, assets))| HoverRow {
                 color: *color,
                 name: name.clone(),
                 value: Some(band_value(day, assets)),
+                marker: Some(cum[b][i]),
             })
             .collect();
-        draw_hover(&chart, &map, dates[day], day, &rows, |v| ValueFormat::Percent.format(v, ystep / 10.0), theme)?;
+        draw_hover(&chart, &map, dates[day], day, &rows, |v| ValueFormat::Share.format(v, ystep / 10.0), theme)?;
     }
     Ok(map)
 }

@@ -38,7 +38,8 @@ fn weights_stack_top_k_and_group_the_rest_as_other() {
     assert!(has_text(&svg, OTHER_LABEL));
     assert_eq!(count_tag_with(&svg, "polygon", "fill", &hex(theme.other)), 1);
     assert!(!has_text(&svg, "ADA") && !has_text(&svg, "XRP"));
-    assert!(has_text(&svg, "+100%") && has_text(&svg, "0%"), "{:?}", texts(&svg));
+    assert!(has_text(&svg, "100%") && has_text(&svg, "60%") && has_text(&svg, "0%"), "{:?}", texts(&svg));
+    assert!(!texts(&svg).iter().any(|t| t.starts_with('+')), "shares are unsigned");
     // The stack reaches 100% on every day.
     let top = map.value_to_pixel(1.0).unwrap();
     let other = svg.split("<polygon ").skip(1).find(|p| p.contains(&format!("fill=\"{}\"", hex(theme.other)))).unwrap();
@@ -54,8 +55,19 @@ fn weights_stack_top_k_and_group_the_rest_as_other() {
     let (svg, _) = render("weights_hover", |area| {
         draw_weights(area, &dates, &NAMES, &w, 2, View::ALL.with_hover(Some(0)), &theme)
     });
-    assert!(texts(&svg).iter().any(|t| t.starts_with("BTC: +")), "{:?}", texts(&svg));
-    assert!(texts(&svg).iter().any(|t| t.starts_with("Other: +")));
+    assert!(
+        has_text(&svg, "BTC: 50%") && has_text(&svg, "ETH: 25%") && has_text(&svg, "Other: 25%"),
+        "{:?}",
+        texts(&svg)
+    );
+    // Dots sit on the band tops: BTC at 50%, ETH at 75%, Other at 100%.
+    let (_, map) = render("weights_hover_map", |area| draw_weights(area, &dates, &NAMES, &w, 2, View::ALL, &theme));
+    let map = map.unwrap();
+    let x = map.day_to_pixel(0).unwrap();
+    for v in [0.5, 0.75, 1.0] {
+        let y = map.value_to_pixel(v).unwrap();
+        assert_eq!(svg.matches(&format!("<circle cx=\"{x}\" cy=\"{y}\"")).count(), 2, "dot and ring at {v}");
+    }
 }
 
 #[test]
@@ -155,7 +167,7 @@ fn bars_per_rebalance() {
         Bars { name: "Turnover", color: color_for(0), points: &turnover },
         Bars { name: "Fees", color: color_for(1), points: &fees },
     ];
-    let axis = YAxis { title: "Turnover and fees per rebalance", label: "of portfolio", format: ValueFormat::Percent };
+    let axis = YAxis { title: "Turnover and fees per rebalance", label: "of portfolio", format: ValueFormat::Share };
     let (svg, map) = render("bars", |area| draw_bars(area, &dates, &bars, &axis, View::ALL, &Theme::light()));
     let map = map.unwrap();
     // One bar per rebalance plus one legend swatch per series.
@@ -163,7 +175,7 @@ fn bars_per_rebalance() {
     assert_eq!(count_tag_with(&svg, "rect", "fill", &hex(color_for(1))), fees.len() + 1);
     assert!(has_text(&svg, "Turnover") && has_text(&svg, "Fees"));
     assert!(has_text(&svg, "2021-01-01 \u{2013} 2021-12-31"));
-    assert!(texts(&svg).iter().any(|t| t.starts_with('+') && t.ends_with('%')), "{:?}", texts(&svg));
+    assert!(has_text(&svg, "10%") && has_text(&svg, "0%"), "{:?}", texts(&svg));
     assert_eq!(map.y_lo, 0.0);
     // Bars stand on the zero line: a turnover bar's bottom edge is at y(0).
     let zero = map.value_to_pixel(0.0).unwrap();
@@ -172,13 +184,16 @@ fn bars_per_rebalance() {
     let h: i32 = attr(bar, "height");
     assert_eq!(y + h, zero);
 
-    // Zoomed to a window: only its bars; hover shows the nearest bar.
+    // Zoomed to a window: only its bars; the crosshair snaps to the nearest bar.
     let view = View::window(100, 200).with_hover(Some(152));
-    let (svg, _) = render("bars_zoom", |area| draw_bars(area, &dates, &bars, &axis, view, &Theme::dark()));
+    let (svg, map) = render("bars_zoom", |area| draw_bars(area, &dates, &bars, &axis, view, &Theme::dark()));
     let inside = turnover.iter().filter(|p| (100..=200).contains(&p.0)).count();
     assert_eq!(count_tag_with(&svg, "rect", "fill", &hex(color_for(0))), inside + 1 + 1, "bars, legend, hover swatch");
     assert_eq!(turnover[5], (150, 0.08));
-    assert!(has_text(&svg, "Turnover: +8.0%") && has_text(&svg, "Fees: +0.8%"), "{:?}", texts(&svg));
+    assert!(has_text(&svg, "Turnover: 8.0%") && has_text(&svg, "Fees: 0.8%"), "{:?}", texts(&svg));
+    assert!(has_text(&svg, &dates[150].to_string()));
+    let x = map.unwrap().day_to_pixel(150).unwrap();
+    assert!(svg.contains(&format!("points=\"{x},")), "crosshair at the bar day");
 
     // No bars in the window, and no days at all.
     let (svg, map) =

@@ -18,6 +18,16 @@ pub fn decimals_for_step(step: f64) -> usize {
     decimals.min(6)
 }
 
+/// The fewest decimals (at most 6) that write `v` exactly: `1.25` -> 2, `20` -> 0.
+pub fn exact_decimals(v: f64) -> usize {
+    (0..6)
+        .find(|&d| {
+            let scaled = v * 10f64.powi(d as i32);
+            (scaled.round() - scaled).abs() <= 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(6)
+}
+
 /// `v` with `decimals` decimals and `,` thousands separators: `12345.6` -> `12,346`.
 /// Non-finite values give `n/a`.
 pub fn number(v: f64, decimals: usize) -> String {
@@ -162,6 +172,15 @@ mod tests {
         assert_eq!(percent(-0.031, 1), "-3.1%");
         assert_eq!(percent(0.0, 1), "0.0%");
         assert_eq!(percent(12.5, 0), "+1,250%");
+    }
+
+    #[test]
+    fn exact_decimals_of_ticks() {
+        assert_eq!(exact_decimals(20.0), 0);
+        assert_eq!(exact_decimals(1.2), 1);
+        assert_eq!(exact_decimals(1.25), 2);
+        assert_eq!(exact_decimals(0.05), 2);
+        assert_eq!(exact_decimals(1.0 / 3.0), 6);
     }
 
     #[test]

@@ -118,10 +118,15 @@ pub(crate) struct YSpec<'a> {
 pub(crate) fn y_ticks(y: &YSpec, height: i32) -> (Vec<(f64, String)>, f64) {
     let max = ((height / 36).max(2)) as usize;
     if y.log {
+        // Each log tick with the decimals it needs: 0.5, 1, 2, 5 or 1.1, 1.15, 1.2.
         let ticks = crate::format::log_ticks(y.lo, y.hi, max);
+        let unit = if y.format == ValueFormat::Number { 1.0 } else { 100.0 };
         let labels = ticks
             .iter()
-            .map(|&t| (t, y.format.format(t, if t < 1.0 { t.min(smallest_gap(&ticks)) } else { 1.0 })))
+            .map(|&t| {
+                let d = crate::format::exact_decimals(t * unit);
+                (t, y.format.format(t, 10f64.powi(-(d as i32)) / unit))
+            })
             .collect();
         (labels, smallest_gap(&ticks))
     } else {

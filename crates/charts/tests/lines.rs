@@ -68,6 +68,10 @@ fn log_scale_clips_non_positive_values_with_a_note() {
     assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(1))), 0);
     assert!(has_text(&svg, "values \u{2264} 0 not shown on log scale"));
     assert!(has_text(&svg, "Wiped out (no data)"));
+    // A narrow log range (1 to 2) gets decimal ticks, each written once.
+    let ticks: Vec<String> = ["1", "1.2", "1.4", "1.6", "1.8", "2"].iter().map(|s| s.to_string()).collect();
+    let labels = texts(&svg);
+    assert!(ticks.iter().all(|t| labels.iter().filter(|l| *l == t).count() == 1), "{labels:?}");
 
     let (svg, map) =
         render("growth_log_all_zero", |area| draw_growth(area, &dates, &series[1..], true, View::ALL, &Theme::light()));

@@ -11,6 +11,29 @@
 //! Every date chart draws days `first..=last` of a [`View`] and returns a
 //! [`CoordMap`], which maps pixels to day indices and values, so the app can draw
 //! a hover crosshair or turn a mouse drag into a zoom range without redrawing.
+//!
+//! ```
+//! use charts::{color_for, draw_growth, Date, Series, Theme, View};
+//! use plotters::prelude::*;
+//!
+//! let dates: Vec<Date> = (0..365).map(|i| Date(18_628 + i)).collect(); // 2021
+//! let index: Vec<f64> = (0..365).map(|i| 1.0 + i as f64 / 365.0).collect();
+//! let series = [Series::new("Market cap", color_for(0), &index)];
+//!
+//! let mut svg = String::new();
+//! let map = {
+//!     let area = plotters_svg::SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+//!     let map = draw_growth(&area, &dates, &series, false, View::ALL, &Theme::light()).unwrap();
+//!     area.present().unwrap();
+//!     map
+//! };
+//! assert!(svg.contains("Market cap"));
+//! // Mouse at pixel column x -> day index (for the crosshair); drag -> zoom window.
+//! let day = map.day_at_pixel((map.left + map.right) / 2).unwrap();
+//! assert!((180..=184).contains(&day));
+//! let zoom = map.zoom_range(map.left, map.day_to_pixel(30).unwrap());
+//! assert_eq!(zoom, Some((0, 30)));
+//! ```
 
 mod axis;
 mod bars;

@@ -247,3 +247,43 @@ fn rolling_lines_split_at_nan() {
     let y0 = map.value_to_pixel(0.0).unwrap();
     assert!(svg.contains(&format!("points=\"{},{y0} {},{y0} \"", map.left, map.right)), "zero line");
 }
+
+#[test]
+fn big_numbers_get_thousands_separators() {
+    let dates = dates_from(2015, 1, 1, 2000);
+    let moon: Vec<f64> = (0..2000).map(|i| (i as f64 * 0.005).exp()).collect(); // 1 .. ~22,000
+    let series = [Series::new("Moon", color_for(0), &moon)];
+    let (svg, _) =
+        render("growth_big_log", |area| draw_growth(area, &dates, &series, true, View::ALL, &Theme::light()));
+    assert!(has_text(&svg, "1,000") && has_text(&svg, "10,000"), "{:?}", texts(&svg));
+    let (svg, _) =
+        render("growth_big_linear", |area| draw_growth(area, &dates, &series, false, View::ALL, &Theme::light()));
+    assert!(has_text(&svg, "20,000"), "{:?}", texts(&svg));
+    // Hover values too.
+    let view = View::ALL.with_hover(Some(1999));
+    let (svg, _) = render("growth_big_hover", |area| draw_growth(area, &dates, &series, false, view, &Theme::light()));
+    let row = texts(&svg).into_iter().find(|t| t.starts_with("Moon: ")).unwrap();
+    assert!(row.starts_with("Moon: 21,") || row.starts_with("Moon: 22,"), "{row}");
+}
+
+#[test]
+fn many_series_wrap_the_legend() {
+    let dates = dates_from(2022, 1, 1, 200);
+    let names: Vec<String> = (0..10).map(|i| format!("Strategy number {i} (rebalanced monthly)")).collect();
+    let values: Vec<Vec<f64>> = (0..10).map(|i| path(200, 0.001 * i as f64, 0.1, 20.0 + i as f64)).collect();
+    let series: Vec<Series> = (0..10).map(|i| Series::new(&names[i], color_for(i), &values[i])).collect();
+    let (svg, map) =
+        render("growth_many", |area| draw_growth(area, &dates, &series, false, View::ALL, &Theme::light()));
+    let map = map.unwrap();
+    assert!(names.iter().all(|n| has_text(&svg, n)));
+    // The legend rows are above the plot and there is more than one.
+    let legend_ys: std::collections::BTreeSet<i32> = svg
+        .split("<text ")
+        .skip(1)
+        .filter(|e| e.contains("Strategy number"))
+        .map(|e| e["x=\"".len()..].split("y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(legend_ys.len() >= 3, "{legend_ys:?}");
+    assert!(legend_ys.iter().all(|&y| y < map.top), "{legend_ys:?} vs top {}", map.top);
+    assert!(map.bottom - map.top > 150, "the plot keeps most of the height");
+}

@@ -47,7 +47,8 @@ mod weights;
 use std::fmt;
 
 use plotters::drawing::DrawingAreaErrorKind;
-use plotters::style::RGBColor;
+
+pub use plotters::style::RGBColor;
 
 pub use bars::{draw_bars, Bars};
 pub use coord::CoordMap;
@@ -142,6 +143,22 @@ impl Theme {
             neutral: RGBColor(44, 48, 54),
             font: "sans-serif",
             font_size: 15.0,
+        }
+    }
+}
+
+impl Theme {
+    /// The palette colour for series `i` on this theme: [`color_for`], except
+    /// that black (which vanishes on a dark background) becomes the theme's
+    /// foreground colour on dark themes.
+    pub fn series_color(&self, i: usize) -> RGBColor {
+        let c = color_for(i);
+        let dark_bg =
+            u32::from(self.background.0) + u32::from(self.background.1) + u32::from(self.background.2) < 3 * 128;
+        if c == RGBColor(0, 0, 0) && dark_bg {
+            self.foreground
+        } else {
+            c
         }
     }
 }

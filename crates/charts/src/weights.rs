@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use crate::coord::CoordMap;
 use crate::layout::{date_chart, draw_hover, header, message, rect_of, HoverRow, LegendItem, Swatch, YSpec};
-use crate::{color_for, DrawResult, Theme, ValueFormat, View};
+use crate::{DrawResult, Theme, ValueFormat, View};
 
 /// Legend name of the group of assets outside the top k.
 pub const OTHER_LABEL: &str = "Other";
@@ -37,7 +37,8 @@ pub(crate) fn top_assets(
 /// Stacked area chart of portfolio weights. `weights` is day-major:
 /// `weights[day][asset]`, a fraction of the portfolio, with assets in the
 /// order of `asset_names`. The `top_k` assets with the largest average weight
-/// over the window are stacked (largest at the bottom) in palette colours;
+/// over the window are stacked (largest at the bottom) in palette colours
+/// ([`Theme::series_color`] by rank, repeating after 8);
 /// all others are summed into one grey [`OTHER_LABEL`] band on top.
 /// Negative and non-finite weights count as 0.
 pub fn draw_weights<DB: DrawingBackend>(
@@ -57,8 +58,11 @@ pub fn draw_weights<DB: DrawingBackend>(
     };
     let (top, other) = top_assets(weights, asset_names.len(), window, top_k);
     // Bands bottom to top: (name, colour, assets in the band).
-    let mut bands: Vec<(String, RGBColor, Vec<usize>)> =
-        top.iter().enumerate().map(|(rank, &a)| (asset_names[a].to_string(), color_for(rank), vec![a])).collect();
+    let mut bands: Vec<(String, RGBColor, Vec<usize>)> = top
+        .iter()
+        .enumerate()
+        .map(|(rank, &a)| (asset_names[a].to_string(), theme.series_color(rank), vec![a]))
+        .collect();
     if other {
         let rest: Vec<usize> = (0..asset_names.len()).filter(|a| !top.contains(a)).collect();
         bands.push((OTHER_LABEL.to_string(), theme.other, rest));

@@ -72,3 +72,24 @@ fn non_finite_and_huge_values() {
     assert!(!r.unwrap().has_data);
     assert!(has_text(&svg, "NaN (no data)") && has_text(&svg, "No data in this window"));
 }
+
+#[test]
+fn palette_is_okabe_ito_and_theme_aware() {
+    use charts::{RGBColor, PALETTE};
+    let okabe_ito = [
+        RGBColor(0, 0, 0),
+        RGBColor(230, 159, 0),
+        RGBColor(86, 180, 233),
+        RGBColor(0, 158, 115),
+        RGBColor(240, 228, 66),
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(204, 121, 167),
+    ];
+    assert!(okabe_ito.iter().all(|c| PALETTE.contains(c)));
+    assert_eq!(color_for(8), color_for(0));
+    assert_eq!(color_for(7), RGBColor(0, 0, 0));
+    assert_eq!(Theme::light().series_color(7), RGBColor(0, 0, 0));
+    assert_eq!(Theme::dark().series_color(7), Theme::dark().foreground);
+    assert_eq!(Theme::dark().series_color(2), color_for(2));
+}

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::coord::CoordMap;
-use crate::layout::{date_chart, draw_hover, header, message, rect_of, HoverRow, LegendItem, Swatch, YSpec};
+use crate::layout::{date_chart, draw_hover, header, message, rect_of, too_small, HoverRow, LegendItem, Swatch, YSpec};
 use crate::{DrawResult, Theme, View, YAxis};
 
 /// One bar series: `(day index, value)` points, e.g. turnover at each rebalance.
@@ -32,6 +32,9 @@ pub fn draw_bars<DB: DrawingBackend>(
     view: View,
     theme: &Theme,
 ) -> DrawResult<CoordMap> {
+    if too_small(area, theme)? {
+        return Ok(CoordMap::empty(rect_of(area)));
+    }
     let items: Vec<LegendItem> =
         bars.iter().map(|b| LegendItem { name: b.name.to_string(), color: b.color, swatch: Swatch::Block }).collect();
     let rest = header(area, axis.title, &items, None, theme)?;

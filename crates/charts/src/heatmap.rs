@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::axis::month_name;
-use crate::layout::{header, message, rect_of, text, text_width};
+use crate::layout::{header, message, rect_of, text, text_width, too_small};
 use crate::{format, DrawResult, Theme};
 
 /// One row of the monthly returns table: year, the 12 monthly returns
@@ -92,6 +92,10 @@ pub fn draw_monthly_heatmap<DB: DrawingBackend>(
     table: &[MonthlyRow],
     theme: &Theme,
 ) -> DrawResult<HeatmapMap> {
+    if too_small(area, theme)? {
+        let (x, y, _, _) = rect_of(area);
+        return Ok(HeatmapMap { left: x, top: y, cell_w: 0, cell_h: 0, year_left: x, years: Vec::new() });
+    }
     let rest = header(area, "Monthly returns", &[], None, theme)?;
     let (ox, oy, _, _) = rect_of(&rest);
     if table.is_empty() {

@@ -96,6 +96,19 @@ pub(crate) fn header<DB: DrawingBackend>(
     Ok(area.split_vertically(used).1)
 }
 
+/// Smallest canvas a chart draws on; below it only the background is filled.
+pub(crate) const MIN_SIZE: (u32, u32) = (120, 80);
+
+/// Fills the background and returns true when `area` is too small for a chart.
+pub(crate) fn too_small<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme) -> DrawResult<bool> {
+    let (w, h) = area.dim_in_pixel();
+    if w < MIN_SIZE.0 || h < MIN_SIZE.1 {
+        area.fill(&theme.background)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// A centred muted message (e.g. "No data").
 pub(crate) fn message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, msg: &str, theme: &Theme) -> DrawResult<()> {
     let (w, h) = area.dim_in_pixel();

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use crate::coord::CoordMap;
 use crate::layout::{
-    date_chart, draw_hover, draw_segments, header, message, min_max, pad_linear, pad_log, rect_of, segments, HoverRow,
-    LegendItem, Swatch, YSpec,
+    date_chart, draw_hover, draw_segments, header, message, min_max, pad_linear, pad_log, rect_of, segments, too_small,
+    HoverRow, LegendItem, Swatch, YSpec,
 };
 use crate::{DrawResult, Series, Theme, ValueFormat, View, YAxis};
 
@@ -95,6 +95,9 @@ fn line_chart<DB: DrawingBackend>(
     view: View,
     theme: &Theme,
 ) -> DrawResult<CoordMap> {
+    if too_small(area, theme)? {
+        return Ok(CoordMap::empty(rect_of(area)));
+    }
     let log = matches!(kind, Kind::Growth { log: true });
     let ok = move |v: f64| v.is_finite() && (!log || v > 0.0);
     let legend = |window: Option<(usize, usize)>| -> Vec<LegendItem> {

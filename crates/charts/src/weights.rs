@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::coord::CoordMap;
-use crate::layout::{date_chart, draw_hover, header, message, rect_of, HoverRow, LegendItem, Swatch, YSpec};
+use crate::layout::{date_chart, draw_hover, header, message, rect_of, too_small, HoverRow, LegendItem, Swatch, YSpec};
 use crate::{DrawResult, Theme, ValueFormat, View};
 
 /// Legend name of the group of assets outside the top k.
@@ -50,6 +50,9 @@ pub fn draw_weights<DB: DrawingBackend>(
     view: View,
     theme: &Theme,
 ) -> DrawResult<CoordMap> {
+    if too_small(area, theme)? {
+        return Ok(CoordMap::empty(rect_of(area)));
+    }
     let title = "Weights";
     let Some(window) = view.clamp(dates.len()) else {
         let rest = header(area, title, &[], None, theme)?;

@@ -34,6 +34,14 @@ fn tiny_and_odd_canvases_do_not_panic() {
         let _ = render_sized(&name("bars"), size, |area| draw_bars(area, &dates, &bars, &axis, view, &theme));
         let _ = render_sized(&name("heatmap"), size, |area| draw_monthly_heatmap(area, &table, &theme));
     }
+    // Below the minimum size only the background is drawn, and lookups say "nothing here".
+    let (svg, map) =
+        render_sized("tiny_growth_blank", (100, 60), |area| draw_growth(area, &dates, &series, true, view, &theme));
+    let map = map.unwrap();
+    assert!(!map.has_data && map.day_at_pixel(50).is_none());
+    assert_eq!((count_tag(&svg, "rect"), count_tag(&svg, "text"), count_tag(&svg, "polyline")), (1, 0, 0));
+    let (_, map) = render_sized("tiny_heatmap_blank", (100, 60), |area| draw_monthly_heatmap(area, &table, &theme));
+    assert_eq!(map.unwrap().cell_at(10, 10), None);
 }
 
 #[test]

@@ -8,9 +8,17 @@
 //! Nothing here reads a clock, a file, the network or an unseeded random source,
 //! so every result is reproducible on every platform, natively and in wasm.
 
+pub mod costs;
 pub mod date;
 pub mod metrics;
 pub mod panel;
+pub mod schedule;
+pub mod simulate;
+pub mod strategy;
+pub mod weighting;
 
 pub use date::Date;
 pub use panel::{AssetInfo, Extra, Panel, PanelError};
+pub use schedule::Schedule;
+pub use simulate::{simulate, RebalanceRecord, Segment, Side, SimResult, Trade, TradeReason};
+pub use strategy::{Preset, Strategy, StrategyError, Universe, Weighting};

@@ -10,6 +10,7 @@
 
 pub mod date;
 pub mod panel;
+pub mod synth;
 
 pub use date::Date;
 pub use panel::{AssetInfo, Extra, Panel, PanelError};

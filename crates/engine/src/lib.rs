@@ -15,6 +15,7 @@ pub mod panel;
 pub mod schedule;
 pub mod simulate;
 pub mod strategy;
+pub mod synth;
 pub mod weighting;
 
 pub use date::Date;

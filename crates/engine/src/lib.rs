@@ -9,6 +9,7 @@
 //! so every result is reproducible on every platform, natively and in wasm.
 
 pub mod date;
+pub mod ingest;
 pub mod panel;
 
 pub use date::Date;

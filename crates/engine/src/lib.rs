@@ -10,6 +10,7 @@
 
 pub mod costs;
 pub mod date;
+pub mod ingest;
 pub mod metrics;
 pub mod panel;
 pub mod schedule;

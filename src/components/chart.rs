@@ -1,0 +1,186 @@
+//! A plotters chart on a canvas, with hover crosshair, drag-to-zoom and
+//! PNG/SVG download.
+
+use charts::{CoordMap, Theme, View};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::compute::{ChartData, ChartKind};
+use crate::services::download;
+
+#[derive(Properties, Clone)]
+pub struct ChartProps {
+    pub kind: ChartKind,
+    pub data: Rc<ChartData>,
+    pub zoom: Option<(usize, usize)>,
+    pub log_scale: bool,
+    pub dark: bool,
+    /// Bumped when the window resizes, so the canvas is redrawn at its new width.
+    pub size_epoch: u32,
+    pub height: u32,
+    pub title: AttrValue,
+    /// A drag over the chart selected this day window (None = reset).
+    pub on_zoom: Callback<Option<(usize, usize)>>,
+}
+
+impl PartialEq for ChartProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.kind == o.kind
+            && Rc::ptr_eq(&self.data, &o.data)
+            && self.zoom == o.zoom
+            && self.log_scale == o.log_scale
+            && self.dark == o.dark
+            && self.size_epoch == o.size_epoch
+            && self.height == o.height
+            && self.title == o.title
+    }
+}
+
+pub fn theme(dark: bool) -> Theme {
+    if dark {
+        Theme::dark()
+    } else {
+        Theme::light()
+    }
+}
+
+fn view_of(zoom: Option<(usize, usize)>, hover: Option<usize>) -> View {
+    let base = zoom.map(|(a, b)| View::window(a, b)).unwrap_or(View::ALL);
+    base.with_hover(hover)
+}
+
+/// Mouse position in canvas pixels (the canvas may be scaled by CSS).
+fn canvas_xy(canvas: &HtmlCanvasElement, e: &MouseEvent) -> (i32, i32) {
+    let rect = canvas.get_bounding_client_rect();
+    let sx = canvas.width() as f64 / rect.width().max(1.0);
+    let sy = canvas.height() as f64 / rect.height().max(1.0);
+    (((e.client_x() as f64 - rect.left()) * sx) as i32, ((e.client_y() as f64 - rect.top()) * sy) as i32)
+}
+
+#[function_component(Chart)]
+pub fn chart(props: &ChartProps) -> Html {
+    let canvas_ref = use_node_ref();
+    let hover = use_state(|| None::<usize>);
+    let drag_from = use_mut_ref(|| None::<i32>);
+    let map: Rc<RefCell<Option<CoordMap>>> = use_mut_ref(|| None);
+    let error = use_state(|| None::<String>);
+
+    {
+        let canvas_ref = canvas_ref.clone();
+        let map = map.clone();
+        let error = error.clone();
+        let props = props.clone();
+        let hover_now = *hover;
+        use_effect_with((props.clone(), hover_now), move |_| {
+            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+                let width = canvas.client_width().max(320) as u32;
+                if canvas.width() != width {
+                    canvas.set_width(width);
+                }
+                canvas.set_height(props.height);
+                if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
+                    let area = backend.into_drawing_area();
+                    let view = view_of(props.zoom, hover_now);
+                    match props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark)) {
+                        Ok(m) => {
+                            *map.borrow_mut() = Some(m);
+                            error.set(None);
+                        }
+                        Err(e) => error.set(Some(e.to_string())),
+                    }
+                    let _ = area.present();
+                }
+            }
+        });
+    }
+
+    let onmousemove = {
+        let (canvas_ref, map, hover) = (canvas_ref.clone(), map.clone(), hover.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let (x, y) = canvas_xy(&canvas, &e);
+            let day = map.borrow().as_ref().filter(|m| m.contains(x, y)).and_then(|m| m.day_at_pixel(x));
+            if *hover != day {
+                hover.set(day);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_| hover.set(None))
+    };
+    let onmousedown = {
+        let (canvas_ref, drag_from) = (canvas_ref.clone(), drag_from.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+                *drag_from.borrow_mut() = Some(canvas_xy(&canvas, &e).0);
+            }
+        })
+    };
+    let onmouseup = {
+        let (canvas_ref, drag_from, map, on_zoom) = (canvas_ref.clone(), drag_from, map, props.on_zoom.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(x0) = drag_from.borrow_mut().take() else { return };
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let x1 = canvas_xy(&canvas, &e).0;
+            if (x1 - x0).abs() < 6 {
+                return;
+            }
+            if let Some(range) = map.borrow().as_ref().and_then(|m| m.zoom_range(x0, x1)) {
+                on_zoom.emit(Some(range));
+            }
+        })
+    };
+    let ondblclick = {
+        let on_zoom = props.on_zoom.clone();
+        Callback::from(move |_| on_zoom.emit(None))
+    };
+
+    let stem = props.kind.file_stem();
+    let download_png = {
+        let canvas_ref = canvas_ref.clone();
+        Callback::from(move |_| {
+            if let Some(url) = canvas_ref.cast::<HtmlCanvasElement>().and_then(|c| c.to_data_url().ok()) {
+                download::data_url(&format!("indexlab-{stem}.png"), &url);
+            }
+        })
+    };
+    let download_svg = {
+        let props = props.clone();
+        let canvas_ref = canvas_ref.clone();
+        Callback::from(move |_| {
+            let (w, h) =
+                canvas_ref.cast::<HtmlCanvasElement>().map(|c| (c.width(), c.height())).unwrap_or((1000, props.height));
+            let mut svg = String::new();
+            {
+                let area = plotters_svg::SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+                let view = view_of(props.zoom, None);
+                let _ = props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark));
+                let _ = area.present();
+            }
+            download::text(&format!("indexlab-{stem}.svg"), "image/svg+xml", &svg);
+        })
+    };
+
+    html! {
+        <figure class="chart" data-chart={stem}>
+            <figcaption>
+                <span class="chart-title">{ props.title.clone() }</span>
+                <span class="chart-actions">
+                    <button class="link" onclick={download_png} title="Download this chart as a PNG image">{ "PNG" }</button>
+                    <button class="link" onclick={download_svg} title="Download this chart as an SVG drawing">{ "SVG" }</button>
+                </span>
+            </figcaption>
+            <canvas ref={canvas_ref} class="chart-canvas" id={format!("chart-{stem}")} height={props.height.to_string()}
+                {onmousemove} {onmouseleave} {onmousedown} {onmouseup} {ondblclick}
+                aria-label={props.title.clone()} role="img"></canvas>
+            if let Some(e) = &*error {
+                <p class="error">{ format!("This chart could not be drawn: {e}") }</p>
+            }
+        </figure>
+    }
+}

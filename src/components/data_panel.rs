@@ -1,0 +1,315 @@
+//! The data panel: built-in market dials, file upload, the validation report,
+//! the simulated date range, initial capital and the asset list.
+
+use engine::ingest::{load, IngestOptions, InputFile, Report};
+use engine::synth::MarketParams;
+use gloo::file::callbacks::FileReader;
+use gloo::file::File;
+use std::rc::Rc;
+use web_sys::{DragEvent, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::services::files::read_all;
+use crate::state::{Action, AppContext, DataSource};
+
+/// Largest total upload accepted, in bytes (uncompressed files).
+const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+
+#[function_component(DataPanel)]
+pub fn data_panel() -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let readers = use_mut_ref(Vec::<FileReader>::new);
+    let progress = use_state(|| None::<String>);
+    let dragging = use_state(|| false);
+
+    let on_files = {
+        let (state, readers, progress) = (state.clone(), readers.clone(), progress.clone());
+        Callback::from(move |files: Vec<File>| {
+            if files.is_empty() {
+                return;
+            }
+            let total: u64 = files.iter().map(|f| f.size()).sum();
+            if total as usize > MAX_UPLOAD_BYTES {
+                state.dispatch(Action::DataError(format!(
+                    "These files hold {:.0} MB; IndexLab loads at most {} MB at once.",
+                    total as f64 / 1e6,
+                    MAX_UPLOAD_BYTES / 1_000_000
+                )));
+                return;
+            }
+            progress.set(Some(format!("Reading {} file(s)…", files.len())));
+            let p = progress.clone();
+            let (state2, progress2) = (state.clone(), progress.clone());
+            let handles = read_all(
+                files,
+                move |read, total| p.set(Some(format!("Read {read} of {total} file(s)…"))),
+                move |res| {
+                    progress2.set(None);
+                    match res {
+                        Err(e) => state2.dispatch(Action::DataError(e)),
+                        Ok(files) => {
+                            let inputs: Vec<InputFile> =
+                                files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
+                            match load(&inputs, &IngestOptions::default()) {
+                                Ok(loaded) => state2.dispatch(Action::DataLoaded {
+                                    names: files.iter().map(|(n, _)| n.clone()).collect(),
+                                    panel: Rc::new(loaded.panel),
+                                    report: Rc::new(loaded.report),
+                                }),
+                                Err(e) => state2.dispatch(Action::DataError(format!(
+                                    "Could not load the files: {e}. The previous data is still loaded."
+                                ))),
+                            }
+                        }
+                    }
+                },
+            );
+            *readers.borrow_mut() = handles;
+        })
+    };
+
+    let onchange = {
+        let on_files = on_files.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(list) = input.files() {
+                let files: Vec<File> =
+                    (0..list.length()).filter_map(|i| list.get(i)).map(File::from).collect::<Vec<_>>();
+                on_files.emit(files);
+            }
+            input.set_value("");
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let (dragging, on_files) = (dragging.clone(), on_files.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(list) = e.data_transfer().and_then(|d| d.files()) {
+                on_files.emit((0..list.length()).filter_map(|i| list.get(i)).map(File::from).collect());
+            }
+        })
+    };
+
+    let panel = &state.panel;
+    let dates = panel.dates();
+    let (from, to) = state.range;
+    let source_text = match &state.source {
+        DataSource::Synthetic(m) => format!(
+            "Built-in synthetic market (seed {}): {} assets, {} to {}. Not real prices: a seeded model with fat tails, \
+             a crash, listings and delistings, made for experiments.",
+            m.seed,
+            panel.n_assets(),
+            dates[0],
+            dates[dates.len() - 1]
+        ),
+        DataSource::Files(names) => {
+            format!("{} file(s): {} assets, {} to {}.", names.len(), panel.n_assets(), dates[0], dates[dates.len() - 1])
+        }
+    };
+
+    let set_date = |which: usize| {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(d) = engine::Date::parse_iso(&input.value()) {
+                let days = state.panel.dates();
+                let i = days.partition_point(|x| *x < d).min(days.len() - 1);
+                let (a, b) = state.range;
+                state.dispatch(if which == 0 { Action::SetRange(i, b) } else { Action::SetRange(a, i) });
+            }
+        })
+    };
+    let on_capital = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().replace(',', "").parse::<f64>() {
+                state.dispatch(Action::SetCapital(v));
+            }
+        })
+    };
+
+    html! {
+        <section class="panel data-panel" aria-labelledby="data-h">
+            <h2 id="data-h">{ "Data" }</h2>
+            <p class="source" id="data-source">{ source_text }</p>
+            <label
+                class={classes!("drop", (*dragging).then_some("dragging"))}
+                {ondragover} {ondragleave} {ondrop}>
+                <input id="file-input" type="file" multiple=true accept=".csv,.txt,.json,.gz" {onchange} />
+                <span>{ "Drop price files here or " }<u>{ "choose files" }</u></span>
+                <small>{ "CoinGecko CSV exports (one per coin), long or wide CSV, CoinMarketCap, Yahoo, JSON; .gz too. \
+                          Files are read in this page and never uploaded." }</small>
+            </label>
+            if let Some(p) = &*progress { <p class="progress" role="status">{ p }</p> }
+            if let Some(e) = &state.data_error {
+                <div class="error data-error" role="alert">
+                    <span>{ e }</span>
+                    <button class="link" onclick={
+                        let state = state.clone();
+                        Callback::from(move |_| state.dispatch(Action::DismissDataError))
+                    }>{ "Dismiss" }</button>
+                </div>
+            }
+            if let DataSource::Synthetic(m) = &state.source { <MarketDials params={m.clone()} /> }
+            if let DataSource::Files(_) = &state.source {
+                <button class="link" onclick={
+                    let state = state.clone();
+                    Callback::from(move |_| state.dispatch(Action::LoadSynthetic(MarketParams::default())))
+                }>{ "Back to the built-in market" }</button>
+            }
+            if let Some(r) = &state.report { <ReportView report={r.clone()} /> }
+            <div class="row">
+                <label>{ "From " }<input id="range-from" type="date" value={dates[from].to_string()}
+                    min={dates[0].to_string()} max={dates[dates.len() - 1].to_string()} onchange={set_date(0)} /></label>
+                <label>{ "To " }<input id="range-to" type="date" value={dates[to].to_string()}
+                    min={dates[0].to_string()} max={dates[dates.len() - 1].to_string()} onchange={set_date(1)} /></label>
+            </div>
+            <label>{ "Initial capital (USD) " }
+                <input id="capital" type="number" min="1" step="any" value={format!("{}", state.initial_capital)} onchange={on_capital} />
+            </label>
+            <AssetList />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DialsProps {
+    params: MarketParams,
+}
+
+/// Sliders for the built-in market. Changes apply on release.
+#[function_component(MarketDials)]
+fn market_dials(props: &DialsProps) -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let dial = |label: &'static str,
+                id: &'static str,
+                min: f64,
+                max: f64,
+                step: f64,
+                value: f64,
+                set: fn(&mut MarketParams, f64)| {
+        let (state, params) = (state.clone(), props.params.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                let mut p = params.clone();
+                set(&mut p, v);
+                state.dispatch(Action::LoadSynthetic(p));
+            }
+        });
+        html! {
+            <label class="dial">
+                <span>{ label }</span>
+                <input id={id} type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                    value={value.to_string()} {onchange} />
+                <output>{ if step >= 1.0 { format!("{value:.0}") } else { format!("{value:.2}") } }</output>
+            </label>
+        }
+    };
+    let p = &props.params;
+    html! {
+        <details class="dials" open=true>
+            <summary>{ "Built-in market dials" }</summary>
+            { dial("Volatility ×", "dial-volatility", 0.2, 3.0, 0.1, p.volatility, |p, v| p.volatility = v) }
+            { dial("Crash severity", "dial-crash", 0.0, 3.0, 0.1, p.crash_severity, |p, v| p.crash_severity = v) }
+            { dial("Correlation", "dial-correlation", 0.0, 1.0, 0.05, p.correlation, |p, v| p.correlation = v) }
+            { dial("Dispersion ×", "dial-dispersion", 0.0, 3.0, 0.1, p.dispersion, |p, v| p.dispersion = v) }
+            { dial("Assets", "dial-assets", 10.0, 300.0, 10.0, p.n_assets as f64, |p, v| p.n_assets = v as usize) }
+            { dial("Years", "dial-years", 1.0, 10.0, 1.0, p.years, |p, v| p.years = v) }
+            { dial("Seed", "dial-seed", 1.0, 100.0, 1.0, p.seed as f64, |p, v| p.seed = v as u64) }
+        </details>
+    }
+}
+
+#[derive(Properties)]
+struct ReportProps {
+    report: Rc<Report>,
+}
+
+impl PartialEq for ReportProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &o.report)
+    }
+}
+
+/// The validation report, collapsed to one line until opened.
+#[function_component(ReportView)]
+fn report_view(props: &ReportProps) -> Html {
+    let r = &props.report;
+    let issues: usize = r
+        .assets
+        .iter()
+        .map(|a| a.carried_forward + a.duplicate_dates + a.price_invalid + a.spikes.len() + a.not_midnight)
+        .sum();
+    html! {
+        <details class="report" id="report">
+            <summary>{ format!(
+                "Report: {} assets, {} to {}, {} warning(s), {} row issue(s) handled",
+                r.n_assets, r.first_date, r.last_date, r.warnings.len(), issues) }</summary>
+            if !r.warnings.is_empty() {
+                <ul class="warnings">{ for r.warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
+            }
+            <table class="report-table">
+                <thead><tr>
+                    <th>{ "Asset" }</th><th>{ "File" }</th><th>{ "First" }</th><th>{ "Last" }</th><th>{ "Rows" }</th>
+                    <th title="Missing days inside the listed span, filled with the previous day's price (0% return)">{ "Gaps filled" }</th>
+                    <th title="Days with a blank or zero market cap">{ "No cap" }</th>
+                    <th title="Rows with a repeated date (the last one is kept)">{ "Dup. dates" }</th>
+                    <th title="Rows dropped: zero, negative or non-numeric price">{ "Bad prices" }</th>
+                    <th title="One-day moves by more than 20x that revert the next day">{ "Spikes" }</th>
+                </tr></thead>
+                <tbody>{ for r.assets.iter().map(|a| html! {
+                    <tr>
+                        <td>{ &a.id }</td><td>{ &a.file }</td><td>{ a.first_date.to_string() }</td>
+                        <td>{ a.last_date.to_string() }</td><td>{ a.rows }</td><td>{ a.carried_forward }</td>
+                        <td>{ a.cap_missing_or_zero }</td><td>{ a.duplicate_dates }</td><td>{ a.price_invalid }</td>
+                        <td>{ a.spikes.len() }</td>
+                    </tr>
+                }) }</tbody>
+            </table>
+        </details>
+    }
+}
+
+/// The loaded assets with their dates; searchable.
+#[function_component(AssetList)]
+fn asset_list() -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let query = use_state(String::new);
+    let oninput = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let panel = &state.panel;
+    let n_days = panel.n_days();
+    let q = query.to_lowercase();
+    let shown: Vec<_> = panel.assets().iter().filter(|a| q.is_empty() || a.id.to_lowercase().contains(&q)).collect();
+    html! {
+        <details class="assets">
+            <summary>{ format!("Assets ({})", panel.n_assets()) }</summary>
+            <input type="search" placeholder="Search assets" aria-label="Search assets" value={(*query).clone()} {oninput} />
+            <ul class="asset-list">
+                { for shown.iter().take(300).map(|a| html! {
+                    <li>
+                        <b>{ &a.id }</b>{ format!(" {} to {}", panel.dates()[a.first], panel.dates()[a.last]) }
+                        if a.delisted(n_days) { <span class="tag">{ "delisted" }</span> }
+                    </li>
+                }) }
+            </ul>
+            if shown.len() > 300 { <p class="muted">{ format!("{} more; refine the search.", shown.len() - 300) }</p> }
+        </details>
+    }
+}

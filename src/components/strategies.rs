@@ -1,0 +1,325 @@
+//! The strategy list and the form that edits one strategy.
+
+use engine::strategy::{Bands, Costs, Impact, Regime, RegimeReference, DEFAULT_EXCLUSIONS};
+use engine::{Preset, Schedule, Strategy, Weighting};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::swatch;
+use crate::state::{Action, AppContext, StrategyEntry, MAX_STRATEGIES};
+
+pub fn preset_label(p: Preset) -> String {
+    Strategy::preset(p).name
+}
+
+#[function_component(StrategyList)]
+pub fn strategy_list() -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let editing = use_state(|| None::<u32>);
+    let on_preset = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = sel.value().parse::<usize>() {
+                if let Some(p) = Preset::ALL.get(i) {
+                    state.dispatch(Action::AddPreset(*p));
+                }
+            }
+            sel.set_value("");
+        })
+    };
+    let full = state.strategies.len() >= MAX_STRATEGIES;
+    html! {
+        <section class="panel strategies" aria-labelledby="strategies-h">
+            <h2 id="strategies-h">{ "Strategies" }</h2>
+            <ol class="strategy-list">
+                { for state.strategies.iter().map(|entry| {
+                    let id = entry.id;
+                    let act = |a: fn(u32) -> Action| { let s = state.clone(); Callback::from(move |_: MouseEvent| s.dispatch(a(id))) };
+                    let open = *editing == Some(id);
+                    let toggle = { let editing = editing.clone(); Callback::from(move |_: MouseEvent| editing.set(if open { None } else { Some(id) })) };
+                    html! {
+                        <li key={id} class="strategy" data-id={id.to_string()}>
+                            <div class="strategy-row">
+                                <button class="swatch-btn" title="Change colour" aria-label="Change colour" onclick={act(Action::Recolor)}>{ swatch(entry.color, state.view.dark) }</button>
+                                <span class="strategy-name">{ &entry.strategy.name }</span>
+                                <span class="strategy-actions">
+                                    <button class="link edit" onclick={toggle} aria-expanded={open.to_string()}>{ if open { "Close" } else { "Edit" } }</button>
+                                    <button class="link" title="Duplicate" onclick={act(Action::Duplicate)} disabled={full}>{ "Copy" }</button>
+                                    <button class="link" title="Move up" aria-label="Move up" onclick={act(Action::MoveUp)}>{ "↑" }</button>
+                                    <button class="link remove" title="Remove" aria-label={format!("Remove {}", entry.strategy.name)} onclick={act(Action::Remove)}>{ "✕" }</button>
+                                </span>
+                            </div>
+                            if open { <StrategyForm entry={entry.clone()} /> }
+                        </li>
+                    }
+                }) }
+            </ol>
+            if state.strategies.is_empty() { <p class="muted">{ "No strategy yet: add a preset below." }</p> }
+            <label class="add">
+                <span>{ "Add a strategy " }</span>
+                <select id="add-preset" onchange={on_preset} disabled={full}>
+                    <option value="" selected=true>{ if full { "(at most 8 strategies)" } else { "choose a preset…" } }</option>
+                    { for Preset::ALL.iter().enumerate().map(|(i, p)| html! { <option value={i.to_string()}>{ preset_label(*p) }</option> }) }
+                </select>
+            </label>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FormProps {
+    pub entry: StrategyEntry,
+}
+
+fn schedule_key(s: Schedule) -> &'static str {
+    match s {
+        Schedule::Daily => "daily",
+        Schedule::Weekly => "weekly",
+        Schedule::Monthly => "monthly",
+        Schedule::Quarterly => "quarterly",
+        Schedule::Yearly => "yearly",
+        Schedule::EveryNDays(_) => "every_n_days",
+        Schedule::Never => "never",
+    }
+}
+
+fn schedule_from(key: &str, n: u32) -> Option<Schedule> {
+    Some(match key {
+        "daily" => Schedule::Daily,
+        "weekly" => Schedule::Weekly,
+        "monthly" => Schedule::Monthly,
+        "quarterly" => Schedule::Quarterly,
+        "yearly" => Schedule::Yearly,
+        "every_n_days" => Schedule::EveryNDays(n),
+        "never" => Schedule::Never,
+        _ => return None,
+    })
+}
+
+const SCHEDULES: [(&str, &str); 7] = [
+    ("daily", "Daily"),
+    ("weekly", "Weekly (ISO week, Monday)"),
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("yearly", "Yearly"),
+    ("every_n_days", "Every N days"),
+    ("never", "Never (buy and hold)"),
+];
+
+fn weighting_key(w: &Weighting) -> &'static str {
+    match w {
+        Weighting::MarketCap => "cap",
+        Weighting::Equal => "equal",
+        Weighting::CappedMarketCap { .. } => "capped",
+        Weighting::SqrtMarketCap => "sqrt",
+        Weighting::InverseVolatility { .. } => "invvol",
+        Weighting::EqualRiskContribution { .. } => "erc",
+        Weighting::VolumeWeighted { .. } => "volume",
+        Weighting::Custom { .. } => "custom",
+    }
+}
+
+const WEIGHTINGS: [(&str, &str); 8] = [
+    ("cap", "Market cap"),
+    ("equal", "Equal"),
+    ("capped", "Capped market cap"),
+    ("sqrt", "Square-root market cap"),
+    ("invvol", "Inverse volatility"),
+    ("erc", "Equal risk contribution"),
+    ("volume", "Volume-weighted"),
+    ("custom", "Fixed custom weights"),
+];
+
+/// Parses `btc: 0.6, eth: 0.4` into custom weights.
+fn parse_custom(text: &str) -> Result<Vec<(String, f64)>, String> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|part| {
+            let (id, w) =
+                part.split_once(':').ok_or_else(|| format!("'{}' needs the form asset: weight", part.trim()))?;
+            let w: f64 = w.trim().parse().map_err(|_| format!("'{}' is not a number", w.trim()))?;
+            Ok((id.trim().to_string(), w))
+        })
+        .collect()
+}
+
+fn custom_text(w: &Weighting) -> String {
+    match w {
+        Weighting::Custom { weights } => {
+            weights.iter().map(|(a, w)| format!("{a}: {w}")).collect::<Vec<_>>().join(", ")
+        }
+        _ => "btc: 0.6, eth: 0.4".to_string(),
+    }
+}
+
+fn lookback_of(w: &Weighting) -> usize {
+    match w {
+        Weighting::InverseVolatility { lookback }
+        | Weighting::EqualRiskContribution { lookback }
+        | Weighting::VolumeWeighted { lookback } => *lookback,
+        _ => 90,
+    }
+}
+
+/// Every engine option of one strategy. A change that validates is applied at
+/// once; one that does not shows its message here and changes nothing.
+#[function_component(StrategyForm)]
+pub fn strategy_form(props: &FormProps) -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let error = use_state(|| None::<String>);
+    let s = &props.entry.strategy;
+    let id = props.entry.id;
+
+    // A field edit: read the input's text, apply it to a copy, validate, dispatch.
+    let edit = |apply: fn(&mut Strategy, &str) -> Result<(), String>| {
+        let (state, error, base) = (state.clone(), error.clone(), s.clone());
+        Callback::from(move |e: Event| {
+            let value = match e.target_dyn_into::<HtmlSelectElement>() {
+                Some(sel) => sel.value(),
+                None => e.target_unchecked_into::<HtmlInputElement>().value(),
+            };
+            let mut next = base.clone();
+            let result = apply(&mut next, value.trim()).and_then(|_| next.validate().map_err(|e| e.message));
+            match result {
+                Ok(()) => {
+                    error.set(None);
+                    state.dispatch(Action::Update(id, Box::new(next)));
+                }
+                Err(msg) => error.set(Some(msg)),
+            }
+        })
+    };
+    let on_check = |apply: fn(&mut Strategy, bool)| {
+        let (state, base) = (state.clone(), s.clone());
+        Callback::from(move |e: Event| {
+            let mut next = base.clone();
+            apply(&mut next, e.target_unchecked_into::<HtmlInputElement>().checked());
+            if next.validate().is_ok() {
+                state.dispatch(Action::Update(id, Box::new(next)));
+            }
+        })
+    };
+
+    fn num<T: std::str::FromStr>(v: &str, what: &str) -> Result<T, String> {
+        v.replace(',', "").parse().map_err(|_| format!("{what}: '{v}' is not a valid number"))
+    }
+    fn opt_num(v: &str, what: &str) -> Result<Option<f64>, String> {
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            num(v, what).map(Some)
+        }
+    }
+
+    let every_n = match s.rebalance {
+        Schedule::EveryNDays(n) => n,
+        _ => 14,
+    };
+    let excl_on = !s.universe.exclude.is_empty();
+    let fmt_opt = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+    let pct_opt = |v: Option<f64>| v.map(|x| format!("{}", x * 100.0)).unwrap_or_default();
+
+    html! {
+        <form class="strategy-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            if let Some(msg) = &*error { <p class="error form-error" role="alert">{ msg }</p> }
+            <label>{ "Name" }<input class="f-name" type="text" value={s.name.clone()}
+                onchange={edit(|s, v| { if v.is_empty() { return Err("The name cannot be empty".into()) } s.name = v.to_string(); Ok(()) })} /></label>
+            <fieldset><legend>{ "Universe" }</legend>
+                <label title="Keep only the N largest assets by market cap on each reconstitution day; blank = all assets">{ "Top N " }
+                    <input class="f-top" type="number" min="1" value={s.universe.top_n.map(|n| n.to_string()).unwrap_or_default()}
+                        onchange={edit(|s, v| { s.universe.top_n = if v.is_empty() { None } else { Some(num(v, "Top N")?) }; Ok(()) })} /></label>
+                <label><input class="f-exclude" type="checkbox" checked={excl_on}
+                    onchange={on_check(|s, on| s.universe.exclude = if on { DEFAULT_EXCLUSIONS.iter().map(|x| x.to_string()).collect() } else { Vec::new() })} />
+                    { " Exclude stablecoins" }</label>
+                <label>{ "Reconstitute " }
+                    <select class="f-recon" onchange={edit(|s, v| { s.universe.reconstitution = if v == "same" { None } else { schedule_from(v, 30) }; s.universe.reconstitution_offset = 0; Ok(()) })}>
+                        <option value="same" selected={s.universe.reconstitution.is_none()}>{ "at each rebalance" }</option>
+                        { for SCHEDULES.iter().filter(|(k, _)| *k != "every_n_days").map(|(k, l)| html! {
+                            <option value={*k} selected={s.universe.reconstitution.map(schedule_key) == Some(*k)}>{ *l }</option> }) }
+                    </select></label>
+                <label title="An incumbent stays while its rank is within N × (1 + buffer)">{ "Buffer % " }
+                    <input class="f-buffer" type="number" min="0" step="any" value={format!("{}", s.universe.buffer * 100.0)}
+                        onchange={edit(|s, v| { s.universe.buffer = num::<f64>(v, "Buffer")? / 100.0; Ok(()) })} /></label>
+                <label title="Days listed before an asset may enter">{ "Min. history (days) " }
+                    <input class="f-minhist" type="number" min="0" value={s.universe.min_history_days.to_string()}
+                        onchange={edit(|s, v| { s.universe.min_history_days = num(v, "Min. history")?; Ok(()) })} /></label>
+            </fieldset>
+            <fieldset><legend>{ "Weighting" }</legend>
+                <select class="f-weighting" onchange={edit(|s, v| {
+                    let lb = lookback_of(&s.weighting);
+                    s.weighting = match v {
+                        "cap" => Weighting::MarketCap, "equal" => Weighting::Equal,
+                        "capped" => Weighting::CappedMarketCap { max_weight: 0.3 }, "sqrt" => Weighting::SqrtMarketCap,
+                        "invvol" => Weighting::InverseVolatility { lookback: lb }, "erc" => Weighting::EqualRiskContribution { lookback: lb },
+                        "volume" => Weighting::VolumeWeighted { lookback: lb },
+                        _ => Weighting::Custom { weights: parse_custom(&custom_text(&s.weighting))? },
+                    };
+                    Ok(())
+                })}>
+                    { for WEIGHTINGS.iter().map(|(k, l)| html! { <option value={*k} selected={weighting_key(&s.weighting) == *k}>{ *l }</option> }) }
+                </select>
+                { match &s.weighting {
+                    Weighting::CappedMarketCap { max_weight } => html! { <label>{ "Max weight % " }
+                        <input class="f-maxw" type="number" min="1" max="100" step="any" value={format!("{}", max_weight * 100.0)}
+                            onchange={edit(|s, v| { s.weighting = Weighting::CappedMarketCap { max_weight: num::<f64>(v, "Max weight")? / 100.0 }; Ok(()) })} /></label> },
+                    Weighting::InverseVolatility { .. } | Weighting::EqualRiskContribution { .. } | Weighting::VolumeWeighted { .. } => html! {
+                        <label>{ "Lookback (days) " }<input class="f-lookback" type="number" min="2" value={lookback_of(&s.weighting).to_string()}
+                            onchange={edit(|s, v| { let lb: usize = num(v, "Lookback")?; s.weighting = match s.weighting {
+                                Weighting::InverseVolatility { .. } => Weighting::InverseVolatility { lookback: lb },
+                                Weighting::EqualRiskContribution { .. } => Weighting::EqualRiskContribution { lookback: lb },
+                                _ => Weighting::VolumeWeighted { lookback: lb } }; Ok(()) })} /></label> },
+                    Weighting::Custom { .. } => html! { <label title="asset: weight pairs, normalised over the assets present">{ "Weights " }
+                        <input class="f-custom" type="text" value={custom_text(&s.weighting)}
+                            onchange={edit(|s, v| { s.weighting = Weighting::Custom { weights: parse_custom(v)? }; Ok(()) })} /></label> },
+                    _ => html! {},
+                } }
+            </fieldset>
+            <fieldset><legend>{ "Rebalancing" }</legend>
+                <select class="f-rebalance" onchange={edit(|s, v| { s.rebalance = schedule_from(v, 14).ok_or("unknown schedule")?; s.rebalance_offset = 0; Ok(()) })}>
+                    { for SCHEDULES.iter().map(|(k, l)| html! { <option value={*k} selected={schedule_key(s.rebalance) == *k}>{ *l }</option> }) }
+                </select>
+                if matches!(s.rebalance, Schedule::EveryNDays(_)) {
+                    <label>{ "N " }<input class="f-everyn" type="number" min="1" value={every_n.to_string()}
+                        onchange={edit(|s, v| { s.rebalance = Schedule::EveryNDays(num(v, "N")?); Ok(()) })} /></label>
+                }
+                if s.rebalance.max_period_days().is_some() {
+                    <label title="Trade on this data day of each period (0 = first)">{ "Day offset " }
+                        <input class="f-offset" type="number" min="0" value={s.rebalance_offset.to_string()}
+                            onchange={edit(|s, v| { s.rebalance_offset = num(v, "Day offset")?; Ok(()) })} /></label>
+                }
+                <label title="Rebalance when any weight drifts this many percentage points from its target (blank = off)">{ "Band, abs. pp " }
+                    <input class="f-band-abs" type="number" min="0" step="any" value={pct_opt(s.bands.as_ref().and_then(|b| b.absolute))}
+                        onchange={edit(|s, v| { let a = opt_num(v, "Band")?.map(|x| x / 100.0); let r = s.bands.as_ref().and_then(|b| b.relative);
+                            s.bands = (a.is_some() || r.is_some()).then_some(Bands { absolute: a, relative: r }); Ok(()) })} /></label>
+                <label title="Rebalance when any weight drifts by this share of its target (blank = off)">{ "Band, rel. % " }
+                    <input class="f-band-rel" type="number" min="0" step="any" value={pct_opt(s.bands.as_ref().and_then(|b| b.relative))}
+                        onchange={edit(|s, v| { let r = opt_num(v, "Band")?.map(|x| x / 100.0); let a = s.bands.as_ref().and_then(|b| b.absolute);
+                            s.bands = (a.is_some() || r.is_some()).then_some(Bands { absolute: a, relative: r }); Ok(()) })} /></label>
+            </fieldset>
+            <fieldset><legend>{ "Trading costs" }</legend>
+                <label title="Proportional fee on traded value, in basis points (1 bp = 0.01%)">{ "Fee (bp) " }
+                    <input class="f-fee" type="number" min="0" step="any" value={format!("{}", s.costs.fee_bps)}
+                        onchange={edit(|s, v| { s.costs.fee_bps = num(v, "Fee")?; Ok(()) })} /></label>
+                <label title="Half the bid-ask spread, paid on every trade, in basis points">{ "Half-spread (bp) " }
+                    <input class="f-spread" type="number" min="0" step="any" value={format!("{}", s.costs.half_spread_bps)}
+                        onchange={edit(|s, v| { s.costs.half_spread_bps = num(v, "Half-spread")?; Ok(()) })} /></label>
+                <label title="Square-root market impact: k × daily volatility × sqrt(trade / average daily volume). Blank = off">{ "Impact k " }
+                    <input class="f-impact" type="number" min="0" step="any" value={fmt_opt(s.costs.impact.as_ref().map(|i| i.k))}
+                        onchange={edit(|s, v| { s.costs = Costs { impact: opt_num(v, "Impact k")?.map(|k| Impact { k, lookback: 30 }), ..s.costs.clone() }; Ok(()) })} /></label>
+            </fieldset>
+            <fieldset><legend>{ "Regime rule" }</legend>
+                <label title="Move part of the portfolio to cash (a stablecoin at 0%) while the market is below its moving average">
+                    <input class="f-regime" type="checkbox" checked={s.regime.is_some()}
+                        onchange={on_check(|s, on| s.regime = on.then_some(Regime { reference: RegimeReference::TotalMarketCap, sma_days: 200, cash_fraction: 1.0 }))} />
+                    { " Risk-off below the total market cap's moving average" }</label>
+                if let Some(r) = &s.regime {
+                    <label>{ "SMA days " }<input class="f-sma" type="number" min="2" value={r.sma_days.to_string()}
+                        onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() { r.sma_days = num(v, "SMA days")?; } Ok(()) })} /></label>
+                    <label>{ "Cash when risk-off % " }<input class="f-cash" type="number" min="0" max="100" step="any" value={format!("{}", r.cash_fraction * 100.0)}
+                        onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() { r.cash_fraction = num::<f64>(v, "Cash share")? / 100.0; } Ok(()) })} /></label>
+                }
+            </fieldset>
+        </form>
+    }
+}

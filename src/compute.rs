@@ -1,0 +1,236 @@
+//! Derived results: everything the charts and tables show, computed from the
+//! state by the engine and memoised by the component tree (never stored in
+//! the state).
+
+use charts::{draw_bars, draw_drawdown, draw_growth, draw_monthly_heatmap, draw_rolling, draw_weights};
+use charts::{Bars, CoordMap, DrawResult, MonthlyRow, RGBColor, Series, Theme, ValueFormat, View, YAxis};
+use engine::compare::{compare, Run};
+use engine::metrics::{drawdown_series, returns, rolling_sharpe, rolling_volatility, MetricsOptions};
+use engine::{Date, Panel, Strategy};
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+use std::rc::Rc;
+
+use crate::state::{AppState, StrategyEntry};
+
+/// An `Rc` compared by identity, for memo keys: holding it keeps the value
+/// alive, so an address is never reused while the key exists.
+#[derive(Clone)]
+pub struct ByPtr<T>(pub Rc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+/// One strategy's outcome in the comparison.
+pub struct Outcome {
+    pub entry: StrategyEntry,
+    pub result: Result<Run, String>,
+}
+
+/// All simulations of the current state, on the simulated date range.
+pub struct Results {
+    pub panel: Rc<Panel>,
+    pub outcomes: Vec<Outcome>,
+    /// Id of the benchmark strategy (the last one that is a buy-and-hold of
+    /// one asset, else the first strategy).
+    pub benchmark: Option<u32>,
+}
+
+impl Results {
+    /// Simulates every strategy of `state` (costs, capital and range applied).
+    pub fn compute(state: &AppState) -> Results {
+        let panel = if state.range == (0, state.panel.n_days() - 1) {
+            state.panel.clone()
+        } else {
+            match state.panel.slice_days(state.range.0, state.range.1) {
+                Ok(p) => Rc::new(p),
+                Err(_) => state.panel.clone(),
+            }
+        };
+        let strategies: Vec<Strategy> = state
+            .strategies
+            .iter()
+            .map(|e| Strategy { initial_capital: state.initial_capital, ..e.strategy.clone() })
+            .collect();
+        let bench_idx = benchmark_index(&strategies);
+        let runs = compare(&panel, &strategies, bench_idx, &MetricsOptions::default());
+        let outcomes =
+            state.strategies.iter().cloned().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
+        Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id) }
+    }
+
+    /// The strategies that ran, with their runs.
+    pub fn ok(&self) -> impl Iterator<Item = (&StrategyEntry, &Run)> {
+        self.outcomes.iter().filter_map(|o| o.result.as_ref().ok().map(|r| (&o.entry, r)))
+    }
+
+    pub fn find(&self, id: u32) -> Option<(&StrategyEntry, &Run)> {
+        self.ok().find(|(e, _)| e.id == id)
+    }
+}
+
+/// The benchmark: a single-asset buy-and-hold if there is one, else the first.
+fn benchmark_index(strategies: &[Strategy]) -> Option<usize> {
+    strategies
+        .iter()
+        .rposition(|s| matches!(&s.weighting, engine::Weighting::Custom { weights } if weights.len() == 1))
+        .or(if strategies.is_empty() { None } else { Some(0) })
+}
+
+/// The charts on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    Growth,
+    Drawdown,
+    Weights,
+    RollingVolatility,
+    RollingSharpe,
+    Monthly,
+    Turnover,
+}
+
+impl ChartKind {
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            ChartKind::Growth => "growth",
+            ChartKind::Drawdown => "drawdown",
+            ChartKind::Weights => "weights",
+            ChartKind::RollingVolatility => "rolling-volatility",
+            ChartKind::RollingSharpe => "rolling-sharpe",
+            ChartKind::Monthly => "monthly-returns",
+            ChartKind::Turnover => "turnover",
+        }
+    }
+}
+
+/// Per-strategy series ready for drawing.
+pub struct Line {
+    pub name: String,
+    pub color: RGBColor,
+    pub equity: Vec<f64>,
+    pub drawdown: Vec<f64>,
+    pub rolling_vol: Vec<f64>,
+    pub rolling_sharpe: Vec<f64>,
+    /// `(day, two-sided turnover)` of each rebalance.
+    pub turnover: Vec<(usize, f64)>,
+}
+
+/// Everything the charts draw, prepared once per result and view.
+pub struct ChartData {
+    pub dates: Vec<Date>,
+    pub lines: Vec<Line>,
+    /// Name of the strategy whose weights and monthly returns are shown.
+    pub focus_name: String,
+    pub asset_names: Vec<String>,
+    /// `[day][asset]` weights of the focused strategy.
+    pub weights: Vec<Vec<f64>>,
+    pub monthly: Vec<MonthlyRow>,
+    pub rolling_window: usize,
+}
+
+impl ChartData {
+    pub fn prepare(results: &Results, focus: Option<u32>, rolling_window: usize, palette: &Theme) -> ChartData {
+        let panel = &results.panel;
+        let lines: Vec<Line> = results
+            .ok()
+            .map(|(e, run)| {
+                let eq = &run.sim.equity;
+                let r = returns(eq);
+                let ppy = run.metrics.periods_per_year;
+                // Rolling series are per return; align them to days by a leading NaN.
+                let align = |v: Vec<f64>| std::iter::once(f64::NAN).chain(v).collect::<Vec<f64>>();
+                Line {
+                    name: e.strategy.name.clone(),
+                    color: palette.series_color(e.color),
+                    equity: eq.clone(),
+                    drawdown: drawdown_series(eq),
+                    rolling_vol: align(rolling_volatility(&r, rolling_window, ppy)),
+                    rolling_sharpe: align(rolling_sharpe(&r, rolling_window, ppy, 0.0)),
+                    turnover: run.sim.rebalances.iter().map(|rb| (rb.day, 2.0 * rb.turnover)).collect(),
+                }
+            })
+            .collect();
+        let focused = focus.and_then(|id| results.find(id)).or_else(|| results.ok().next());
+        let (focus_name, weights, monthly) = match focused {
+            Some((e, run)) => {
+                let n = panel.n_assets();
+                let weights: Vec<Vec<f64>> = (0..panel.n_days())
+                    .map(|t| {
+                        let mut row = vec![0.0; n];
+                        for (a, w) in run.sim.weights_at(panel, t) {
+                            row[a] = w;
+                        }
+                        row
+                    })
+                    .collect();
+                let monthly = run
+                    .metrics
+                    .monthly_table()
+                    .into_iter()
+                    .map(|row| (row.year, row.months, Some(row.year_return)))
+                    .collect();
+                (e.strategy.name.clone(), weights, monthly)
+            }
+            None => (String::new(), Vec::new(), Vec::new()),
+        };
+        ChartData {
+            dates: panel.dates().to_vec(),
+            lines,
+            focus_name,
+            asset_names: panel.assets().iter().map(|a| a.id.clone()).collect(),
+            weights,
+            monthly,
+            rolling_window,
+        }
+    }
+
+    /// Draws one chart on any plotters backend (canvas in the page, SVG for downloads).
+    pub fn paint<DB: DrawingBackend>(
+        &self,
+        kind: ChartKind,
+        area: &DrawingArea<DB, Shift>,
+        view: View,
+        log_scale: bool,
+        theme: &Theme,
+    ) -> DrawResult<CoordMap> {
+        let series = |pick: fn(&Line) -> &Vec<f64>| -> Vec<Series<'_>> {
+            self.lines.iter().map(|l| Series::new(&l.name, l.color, pick(l))).collect()
+        };
+        match kind {
+            ChartKind::Growth => draw_growth(area, &self.dates, &series(|l| &l.equity), log_scale, view, theme),
+            ChartKind::Drawdown => draw_drawdown(area, &self.dates, &series(|l| &l.drawdown), view, theme),
+            ChartKind::Weights => {
+                let names: Vec<&str> = self.asset_names.iter().map(String::as_str).collect();
+                draw_weights(area, &self.dates, &names, &self.weights, 8, view, theme)
+            }
+            ChartKind::RollingVolatility => {
+                let title = format!("Rolling {}-day volatility (annualised)", self.rolling_window);
+                let axis = YAxis { title: &title, label: "volatility", format: ValueFormat::Share };
+                draw_rolling(area, &self.dates, &series(|l| &l.rolling_vol), &axis, view, theme)
+            }
+            ChartKind::RollingSharpe => {
+                let title = format!("Rolling {}-day Sharpe ratio (rf = 0%)", self.rolling_window);
+                let axis = YAxis { title: &title, label: "Sharpe", format: ValueFormat::Number };
+                draw_rolling(area, &self.dates, &series(|l| &l.rolling_sharpe), &axis, view, theme)
+            }
+            ChartKind::Monthly => {
+                // The heatmap has no date axis: hover and zoom do not apply.
+                draw_monthly_heatmap(area, &self.monthly, theme)?;
+                Ok(CoordMap::empty((0, 0, 0, 0)))
+            }
+            ChartKind::Turnover => {
+                let bars: Vec<Bars<'_>> =
+                    self.lines.iter().map(|l| Bars { name: &l.name, color: l.color, points: &l.turnover }).collect();
+                let axis = YAxis {
+                    title: "Turnover per rebalance (two-sided)",
+                    label: "turnover",
+                    format: ValueFormat::Share,
+                };
+                draw_bars(area, &self.dates, &bars, &axis, view, theme)
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The browser's side effects: downloads, local storage, reading files.
+
+pub mod download {
+    use wasm_bindgen::JsCast;
+
+    /// Saves a `data:` or `blob:` URL as a file through a temporary link.
+    pub fn data_url(file_name: &str, url: &str) {
+        let document = gloo::utils::document();
+        let Ok(a) = document.create_element("a") else { return };
+        let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() else { return };
+        a.set_href(url);
+        a.set_download(file_name);
+        a.click();
+    }
+
+    /// Saves text as a file.
+    pub fn text(file_name: &str, mime: &str, body: &str) {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(mime);
+        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+        data_url(file_name, &url);
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+}
+
+pub mod storage {
+    use crate::state::SavedSession;
+    use gloo::storage::{LocalStorage, Storage};
+
+    const KEY: &str = "indexlab.session.v1";
+
+    /// The last session, if one was saved and still reads.
+    pub fn load() -> Option<SavedSession> {
+        LocalStorage::get(KEY).ok()
+    }
+
+    pub fn save(session: &SavedSession) {
+        let _ = LocalStorage::set(KEY, session);
+    }
+
+    pub fn clear() {
+        LocalStorage::delete(KEY);
+    }
+}
+
+pub mod files {
+    use gloo::file::callbacks::FileReader;
+    use gloo::file::File;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// A file's name and bytes.
+    pub type NamedBytes = (String, Vec<u8>);
+    type Done = Box<dyn FnOnce(Result<Vec<NamedBytes>, String>)>;
+
+    /// Reads every file's bytes, then calls `done` once with all of them in
+    /// order (or the first read error). `progress` gets (files read, total).
+    /// The returned readers must be kept alive until `done` runs.
+    pub fn read_all(
+        files: Vec<File>,
+        progress: impl Fn(usize, usize) + 'static,
+        done: impl FnOnce(Result<Vec<NamedBytes>, String>) + 'static,
+    ) -> Vec<FileReader> {
+        let total = files.len();
+        let slots: Rc<RefCell<Vec<Option<NamedBytes>>>> = Rc::new(RefCell::new(vec![None; total]));
+        let done: Rc<RefCell<Option<Done>>> = Rc::new(RefCell::new(Some(Box::new(done))));
+        let progress = Rc::new(progress);
+        files
+            .into_iter()
+            .enumerate()
+            .map(|(i, file)| {
+                let name = file.name();
+                let (slots, done, progress) = (slots.clone(), done.clone(), progress.clone());
+                gloo::file::callbacks::read_as_bytes(&file, move |res| match res {
+                    Ok(bytes) => {
+                        slots.borrow_mut()[i] = Some((name, bytes));
+                        let read = slots.borrow().iter().filter(|s| s.is_some()).count();
+                        progress(read, total);
+                        if read == total {
+                            let all = slots.borrow_mut().iter_mut().filter_map(Option::take).collect();
+                            if let Some(f) = done.borrow_mut().take() {
+                                f(Ok(all));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(f) = done.borrow_mut().take() {
+                            f(Err(format!("{name}: the browser could not read this file ({e})")));
+                        }
+                    }
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,281 @@
+//! The one app state and the intents that change it.
+//!
+//! Components never mutate state: they dispatch an [`Action`]. Simulation
+//! results are not stored here; they are derived from the state (see
+//! `compute.rs`) and memoised by the component tree.
+
+use engine::ingest::Report;
+use engine::synth::MarketParams;
+use engine::{Panel, Preset, Strategy};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Where the loaded data came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DataSource {
+    /// The built-in seeded market with these dials.
+    Synthetic(MarketParams),
+    /// Files the user loaded (names only; the bytes stay in memory).
+    Files(Vec<String>),
+}
+
+/// One strategy in the comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StrategyEntry {
+    /// Stable id for keys and selection (not an index: entries move).
+    pub id: u32,
+    /// Palette slot, kept when the list is reordered.
+    pub color: usize,
+    pub strategy: Strategy,
+}
+
+/// Which secondary chart tab is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    Weights,
+    Rolling,
+    Monthly,
+    Turnover,
+    Log,
+}
+
+/// How the results are viewed; none of this changes a number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewSettings {
+    pub log_scale: bool,
+    /// Zoom window of day indices into the simulated range; `None` = all.
+    pub zoom: Option<(usize, usize)>,
+    pub tab: Tab,
+    /// Strategy (by id) shown in the weights chart and the log.
+    pub focus: Option<u32>,
+    /// Rolling window in days.
+    pub rolling_window: usize,
+    pub dark: bool,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        ViewSettings { log_scale: true, zoom: None, tab: Tab::Weights, focus: None, rolling_window: 90, dark: false }
+    }
+}
+
+/// The whole app state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub source: DataSource,
+    pub panel: Rc<Panel>,
+    pub report: Option<Rc<Report>>,
+    /// Latest data error (a bad file); the previous data stays loaded.
+    pub data_error: Option<String>,
+    /// Simulated date range as day indices of the panel (inclusive).
+    pub range: (usize, usize),
+    pub initial_capital: f64,
+    pub strategies: Vec<StrategyEntry>,
+    pub view: ViewSettings,
+    next_id: u32,
+}
+
+/// The part of the state worth keeping across visits (localStorage).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedSession {
+    pub market: Option<MarketParams>,
+    pub strategies: Vec<StrategyEntry>,
+    pub view: ViewSettings,
+    pub initial_capital: f64,
+}
+
+/// The strategies the page opens with: a comparison answers a question at once.
+pub const DEFAULT_PRESETS: [Preset; 3] =
+    [Preset::Top100CapWeekly, Preset::Top10EqualMonthly, Preset::BitcoinBuyAndHold];
+
+/// The largest number of strategies compared at once.
+pub const MAX_STRATEGIES: usize = 8;
+
+impl AppState {
+    /// The built-in market with default dials and the default comparison.
+    pub fn initial() -> AppState {
+        let params = MarketParams::default();
+        let panel = Rc::new(engine::synth::generate(&params));
+        let range = (0, panel.n_days() - 1);
+        let mut state = AppState {
+            source: DataSource::Synthetic(params),
+            panel,
+            report: None,
+            data_error: None,
+            range,
+            initial_capital: 10_000.0,
+            strategies: Vec::new(),
+            view: ViewSettings::default(),
+            next_id: 1,
+        };
+        for p in DEFAULT_PRESETS {
+            state.push(Strategy::preset(p));
+        }
+        state
+    }
+
+    /// The initial state with a saved session applied on top.
+    pub fn restored(saved: SavedSession) -> AppState {
+        let mut state = AppState::initial();
+        if let Some(m) = saved.market.filter(|m| m.validate().is_ok()) {
+            state.panel = Rc::new(engine::synth::generate(&m));
+            state.range = (0, state.panel.n_days() - 1);
+            state.source = DataSource::Synthetic(m);
+        }
+        if !saved.strategies.is_empty() {
+            state.next_id = saved.strategies.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+            state.strategies = saved.strategies.into_iter().take(MAX_STRATEGIES).collect();
+        }
+        state.view = ViewSettings { zoom: None, ..saved.view };
+        if saved.initial_capital.is_finite() && saved.initial_capital > 0.0 {
+            state.initial_capital = saved.initial_capital;
+        }
+        state
+    }
+
+    pub fn saved(&self) -> SavedSession {
+        SavedSession {
+            market: match &self.source {
+                DataSource::Synthetic(m) => Some(m.clone()),
+                DataSource::Files(_) => None,
+            },
+            strategies: self.strategies.clone(),
+            view: self.view.clone(),
+            initial_capital: self.initial_capital,
+        }
+    }
+
+    fn push(&mut self, strategy: Strategy) {
+        if self.strategies.len() >= MAX_STRATEGIES {
+            return;
+        }
+        let used: Vec<usize> = self.strategies.iter().map(|s| s.color).collect();
+        let color = (0..).find(|c| !used.contains(c)).unwrap_or(0);
+        self.strategies.push(StrategyEntry { id: self.next_id, color, strategy });
+        self.next_id += 1;
+    }
+
+    fn index_of(&self, id: u32) -> Option<usize> {
+        self.strategies.iter().position(|s| s.id == id)
+    }
+
+    /// The strategy shown in the weights chart and the log.
+    pub fn focused(&self) -> Option<&StrategyEntry> {
+        self.view.focus.and_then(|id| self.strategies.iter().find(|s| s.id == id)).or_else(|| self.strategies.first())
+    }
+
+    fn set_panel(&mut self, panel: Rc<Panel>) {
+        self.range = (0, panel.n_days() - 1);
+        self.panel = panel;
+        self.view.zoom = None;
+        self.data_error = None;
+    }
+}
+
+/// Every intent the UI can express.
+pub enum Action {
+    /// Regenerate the built-in market with these dials.
+    LoadSynthetic(MarketParams),
+    /// Files were parsed into a panel.
+    DataLoaded {
+        names: Vec<String>,
+        panel: Rc<Panel>,
+        report: Rc<Report>,
+    },
+    /// Loading failed; keep everything else.
+    DataError(String),
+    DismissDataError,
+    SetRange(usize, usize),
+    SetCapital(f64),
+    AddPreset(Preset),
+    Duplicate(u32),
+    Remove(u32),
+    MoveUp(u32),
+    Recolor(u32),
+    Update(u32, Box<Strategy>),
+    Focus(u32),
+    SetLogScale(bool),
+    SetZoom(Option<(usize, usize)>),
+    SetTab(Tab),
+    SetRollingWindow(usize),
+    SetDark(bool),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::LoadSynthetic(params) => {
+                if let Err(e) = params.validate() {
+                    s.data_error = Some(format!("Built-in market: {e}"));
+                } else {
+                    s.set_panel(Rc::new(engine::synth::generate(&params)));
+                    s.report = None;
+                    s.source = DataSource::Synthetic(params);
+                }
+            }
+            Action::DataLoaded { names, panel, report } => {
+                s.set_panel(panel);
+                s.report = Some(report);
+                s.source = DataSource::Files(names);
+            }
+            Action::DataError(e) => s.data_error = Some(e),
+            Action::DismissDataError => s.data_error = None,
+            Action::SetRange(a, b) => {
+                let last = s.panel.n_days() - 1;
+                let (a, b) = (a.min(last), b.min(last));
+                if a < b {
+                    s.range = (a, b);
+                    s.view.zoom = None;
+                }
+            }
+            Action::SetCapital(c) => {
+                if c.is_finite() && c > 0.0 {
+                    s.initial_capital = c;
+                }
+            }
+            Action::AddPreset(p) => s.push(Strategy::preset(p)),
+            Action::Duplicate(id) => {
+                if let Some(i) = s.index_of(id) {
+                    let mut copy = s.strategies[i].strategy.clone();
+                    copy.name = format!("{} (copy)", copy.name);
+                    s.push(copy);
+                }
+            }
+            Action::Remove(id) => {
+                s.strategies.retain(|e| e.id != id);
+                if s.view.focus == Some(id) {
+                    s.view.focus = None;
+                }
+            }
+            Action::MoveUp(id) => {
+                if let Some(i) = s.index_of(id).filter(|&i| i > 0) {
+                    s.strategies.swap(i, i - 1);
+                }
+            }
+            Action::Recolor(id) => {
+                if let Some(i) = s.index_of(id) {
+                    s.strategies[i].color = (s.strategies[i].color + 1) % charts::PALETTE.len();
+                }
+            }
+            Action::Update(id, strategy) => {
+                if let Some(i) = s.index_of(id) {
+                    s.strategies[i].strategy = *strategy;
+                }
+            }
+            Action::Focus(id) => s.view.focus = Some(id),
+            Action::SetLogScale(b) => s.view.log_scale = b,
+            Action::SetZoom(z) => s.view.zoom = z,
+            Action::SetTab(t) => s.view.tab = t,
+            Action::SetRollingWindow(w) => s.view.rolling_window = w.clamp(5, 730),
+            Action::SetDark(d) => s.view.dark = d,
+        }
+        Rc::new(s)
+    }
+}
+
+/// The state handle every component reads and dispatches to.
+pub type AppContext = UseReducerHandle<AppState>;

@@ -11,6 +11,7 @@
 pub mod date;
 pub mod metrics;
 pub mod panel;
+pub mod share;
 
 pub use date::Date;
 pub use panel::{AssetInfo, Extra, Panel, PanelError};

@@ -8,6 +8,7 @@
 //! Nothing here reads a clock, a file, the network or an unseeded random source,
 //! so every result is reproducible on every platform, natively and in wasm.
 
+pub mod analysis;
 pub mod date;
 pub mod metrics;
 pub mod panel;

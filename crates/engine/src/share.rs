@@ -69,7 +69,7 @@ use std::io::{Read, Write};
 
 /// Version written by [`encode`]. Older versions stay readable by [`decode`].
 pub const LINK_VERSION: u32 = 1;
-/// Longest link text [`decode`] accepts (16 KiB).
+/// Longest link text [`decode`] accepts, in bytes (16 KiB; links are ASCII).
 pub const MAX_LINK_CHARS: usize = 16 * 1024;
 /// Most bytes a link may inflate to (1 MiB).
 pub const MAX_INFLATED_BYTES: usize = 1024 * 1024;
@@ -96,9 +96,11 @@ pub enum ShareError {
     WrongKind { expected: String, found: String },
     /// The version tag is not one this build can read.
     UnknownVersion(String),
-    /// The text is longer than allowed.
-    TooLong { chars: usize, max: usize },
-    /// The payload is not valid base64url; `position` is the character offset in the (trimmed) link.
+    /// The text is longer than allowed (`len` and `max` in bytes; a valid link is ASCII).
+    TooLong { len: usize, max: usize },
+    /// The payload is not valid base64url; `position` is the byte offset of the
+    /// problem in the link as read (trimmed, without the leading `#`), which is
+    /// the character offset as long as the text before it is ASCII.
     BadBase64 { position: usize, detail: String },
     /// The compressed data ends early.
     Truncated,
@@ -130,7 +132,7 @@ impl fmt::Display for ShareError {
             ShareError::UnknownVersion(v) => {
                 write!(f, "unknown link version '{v}' (this version of IndexLab reads up to v{LINK_VERSION}); is the app up to date?")
             }
-            ShareError::TooLong { chars, max } => write!(f, "the link is {chars} characters long, the limit is {max}"),
+            ShareError::TooLong { len, max } => write!(f, "the link is {len} characters long, the limit is {max}"),
             ShareError::BadBase64 { position, detail } => {
                 write!(f, "the link is damaged at character {position}: {detail} (was it cut or edited?)")
             }
@@ -183,7 +185,7 @@ pub fn parse_header(link: &str) -> Result<LinkHeader<'_>, ShareError> {
         return Err(ShareError::Empty);
     }
     if link.len() > MAX_LINK_CHARS {
-        return Err(ShareError::TooLong { chars: link.chars().count(), max: MAX_LINK_CHARS });
+        return Err(ShareError::TooLong { len: link.len(), max: MAX_LINK_CHARS });
     }
     let mut parts = link.splitn(3, '.');
     let (kind, tag, payload) = match (parts.next(), parts.next(), parts.next()) {
@@ -213,7 +215,7 @@ pub fn encode<T: Serialize + ?Sized>(kind: &str, value: &T) -> Result<String, Sh
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
     let link = format!("{kind}.v{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed));
     if link.len() > MAX_LINK_CHARS {
-        return Err(ShareError::TooLong { chars: link.len(), max: MAX_LINK_CHARS });
+        return Err(ShareError::TooLong { len: link.len(), max: MAX_LINK_CHARS });
     }
     Ok(link)
 }
@@ -467,10 +469,12 @@ impl Feed {
         self.u64(s.len() as u64);
         self.bytes(s.as_bytes());
     }
-    /// The column of asset `a` in a day-major field.
-    fn column(&mut self, field: &[f64], n_days: usize, n_assets: usize, a: usize) {
-        for t in 0..n_days {
-            self.u64(canonical_bits(field[t * n_assets + a]));
+    /// A day-major field with each day's values in the order `order`.
+    fn field(&mut self, field: &[f64], order: &[usize]) {
+        for row in field.chunks_exact(order.len()) {
+            for &a in order {
+                self.u64(canonical_bits(row[a]));
+            }
         }
     }
     fn finish(mut self) -> String {
@@ -493,20 +497,22 @@ impl Feed {
 /// ```text
 /// "indexlab-panel-v1\0"
 /// n_days, then each date as its day number (i64 widened to u64)
-/// n_assets, then for each asset in id order:
-///     id (byte length, UTF-8 bytes), then its n_days prices, market caps, volumes
-/// n_extras, then for each extra in name order:
-///     name (byte length, UTF-8 bytes), then for each asset in id order its n_days values
+/// n_assets, then each asset id in id order (byte length, UTF-8 bytes)
+/// prices:      day by day, each day's values in asset-id order
+/// market caps: the same
+/// volumes:     the same
+/// n_extras, then for each extra in name order: name (byte length, UTF-8 bytes),
+///     then its values day by day in asset-id order
 /// ```
 ///
 /// The values are those stored in the panel, i.e. after [`Panel::new`]'s
 /// cleaning and gap carrying. Derived [`AssetInfo`](crate::panel::AssetInfo)
 /// fields are not hashed (they follow from the prices).
 pub fn fingerprint(panel: &Panel) -> String {
-    let (n_days, n_assets) = (panel.n_days(), panel.n_assets());
+    let n_assets = panel.n_assets();
     let mut f = Feed { hasher: Sha256::new(), buf: Vec::with_capacity(64 * 1024 + 64) };
     f.bytes(b"indexlab-panel-v1\0");
-    f.u64(n_days as u64);
+    f.u64(panel.n_days() as u64);
     for d in panel.dates() {
         f.u64(i64::from(d.0) as u64);
     }
@@ -515,18 +521,16 @@ pub fn fingerprint(panel: &Panel) -> String {
     f.u64(n_assets as u64);
     for &a in &order {
         f.str(&panel.assets()[a].id);
-        f.column(panel.prices(), n_days, n_assets, a);
-        f.column(panel.market_caps(), n_days, n_assets, a);
-        f.column(panel.volumes(), n_days, n_assets, a);
     }
+    f.field(panel.prices(), &order);
+    f.field(panel.market_caps(), &order);
+    f.field(panel.volumes(), &order);
     let mut extras: Vec<_> = panel.extras().iter().collect();
     extras.sort_by(|x, y| x.name.as_bytes().cmp(y.name.as_bytes()));
     f.u64(extras.len() as u64);
     for e in extras {
         f.str(&e.name);
-        for &a in &order {
-            f.column(&e.values, n_days, n_assets, a);
-        }
+        f.field(&e.values, &order);
     }
     f.finish()
 }

@@ -34,6 +34,8 @@ pub enum AnalysisError {
     NotPositive { what: &'static str, index: usize },
     /// A parameter is out of range.
     InvalidParameter(String),
+    /// A result is not finite (e.g. a CAGR that overflows on a very short, steep curve).
+    NonFinite { what: &'static str },
 }
 
 impl fmt::Display for AnalysisError {
@@ -47,6 +49,7 @@ impl fmt::Display for AnalysisError {
             }
             AnalysisError::NotPositive { what, index } => write!(f, "{what}[{index}] is not a finite positive number"),
             AnalysisError::InvalidParameter(d) => write!(f, "invalid parameter: {d}"),
+            AnalysisError::NonFinite { what } => write!(f, "{what} is not a finite number"),
         }
     }
 }
@@ -355,6 +358,9 @@ pub struct GapAttribution {
 }
 
 /// Attributes the CAGR gap between equal and cap weighting; see [`GapAttribution`].
+///
+/// Errors: curves of different lengths, shorter than 2, with a value that is
+/// not finite and positive, or whose CAGR overflows ([`AnalysisError::NonFinite`]).
 pub fn attribute_gap(curves: &GapCurves<'_>, periods_per_year: f64) -> Result<GapAttribution, AnalysisError> {
     if !(periods_per_year.is_finite() && periods_per_year > 0.0) {
         return Err(AnalysisError::InvalidParameter(format!(
@@ -373,10 +379,19 @@ pub fn attribute_gap(curves: &GapCurves<'_>, periods_per_year: f64) -> Result<Ga
         }
         check_curve(what, c, 2)?;
     }
-    let cagr = |c: &[f64]| metrics::cagr(c[0], c[n - 1], n - 1, periods_per_year).expect("n >= 2");
-    let (cap_net, held, gross, net) =
-        (cagr(curves.cap_net), cagr(curves.ew_held), cagr(curves.ew_gross), cagr(curves.ew_net));
-    let cap_gross = curves.cap_gross.map(cagr);
+    let cagr = |what: &'static str, c: &[f64]| {
+        let v = metrics::cagr(c[0], c[n - 1], n - 1, periods_per_year).expect("n >= 2");
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(AnalysisError::NonFinite { what })
+        }
+    };
+    let cap_net = cagr("CAGR of cap_net", curves.cap_net)?;
+    let held = cagr("CAGR of ew_held", curves.ew_held)?;
+    let gross = cagr("CAGR of ew_gross", curves.ew_gross)?;
+    let net = cagr("CAGR of ew_net", curves.ew_net)?;
+    let cap_gross = curves.cap_gross.map(|c| cagr("CAGR of cap_gross", c)).transpose()?;
     let cap_base = cap_gross.unwrap_or(cap_net);
     let size_tilt = held - cap_base;
     let rebalancing = gross - held;

@@ -245,6 +245,10 @@ fn attribution_rejects_bad_curves() {
     assert!(matches!(analysis::attribute_gap(&c, 365.0), Err(AnalysisError::TooShort { .. })));
     let c = GapCurves { cap_net: &ok, ew_held: &ok, ew_gross: &ok, ew_net: &ok, cap_gross: None };
     assert!(matches!(analysis::attribute_gap(&c, 0.0), Err(AnalysisError::InvalidParameter(_))));
+    // 1 → 1e10 in one day, annualised over 365 days: overflows.
+    let steep = [1.0, 1e10];
+    let c = GapCurves { ew_net: &steep, ..c };
+    assert_eq!(analysis::attribute_gap(&c, 365.0), Err(AnalysisError::NonFinite { what: "CAGR of ew_net" }));
 }
 
 // ---------------------------------------------------------------------------

@@ -9,10 +9,20 @@
 //! so every result is reproducible on every platform, natively and in wasm.
 
 pub mod analysis;
+pub mod costs;
 pub mod date;
+pub mod ingest;
 pub mod metrics;
 pub mod panel;
+pub mod schedule;
 pub mod share;
+pub mod simulate;
+pub mod strategy;
+pub mod synth;
+pub mod weighting;
 
 pub use date::Date;
 pub use panel::{AssetInfo, Extra, Panel, PanelError};
+pub use schedule::Schedule;
+pub use simulate::{simulate, RebalanceRecord, Segment, Side, SimResult, Trade, TradeReason};
+pub use strategy::{Preset, Strategy, StrategyError, Universe, Weighting};

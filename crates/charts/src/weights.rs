@@ -1,0 +1,141 @@
+//! Stacked area of portfolio weights: the top-k assets by average weight over
+//! the shown window, the rest grouped as "Other".
+
+use engine::Date;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::coord::CoordMap;
+use crate::layout::{date_chart, draw_hover, header, message, rect_of, too_small, HoverRow, LegendItem, Swatch, YSpec};
+use crate::{DrawResult, Theme, ValueFormat, View};
+
+/// Legend name of the group of assets outside the top k.
+pub const OTHER_LABEL: &str = "Other";
+
+/// Weight of asset `a` on day `d`: non-finite, negative or missing count as 0.
+fn weight(weights: &[Vec<f64>], d: usize, a: usize) -> f64 {
+    weights.get(d).and_then(|row| row.get(a)).copied().filter(|w| w.is_finite() && *w > 0.0).unwrap_or(0.0)
+}
+
+/// The assets drawn by [`draw_weights`]: indices of the top `top_k` assets by
+/// average weight over days `first..=last` (largest first, ties by index,
+/// assets that are never held left out) and whether an "Other" group is needed.
+pub(crate) fn top_assets(
+    weights: &[Vec<f64>],
+    n_assets: usize,
+    (first, last): (usize, usize),
+    top_k: usize,
+) -> (Vec<usize>, bool) {
+    let avg: Vec<f64> = (0..n_assets).map(|a| (first..=last).map(|d| weight(weights, d, a)).sum::<f64>()).collect();
+    let mut order: Vec<usize> = (0..n_assets).filter(|&a| avg[a] > 0.0).collect();
+    order.sort_by(|&a, &b| avg[b].total_cmp(&avg[a]).then(a.cmp(&b)));
+    let other = order.len() > top_k;
+    order.truncate(top_k);
+    (order, other)
+}
+
+/// Stacked area chart of portfolio weights. `weights` is day-major:
+/// `weights[day][asset]`, a fraction of the portfolio, with assets in the
+/// order of `asset_names`. The `top_k` assets with the largest average weight
+/// over the window are stacked (largest at the bottom) in palette colours
+/// ([`Theme::series_color`] by rank, repeating after 8);
+/// all others are summed into one grey [`OTHER_LABEL`] band on top.
+/// Negative and non-finite weights count as 0.
+pub fn draw_weights<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    dates: &[Date],
+    asset_names: &[&str],
+    weights: &[Vec<f64>],
+    top_k: usize,
+    view: View,
+    theme: &Theme,
+) -> DrawResult<CoordMap> {
+    if too_small(area, theme)? {
+        return Ok(CoordMap::empty(rect_of(area)));
+    }
+    let title = "Weights";
+    let Some(window) = view.clamp(dates.len()) else {
+        let rest = header(area, title, &[], None, theme)?;
+        message(&rest, "No data", theme)?;
+        return Ok(CoordMap::empty(rect_of(area)));
+    };
+    let (top, other) = top_assets(weights, asset_names.len(), window, top_k);
+    // Bands bottom to top: (name, colour, assets in the band).
+    let mut bands: Vec<(String, RGBColor, Vec<usize>)> = top
+        .iter()
+        .enumerate()
+        .map(|(rank, &a)| (asset_names[a].to_string(), theme.series_color(rank), vec![a]))
+        .collect();
+    if other {
+        let rest: Vec<usize> = (0..asset_names.len()).filter(|a| !top.contains(a)).collect();
+        bands.push((OTHER_LABEL.to_string(), theme.other, rest));
+    }
+    let items: Vec<LegendItem> = bands
+        .iter()
+        .map(|(name, color, _)| LegendItem { name: name.clone(), color: *color, swatch: Swatch::Block })
+        .collect();
+    let rest = header(area, title, &items, None, theme)?;
+    if bands.is_empty() {
+        message(&rest, "No holdings in this window", theme)?;
+        return Ok(CoordMap::empty(rect_of(&rest)));
+    }
+
+    let (first, last) = window;
+    let band_value = |d: usize, assets: &[usize]| assets.iter().map(|&a| weight(weights, d, a)).sum::<f64>();
+    // Cumulative tops per band and day.
+    let mut cum = vec![vec![0.0; last - first + 1]; bands.len()];
+    for (i, d) in (first..=last).enumerate() {
+        let mut acc = 0.0;
+        for (b, (_, _, assets)) in bands.iter().enumerate() {
+            acc += band_value(d, assets);
+            cum[b][i] = acc;
+        }
+    }
+    let max_total = cum.last().map_or(0.0, |top| top.iter().copied().fold(0.0, f64::max));
+    let y =
+        YSpec { lo: 0.0, hi: max_total.max(1.0), log: false, format: ValueFormat::Share, desc: "share of portfolio" };
+    let (mut chart, map, ystep) = date_chart(&rest, dates, window, 0.0, &y, theme)?;
+
+    // x positions of the days; a single day becomes a one-day-wide block.
+    let xs: Vec<(usize, f64)> = if first == last {
+        vec![(0, first as f64 - 0.5), (0, first as f64 + 0.5)]
+    } else {
+        (0..=last - first).map(|i| (i, (first + i) as f64)).collect()
+    };
+    for (b, (_, color, _)) in bands.iter().enumerate() {
+        let upper = xs.iter().map(|&(i, x)| (x, cum[b][i]));
+        let lower = xs.iter().rev().map(|&(i, x)| (x, if b == 0 { 0.0 } else { cum[b - 1][i] }));
+        let poly: Vec<(f64, f64)> = upper.chain(lower).collect();
+        chart.draw_series(std::iter::once(Polygon::new(poly, color.filled())))?;
+    }
+
+    if let Some(day) = view.hover.filter(|d| (first..=last).contains(d)) {
+        let i = day - first;
+        let rows: Vec<HoverRow> = bands
+            .iter()
+            .enumerate()
+            .map(|(b, (name, color, assets))| HoverRow {
+                color: *color,
+                name: name.clone(),
+                value: Some(band_value(day, assets)),
+                marker: Some(cum[b][i]),
+            })
+            .collect();
+        draw_hover(&chart, &map, dates[day], day, &rows, |v| ValueFormat::Share.format(v, ystep / 10.0), theme)?;
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_assets_by_average_weight() {
+        let w = vec![vec![0.1, 0.5, 0.0, 0.4], vec![0.3, 0.3, 0.0, 0.4], vec![f64::NAN, 0.6, 0.0, 0.4]];
+        assert_eq!(top_assets(&w, 4, (0, 2), 2), (vec![1, 3], true));
+        assert_eq!(top_assets(&w, 4, (0, 2), 3), (vec![1, 3, 0], false), "asset 2 is never held");
+        assert_eq!(top_assets(&w, 4, (1, 1), 1), (vec![3], true));
+        assert_eq!(top_assets(&w, 4, (0, 2), 0), (vec![], true));
+    }
+}

@@ -1,0 +1,571 @@
+//! CSV files: delimiter sniffing, header roles, format detection, and the two
+//! row readers (records: one row per asset and day; wide: one column per asset).
+
+use super::error::{shown, ErrorKind, Expected, IngestError};
+use super::parse::{parse_date, parse_number, trim, Num, Stamp};
+use super::table::{ExtraCol, FileData, Role};
+use super::Format;
+use csv::ByteRecord;
+use std::collections::HashMap;
+
+/// Header names are compared after lowercasing and dropping everything that
+/// is not a letter or digit: `Adj Close`, `adj_close` and `ADJCLOSE` are one name.
+pub(crate) fn normalize(h: &[u8]) -> String {
+    h.iter().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase() as char).collect()
+}
+
+/// Date column names, most preferred first.
+const DATE_NAMES: &[&str] =
+    &["snappedat", "date", "timeopen", "datetime", "timestamp", "time", "day", "unix", "unixtimestamp"];
+/// Price column names, most preferred first (Yahoo's adjusted close beats close).
+const PRICE_NAMES: &[&str] = &["price", "priceusd", "adjclose", "close", "closeusd"];
+const CAP_NAMES: &[&str] = &["marketcap", "marketcapusd", "mcap", "cap"];
+const VOLUME_NAMES: &[&str] = &["totalvolume", "volumeusd", "volume", "vol", "totalvolumes"];
+const SUPPLY_NAMES: &[&str] = &["supply", "circulatingsupply"];
+const ASSET_NAMES: &[&str] = &["asset", "coin", "coinname", "coinid", "id", "symbol", "ticker", "name"];
+/// Known columns that are read by no one (OHLC, CMC's other times, ...).
+const IGNORED: &[&str] = &["open", "high", "low", "timeclose", "timehigh", "timelow", "marketcaprank", "rank"];
+
+/// Column positions of a records file.
+#[derive(Debug, Default)]
+pub(crate) struct Roles {
+    pub date: Option<usize>,
+    pub price: Option<usize>,
+    pub cap: Option<usize>,
+    pub volume: Option<usize>,
+    pub supply: Option<usize>,
+    pub asset: Option<usize>,
+    /// Unrecognised columns, kept as extras in records files, assets in wide files.
+    pub others: Vec<usize>,
+}
+
+fn pick(names: &[String], wanted: &[&str]) -> Option<usize> {
+    wanted.iter().find_map(|w| names.iter().position(|n| n == w))
+}
+
+impl Roles {
+    fn of(names: &[String]) -> Roles {
+        let mut r = Roles {
+            date: pick(names, DATE_NAMES),
+            price: pick(names, PRICE_NAMES),
+            cap: pick(names, CAP_NAMES),
+            volume: pick(names, VOLUME_NAMES),
+            supply: pick(names, SUPPLY_NAMES),
+            asset: pick(names, ASSET_NAMES),
+            others: Vec::new(),
+        };
+        for (i, n) in names.iter().enumerate() {
+            let used = [r.date, r.price, r.cap, r.volume, r.supply, r.asset].contains(&Some(i));
+            let known = DATE_NAMES.contains(&n.as_str())
+                || PRICE_NAMES.contains(&n.as_str())
+                || CAP_NAMES.contains(&n.as_str())
+                || SUPPLY_NAMES.contains(&n.as_str())
+                || ASSET_NAMES.contains(&n.as_str())
+                || IGNORED.contains(&n.as_str())
+                || n.starts_with("volume")
+                || n.is_empty();
+            if !used && !known {
+                r.others.push(i);
+            }
+        }
+        r
+    }
+}
+
+/// The bytes of the first line, without its line ending.
+fn first_line(b: &[u8]) -> &[u8] {
+    let end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len());
+    let l = &b[..end];
+    l.strip_suffix(b"\r").unwrap_or(l)
+}
+
+/// Picks the delimiter that occurs most often in the header (outside quotes).
+fn sniff_delimiter(header: &[u8]) -> Option<u8> {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &c in header {
+        match c {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let (i, &n) = counts.iter().enumerate().max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))?;
+    (n > 0).then_some([b',', b';', b'\t'][i])
+}
+
+/// A CryptoDataDownload banner: a first line holding their URL and no columns.
+fn is_banner(line: &[u8]) -> bool {
+    let l = String::from_utf8_lossy(line).to_ascii_lowercase();
+    (l.starts_with("http") || l.contains("cryptodatadownload")) && !l.contains("date")
+}
+
+/// A CSV file after sniffing: body bytes, delimiter, header names.
+pub(crate) struct Sniffed<'a> {
+    body: &'a [u8],
+    line_offset: usize,
+    delimiter: u8,
+    raw_header: Vec<Vec<u8>>,
+    names: Vec<String>,
+    roles: Roles,
+    banner: bool,
+}
+
+pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, IngestError> {
+    let mut body = bytes;
+    let mut line_offset = 0;
+    // Skip leading blank lines.
+    while let Some(rest) = body.strip_prefix(b"\n").or_else(|| body.strip_prefix(b"\r\n")) {
+        body = rest;
+        line_offset += 1;
+    }
+    let mut banner = false;
+    if is_banner(first_line(body)) {
+        let l = first_line(body).len();
+        body = &body[(l + 1).min(body.len())..];
+        body = body.strip_prefix(b"\n").unwrap_or(body);
+        line_offset += 1;
+        banner = true;
+    }
+    let header = first_line(body);
+    if std::str::from_utf8(header).is_err() {
+        return Err(IngestError::at(name, line_offset + 1, None, ErrorKind::NotText));
+    }
+    if trim(header).is_empty() {
+        return Err(IngestError::file(name, ErrorKind::Empty));
+    }
+    let delimiter = sniff_delimiter(header).ok_or_else(|| {
+        IngestError::at(name, line_offset + 1, None, ErrorKind::TooFewColumns { header: shown(header) })
+    })?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).from_reader(header);
+    let mut rec = ByteRecord::new();
+    if let Err(e) = rdr.read_byte_record(&mut rec) {
+        return Err(IngestError::at(name, line_offset + 1, None, ErrorKind::Csv { reason: e.to_string() }));
+    }
+    let raw_header: Vec<Vec<u8>> = rec.iter().map(|f| trim(f).to_vec()).collect();
+    let names: Vec<String> = raw_header.iter().map(|h| normalize(h)).collect();
+    for (i, n) in names.iter().enumerate() {
+        if !n.is_empty() && names[..i].contains(n) {
+            return Err(IngestError::at(
+                name,
+                line_offset + 1,
+                Some(shown(&raw_header[i])),
+                ErrorKind::DuplicateColumn { name: shown(&raw_header[i]) },
+            ));
+        }
+    }
+    let roles = Roles::of(&names);
+    Ok(Sniffed { body, line_offset, delimiter, raw_header, names, roles, banner })
+}
+
+/// Detects the format of a CSV file from its header (and, for wide files, its name).
+pub(crate) fn detect(file_name: &str, s: &Sniffed) -> Result<Format, IngestError> {
+    let has = |n: &str| s.names.iter().any(|x| x == n);
+    let r = &s.roles;
+    if r.date.is_none() {
+        return Err(IngestError::at(
+            file_name,
+            s.line_offset + 1,
+            None,
+            ErrorKind::NoDateColumn { header: header_text(s) },
+        ));
+    }
+    if s.banner || (has("unix") && has("symbol")) {
+        return Ok(Format::CryptoDataDownload);
+    }
+    if has("timeopen") {
+        return Ok(Format::CoinMarketCap);
+    }
+    if has("snappedat") {
+        return Ok(Format::CoinGeckoCsv);
+    }
+    if r.price.is_some() {
+        if has("adjclose") || (has("open") && has("high") && has("low") && r.cap.is_none()) {
+            return Ok(Format::Yahoo);
+        }
+        return Ok(if r.asset.is_some() { Format::LongCsv } else { Format::PerCoinCsv });
+    }
+    if r.asset.is_none() && !r.others.is_empty() {
+        let lower = file_name.to_ascii_lowercase();
+        return Ok(if lower.contains("supply") {
+            Format::WideSupply
+        } else if lower.contains("cap") {
+            Format::WideMarketCaps
+        } else {
+            Format::WidePrices
+        });
+    }
+    Err(IngestError::at(file_name, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) }))
+}
+
+fn header_text(s: &Sniffed) -> String {
+    let h: Vec<String> = s.raw_header.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
+    let joined = h.join(&(s.delimiter as char).to_string());
+    if joined.chars().count() > 80 {
+        format!("{}...", joined.chars().take(80).collect::<String>())
+    } else {
+        joined
+    }
+}
+
+/// Rough row count from the body size, to reserve the columns once.
+fn estimate_rows(s: &Sniffed) -> usize {
+    let sample = &s.body[..s.body.len().min(64 * 1024)];
+    let lines = sample.iter().filter(|&&c| c == b'\n').count().max(1);
+    (s.body.len() as f64 / sample.len().max(1) as f64 * lines as f64) as usize + 1
+}
+
+/// Context for reading rows: file name, column names for messages.
+struct Ctx<'a> {
+    file: &'a str,
+    header: &'a [Vec<u8>],
+    line_offset: usize,
+}
+
+impl Ctx<'_> {
+    fn line(&self, rec: &ByteRecord) -> usize {
+        rec.position().map_or(0, |p| p.line() as usize) + self.line_offset
+    }
+
+    fn col(&self, i: usize) -> Option<String> {
+        match self.header.get(i) {
+            Some(h) if !h.is_empty() => Some(shown(h)),
+            _ => Some(format!("#{}", i + 1)),
+        }
+    }
+
+    fn bad(&self, rec: &ByteRecord, i: usize, expected: Expected) -> IngestError {
+        IngestError::at(
+            self.file,
+            self.line(rec),
+            self.col(i),
+            ErrorKind::BadValue { found: shown(rec.get(i).unwrap_or_default()), expected },
+        )
+    }
+
+    fn date(&self, rec: &ByteRecord, i: usize) -> Result<Stamp, IngestError> {
+        parse_date(rec.get(i).unwrap_or_default()).ok_or_else(|| self.bad(rec, i, Expected::Date))
+    }
+
+    /// A number that may be missing (`NaN` then).
+    fn number(&self, rec: &ByteRecord, i: usize) -> Result<f64, IngestError> {
+        match parse_number(rec.get(i).unwrap_or_default()) {
+            Num::Value(v) => Ok(v),
+            Num::Missing => Ok(f64::NAN),
+            Num::Invalid => Err(self.bad(rec, i, Expected::Number)),
+        }
+    }
+}
+
+/// Iterates the data rows, skipping blank lines and checking the field count.
+fn rows<'a>(
+    s: &'a Sniffed,
+    ctx: &'a Ctx,
+    mut each: impl FnMut(&ByteRecord) -> Result<(), IngestError>,
+) -> Result<usize, IngestError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(s.delimiter)
+        .buffer_capacity(256 * 1024)
+        .from_reader(s.body);
+    let mut rec = ByteRecord::new();
+    let mut first = true;
+    let mut n = 0;
+    let width = s.raw_header.len();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize) + ctx.line_offset;
+                return Err(IngestError::at(ctx.file, line, None, ErrorKind::Csv { reason: e.to_string() }));
+            }
+        }
+        if first {
+            first = false; // the header
+            continue;
+        }
+        if rec.len() != width {
+            if rec.len() == 1 && trim(&rec[0]).is_empty() {
+                continue;
+            }
+            return Err(IngestError::at(
+                ctx.file,
+                ctx.line(&rec),
+                None,
+                ErrorKind::RaggedRow { expected: width, found: rec.len() },
+            ));
+        }
+        each(&rec)?;
+        n += 1;
+    }
+    if n == 0 {
+        return Err(IngestError::file(ctx.file, ErrorKind::HeaderOnly));
+    }
+    Ok(n)
+}
+
+/// Normalises an asset name from a file: trimmed, lowercase; a pair such as
+/// `BTC/USD` keeps its first part. Purely numeric names (CoinMarketCap's
+/// `name` column holds an id like `2781`) and blanks give `None`.
+fn asset_name(raw: &[u8]) -> Result<Option<String>, ()> {
+    let t = trim(raw);
+    let t = match t.iter().position(|&c| c == b'/') {
+        Some(p) if p > 0 => trim(&t[..p]),
+        _ => t,
+    };
+    if t.is_empty() || t.iter().all(|c| c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let s = std::str::from_utf8(t).map_err(|_| ())?;
+    Ok(Some(s.to_lowercase()))
+}
+
+/// Reads a records file: one row per (asset, date).
+pub(crate) fn read_records(
+    file: &str,
+    s: &Sniffed,
+    format: Format,
+    gzip: bool,
+    default_asset: &str,
+) -> Result<FileData, IngestError> {
+    let r = &s.roles;
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset };
+    let date_col = r.date.ok_or_else(|| {
+        IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
+    })?;
+    let price_col = r.price.ok_or_else(|| {
+        IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) })
+    })?;
+    let asset_col = r.asset;
+    let mut d = FileData::new(file, format, gzip, Role::Prices);
+    d.delimiter = Some(s.delimiter);
+    if r.cap.is_some() || r.supply.is_some() {
+        d.cap = Some(Vec::new());
+    }
+    d.has_cap_column = r.cap.is_some();
+    if r.volume.is_some() {
+        d.volume = Some(Vec::new());
+    }
+    d.extras = r
+        .others
+        .iter()
+        .map(|&i| ExtraCol { name: String::from_utf8_lossy(&s.raw_header[i]).trim().to_lowercase(), values: vec![] })
+        .collect();
+    let mut extra_text: Vec<Option<usize>> = vec![None; r.others.len()];
+    d.reserve(estimate_rows(s));
+    let file_asset = d.intern(default_asset);
+    // Raw asset bytes -> local index, plus the previous row's, to skip hashing runs.
+    let mut raw_map: HashMap<Box<[u8]>, u32> = HashMap::new();
+    let mut last_raw: Vec<u8> = Vec::new();
+    let mut last_idx: Option<u32> = None;
+    let n = rows(s, &ctx, |rec| {
+        let stamp = ctx.date(rec, date_col)?;
+        let a = match asset_col {
+            None => file_asset,
+            Some(c) => {
+                let raw = &rec[c];
+                match last_idx {
+                    Some(i) if last_raw.as_slice() == raw => i,
+                    _ => {
+                        let i = match raw_map.get(raw) {
+                            Some(&i) => i,
+                            None => {
+                                let i = match asset_name(raw) {
+                                    Ok(Some(nm)) => d.intern(&nm),
+                                    Ok(None) => file_asset,
+                                    Err(()) => return Err(ctx.bad(rec, c, Expected::AssetName)),
+                                };
+                                raw_map.insert(raw.into(), i);
+                                i
+                            }
+                        };
+                        last_raw.clear();
+                        last_raw.extend_from_slice(raw);
+                        last_idx = Some(i);
+                        i
+                    }
+                }
+            }
+        };
+        d.note_date(a, stamp);
+        let line = || ctx.line(rec);
+        let price = match parse_number(&rec[price_col]) {
+            Num::Missing => {
+                d.note_bad_price(a, true, line());
+                return Ok(());
+            }
+            Num::Invalid => return Err(ctx.bad(rec, price_col, Expected::Number)),
+            Num::Value(v) if !(v.is_finite() && v > 0.0) => {
+                d.note_bad_price(a, false, line());
+                return Ok(());
+            }
+            Num::Value(v) => v,
+        };
+        if let Some(caps) = &mut d.cap {
+            let mut cap = match r.cap {
+                Some(c) => ctx.number(rec, c)?,
+                None => f64::NAN,
+            };
+            if let Some(sc) = r.supply {
+                let supply = ctx.number(rec, sc)?;
+                if !(cap.is_finite() && cap > 0.0) && supply.is_finite() && supply > 0.0 {
+                    cap = price * supply;
+                    d.assets[a as usize].cap_from_supply += 1;
+                }
+            }
+            caps.push(cap);
+        }
+        if let (Some(vols), Some(c)) = (&mut d.volume, r.volume) {
+            vols.push(ctx.number(rec, c)?);
+        }
+        for (k, &c) in r.others.iter().enumerate() {
+            let v = match parse_number(&rec[c]) {
+                Num::Value(v) => v,
+                Num::Missing => f64::NAN,
+                Num::Invalid => {
+                    if extra_text[k].is_none() {
+                        extra_text[k] = Some(line());
+                    }
+                    f64::NAN
+                }
+            };
+            d.extras[k].values.push(v);
+        }
+        d.push(a, stamp.date.0, price);
+        Ok(())
+    })?;
+    d.rows = n;
+    // Extra columns holding text are not numeric data: drop them, say so.
+    for k in (0..extra_text.len()).rev() {
+        if let Some(line) = extra_text[k] {
+            let e = d.extras.remove(k);
+            d.warnings.push(format!(
+                "{file}: column '{}' is not numeric (text on line {line}), so it was not kept as an extra",
+                e.name
+            ));
+        }
+    }
+    // Drop the file-named asset if the asset column named every row.
+    if d.assets[file_asset as usize].rows == 0 && d.assets.len() > 1 {
+        remove_unused_first(&mut d);
+    }
+    Ok(d)
+}
+
+/// Removes local asset 0 (unused) and renumbers.
+fn remove_unused_first(d: &mut FileData) {
+    d.assets.remove(0);
+    d.by_name.retain(|_, i| *i != 0);
+    for i in d.by_name.values_mut() {
+        *i -= 1;
+    }
+    for a in &mut d.asset {
+        *a -= 1;
+    }
+}
+
+/// Reads a wide file: `date` then one column per asset holding `role` values.
+pub(crate) fn read_wide(
+    file: &str,
+    s: &Sniffed,
+    format: Format,
+    gzip: bool,
+    role: Role,
+) -> Result<FileData, IngestError> {
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset };
+    let date_col = s.roles.date.ok_or_else(|| {
+        IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
+    })?;
+    let mut d = FileData::new(file, format, gzip, role);
+    d.delimiter = Some(s.delimiter);
+    let mut cols: Vec<(usize, u32)> = Vec::new();
+    for (i, h) in s.raw_header.iter().enumerate() {
+        if i == date_col || trim(h).is_empty() {
+            continue;
+        }
+        let name = match asset_name(h) {
+            Ok(Some(n)) => n,
+            _ => {
+                return Err(IngestError::at(
+                    file,
+                    s.line_offset + 1,
+                    ctx.col(i),
+                    ErrorKind::BadValue { found: shown(h), expected: Expected::AssetName },
+                ))
+            }
+        };
+        if d.by_name.contains_key(&name) {
+            return Err(IngestError::at(file, s.line_offset + 1, ctx.col(i), ErrorKind::DuplicateColumn { name }));
+        }
+        cols.push((i, d.intern(&name)));
+    }
+    if cols.is_empty() {
+        return Err(IngestError::at(
+            file,
+            s.line_offset + 1,
+            None,
+            ErrorKind::TooFewColumns { header: header_text(s) },
+        ));
+    }
+    d.reserve(estimate_rows(s) * cols.len());
+    let n = rows(s, &ctx, |rec| {
+        let stamp = ctx.date(rec, date_col)?;
+        for &(c, a) in &cols {
+            match parse_number(&rec[c]) {
+                Num::Missing => {}
+                Num::Invalid => return Err(ctx.bad(rec, c, Expected::Number)),
+                Num::Value(v) => {
+                    d.note_date(a, stamp);
+                    let ok = if role == Role::Prices { v.is_finite() && v > 0.0 } else { v.is_finite() && v >= 0.0 };
+                    if ok {
+                        d.push(a, stamp.date.0, v);
+                    } else {
+                        d.note_bad_price(a, false, ctx.line(rec));
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    d.rows = n;
+    Ok(d)
+}
+
+/// The names of a sniffed header (for tests and messages).
+#[cfg(test)]
+pub(crate) fn names<'a>(s: &'a Sniffed<'_>) -> &'a [String] {
+    &s.names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_delimiters_and_roles() {
+        let s = sniff("x.csv", b"\"timeOpen\";\"name\";\"close\";\"marketCap\"\n1;2;3;4\n").unwrap();
+        assert_eq!(s.delimiter, b';');
+        assert_eq!(names(&s), ["timeopen", "name", "close", "marketcap"]);
+        assert_eq!(detect("x.csv", &s).unwrap(), Format::CoinMarketCap);
+        let s = sniff("x.csv", b"Date\tOpen\tHigh\tLow\tClose\tAdj Close\tVolume\n").unwrap();
+        assert_eq!((s.delimiter, s.roles.price), (b'\t', Some(5)));
+        assert_eq!(detect("x.csv", &s).unwrap(), Format::Yahoo);
+        let s = sniff("market-caps.csv", b"date,BTC,ETH\n").unwrap();
+        assert_eq!(detect("market-caps.csv", &s).unwrap(), Format::WideMarketCaps);
+        let s = sniff("x.csv", b"https://www.CryptoDataDownload.com\nunix,date,symbol,open,high,low,close\n").unwrap();
+        assert_eq!((s.banner, s.line_offset), (true, 1));
+        assert_eq!(detect("x.csv", &s).unwrap(), Format::CryptoDataDownload);
+        assert!(sniff("x.csv", b"date|price\n").is_err());
+    }
+
+    #[test]
+    fn asset_names() {
+        assert_eq!(asset_name(b" BTC/USD "), Ok(Some("btc".into())));
+        assert_eq!(asset_name(b"2781"), Ok(None));
+        assert_eq!(asset_name(b"\xff"), Err(()));
+    }
+}

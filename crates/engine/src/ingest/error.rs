@@ -1,0 +1,168 @@
+//! Ingest errors: where the problem is (file, line, column) and what was
+//! found versus expected, worded for someone who has never seen the code.
+
+use crate::panel::PanelError;
+use std::fmt;
+
+/// Why a set of files could not be loaded. [`fmt::Display`] gives one
+/// sentence such as `btc-usd-max.csv, line 17, column 'price': found 'abc', expected a number`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IngestError {
+    /// File name as given in [`InputFile::name`](super::InputFile::name); `None` for
+    /// problems of the whole set (for example no files).
+    pub file: Option<String>,
+    /// 1-based line in the (decompressed) file, counting the header as line 1.
+    pub line: Option<usize>,
+    /// The column, by header name (or `#n`, 1-based, when the header is unusable).
+    pub column: Option<String>,
+    pub kind: ErrorKind,
+}
+
+/// What kind of value a field should have held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    Number,
+    Date,
+    AssetName,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Expected::Number => "a number",
+            Expected::Date => "a date like 2021-03-15, 2021-03-15 00:00:00 UTC, 2021/03/15, Mar 15, 2021 or Unix time",
+            Expected::AssetName => "an asset name",
+        })
+    }
+}
+
+/// The kinds of ingest failure.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorKind {
+    /// `load` was called with no files.
+    NoFiles,
+    /// The file has no bytes (or only blanks).
+    Empty,
+    /// A header line but no data rows.
+    HeaderOnly,
+    /// The file (or its decompressed content) is larger than `IngestOptions::max_bytes`.
+    TooLarge { limit: usize },
+    /// The file starts like gzip but cannot be decompressed.
+    BadGzip { reason: String },
+    /// The text is not UTF-8 where text was needed (header, asset names).
+    NotText,
+    /// The header has fewer than two columns: probably an unsupported delimiter.
+    TooFewColumns { header: String },
+    /// No column holds dates.
+    NoDateColumn { header: String },
+    /// No column holds prices (and the file is not a wide table).
+    NoPriceColumn { header: String },
+    /// Two columns of the header have the same (case-insensitive) name.
+    DuplicateColumn { name: String },
+    /// A row has a different number of fields from the header.
+    RaggedRow { expected: usize, found: usize },
+    /// A field could not be read.
+    BadValue { found: String, expected: Expected },
+    /// The CSV reader failed (for example an unterminated quote).
+    Csv { reason: String },
+    /// The JSON could not be read as a CoinGecko API response.
+    Json { reason: String },
+    /// The same asset comes from two files.
+    DuplicateAsset { asset: String, other_file: String },
+    /// The file has rows but none with a usable (finite, > 0) price.
+    NoValidPrices,
+    /// Several assets, but no day on which two of them have a price.
+    NoCommonDates,
+    /// The validated panel could not be built.
+    Panel(PanelError),
+}
+
+impl IngestError {
+    pub(crate) fn file(file: &str, kind: ErrorKind) -> IngestError {
+        IngestError { file: Some(file.to_string()), line: None, column: None, kind }
+    }
+
+    pub(crate) fn at(file: &str, line: usize, column: Option<String>, kind: ErrorKind) -> IngestError {
+        IngestError { file: Some(file.to_string()), line: Some(line), column, kind }
+    }
+
+    pub(crate) fn global(kind: ErrorKind) -> IngestError {
+        IngestError { file: None, line: None, column: None, kind }
+    }
+}
+
+/// Shows at most 40 characters of a value (lossy for bytes that are not UTF-8).
+pub(crate) fn shown(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(bytes);
+    let s = s.trim();
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(40).collect();
+        format!("{cut}...")
+    } else {
+        s.to_string()
+    }
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut wrote = false;
+        if let Some(file) = &self.file {
+            write!(f, "{file}")?;
+            wrote = true;
+        }
+        if let Some(line) = self.line {
+            write!(f, "{}line {line}", if wrote { ", " } else { "" })?;
+            wrote = true;
+        }
+        if let Some(col) = &self.column {
+            write!(f, "{}column '{col}'", if wrote { ", " } else { "" })?;
+            wrote = true;
+        }
+        if wrote {
+            f.write_str(": ")?;
+        }
+        match &self.kind {
+            ErrorKind::NoFiles => write!(f, "no files were given"),
+            ErrorKind::Empty => write!(f, "the file is empty"),
+            ErrorKind::HeaderOnly => write!(f, "the file has a header line but no data rows"),
+            ErrorKind::TooLarge { limit } => {
+                write!(f, "the data is larger than the limit of {limit} bytes (after decompression)")
+            }
+            ErrorKind::BadGzip { reason } => write!(f, "the file looks gzip-compressed but cannot be unpacked: {reason}"),
+            ErrorKind::NotText => write!(f, "found bytes that are not UTF-8 text; save the file as UTF-8 CSV"),
+            ErrorKind::TooFewColumns { header } => write!(
+                f,
+                "found only one column in the header '{header}', expected columns separated by ',', ';' or tabs"
+            ),
+            ErrorKind::NoDateColumn { header } => write!(
+                f,
+                "found no date column in the header '{header}', expected one named date, snapped_at, timestamp, time or unix"
+            ),
+            ErrorKind::NoPriceColumn { header } => write!(
+                f,
+                "found no price column in the header '{header}', expected one named price, close or adj close"
+            ),
+            ErrorKind::DuplicateColumn { name } => write!(f, "the header names column '{name}' twice"),
+            ErrorKind::RaggedRow { expected, found } => {
+                write!(f, "found {found} fields, expected {expected} like the header")
+            }
+            ErrorKind::BadValue { found, expected } => write!(f, "found '{found}', expected {expected}"),
+            ErrorKind::Csv { reason } => write!(f, "cannot read the CSV: {reason}"),
+            ErrorKind::Json { reason } => write!(
+                f,
+                "cannot read the JSON ({reason}), expected {{\"prices\": [[ms, value], ...], \"market_caps\": ..., \"total_volumes\": ...}}"
+            ),
+            ErrorKind::DuplicateAsset { asset, other_file } => write!(
+                f,
+                "asset '{asset}' is also in {other_file}; load each asset from one file, or rename one of them"
+            ),
+            ErrorKind::NoValidPrices => write!(f, "no row has a usable price (a finite number above 0)"),
+            ErrorKind::NoCommonDates => {
+                write!(f, "the assets never have prices on the same day, so there is nothing to combine")
+            }
+            ErrorKind::Panel(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}

@@ -1,0 +1,629 @@
+//! Data ingest: the bytes of price files in, a validated [`Panel`] and a
+//! [`Report`] out.
+//!
+//! The library never touches the file system: the browser app and the CLI read
+//! files and pass their bytes as [`InputFile`]s to [`load`].
+//!
+//! # Formats (auto-detected per file; override with [`IngestOptions::format`] or
+//! [`IngestOptions::file_formats`])
+//! - [`Format::CoinGeckoCsv`]: CoinGecko's "download CSV" export,
+//!   `snapped_at,price,market_cap,total_volume`, one file per coin.
+//! - [`Format::PerCoinCsv`]: any other one-coin file with a date and a price column
+//!   (for example `date,price,total_volume,market_cap,coin_name`).
+//! - [`Format::LongCsv`]: `date,asset,price` plus any of `market_cap`, `volume`,
+//!   `supply` and extra numeric columns (kept as [`Extra`](crate::Extra)s by name).
+//! - [`Format::WidePrices`], [`Format::WideMarketCaps`], [`Format::WideSupply`]:
+//!   `date` then one column per asset. A wide file whose name contains `cap` holds
+//!   market caps, `supply` circulating supply; otherwise prices.
+//! - [`Format::CoinMarketCap`]: CMC's historical export (`;`-separated,
+//!   `timeOpen;...;close;volume;marketCap;timestamp`, often with a UTF-8 BOM).
+//! - [`Format::Yahoo`]: `Date,Open,High,Low,Close,Adj Close,Volume` (Adj Close preferred).
+//! - [`Format::CryptoDataDownload`]: a URL banner line, then
+//!   `unix,date,symbol,open,high,low,close,Volume <SYM>,Volume USD`, newest first.
+//! - [`Format::CoinGeckoJson`]: the CoinGecko API's `market_chart` JSON.
+//!
+//! Any of these may be gzip-compressed (recognised by the gzip magic bytes,
+//! whatever the file name); the decompressed size is bounded by
+//! [`IngestOptions::max_bytes`].
+//!
+//! # Conventions
+//! - **Headers** match case-insensitively, ignoring spaces and punctuation
+//!   (`Adj Close` = `adj_close`). Preferred columns: date `snapped_at` > `date` >
+//!   `timeOpen` > `timestamp` > `time` > `unix`; price `price` > `adj close` > `close`;
+//!   volume `total_volume` > `volume usd` > `volume`.
+//! - **Delimiter**: `,`, `;` or tab, whichever occurs most in the header line.
+//! - **Dates**: `2021-03-15`, with an optional time and zone (`2021-03-15 00:00:00 UTC`,
+//!   `2021-03-15T00:00:00.000Z`, `+02:00`), `2021/03/15`, `Mar 15, 2021`, Unix seconds or
+//!   milliseconds (values >= 1e11 are milliseconds). A time is converted to UTC and
+//!   snapped to its day; timestamps not at exactly midnight UTC are counted.
+//! - **Numbers**: plain or with thousands separators (`1,234,567.8`); blank, `-`,
+//!   `null`, `n/a` mean missing. Text in a number column is an error with its position.
+//! - **Asset ids**: lowercase. From an asset column (`asset`, `coin_name`, `symbol`,
+//!   `name`, ...; a pair `BTC/USD` gives `btc`; numeric ids are ignored) if the file has
+//!   one, otherwise from the file name ([`asset_id_from_file_name`]: `btc-usd-max.csv`
+//!   -> `btc`). [`IngestOptions::rename`] renames a one-asset file's asset.
+//! - **Rows without a usable price** (blank, zero, negative, `NaN`, infinite) are
+//!   dropped and counted in the report; the day then becomes a gap.
+//! - **Duplicate dates** (same asset, same UTC day): the row that comes last in the
+//!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted.
+//! - **Market caps** of 0 (CoinGecko's "unknown") are stored as `NaN`, as are blanks;
+//!   with a supply column or table, a missing cap is price x supply.
+//! - **Calendar**: the union of all days with a price; each asset is carried
+//!   forward inside its own first..last span by [`Panel::new`] (counted per asset).
+//! - **Assets** are sorted by id.
+//! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
+//!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` it is replaced by
+//!   the previous day's price and cap.
+
+mod csvfile;
+mod error;
+mod json;
+mod parse;
+mod report;
+mod table;
+
+pub use error::{ErrorKind, Expected, IngestError};
+pub use parse::DateStyle;
+pub use report::{AssetReport, CapSource, DuplicatePolicy, FileReport, Frequency, Report, RowOrder, Spike};
+
+use crate::date::Date;
+use crate::panel::{Extra, Panel};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Read;
+use table::{FileData, Role};
+
+/// The file formats the loader understands. See the module docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    CoinGeckoCsv,
+    PerCoinCsv,
+    LongCsv,
+    WidePrices,
+    WideMarketCaps,
+    WideSupply,
+    CoinMarketCap,
+    Yahoo,
+    CryptoDataDownload,
+    CoinGeckoJson,
+}
+
+/// One file's name and bytes (possibly gzip-compressed).
+#[derive(Clone, Debug)]
+pub struct InputFile<'a> {
+    /// The file name (used for messages, the default asset id and wide-file roles).
+    pub name: String,
+    pub bytes: &'a [u8],
+}
+
+impl<'a> InputFile<'a> {
+    pub fn new(name: impl Into<String>, bytes: &'a [u8]) -> InputFile<'a> {
+        InputFile { name: name.into(), bytes }
+    }
+}
+
+/// How to load. `IngestOptions::default()` auto-detects everything.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IngestOptions {
+    /// Format of every file; `None` detects each file's format.
+    pub format: Option<Format>,
+    /// Per-file format overrides `(file name, format)`; they win over `format`.
+    pub file_formats: Vec<(String, Format)>,
+    /// `(file name, asset id)`: the asset of that one-asset file gets this id.
+    pub rename: Vec<(String, String)>,
+    /// Replace flagged spikes by the previous day's price and cap (default false).
+    pub repair_spikes: bool,
+    /// A one-day move by more than this factor that reverts the next day is a spike (default 20).
+    pub spike_factor: f64,
+    /// Largest accepted size of one file, after decompression (default 1 GiB).
+    pub max_bytes: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            format: None,
+            file_formats: Vec::new(),
+            rename: Vec::new(),
+            repair_spikes: false,
+            spike_factor: 20.0,
+            max_bytes: 1 << 30,
+        }
+    }
+}
+
+/// A loaded data set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub panel: Panel,
+    pub report: Report,
+}
+
+/// The default asset id of a file: its name without directories, `.gz` and the
+/// extension, lowercased; a CoinGecko `-usd-max` or Yahoo `-usd` suffix is removed,
+/// and a CoinMarketCap export name (`Bitcoin_1_1_2024-..._historical_data_coinmarketcap`)
+/// keeps its first part. `btc-usd-max.csv` -> `btc`, `BTC-USD.csv.gz` -> `btc`.
+pub fn asset_id_from_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let mut s = base.to_lowercase();
+    if let Some(x) = s.strip_suffix(".gz") {
+        s = x.to_string();
+    }
+    for ext in [".csv", ".json", ".tsv", ".txt"] {
+        if let Some(x) = s.strip_suffix(ext) {
+            s = x.to_string();
+            break;
+        }
+    }
+    if s.contains("historical_data") || s.contains("coinmarketcap") {
+        if let Some(first) = s.split('_').next().filter(|f| !f.is_empty()) {
+            s = first.to_string();
+        }
+    }
+    for suffix in ["-usd-max", "_usd-max", "-usd", "_usd"] {
+        if let Some(x) = s.strip_suffix(suffix).filter(|x| !x.is_empty()) {
+            s = x.to_string();
+            break;
+        }
+    }
+    s.trim().to_string()
+}
+
+/// Decompresses gzip (by magic bytes) within `max` bytes and strips a UTF-8 BOM.
+fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), IngestError> {
+    let name = f.name.as_str();
+    if f.bytes.len() > max {
+        return Err(IngestError::file(name, ErrorKind::TooLarge { limit: max }));
+    }
+    let (bytes, gzip): (Cow<'a, [u8]>, bool) = if f.bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(f.bytes.len().saturating_mul(3).min(max.saturating_add(1)));
+        let dec = flate2::read::MultiGzDecoder::new(f.bytes);
+        if let Err(e) = dec.take(max as u64 + 1).read_to_end(&mut out) {
+            let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                "the compressed data is cut short (truncated download?)".to_string()
+            } else {
+                e.to_string()
+            };
+            return Err(IngestError::file(name, ErrorKind::BadGzip { reason }));
+        }
+        if out.len() > max {
+            return Err(IngestError::file(name, ErrorKind::TooLarge { limit: max }));
+        }
+        (Cow::Owned(out), true)
+    } else {
+        (Cow::Borrowed(f.bytes), false)
+    };
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(IngestError::at(name, 1, None, ErrorKind::NotText));
+    }
+    let bytes = match bytes {
+        Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(&[0xef, 0xbb, 0xbf][..]).unwrap_or(b)),
+        Cow::Owned(mut v) => {
+            if v.starts_with(&[0xef, 0xbb, 0xbf]) {
+                v.drain(..3);
+            }
+            Cow::Owned(v)
+        }
+    };
+    if bytes.iter().all(|c| c.is_ascii_whitespace()) {
+        return Err(IngestError::file(name, ErrorKind::Empty));
+    }
+    Ok((bytes, gzip))
+}
+
+fn read_file(f: &InputFile, opts: &IngestOptions) -> Result<FileData, IngestError> {
+    let name = f.name.as_str();
+    let (bytes, gzip) = decode(f, opts.max_bytes)?;
+    let forced = opts.file_formats.iter().find(|(n, _)| n == name).map(|(_, fm)| *fm).or(opts.format);
+    let default_asset = asset_id_from_file_name(name);
+    let first = bytes.iter().find(|c| !c.is_ascii_whitespace()).copied();
+    if forced == Some(Format::CoinGeckoJson) || (forced.is_none() && matches!(first, Some(b'{') | Some(b'['))) {
+        return json::read_json(name, &bytes, gzip, &default_asset);
+    }
+    let sniffed = csvfile::sniff(name, &bytes)?;
+    let format = match forced {
+        Some(fm) => fm,
+        None => csvfile::detect(name, &sniffed)?,
+    };
+    let mut d = match format {
+        Format::WidePrices => csvfile::read_wide(name, &sniffed, format, gzip, Role::Prices)?,
+        Format::WideMarketCaps => csvfile::read_wide(name, &sniffed, format, gzip, Role::Caps)?,
+        Format::WideSupply => csvfile::read_wide(name, &sniffed, format, gzip, Role::Supply)?,
+        _ => csvfile::read_records(name, &sniffed, format, gzip, &default_asset)?,
+    };
+    if forced.is_none() && d.format == Format::LongCsv && d.assets.len() == 1 {
+        d.format = Format::PerCoinCsv;
+    }
+    Ok(d)
+}
+
+/// Loads files into a validated panel plus a report. See the module docs for
+/// formats and conventions. Never panics; every failure is an [`IngestError`]
+/// naming the file, line and column.
+pub fn load(files: &[InputFile], opts: &IngestOptions) -> Result<Loaded, IngestError> {
+    if files.is_empty() {
+        return Err(IngestError::global(ErrorKind::NoFiles));
+    }
+    let mut warnings: Vec<String> = Vec::new();
+    let mut data = Vec::with_capacity(files.len());
+    for f in files {
+        data.push(read_file(f, opts)?);
+    }
+    apply_renames(&mut data, opts, &mut warnings);
+    for d in &mut data {
+        warnings.append(&mut d.warnings);
+        if d.role == Role::Prices && d.value.is_empty() {
+            return Err(IngestError::file(&d.name, ErrorKind::NoValidPrices));
+        }
+    }
+    assemble(data, opts, warnings)
+}
+
+fn apply_renames(data: &mut [FileData], opts: &IngestOptions, warnings: &mut Vec<String>) {
+    for (file, id) in &opts.rename {
+        let id = id.trim().to_lowercase();
+        match data.iter_mut().find(|d| &d.name == file) {
+            None => warnings.push(format!("rename: no file is named '{file}'; nothing renamed")),
+            Some(d) if d.assets.len() != 1 || d.role != Role::Prices => warnings.push(format!(
+                "rename: {file} holds {} assets, so it cannot be renamed to '{id}' as a whole; rename ignored",
+                d.assets.len()
+            )),
+            Some(d) => {
+                d.by_name.clear();
+                d.by_name.insert(id.clone(), 0);
+                d.assets[0].name = id;
+            }
+        }
+    }
+}
+
+/// Per-asset bookkeeping while scattering.
+#[derive(Default)]
+struct Scatter {
+    duplicates: usize,
+    duplicate_examples: Vec<Date>,
+}
+
+fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>) -> Result<Loaded, IngestError> {
+    // Owner file of each asset's prices; an asset in two price files is an error.
+    let mut owner: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (fi, d) in data.iter().enumerate().filter(|(_, d)| d.role == Role::Prices) {
+        for (li, la) in d.assets.iter().enumerate() {
+            if let Some(&(other, _)) = owner.get(la.name.as_str()) {
+                return Err(IngestError::file(
+                    &d.name,
+                    ErrorKind::DuplicateAsset { asset: la.name.clone(), other_file: data[other].name.clone() },
+                ));
+            }
+            owner.insert(la.name.as_str(), (fi, li));
+        }
+    }
+    // Local -> global asset maps; assets without a usable price are dropped.
+    let mut has_obs: Vec<Vec<bool>> = data.iter().map(|d| vec![false; d.assets.len()]).collect();
+    for (fi, d) in data.iter().enumerate() {
+        for &a in &d.asset {
+            has_obs[fi][a as usize] = true;
+        }
+    }
+    let mut ids: Vec<&str> = owner.iter().filter(|(_, &(fi, li))| has_obs[fi][li]).map(|(&name, _)| name).collect();
+    ids.sort_unstable();
+    for (&name, &(fi, li)) in &owner {
+        if !has_obs[fi][li] {
+            warnings.push(format!("{}: asset '{name}' has no usable price and was left out", data[fi].name));
+        }
+    }
+    let global: HashMap<&str, usize> = ids.iter().enumerate().map(|(g, &n)| (n, g)).collect();
+    let maps: Vec<Vec<Option<usize>>> =
+        data.iter().map(|d| d.assets.iter().map(|la| global.get(la.name.as_str()).copied()).collect()).collect();
+    for (d, m) in data.iter().zip(&maps) {
+        if d.role != Role::Prices {
+            let orphans: Vec<&str> =
+                d.assets.iter().zip(m).filter(|(_, g)| g.is_none()).map(|(la, _)| la.name.as_str()).collect();
+            if !orphans.is_empty() {
+                warnings.push(format!(
+                    "{}: no prices were loaded for {}, so those columns were ignored",
+                    d.name,
+                    orphans.join(", ")
+                ));
+            }
+        }
+    }
+    let n_assets = ids.len();
+    if n_assets == 0 {
+        return Err(IngestError::global(ErrorKind::NoValidPrices));
+    }
+
+    // Calendar: every day with a price.
+    let (dates, day_index) = calendar(&data, &maps);
+    let n_days = dates.len();
+    let lookup = |d: i32| -> Option<usize> { day_index.get(d) };
+    let size = n_days * n_assets;
+    let mut price = vec![f64::NAN; size];
+    let mut cap = vec![f64::NAN; size];
+    let mut volume = vec![f64::NAN; size];
+    let mut seen = vec![false; size];
+    let mut supply: Option<Vec<f64>> = None;
+    let mut extra_names: Vec<String> = Vec::new();
+    for d in &data {
+        for e in &d.extras {
+            if !extra_names.contains(&e.name) {
+                extra_names.push(e.name.clone());
+            }
+        }
+    }
+    let mut extras: Vec<Vec<f64>> = extra_names.iter().map(|_| vec![f64::NAN; size]).collect();
+    let mut stats: Vec<Scatter> = (0..n_assets).map(|_| Scatter::default()).collect();
+
+    for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role == Role::Prices) {
+        let extra_pos: Vec<usize> =
+            d.extras.iter().map(|e| extra_names.iter().position(|n| *n == e.name).unwrap_or(0)).collect();
+        for k in 0..d.asset.len() {
+            let Some(g) = m[d.asset[k] as usize] else { continue };
+            let Some(t) = lookup(d.date[k]) else { continue };
+            let i = t * n_assets + g;
+            if seen[i] {
+                let s = &mut stats[g];
+                s.duplicates += 1;
+                if s.duplicate_examples.len() < 10 {
+                    s.duplicate_examples.push(Date(d.date[k]));
+                }
+            }
+            seen[i] = true;
+            price[i] = d.value[k];
+            cap[i] = d.cap.as_ref().map_or(f64::NAN, |c| c[k]);
+            volume[i] = d.volume.as_ref().map_or(f64::NAN, |c| c[k]);
+            for (e, &pos) in d.extras.iter().zip(&extra_pos) {
+                extras[pos][i] = e.values[k];
+            }
+        }
+    }
+    let mut caps_file = vec![false; n_assets];
+    for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role != Role::Prices) {
+        for k in 0..d.asset.len() {
+            let (Some(g), Some(t)) = (m[d.asset[k] as usize], lookup(d.date[k])) else { continue };
+            let i = t * n_assets + g;
+            if d.role == Role::Caps {
+                cap[i] = d.value[k];
+                caps_file[g] = true;
+            } else {
+                supply.get_or_insert_with(|| vec![f64::NAN; size])[i] = d.value[k];
+            }
+        }
+    }
+
+    // Per-asset checks: caps, spikes, frequency.
+    let mut reports = Vec::with_capacity(n_assets);
+    let mut days_with_price = vec![0u32; n_days];
+    for (g, id) in ids.iter().enumerate() {
+        let &(fi, li) = &owner[id];
+        let d = &data[fi];
+        let la = &d.assets[li];
+        let obs: Vec<usize> = (0..n_days).filter(|&t| seen[t * n_assets + g]).collect();
+        for &t in &obs {
+            days_with_price[t] += 1;
+        }
+        let mut from_supply = la.cap_from_supply;
+        let mut cap_missing = 0;
+        for &t in &obs {
+            let i = t * n_assets + g;
+            if !(cap[i].is_finite() && cap[i] > 0.0) {
+                if let Some(s) = supply.as_ref().map(|s| s[i]).filter(|s| s.is_finite() && *s > 0.0) {
+                    cap[i] = price[i] * s;
+                    from_supply += 1;
+                } else {
+                    cap[i] = f64::NAN;
+                    cap_missing += 1;
+                }
+            }
+        }
+        let has_column = d.has_cap_column || caps_file[g];
+        let cap_source = match (has_column, from_supply > 0) {
+            (true, true) => CapSource::ColumnAndSupply,
+            (true, false) => CapSource::Column,
+            (false, true) => CapSource::Supply,
+            (false, false) => CapSource::None,
+        };
+        let spikes = find_spikes(&obs, g, n_assets, &dates, &mut price, &mut cap, opts);
+        let frequency = frequency(&obs, &dates);
+        let s = std::mem::take(&mut stats[g]);
+        reports.push(AssetReport {
+            id: id.to_string(),
+            file: d.name.clone(),
+            first_date: dates[obs[0]],
+            last_date: dates[*obs.last().unwrap_or(&obs[0])],
+            rows: la.rows,
+            days: obs.len(),
+            carried_forward: 0,
+            cap_missing_or_zero: cap_missing,
+            cap_source,
+            duplicate_dates: s.duplicates,
+            duplicate_examples: s.duplicate_examples,
+            duplicate_policy: DuplicatePolicy::KeepLast,
+            price_blank: la.price_blank,
+            price_invalid: la.price_invalid,
+            price_invalid_lines: la.invalid_lines.clone(),
+            not_midnight: la.not_midnight,
+            frequency,
+            spikes,
+        });
+    }
+    if n_assets >= 2 && days_with_price.iter().all(|&c| c < 2) {
+        return Err(IngestError::global(ErrorKind::NoCommonDates));
+    }
+    warnings.extend(global_warnings(&data, &reports, &dates));
+
+    let file_reports: Vec<FileReport> = data
+        .iter()
+        .map(|d| FileReport {
+            name: d.name.clone(),
+            format: d.format,
+            gzip: d.gzip,
+            delimiter: d.delimiter.map(|b| b as char),
+            rows: d.rows,
+            assets: d.assets.len(),
+            row_order: match (d.ascending, d.descending) {
+                (true, true) => RowOrder::Unsorted,
+                (false, true) => RowOrder::Descending,
+                _ => RowOrder::Ascending,
+            },
+            date_styles: d.styles(),
+        })
+        .collect();
+    drop(seen);
+    drop(supply);
+    let extras: Vec<Extra> = extra_names.into_iter().zip(extras).map(|(name, values)| Extra { name, values }).collect();
+    let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let panel =
+        Panel::new(dates, ids, price, cap, volume, extras).map_err(|e| IngestError::global(ErrorKind::Panel(e)))?;
+    for (r, info) in reports.iter_mut().zip(panel.assets()) {
+        r.carried_forward = info.carried_forward;
+    }
+    let report = Report {
+        files: file_reports,
+        n_assets,
+        n_days: panel.n_days(),
+        first_date: panel.dates()[0],
+        last_date: panel.dates()[panel.n_days() - 1],
+        assets: reports,
+        warnings,
+    };
+    Ok(Loaded { panel, report })
+}
+
+/// Maps a date to its calendar index: a dense table over the date range when
+/// it is not absurdly wide, else a binary search.
+enum DayIndex {
+    Dense { min: i32, index: Vec<u32> },
+    Sorted(Vec<i32>),
+}
+
+impl DayIndex {
+    #[inline]
+    fn get(&self, d: i32) -> Option<usize> {
+        match self {
+            DayIndex::Dense { min, index } => {
+                let off = d.checked_sub(*min)?;
+                let v = *index.get(usize::try_from(off).ok()?)?;
+                (v != u32::MAX).then_some(v as usize)
+            }
+            DayIndex::Sorted(v) => v.binary_search(&d).ok(),
+        }
+    }
+}
+
+fn calendar(data: &[FileData], maps: &[Vec<Option<usize>>]) -> (Vec<Date>, DayIndex) {
+    let price_obs = || {
+        data.iter().zip(maps).filter(|(d, _)| d.role == Role::Prices).flat_map(|(d, m)| {
+            d.date.iter().zip(&d.asset).filter(move |(_, &a)| m[a as usize].is_some()).map(|(&dt, _)| dt)
+        })
+    };
+    let (min, max) = price_obs().fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let span = (max as i64 - min as i64 + 1).max(0) as usize;
+    if span <= 1 << 22 {
+        let mut index = vec![u32::MAX; span];
+        for d in price_obs() {
+            index[(d - min) as usize] = 0;
+        }
+        let mut dates = Vec::new();
+        for (off, slot) in index.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = dates.len() as u32;
+                dates.push(Date(min + off as i32));
+            }
+        }
+        (dates, DayIndex::Dense { min, index })
+    } else {
+        let mut v: Vec<i32> = price_obs().collect();
+        v.sort_unstable();
+        v.dedup();
+        (v.iter().map(|&d| Date(d)).collect(), DayIndex::Sorted(v))
+    }
+}
+
+/// Flags (and with `repair_spikes`, repairs) one-day spikes on observed days.
+fn find_spikes(
+    obs: &[usize],
+    g: usize,
+    n: usize,
+    dates: &[Date],
+    price: &mut [f64],
+    cap: &mut [f64],
+    opts: &IngestOptions,
+) -> Vec<Spike> {
+    let f = if opts.spike_factor.is_finite() && opts.spike_factor > 1.0 { opts.spike_factor } else { 20.0 };
+    let mut out = Vec::new();
+    for w in obs.windows(3) {
+        let (i0, i1, i2) = (w[0] * n + g, w[1] * n + g, w[2] * n + g);
+        let (p0, p1, p2) = (price[i0], price[i1], price[i2]);
+        let up = p1 > p0 * f && p1 > p2 * f;
+        let down = p1 * f < p0 && p1 * f < p2;
+        if up || down {
+            out.push(Spike { date: dates[w[1]], price: p1, before: p0, after: p2, repaired: opts.repair_spikes });
+            if opts.repair_spikes {
+                price[i1] = p0;
+                cap[i1] = cap[i0];
+            }
+        }
+    }
+    out
+}
+
+/// Median spacing of observed days.
+fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
+    let mut gaps: Vec<i32> = obs.windows(2).map(|w| dates[w[1]].0 - dates[w[0]].0).collect();
+    if gaps.is_empty() {
+        return Frequency::Irregular { median_gap_days: 0 };
+    }
+    let mid = gaps.len() / 2;
+    let (_, &mut median, _) = gaps.select_nth_unstable(mid);
+    match median {
+        1 => Frequency::Daily,
+        7 => Frequency::Weekly,
+        28..=31 => Frequency::Monthly,
+        m => Frequency::Irregular { median_gap_days: m },
+    }
+}
+
+fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -> Vec<String> {
+    let mut w = Vec::new();
+    for d in data {
+        let styles = d.styles();
+        if styles.len() > 1 {
+            let names: Vec<&str> = styles.iter().map(|s| s.describe()).collect();
+            w.push(format!("{}: dates are written in more than one way ({})", d.name, names.join(", ")));
+        }
+        if d.ascending && d.descending {
+            w.push(format!("{}: rows are not in date order; they were sorted", d.name));
+        }
+    }
+    let mut freqs: Vec<Frequency> = reports.iter().map(|r| r.frequency).collect();
+    freqs.dedup();
+    freqs.sort_by_key(|f| format!("{f:?}"));
+    freqs.dedup();
+    if freqs.len() > 1 {
+        let daily: Vec<&str> =
+            reports.iter().filter(|r| r.frequency != Frequency::Daily).map(|r| r.id.as_str()).take(10).collect();
+        w.push(format!(
+            "assets have different sampling frequencies; not daily: {}. Gaps between their dates are carried forward",
+            daily.join(", ")
+        ));
+    }
+    if let Some(first) = dates.first().filter(|d| d.year() < 2009) {
+        w.push(format!(
+            "the data starts on {first}, before Bitcoin existed (2009): check that the date column is read correctly"
+        ));
+    }
+    let spiky: Vec<String> =
+        reports.iter().filter(|r| !r.spikes.is_empty()).map(|r| format!("{} ({})", r.id, r.spikes.len())).collect();
+    if !spiky.is_empty() {
+        let repaired = reports.iter().flat_map(|r| &r.spikes).any(|s| s.repaired);
+        w.push(format!(
+            "suspect one-day price spikes in {}: {}",
+            spiky.join(", "),
+            if repaired { "repaired with the previous day's price and cap" } else { "kept as they are" }
+        ));
+    }
+    w
+}

@@ -1,0 +1,380 @@
+//! Byte-level parsers for the values found in price files: numbers and dates.
+//!
+//! Both work on the raw bytes of one CSV field and never allocate.
+
+use crate::date::Date;
+use serde::Serialize;
+
+/// What a numeric field held.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Num {
+    /// A number (possibly `NaN` or infinite when the text said so, e.g. `NaN`, `inf`, `1e999`).
+    Value(f64),
+    /// Blank, `-`, `null`, `N/A`: the value is missing.
+    Missing,
+    /// Not a number.
+    Invalid,
+}
+
+/// Parses a number: optional surrounding spaces, optional thousands separators
+/// (`1,234,567.8`, groups of exactly three digits), a leading `$` and a
+/// trailing `%` are not accepted. Blank, `-`, `--`, `null`, `none` and `n/a`
+/// mean missing; `NaN` and `inf` parse as the non-finite values they name.
+pub(crate) fn parse_number(field: &[u8]) -> Num {
+    let f = trim(field);
+    if f.is_empty() {
+        return Num::Missing;
+    }
+    match f {
+        b"-" | b"--" | b"\xe2\x80\x94" | b"\xe2\x80\x93" => return Num::Missing,
+        _ => {}
+    }
+    if f.len() <= 4 && (eq_ci(f, b"null") || eq_ci(f, b"none") || eq_ci(f, b"n/a") || eq_ci(f, b"na")) {
+        return Num::Missing;
+    }
+    if let Some(v) = parse_plain(f) {
+        return Num::Value(v);
+    }
+    // Thousands separators: copy the digits into a small stack buffer.
+    if f.contains(&b',') {
+        if let Some(v) = parse_grouped(f) {
+            return Num::Value(v);
+        }
+    }
+    Num::Invalid
+}
+
+fn parse_plain(f: &[u8]) -> Option<f64> {
+    // `str::parse::<f64>` accepts `+1`, `1e5`, `.5`, `inf`, `NaN`; the UTF-8
+    // check is needed for `from_utf8` but costs little on short fields.
+    let s = std::str::from_utf8(f).ok()?;
+    s.parse::<f64>().ok()
+}
+
+fn parse_grouped(f: &[u8]) -> Option<f64> {
+    let mut buf = [0u8; 64];
+    if f.len() > buf.len() {
+        return None;
+    }
+    let int_end = f.iter().position(|&c| c == b'.' || c == b'e' || c == b'E').unwrap_or(f.len());
+    let (int_part, rest) = f.split_at(int_end);
+    if rest.contains(&b',') {
+        return None;
+    }
+    let digits = match int_part.first() {
+        Some(b'-') | Some(b'+') => &int_part[1..],
+        _ => int_part,
+    };
+    let mut groups = digits.split(|&c| c == b',');
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 3 || !first.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    for g in groups {
+        if g.len() != 3 || !g.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+    }
+    let mut n = 0;
+    for &c in f.iter().filter(|&&c| c != b',') {
+        buf[n] = c;
+        n += 1;
+    }
+    parse_plain(&buf[..n])
+}
+
+pub(crate) fn trim(mut f: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t' | b'\r' | b'\n', rest @ ..] = f {
+        f = rest;
+    }
+    while let [rest @ .., b' ' | b'\t' | b'\r' | b'\n'] = f {
+        f = rest;
+    }
+    f
+}
+
+fn eq_ci(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// How a date was written; the report lists the styles seen in each file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateStyle {
+    /// `2021-03-15`, optionally with a time: `2021-03-15 00:00:00 UTC`, `2021-03-15T00:00:00.000Z`.
+    Iso,
+    /// `2021/03/15`.
+    Slashed,
+    /// `Mar 15, 2021` or `March 15, 2021`.
+    MonthName,
+    /// Unix time in seconds.
+    UnixSeconds,
+    /// Unix time in milliseconds.
+    UnixMillis,
+}
+
+impl DateStyle {
+    pub(crate) fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            DateStyle::Iso => "YYYY-MM-DD",
+            DateStyle::Slashed => "YYYY/MM/DD",
+            DateStyle::MonthName => "Mon DD, YYYY",
+            DateStyle::UnixSeconds => "Unix seconds",
+            DateStyle::UnixMillis => "Unix milliseconds",
+        }
+    }
+
+    pub(crate) fn all() -> [DateStyle; 5] {
+        [DateStyle::Iso, DateStyle::Slashed, DateStyle::MonthName, DateStyle::UnixSeconds, DateStyle::UnixMillis]
+    }
+}
+
+/// A parsed timestamp: the UTC day, whether it was exactly midnight, and its style.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Stamp {
+    pub date: Date,
+    pub midnight: bool,
+    pub style: DateStyle,
+}
+
+/// Unix values at or above this are read as milliseconds (1e11 s is the year 5138).
+const MILLIS_THRESHOLD: i64 = 100_000_000_000;
+
+/// Parses a date or timestamp. Times are snapped to their UTC day (a time
+/// zone offset such as `+02:00` is applied first); `midnight` is false when
+/// a time other than 00:00:00.000 UTC was given.
+pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
+    let f = trim(field);
+    if f.is_empty() {
+        return None;
+    }
+    if f[0].is_ascii_digit() && f.iter().all(u8::is_ascii_digit) {
+        return parse_unix(f);
+    }
+    if f[0].is_ascii_alphabetic() {
+        return parse_month_name(f);
+    }
+    if f.len() < 10 || !f[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sep = f[4];
+    if (sep != b'-' && sep != b'/') || f[7] != sep {
+        return None;
+    }
+    let y = digits(&f[0..4])? as i32;
+    let m = digits(&f[5..7])?;
+    let d = digits(&f[8..10])?;
+    let date = Date::from_ymd(y, m, d)?;
+    let style = if sep == b'-' { DateStyle::Iso } else { DateStyle::Slashed };
+    let rest = &f[10..];
+    if rest.is_empty() {
+        return Some(Stamp { date, midnight: true, style });
+    }
+    let (secs, millis_nonzero) = parse_time(rest)?;
+    let shifted = date.0 as i64 * 86_400 + secs;
+    Some(Stamp {
+        date: Date::from_unix_seconds(shifted),
+        midnight: shifted.rem_euclid(86_400) == 0 && !millis_nonzero,
+        style,
+    })
+}
+
+fn parse_unix(f: &[u8]) -> Option<Stamp> {
+    if f.len() > 15 {
+        return None;
+    }
+    let v: i64 = f.iter().fold(0i64, |acc, &c| acc * 10 + (c - b'0') as i64);
+    let (secs, frac, style) = if v >= MILLIS_THRESHOLD {
+        (v / 1000, v % 1000 != 0, DateStyle::UnixMillis)
+    } else {
+        (v, false, DateStyle::UnixSeconds)
+    };
+    Some(Stamp { date: Date::from_unix_seconds(secs), midnight: secs % 86_400 == 0 && !frac, style })
+}
+
+/// Time of day after the date: `[T ]HH:MM[:SS[.fff]]` then an optional zone
+/// (`Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `-HH`). Returns seconds from the
+/// date's midnight in UTC and whether sub-second digits were non-zero.
+fn parse_time(rest: &[u8]) -> Option<(i64, bool)> {
+    let (&first, mut r) = rest.split_first()?;
+    if first != b' ' && first != b'T' && first != b't' {
+        return None;
+    }
+    r = trim_start(r);
+    if r.is_empty() {
+        return Some((0, false));
+    }
+    if r.len() < 5 || r[2] != b':' {
+        return None;
+    }
+    let h = digits(&r[0..2])? as i64;
+    let mi = digits(&r[3..5])? as i64;
+    r = &r[5..];
+    let mut s = 0i64;
+    let mut frac_nonzero = false;
+    if let [b':', a, b, tail @ ..] = r {
+        s = digits(&[*a, *b])? as i64;
+        r = tail;
+        if let [b'.', tail @ ..] = r {
+            let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            frac_nonzero = tail[..n].iter().any(|&c| c != b'0');
+            r = &tail[n..];
+        }
+    }
+    if h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut secs = h * 3600 + mi * 60 + s;
+    let zone = trim_start(r);
+    match zone {
+        b"" | b"Z" | b"z" => {}
+        z if z.eq_ignore_ascii_case(b"utc") || z.eq_ignore_ascii_case(b"gmt") => {}
+        [sign @ (b'+' | b'-'), tail @ ..] => {
+            let off = parse_offset(tail)?;
+            // local = utc + offset  =>  utc = local - offset
+            secs -= if *sign == b'+' { off } else { -off };
+        }
+        _ => return None,
+    }
+    Some((secs, frac_nonzero))
+}
+
+fn parse_offset(t: &[u8]) -> Option<i64> {
+    let (h, m) = match t {
+        [a, b] => (digits(&[*a, *b])?, 0),
+        [a, b, b':', c, d] | [a, b, c, d] => (digits(&[*a, *b])?, digits(&[*c, *d])?),
+        _ => return None,
+    };
+    if h > 18 || m > 59 {
+        return None;
+    }
+    Some(h as i64 * 3600 + m as i64 * 60)
+}
+
+fn trim_start(mut f: &[u8]) -> &[u8] {
+    while let [b' ', rest @ ..] = f {
+        f = rest;
+    }
+    f
+}
+
+const MONTHS: [&[u8]; 12] = [
+    b"january",
+    b"february",
+    b"march",
+    b"april",
+    b"may",
+    b"june",
+    b"july",
+    b"august",
+    b"september",
+    b"october",
+    b"november",
+    b"december",
+];
+
+/// `Dec 02, 2017`, `Dec 2, 2017`, `December 2, 2017`, `Sept 2, 2017`.
+fn parse_month_name(f: &[u8]) -> Option<Stamp> {
+    let name_len = f.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let name = &f[..name_len];
+    if name.len() < 3 {
+        return None;
+    }
+    let m = MONTHS.iter().position(|full| {
+        name.len() <= full.len() && full[..name.len()].eq_ignore_ascii_case(name)
+            || (name.eq_ignore_ascii_case(b"sept") && full == b"september")
+    })? as u32
+        + 1;
+    let mut r = &f[name_len..];
+    if let [b'.', tail @ ..] = r {
+        r = tail;
+    }
+    r = trim_start(r);
+    let dn = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if dn == 0 || dn > 2 {
+        return None;
+    }
+    let d = digits(&r[..dn])?;
+    r = &r[dn..];
+    if let [b',', tail @ ..] = r {
+        r = tail;
+    }
+    r = trim_start(r);
+    if r.len() < 4 || !r[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let y = digits(&r[..4])? as i32;
+    if !trim(&r[4..]).is_empty() {
+        return None;
+    }
+    Some(Stamp { date: Date::from_ymd(y, m, d)?, midnight: true, style: DateStyle::MonthName })
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |acc, &c| acc * 10 + (c - b'0') as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number(b"135.3"), Num::Value(135.3));
+        assert_eq!(parse_number(b" 1e3 "), Num::Value(1000.0));
+        assert_eq!(parse_number(b"1,234,567.5"), Num::Value(1_234_567.5));
+        assert_eq!(parse_number(b"-1,234"), Num::Value(-1234.0));
+        assert_eq!(parse_number(b""), Num::Missing);
+        assert_eq!(parse_number(b"-"), Num::Missing);
+        assert_eq!(parse_number(b"null"), Num::Missing);
+        assert_eq!(parse_number(b"N/A"), Num::Missing);
+        assert_eq!(parse_number(b"abc"), Num::Invalid);
+        assert_eq!(parse_number(b"12,34"), Num::Invalid);
+        assert_eq!(parse_number(b"1,2345"), Num::Invalid);
+        assert_eq!(parse_number(b"1.5,000"), Num::Invalid);
+        assert_eq!(parse_number(b"\xff1"), Num::Invalid);
+        assert!(matches!(parse_number(b"NaN"), Num::Value(v) if v.is_nan()));
+        assert!(matches!(parse_number(b"1e999"), Num::Value(v) if v.is_infinite()));
+    }
+
+    #[test]
+    fn dates() {
+        let s = parse_date(b"2013-04-28 00:00:00 UTC").unwrap();
+        assert_eq!((s.date, s.midnight, s.style), (day("2013-04-28"), true, DateStyle::Iso));
+        let s = parse_date(b"2017-06-06 23:29:55 UTC").unwrap();
+        assert_eq!((s.date, s.midnight), (day("2017-06-06"), false));
+        let s = parse_date(b"2017-08-02 00:00:00.000").unwrap();
+        assert_eq!((s.date, s.midnight), (day("2017-08-02"), true));
+        let s = parse_date(b"2024-01-01T23:59:59.999Z").unwrap();
+        assert_eq!((s.date, s.midnight), (day("2024-01-01"), false));
+        let s = parse_date(b"2024-01-01T01:00:00+02:00").unwrap();
+        assert_eq!(s.date, day("2023-12-31"));
+        let s = parse_date(b"2017/12/02").unwrap();
+        assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::Slashed));
+        let s = parse_date(b"Dec 02, 2017").unwrap();
+        assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::MonthName));
+        assert_eq!(parse_date(b"September 2, 2017").unwrap().date, day("2017-09-02"));
+        let s = parse_date(b"1636675200").unwrap();
+        assert_eq!((s.date, s.midnight, s.style), (day("2021-11-12"), true, DateStyle::UnixSeconds));
+        let s = parse_date(b"1636675200000").unwrap();
+        assert_eq!((s.date, s.style), (day("2021-11-12"), DateStyle::UnixMillis));
+        assert!(!parse_date(b"1636675200123").unwrap().midnight);
+        for bad in ["", "2021-02-30", "2021-13-01", "12/03/2021", "yesterday", "2021-01-01 25:00", "2021-01-01x"] {
+            assert_eq!(parse_date(bad.as_bytes()), None, "{bad}");
+        }
+    }
+}

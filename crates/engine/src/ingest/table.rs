@@ -1,0 +1,158 @@
+//! The per-file intermediate: columns of observations (asset, date, values)
+//! collected in file order, later scattered into the day-major panel.
+
+use super::parse::{DateStyle, Stamp};
+use super::Format;
+use std::collections::HashMap;
+
+/// What the main value column of a file means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Prices (with optional caps, volumes and extras in the same rows).
+    Prices,
+    /// Market caps only (second wide file).
+    Caps,
+    /// Circulating supply only (wide supply table).
+    Supply,
+}
+
+/// Statistics for one asset of one file.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LocalAsset {
+    pub name: String,
+    pub rows: usize,
+    pub price_blank: usize,
+    pub price_invalid: usize,
+    pub invalid_lines: Vec<usize>,
+    pub not_midnight: usize,
+    pub cap_from_supply: usize,
+    last_date: Option<i32>,
+}
+
+/// A named extra numeric column of a file.
+#[derive(Clone, Debug)]
+pub(crate) struct ExtraCol {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+#[derive(Debug)]
+pub(crate) struct FileData {
+    pub name: String,
+    pub format: Format,
+    pub gzip: bool,
+    pub delimiter: Option<u8>,
+    pub role: Role,
+    /// Data rows read.
+    pub rows: usize,
+    pub assets: Vec<LocalAsset>,
+    pub by_name: HashMap<String, u32>,
+    pub asset: Vec<u32>,
+    pub date: Vec<i32>,
+    /// Price, cap or supply depending on `role`.
+    pub value: Vec<f64>,
+    pub cap: Option<Vec<f64>>,
+    pub volume: Option<Vec<f64>>,
+    /// Whether the file has a market-cap column (as opposed to caps from supply).
+    pub has_cap_column: bool,
+    pub extras: Vec<ExtraCol>,
+    pub date_styles: u8,
+    pub ascending: bool,
+    pub descending: bool,
+    pub warnings: Vec<String>,
+}
+
+impl FileData {
+    pub fn new(name: &str, format: Format, gzip: bool, role: Role) -> FileData {
+        FileData {
+            name: name.to_string(),
+            format,
+            gzip,
+            delimiter: None,
+            role,
+            rows: 0,
+            assets: Vec::new(),
+            by_name: HashMap::new(),
+            asset: Vec::new(),
+            date: Vec::new(),
+            value: Vec::new(),
+            cap: None,
+            volume: None,
+            has_cap_column: false,
+            extras: Vec::new(),
+            date_styles: 0,
+            ascending: false,
+            descending: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        self.asset.reserve(n);
+        self.date.reserve(n);
+        self.value.reserve(n);
+        if let Some(c) = &mut self.cap {
+            c.reserve(n);
+        }
+        if let Some(v) = &mut self.volume {
+            v.reserve(n);
+        }
+        for e in &mut self.extras {
+            e.values.reserve(n);
+        }
+    }
+
+    /// Index of an asset by its (already normalised) name, adding it if new.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.by_name.get(name) {
+            return i;
+        }
+        let i = self.assets.len() as u32;
+        self.assets.push(LocalAsset { name: name.to_string(), ..LocalAsset::default() });
+        self.by_name.insert(name.to_string(), i);
+        i
+    }
+
+    /// Books a row's timestamp: order, style and midnight statistics.
+    pub fn note_date(&mut self, a: u32, stamp: Stamp) {
+        let la = &mut self.assets[a as usize];
+        la.rows += 1;
+        if !stamp.midnight {
+            la.not_midnight += 1;
+        }
+        if let Some(prev) = la.last_date {
+            if stamp.date.0 > prev {
+                self.ascending = true;
+            } else if stamp.date.0 < prev {
+                self.descending = true;
+            }
+        }
+        la.last_date = Some(stamp.date.0);
+        self.date_styles |= stamp.style.bit();
+    }
+
+    /// Books a dropped price (blank, or not finite and > 0).
+    pub fn note_bad_price(&mut self, a: u32, blank: bool, line: usize) {
+        let la = &mut self.assets[a as usize];
+        if blank {
+            la.price_blank += 1;
+        } else {
+            la.price_invalid += 1;
+            if la.invalid_lines.len() < 10 {
+                la.invalid_lines.push(line);
+            }
+        }
+    }
+
+    /// Appends one usable observation.
+    #[inline]
+    pub fn push(&mut self, a: u32, date: i32, value: f64) {
+        self.asset.push(a);
+        self.date.push(date);
+        self.value.push(value);
+    }
+
+    pub fn styles(&self) -> Vec<DateStyle> {
+        DateStyle::all().into_iter().filter(|s| self.date_styles & s.bit() != 0).collect()
+    }
+}

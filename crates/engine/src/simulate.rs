@@ -1,0 +1,615 @@
+//! The day-by-day index simulation.
+//!
+//! # Conventions (normative)
+//! - The portfolio starts with value 1.0 in cash before the close of day 0;
+//!   every amount in a [`SimResult`] (equity, cash, trade values, units, fees)
+//!   is on that normalised scale: multiply by [`SimResult::initial_capital`]
+//!   for currency. Long only; all trading happens at the close; returns are
+//!   close to close; units are constant between trades.
+//! - **Tradable set** `U_t`: assets with a finite price > 0 on day `t`, except
+//!   an asset on its delisting day. Cap-based schemes and Top-N ranking also
+//!   need a finite cap > 0 that day. Target weights outside `U_t` are 0 and
+//!   weights are renormalised over `U_t`.
+//! - **Rebalance days**: day 0; the days of the rebalance schedule and of the
+//!   reconstitution schedule (see [`crate::schedule`]); a day when the regime
+//!   rule changes state; a day when a drift band is breached.
+//! - **Delisting**: an asset's last day with a price, when that is before the
+//!   panel's last day. At that close the holding is sold at that price, paying
+//!   the cost rate; the cash waits at 0% until the next rebalance. The asset
+//!   leaves the band targets.
+//! - **Costs at a rebalance**: see [`crate::costs`]; the post-trade value `V'`
+//!   solves `V' = V - Σ c_i |w_i V' - x_i|`, units are `h_i = w_i V' / P_i`, and
+//!   each trade's fee is exactly `c_i × |traded value|`.
+//! - **Equity** on day `t` = cash + Σ units × price at the close, after that
+//!   day's trades. Between trades it is the dot product of units and prices
+//!   over the held assets.
+//! - **Regime**: while risk-off, targets are scaled by `1 - cash_fraction` and
+//!   the rest is held as cash.
+
+use crate::costs::{post_trade_value, Leg};
+use crate::date::Date;
+use crate::panel::Panel;
+use crate::strategy::{Comparison, RegimeReference, Strategy, StrategyError, Weighting};
+use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Side {
+    Buy,
+    Sell,
+}
+
+/// Why a trade happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TradeReason {
+    /// A calendar rebalance (and the initial purchase on day 0).
+    Rebalance,
+    /// On a reconstitution day, a trade in an asset entering or leaving the index.
+    Reconstitution,
+    /// Sale of a holding on its delisting day.
+    Delisting,
+    /// A drift band was breached.
+    Band,
+    /// The regime rule changed state.
+    Regime,
+}
+
+/// One trade at a close. `units`, `value` and `fee` are normalised (see the
+/// module docs); `value = units × price`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trade {
+    pub day: usize,
+    pub date: Date,
+    pub asset: usize,
+    pub side: Side,
+    pub units: f64,
+    pub price: f64,
+    pub value: f64,
+    pub fee: f64,
+    pub reason: TradeReason,
+}
+
+/// One rebalance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RebalanceRecord {
+    pub day: usize,
+    pub date: Date,
+    /// What triggered it (Rebalance also for calendar and reconstitution days).
+    pub reason: TradeReason,
+    /// Portfolio value before trading.
+    pub value_before: f64,
+    /// One-sided turnover: `Σ |traded value| / 2 / value_before`.
+    pub turnover: f64,
+    /// Total cost paid, `Σ c_i |traded value_i|`.
+    pub fee: f64,
+    /// Post-trade weights `(asset, w_i)` of the post-trade value; the rest is cash.
+    pub holdings: Vec<(usize, f64)>,
+}
+
+/// Holdings from day `start` until the next segment: cash and `(asset, units)`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub start: usize,
+    pub cash: f64,
+    pub units: Vec<(usize, f64)>,
+}
+
+/// Everything a run produces; per-day vectors have one entry per panel day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimResult {
+    /// Portfolio value at each close after trading; 1.0 before day 0's purchase.
+    pub equity: Vec<f64>,
+    pub cash: Vec<f64>,
+    /// Number of assets held after the day's trades.
+    pub n_holdings: Vec<usize>,
+    /// `(Σ x_i)² / Σ x_i²` over the held values `x_i` (1 / Σ w² of the
+    /// invested weights); 0 when all in cash.
+    pub effective_n: Vec<f64>,
+    /// Whether the regime rule was risk-off at each close (all `false` without a rule).
+    pub risk_off: Vec<bool>,
+    /// Empty when [`Strategy::record_trades`] is off.
+    pub trades: Vec<Trade>,
+    pub rebalances: Vec<RebalanceRecord>,
+    /// Holdings per segment, in day order; see [`SimResult::weights_at`].
+    pub segments: Vec<Segment>,
+    /// Distinct warnings, each with how often and when it first happened.
+    pub warnings: Vec<String>,
+    /// Sum of all trading costs (normalised).
+    pub total_fees: f64,
+    pub initial_capital: f64,
+}
+
+impl SimResult {
+    /// Weights `(asset, units × price / equity)` at the close of day `t`
+    /// (after trades), ascending by asset; cash is `cash[t] / equity[t]`.
+    pub fn weights_at(&self, panel: &Panel, t: usize) -> Vec<(usize, f64)> {
+        let k = self.segments.partition_point(|s| s.start <= t);
+        let Some(seg) = k.checked_sub(1).map(|i| &self.segments[i]) else { return Vec::new() };
+        let prices = panel.price_row(t);
+        seg.units.iter().map(|&(a, u)| (a, u * prices[a] / self.equity[t])).collect()
+    }
+
+    /// Equity in currency units: `equity × initial_capital`.
+    pub fn equity_in_currency(&self) -> Vec<f64> {
+        self.equity.iter().map(|e| e * self.initial_capital).collect()
+    }
+}
+
+/// Runs `strategy` over `panel`. Fails if the strategy is invalid or refers
+/// to a column or asset the panel lacks.
+pub fn simulate(panel: &Panel, strategy: &Strategy) -> Result<SimResult, StrategyError> {
+    strategy.validate()?;
+    let plan = Plan::new(panel, strategy)?;
+    Ok(Sim::new(panel, strategy, plan).run())
+}
+
+/// Warnings de-duplicated by message.
+struct Warnings(Vec<(String, usize, Date)>);
+
+impl Warnings {
+    fn add(&mut self, date: Date, message: &str) {
+        match self.0.iter_mut().find(|w| w.0 == message) {
+            Some(w) => w.1 += 1,
+            None => self.0.push((message.to_string(), 1, date)),
+        }
+    }
+
+    fn finish(self) -> Vec<String> {
+        self.0
+            .into_iter()
+            .map(|(m, n, d)| if n == 1 { format!("{m} (on {d})") } else { format!("{m} ({n} times, first on {d})") })
+            .collect()
+    }
+}
+
+/// Everything resolved before the daily loop.
+struct Plan<'a> {
+    calendar: Vec<bool>,
+    recon: Vec<bool>,
+    excluded: Vec<bool>,
+    custom: Vec<f64>,
+    filter: Option<(&'a [f64], Comparison, f64)>,
+    risk_off: Vec<bool>,
+    /// `(day, asset)` of delistings, by day.
+    delistings: Vec<(usize, usize)>,
+    /// Day on which each asset may not be traded (its delisting), or `usize::MAX`.
+    delist_day: Vec<usize>,
+    /// Position of each asset id in sorted order, for rank ties.
+    id_rank: Vec<usize>,
+    warnings: Warnings,
+}
+
+impl<'a> Plan<'a> {
+    fn new(panel: &'a Panel, s: &Strategy) -> Result<Plan<'a>, StrategyError> {
+        let (n_days, n) = (panel.n_days(), panel.n_assets());
+        let first_date = panel.dates()[0];
+        let mut warnings = Warnings(Vec::new());
+        let by_id: HashMap<String, usize> =
+            panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect();
+        let excluded_ids: Vec<String> = s.universe.exclude.iter().map(|e| e.trim().to_lowercase()).collect();
+        let excluded: Vec<bool> =
+            panel.assets().iter().map(|info| excluded_ids.contains(&info.id.to_lowercase())).collect();
+
+        let mut custom = vec![0.0; n];
+        if let Weighting::Custom { weights } = &s.weighting {
+            for (id, w) in weights {
+                match id.split('|').find_map(|alt| by_id.get(&alt.trim().to_lowercase())) {
+                    Some(&a) => custom[a] += w,
+                    None => warnings.add(first_date, &format!("custom weight for '{id}' matches no asset in the data")),
+                }
+            }
+        }
+
+        let filter = match &s.universe.filter {
+            Some(f) => {
+                let col = panel.extra(&f.column).ok_or_else(|| {
+                    StrategyError::new("universe.filter", format!("filter column '{}' is not in the data", f.column))
+                })?;
+                Some((col, f.op, f.value))
+            }
+            None => None,
+        };
+
+        let mut risk_off = vec![false; n_days];
+        if let Some(r) = &s.regime {
+            let series: Vec<f64> = match &r.reference {
+                RegimeReference::Asset(id) => {
+                    let &a = by_id.get(&id.trim().to_lowercase()).ok_or_else(|| {
+                        StrategyError::new(
+                            "regime.reference",
+                            format!("regime reference asset '{id}' is not in the data"),
+                        )
+                    })?;
+                    (0..n_days).map(|t| panel.price(t, a)).collect()
+                }
+                RegimeReference::TotalMarketCap => (0..n_days)
+                    .map(|t| {
+                        let caps = panel.cap_row(t);
+                        (0..n).filter(|&a| !excluded[a] && caps[a].is_finite()).map(|a| caps[a]).sum()
+                    })
+                    .collect(),
+            };
+            for t in r.sma_days - 1..n_days {
+                let window = &series[t + 1 - r.sma_days..=t];
+                if window.iter().all(|v| v.is_finite()) {
+                    let sma = window.iter().sum::<f64>() / r.sma_days as f64;
+                    risk_off[t] = series[t] < sma;
+                }
+            }
+        }
+
+        let mut delistings: Vec<(usize, usize)> =
+            panel.assets().iter().enumerate().filter(|(_, i)| i.delisted(n_days)).map(|(a, i)| (i.last, a)).collect();
+        delistings.sort_unstable();
+        let mut delist_day = vec![usize::MAX; n];
+        for &(t, a) in &delistings {
+            delist_day[a] = t;
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
+        let mut id_rank = vec![0; n];
+        for (rank, &a) in order.iter().enumerate() {
+            id_rank[a] = rank;
+        }
+
+        let calendar = s.rebalance.days(panel.dates(), s.rebalance_offset);
+        let recon = match s.universe.reconstitution {
+            Some(r) => r.days(panel.dates(), s.universe.reconstitution_offset),
+            None => calendar.clone(),
+        };
+        Ok(Plan { calendar, recon, excluded, custom, filter, risk_off, delistings, delist_day, id_rank, warnings })
+    }
+}
+
+/// The running portfolio and the output being built.
+struct Sim<'a> {
+    panel: &'a Panel,
+    s: &'a Strategy,
+    plan: Plan<'a>,
+    /// Units per asset (dense; 0 when not held).
+    units: Vec<f64>,
+    /// Held assets, ascending.
+    held: Vec<usize>,
+    cash: f64,
+    members: Vec<usize>,
+    is_member: Vec<bool>,
+    was_member: Vec<bool>,
+    /// Post-trade target weights of the last rebalance (for bands).
+    targets: Vec<(usize, f64)>,
+    /// EWMA of market caps, when smoothing is on.
+    smoothed: Option<Vec<f64>>,
+    alpha: f64,
+    // Scratch buffers reused across rebalances.
+    candidates: Vec<usize>,
+    weights: Vec<(usize, f64)>,
+    legs: Vec<Leg>,
+    leg_assets: Vec<usize>,
+    out: SimResult,
+}
+
+impl<'a> Sim<'a> {
+    fn new(panel: &'a Panel, s: &'a Strategy, plan: Plan<'a>) -> Self {
+        let (n_days, n) = (panel.n_days(), panel.n_assets());
+        let half_life = s.universe.rank_half_life_days;
+        let out = SimResult {
+            equity: Vec::with_capacity(n_days),
+            cash: Vec::with_capacity(n_days),
+            n_holdings: Vec::with_capacity(n_days),
+            effective_n: Vec::with_capacity(n_days),
+            risk_off: plan.risk_off.clone(),
+            trades: Vec::new(),
+            rebalances: Vec::new(),
+            segments: Vec::new(),
+            warnings: Vec::new(),
+            total_fees: 0.0,
+            initial_capital: s.initial_capital,
+        };
+        Sim {
+            panel,
+            s,
+            plan,
+            units: vec![0.0; n],
+            held: Vec::with_capacity(n),
+            cash: 1.0,
+            members: Vec::with_capacity(n),
+            is_member: vec![false; n],
+            was_member: vec![false; n],
+            targets: Vec::with_capacity(n),
+            smoothed: half_life.map(|_| vec![f64::NAN; n]),
+            alpha: half_life.map_or(0.0, |h| 1.0 - 0.5f64.powf(1.0 / h)),
+            candidates: Vec::with_capacity(n),
+            weights: Vec::with_capacity(n),
+            legs: Vec::with_capacity(n),
+            leg_assets: Vec::with_capacity(n),
+            out,
+        }
+    }
+
+    fn tradable(&self, t: usize, a: usize) -> bool {
+        self.panel.price(t, a).is_finite() && self.plan.delist_day[a] != t
+    }
+
+    fn cap_ok(&self, t: usize, a: usize) -> bool {
+        let c = self.panel.market_cap(t, a);
+        c.is_finite() && c > 0.0
+    }
+
+    fn run(mut self) -> SimResult {
+        let mut next_delisting = 0;
+        let mut was_risk_off = false;
+        let panel = self.panel;
+        for t in 0..panel.n_days() {
+            self.update_smoothing(t);
+            while let Some(&(day, a)) = self.plan.delistings.get(next_delisting) {
+                if day != t {
+                    break;
+                }
+                if self.units[a] > 0.0 {
+                    self.sell_delisted(t, a);
+                }
+                next_delisting += 1;
+            }
+            let prices = panel.price_row(t);
+            let mut value = self.cash + self.held.iter().map(|&a| self.units[a] * prices[a]).sum::<f64>();
+            let risk_off = self.plan.risk_off[t];
+            let reason = if t == 0 || self.plan.calendar[t] || self.plan.recon[t] {
+                Some(TradeReason::Rebalance)
+            } else if risk_off != was_risk_off {
+                Some(TradeReason::Regime)
+            } else if self.band_breached(t, value) {
+                Some(TradeReason::Band)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                value = self.rebalance(t, value, reason, risk_off);
+            }
+            was_risk_off = risk_off;
+            let (mut sum, mut sum_sq) = (0.0, 0.0);
+            for &a in &self.held {
+                let x = self.units[a] * prices[a];
+                sum += x;
+                sum_sq += x * x;
+            }
+            self.out.equity.push(value);
+            self.out.cash.push(self.cash);
+            self.out.n_holdings.push(self.held.len());
+            self.out.effective_n.push(if sum_sq > 0.0 { sum * sum / sum_sq } else { 0.0 });
+        }
+        let mut out = self.out;
+        out.warnings = self.plan.warnings.finish();
+        out
+    }
+
+    /// Updates the cap EWMA: `s = a cap + (1 - a) s`, started at the first finite cap.
+    fn update_smoothing(&mut self, t: usize) {
+        let Some(s) = self.smoothed.as_mut() else { return };
+        for (a, (sa, &c)) in s.iter_mut().zip(self.panel.cap_row(t)).enumerate() {
+            if c.is_finite() {
+                *sa = if sa.is_nan() { c } else { self.alpha * c + (1.0 - self.alpha) * *sa };
+            } else if self.panel.price(t, a).is_nan() {
+                *sa = f64::NAN;
+            }
+        }
+    }
+
+    fn band_breached(&self, t: usize, value: f64) -> bool {
+        let Some(b) = &self.s.bands else { return false };
+        let prices = self.panel.price_row(t);
+        self.targets.iter().any(|&(a, target)| {
+            let dev = (self.units[a] * prices[a] / value - target).abs();
+            b.absolute.is_some_and(|lim| dev > lim) || b.relative.is_some_and(|lim| dev > lim * target)
+        })
+    }
+
+    /// Impact coefficient `g = k sigma sqrt(capital / ADV)` of asset `a` on day `t`; 0 without impact.
+    fn impact_coefficient(&mut self, t: usize, a: usize) -> f64 {
+        let Some(imp) = &self.s.costs.impact else { return 0.0 };
+        let adv = mean_volume(self.panel, t, a, imp.lookback).filter(|v| *v > 0.0);
+        match (volatility(self.panel, t, a, imp.lookback), adv) {
+            (Some(sigma), Some(adv)) => imp.k * sigma * (self.s.initial_capital / adv).sqrt(),
+            (_, None) => {
+                self.plan.warnings.add(self.panel.dates()[t], "no volume data: market impact left out for some trades");
+                0.0
+            }
+            (None, Some(_)) => {
+                self.plan.warnings.add(
+                    self.panel.dates()[t],
+                    "fewer than 2 returns for volatility: market impact left out for some trades",
+                );
+                0.0
+            }
+        }
+    }
+
+    fn base_rate(&self) -> f64 {
+        (self.s.costs.fee_bps + self.s.costs.half_spread_bps) / 1e4
+    }
+
+    fn push_segment(&mut self, t: usize) {
+        let units = self.held.iter().map(|&a| (a, self.units[a])).collect();
+        if self.out.segments.last().is_some_and(|s| s.start == t) {
+            self.out.segments.pop();
+        }
+        self.out.segments.push(Segment { start: t, cash: self.cash, units });
+    }
+
+    fn record_trade(&mut self, t: usize, a: usize, delta_units: f64, price: f64, fee: f64, reason: TradeReason) {
+        if !self.s.record_trades {
+            return;
+        }
+        let side = if delta_units > 0.0 { Side::Buy } else { Side::Sell };
+        self.out.trades.push(Trade {
+            day: t,
+            date: self.panel.dates()[t],
+            asset: a,
+            side,
+            units: delta_units.abs(),
+            price,
+            value: (delta_units * price).abs(),
+            fee,
+            reason,
+        });
+    }
+
+    /// Sells asset `a` at its delisting close; the proceeds less the cost go to cash.
+    fn sell_delisted(&mut self, t: usize, a: usize) {
+        let price = self.panel.price(t, a);
+        let value = self.units[a] * price;
+        let leg = Leg { weight: 0.0, value, impact: self.impact_coefficient(t, a) };
+        let fee = leg.rate(self.base_rate(), value) * value;
+        self.cash += value - fee;
+        self.out.total_fees += fee;
+        let units = self.units[a];
+        self.units[a] = 0.0;
+        self.held.retain(|&h| h != a);
+        self.targets.retain(|&(h, _)| h != a);
+        self.record_trade(t, a, -units, price, fee, TradeReason::Delisting);
+        self.push_segment(t);
+    }
+
+    /// Chooses the members on a reconstitution day; see [`crate::strategy::Universe`].
+    fn reconstitute(&mut self, t: usize) {
+        let u = &self.s.universe;
+        self.was_member.copy_from_slice(&self.is_member);
+        self.candidates.clear();
+        for a in 0..self.panel.n_assets() {
+            let ok = self.tradable(t, a)
+                && !self.plan.excluded[a]
+                && t + 1 - self.panel.assets()[a].first >= u.min_history_days
+                && u.min_volume
+                    .as_ref()
+                    .is_none_or(|mv| mean_volume(self.panel, t, a, mv.lookback).is_some_and(|v| v >= mv.amount))
+                && self.plan.filter.is_none_or(|(col, op, x)| {
+                    let v = col[t * self.panel.n_assets() + a];
+                    !v.is_nan() && op.holds(v, x)
+                })
+                && (u.top_n.is_none() || self.cap_ok(t, a));
+            if ok {
+                self.candidates.push(a);
+            }
+        }
+        self.members.clear();
+        match u.top_n {
+            None => self.members.extend_from_slice(&self.candidates),
+            Some(n) => {
+                let (panel, smoothed, id_rank) = (self.panel, self.smoothed.as_deref(), &self.plan.id_rank);
+                let rank_cap = |a: usize| smoothed.map_or(panel.market_cap(t, a), |s| s[a]);
+                self.candidates.sort_by(|&x, &y| rank_cap(y).total_cmp(&rank_cap(x)).then(id_rank[x].cmp(&id_rank[y])));
+                let limit = ((n as f64) * (1.0 + u.buffer)).floor() as usize;
+                self.members.extend(self.candidates.iter().take(limit).filter(|&&a| self.is_member[a]).take(n));
+                let room = n - self.members.len();
+                let newcomers = self.candidates.iter().filter(|&&a| !self.is_member[a]).take(room);
+                self.members.extend(newcomers);
+                self.members.sort_unstable();
+                if self.members.len() < n {
+                    self.plan
+                        .warnings
+                        .add(self.panel.dates()[t], &format!("fewer than {n} assets qualified for the index"));
+                }
+            }
+        }
+        self.is_member.fill(false);
+        for &a in &self.members {
+            self.is_member[a] = true;
+        }
+    }
+
+    /// Trades to the target weights at the close of day `t`; returns the post-trade value.
+    fn rebalance(&mut self, t: usize, value: f64, reason: TradeReason, risk_off: bool) -> f64 {
+        let panel = self.panel;
+        let date = panel.dates()[t];
+        let recon = t == 0 || self.plan.recon[t];
+        if recon {
+            self.reconstitute(t);
+        }
+        let needs_cap = self.s.weighting.needs_cap();
+        self.candidates.clear();
+        for i in 0..self.members.len() {
+            let a = self.members[i];
+            if self.tradable(t, a) && (!needs_cap || self.cap_ok(t, a)) {
+                self.candidates.push(a);
+            }
+        }
+        let inputs =
+            Inputs { panel: self.panel, t, smoothed_caps: self.smoothed.as_deref(), custom: &self.plan.custom };
+        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights) {
+            let msg = match note {
+                Fallback::CapTooSmall { n } => {
+                    format!("only {n} assets for the weight cap: n x max_weight < 1, equal weights used instead")
+                }
+                Fallback::NoEstimate { .. } => "assets without a volatility or volume estimate were left out".into(),
+                Fallback::ErcFailed => "equal risk contribution did not converge: inverse volatility used".into(),
+                Fallback::EqualInstead => "no asset could be weighted by the scheme: equal weights used".into(),
+            };
+            self.plan.warnings.add(date, &msg);
+        }
+        if self.weights.is_empty() {
+            self.plan.warnings.add(date, "no tradable member on a rebalance day: portfolio held in cash");
+        }
+        let invested = match (&self.s.regime, risk_off) {
+            (Some(r), true) => 1.0 - r.cash_fraction,
+            _ => 1.0,
+        };
+
+        // Legs: the union of held assets and targets, both ascending.
+        self.legs.clear();
+        self.leg_assets.clear();
+        let prices = panel.price_row(t);
+        let (mut i, mut j) = (0, 0);
+        while i < self.held.len() || j < self.weights.len() {
+            let h = self.held.get(i).copied().unwrap_or(usize::MAX);
+            let (w_a, w) = self.weights.get(j).copied().unwrap_or((usize::MAX, 0.0));
+            let a = h.min(w_a);
+            let weight = if w_a == a { w * invested } else { 0.0 };
+            let held_value = if h == a { self.units[a] * prices[a] } else { 0.0 };
+            i += usize::from(h == a);
+            j += usize::from(w_a == a);
+            let impact = self.impact_coefficient(t, a);
+            self.legs.push(Leg { weight, value: held_value, impact });
+            self.leg_assets.push(a);
+        }
+        let base = self.base_rate();
+        let v_post = post_trade_value(value, &self.legs, base);
+
+        let (mut fees, mut traded) = (0.0, 0.0);
+        self.held.clear();
+        self.targets.clear();
+        for k in 0..self.legs.len() {
+            let (leg, a) = (self.legs[k], self.leg_assets[k]);
+            let d = leg.traded(v_post);
+            let fee = leg.rate(base, d) * d;
+            fees += fee;
+            traded += d;
+            let new_units = leg.weight * v_post / prices[a];
+            let delta = new_units - self.units[a];
+            self.units[a] = new_units;
+            if leg.weight > 0.0 {
+                self.held.push(a);
+                self.targets.push((a, leg.weight));
+            }
+            if d > 1e-12 * value {
+                let why = if t > 0 && recon && self.was_member[a] != self.is_member[a] {
+                    TradeReason::Reconstitution
+                } else {
+                    reason
+                };
+                self.record_trade(t, a, delta, prices[a], fee, why);
+            }
+        }
+        self.cash = if self.weights.is_empty() { v_post } else { v_post * (1.0 - invested) };
+        self.out.total_fees += fees;
+        self.out.rebalances.push(RebalanceRecord {
+            day: t,
+            date,
+            reason,
+            value_before: value,
+            turnover: traded / 2.0 / value,
+            fee: fees,
+            holdings: self.targets.clone(),
+        });
+        self.push_segment(t);
+        v_post
+    }
+}

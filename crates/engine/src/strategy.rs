@@ -1,0 +1,652 @@
+//! What an index is: universe, weighting, schedule, costs and an optional
+//! regime rule.
+//!
+//! One [`Strategy`] value drives the app, the CLI and share links, so the
+//! field names are a stable format, versioned by [`Strategy::version`]. Every
+//! field has a default, so a minimal JSON such as `{"weighting": "equal"}` is
+//! a complete strategy. [`Strategy::validate`] checks the values and names the
+//! offending field; [`simulate`](crate::simulate::simulate) calls it first.
+//!
+//! Units: every lookback and history length is counted in **data days** (rows
+//! of the panel); rates are in basis points (1 bp = 0.01%); fractions (weights,
+//! bands, buffers, cash fraction) are plain numbers, 0.3 = 30%.
+
+use crate::schedule::Schedule;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The newest strategy format this engine reads.
+pub const STRATEGY_VERSION: u32 = 1;
+
+/// CoinGecko ids and ticker symbols of well-known stablecoins (and
+/// stablecoin receipts), excluded from the universe by default. Matching is
+/// case-insensitive on the asset id.
+pub const DEFAULT_EXCLUSIONS: [&str; 24] = [
+    "tether",
+    "usdt",
+    "usd-coin",
+    "usdc",
+    "binance-usd",
+    "busd",
+    "dai",
+    "true-usd",
+    "tusd",
+    "paxos-standard",
+    "usdp",
+    "pax",
+    "gemini-dollar",
+    "gusd",
+    "terrausd",
+    "ust",
+    "frax",
+    "liquity-usd",
+    "lusd",
+    "husd",
+    "cdai",
+    "compound-usd-coin",
+    "cusdc",
+    "sai",
+];
+
+/// A complete index definition. See the module docs for units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Strategy {
+    /// Format version, currently [`STRATEGY_VERSION`].
+    pub version: u32,
+    /// Human name shown in the app.
+    pub name: String,
+    pub universe: Universe,
+    pub weighting: Weighting,
+    /// Calendar rebalance schedule (see [`crate::schedule`]).
+    pub rebalance: Schedule,
+    /// Rebalance on this 0-based data day of each period (0 = first).
+    pub rebalance_offset: u32,
+    /// Drift bands, checked every day and OR-combined with the calendar
+    /// schedule; with `rebalance: never` they act alone.
+    pub bands: Option<Bands>,
+    pub costs: Costs,
+    /// Optional risk-off rule moving part of the portfolio to cash.
+    pub regime: Option<Regime>,
+    /// Starting capital in currency units. Results are normalised to 1.0;
+    /// multiply by this for currency amounts. Market impact uses it to turn
+    /// trade values into currency.
+    pub initial_capital: f64,
+    /// Whether [`SimResult::trades`](crate::simulate::SimResult::trades) is filled.
+    pub record_trades: bool,
+}
+
+impl Default for Strategy {
+    /// All non-stablecoin assets, equal weight, monthly, 10 bp fee, 10,000 capital.
+    fn default() -> Self {
+        Strategy {
+            version: STRATEGY_VERSION,
+            name: "Custom index".to_string(),
+            universe: Universe::default(),
+            weighting: Weighting::Equal,
+            rebalance: Schedule::Monthly,
+            rebalance_offset: 0,
+            bands: None,
+            costs: Costs::default(),
+            regime: None,
+            initial_capital: 10_000.0,
+            record_trades: true,
+        }
+    }
+}
+
+/// Which assets may be held.
+///
+/// On each reconstitution day the candidates are the tradable assets (finite
+/// price > 0, not on their delisting day) that pass, in this order: the
+/// exclusion list, `min_history_days`, `min_volume`, `filter`, and, when
+/// `top_n` is set, a finite market cap > 0. With `top_n` the members are the
+/// `top_n` candidates with the largest ranking cap (ties: smaller asset id
+/// first); without it every candidate is a member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Universe {
+    /// Keep only the N largest assets; `None` keeps all.
+    pub top_n: Option<usize>,
+    /// Rank on an exponentially weighted moving average of the market cap with
+    /// this half-life in data days: `s_t = a * cap_t + (1 - a) * s_{t-1}`,
+    /// `a = 1 - 0.5^(1/h)`, started at the first finite cap. Also used by
+    /// [`Weighting::SqrtMarketCap`].
+    pub rank_half_life_days: Option<f64>,
+    /// Reconstitution schedule; `None` = the rebalance schedule. A
+    /// reconstitution day is always a rebalance day.
+    pub reconstitution: Option<Schedule>,
+    pub reconstitution_offset: u32,
+    /// Incumbent members stay while their rank is <= `floor(top_n * (1 + buffer))`.
+    pub buffer: f64,
+    /// Asset ids never held (case-insensitive); applied before ranking.
+    pub exclude: Vec<String>,
+    /// Minimum data days listed, counting the day itself: `t - first + 1`.
+    pub min_history_days: usize,
+    pub min_volume: Option<MinVolume>,
+    pub filter: Option<ExtraFilter>,
+}
+
+impl Default for Universe {
+    fn default() -> Self {
+        Universe {
+            top_n: None,
+            rank_half_life_days: None,
+            reconstitution: None,
+            reconstitution_offset: 0,
+            buffer: 0.0,
+            exclude: DEFAULT_EXCLUSIONS.iter().map(|s| s.to_string()).collect(),
+            min_history_days: 0,
+            min_volume: None,
+            filter: None,
+        }
+    }
+}
+
+/// Minimum average volume: the mean of the finite volumes over the last
+/// `lookback` data days (including the day) must be >= `amount`. An asset with
+/// no finite volume in the window fails.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MinVolume {
+    pub amount: f64,
+    pub lookback: usize,
+}
+
+/// Keep assets whose value in an extra column satisfies `value op threshold`
+/// that day; a missing (NaN) value fails.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExtraFilter {
+    pub column: String,
+    pub op: Comparison,
+    pub value: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Comparison {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<=")]
+    AtMost,
+}
+
+impl Comparison {
+    pub fn holds(self, x: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::AtLeast => x >= threshold,
+            Comparison::AtMost => x <= threshold,
+        }
+    }
+}
+
+/// How target weights are set over the members tradable on a rebalance day.
+/// Every scheme returns non-negative weights summing to 1. Volatilities are
+/// sample standard deviations (n - 1) of daily simple returns
+/// `P_t / P_{t-1} - 1` over the last `lookback` returns ending on the day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    /// `w_i = cap_i / sum cap`.
+    MarketCap,
+    /// `w_i = 1 / n`.
+    Equal,
+    /// Water-filling: `w_i = min(max_weight, lambda * cap_i)` with `lambda` set
+    /// so the weights sum to 1. When `n * max_weight < 1` no such weights exist:
+    /// equal weights are used and a warning is added.
+    CappedMarketCap { max_weight: f64 },
+    /// `w_i ∝ sqrt(cap_i)`, on the smoothed cap when `rank_half_life_days` is set.
+    SqrtMarketCap,
+    /// `w_i ∝ 1 / sigma_i`; assets with fewer than 2 returns or zero volatility
+    /// in the window are left out (warning).
+    InverseVolatility { lookback: usize },
+    /// Equal risk contribution: `w_i (Σw)_i` equal for all i, with Σ the sample
+    /// covariance of daily simple returns over the last `lookback` returns
+    /// (only assets with a full window take part; others are left out with a
+    /// warning). Solved by cyclical coordinate descent on
+    /// `½ xᵀΣx - Σ ln(x_i) / n` then normalised; falls back to inverse
+    /// volatility with a warning if it does not converge.
+    EqualRiskContribution { lookback: usize },
+    /// `w_i ∝` mean finite volume over the last `lookback` data days; assets
+    /// with none or zero are left out.
+    VolumeWeighted { lookback: usize },
+    /// Fixed weights by asset id, normalised over the tradable members that
+    /// have one. An id may list alternatives separated by `|`
+    /// (`"bitcoin|btc"`): the first one present in the panel is used.
+    Custom { weights: Vec<(String, f64)> },
+}
+
+impl Weighting {
+    /// Whether the scheme needs a finite market cap > 0 on the day.
+    pub fn needs_cap(&self) -> bool {
+        matches!(self, Weighting::MarketCap | Weighting::CappedMarketCap { .. } | Weighting::SqrtMarketCap)
+    }
+}
+
+/// Drift bands. With `w_i` the drifted weight (value / portfolio value) and
+/// `target_i` the weight set at the last rebalance, a rebalance is triggered
+/// at the close when, for any asset held at its target, `|w_i - target_i| >
+/// absolute` or `|w_i - target_i| > relative * target_i`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bands {
+    pub absolute: Option<f64>,
+    pub relative: Option<f64>,
+}
+
+/// Trading costs. Each trade in asset `i` of value `|Δ_i|` (normalised
+/// units) costs `c_i |Δ_i|` with
+/// `c_i = (fee_bps + half_spread_bps) / 1e4 + impact_i`,
+/// `impact_i = k * sigma_i * sqrt(|Δ_i| * initial_capital / ADV_i)`, where
+/// `sigma_i` is the daily return volatility and `ADV_i` the mean finite
+/// volume (currency) over `impact.lookback` data days. Without volume (or
+/// volatility) the impact term is 0 and a warning is added. `c_i` is capped
+/// at [`MAX_COST_RATE`](crate::costs::MAX_COST_RATE).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Costs {
+    /// Proportional fee on traded value, bp.
+    pub fee_bps: f64,
+    /// Half the bid-ask spread, paid on every trade, bp.
+    pub half_spread_bps: f64,
+    pub impact: Option<Impact>,
+}
+
+impl Default for Costs {
+    /// 10 bp fee, no spread, no impact.
+    fn default() -> Self {
+        Costs { fee_bps: 10.0, half_spread_bps: 0.0, impact: None }
+    }
+}
+
+/// Square-root market impact parameters (see [`Costs`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Impact {
+    pub k: f64,
+    pub lookback: usize,
+}
+
+/// Risk-off rule: on a day when the reference closes below its simple moving
+/// average of the last `sma_days` closes (including that day), a fraction
+/// `cash_fraction` of the portfolio is held in cash (a stablecoin at 0%) and
+/// the rest at the target weights scaled by `1 - cash_fraction`. Until
+/// `sma_days` finite closes exist the rule says risk-on. A change of state
+/// triggers a rebalance at that close.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Regime {
+    pub reference: RegimeReference,
+    pub sma_days: usize,
+    pub cash_fraction: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegimeReference {
+    /// The price of this asset id.
+    Asset(String),
+    /// The sum of the finite market caps of all assets not on the exclusion list.
+    TotalMarketCap,
+}
+
+/// Ready-made strategies; see [`Strategy::preset`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    Top100CapWeekly,
+    Top100EqualWeekly,
+    Top10EqualMonthly,
+    Top30SqrtMonthlyQuarterly,
+    Top20Capped30Quarterly,
+    BitcoinBuyAndHold,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 6] = [
+        Preset::Top100CapWeekly,
+        Preset::Top100EqualWeekly,
+        Preset::Top10EqualMonthly,
+        Preset::Top30SqrtMonthlyQuarterly,
+        Preset::Top20Capped30Quarterly,
+        Preset::BitcoinBuyAndHold,
+    ];
+}
+
+/// A strategy that failed validation or does not fit the panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrategyError {
+    /// The offending field, dotted (`universe.top_n`).
+    pub field: String,
+    /// A full sentence naming the field.
+    pub message: String,
+}
+
+impl StrategyError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        StrategyError { field: field.to_string(), message: message.into() }
+    }
+}
+
+impl fmt::Display for StrategyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StrategyError {}
+
+fn check(ok: bool, field: &str, message: &str) -> Result<(), StrategyError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(StrategyError::new(field, message))
+    }
+}
+
+fn check_schedule(schedule: Schedule, offset: u32, field: &str, offset_field: &str) -> Result<(), StrategyError> {
+    if schedule == Schedule::EveryNDays(0) {
+        return Err(StrategyError::new(field, format!("{field}: every_n_days must be at least 1")));
+    }
+    match schedule.max_period_days() {
+        None if offset != 0 => {
+            Err(StrategyError::new(offset_field, format!("{offset_field} must be 0 for a daily or never schedule")))
+        }
+        Some(days) if offset >= days => Err(StrategyError::new(
+            offset_field,
+            format!("{offset_field} must be below {days}, the length of the period"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_lookback(lookback: usize, field: &str) -> Result<(), StrategyError> {
+    check(lookback >= 2, field, &format!("{field} must be at least 2 days"))
+}
+
+impl Strategy {
+    /// The built-in strategies. All use the default stablecoin exclusions,
+    /// a 10 bp fee and a 10,000 starting capital.
+    ///
+    /// `BitcoinBuyAndHold` holds the custom weight `"bitcoin|btc"`: the asset
+    /// with id `bitcoin` when the panel has one (CoinGecko ids), else `btc`
+    /// (symbols). It buys on day 0 and never trades again.
+    pub fn preset(preset: Preset) -> Strategy {
+        let top = |n: usize| Universe { top_n: Some(n), ..Universe::default() };
+        let base = Strategy::default();
+        match preset {
+            Preset::Top100CapWeekly => Strategy {
+                name: "Top 100, cap-weighted, weekly".into(),
+                universe: top(100),
+                weighting: Weighting::MarketCap,
+                rebalance: Schedule::Weekly,
+                ..base
+            },
+            Preset::Top100EqualWeekly => Strategy {
+                name: "Top 100, equal-weighted, weekly".into(),
+                universe: top(100),
+                weighting: Weighting::Equal,
+                rebalance: Schedule::Weekly,
+                ..base
+            },
+            Preset::Top10EqualMonthly => Strategy {
+                name: "Top 10, equal-weighted, monthly".into(),
+                universe: top(10),
+                weighting: Weighting::Equal,
+                rebalance: Schedule::Monthly,
+                ..base
+            },
+            Preset::Top30SqrtMonthlyQuarterly => Strategy {
+                name: "Top 30, square-root cap, monthly, reconstituted quarterly, no stablecoins".into(),
+                universe: Universe { reconstitution: Some(Schedule::Quarterly), ..top(30) },
+                weighting: Weighting::SqrtMarketCap,
+                rebalance: Schedule::Monthly,
+                ..base
+            },
+            Preset::Top20Capped30Quarterly => Strategy {
+                name: "Top 20, cap-weighted with 30% cap, quarterly".into(),
+                universe: top(20),
+                weighting: Weighting::CappedMarketCap { max_weight: 0.3 },
+                rebalance: Schedule::Quarterly,
+                ..base
+            },
+            Preset::BitcoinBuyAndHold => Strategy {
+                name: "Bitcoin only, buy and hold".into(),
+                weighting: Weighting::Custom { weights: vec![("bitcoin|btc".into(), 1.0)] },
+                rebalance: Schedule::Never,
+                ..base
+            },
+        }
+    }
+
+    /// The same strategy with every cost set to zero, to measure cost drag
+    /// (gross curve = `simulate(panel, &s.without_costs())`).
+    pub fn without_costs(&self) -> Strategy {
+        Strategy { costs: Costs { fee_bps: 0.0, half_spread_bps: 0.0, impact: None }, ..self.clone() }
+    }
+
+    /// Checks every value; the error names the field.
+    pub fn validate(&self) -> Result<(), StrategyError> {
+        check(self.version >= 1, "version", "version must be at least 1")?;
+        if self.version > STRATEGY_VERSION {
+            return Err(StrategyError::new(
+                "version",
+                format!("version {} is newer than this engine supports ({STRATEGY_VERSION})", self.version),
+            ));
+        }
+        let u = &self.universe;
+        if let Some(n) = u.top_n {
+            check(n >= 1, "universe.top_n", "top_n must be at least 1")?;
+        }
+        if let Some(h) = u.rank_half_life_days {
+            check(h.is_finite() && h > 0.0, "universe.rank_half_life_days", "rank_half_life_days must be above 0")?;
+        }
+        if let Some(s) = u.reconstitution {
+            check_schedule(s, u.reconstitution_offset, "universe.reconstitution", "reconstitution_offset")?;
+        } else {
+            check(
+                u.reconstitution_offset == 0,
+                "universe.reconstitution_offset",
+                "reconstitution_offset needs a reconstitution schedule",
+            )?;
+        }
+        check(u.buffer.is_finite() && u.buffer >= 0.0, "universe.buffer", "buffer must be 0 or more")?;
+        if let Some(mv) = &u.min_volume {
+            check(
+                mv.amount.is_finite() && mv.amount >= 0.0,
+                "universe.min_volume",
+                "min_volume amount must be 0 or more",
+            )?;
+            check(mv.lookback >= 1, "universe.min_volume", "min_volume lookback must be at least 1 day")?;
+        }
+        if let Some(f) = &u.filter {
+            check(!f.column.trim().is_empty(), "universe.filter", "filter column must not be empty")?;
+            check(f.value.is_finite(), "universe.filter", "filter value must be a finite number")?;
+        }
+        match &self.weighting {
+            Weighting::CappedMarketCap { max_weight } => check(
+                max_weight.is_finite() && *max_weight > 0.0 && *max_weight <= 1.0,
+                "weighting.max_weight",
+                "max_weight must be above 0 and at most 1",
+            )?,
+            Weighting::InverseVolatility { lookback }
+            | Weighting::EqualRiskContribution { lookback }
+            | Weighting::VolumeWeighted { lookback } => check_lookback(*lookback, "weighting.lookback")?,
+            Weighting::Custom { weights } => {
+                check(!weights.is_empty(), "weighting.weights", "custom weights must name at least one asset")?;
+                for (id, w) in weights {
+                    check(
+                        !id.trim().is_empty(),
+                        "weighting.weights",
+                        "custom weights must not have an empty asset id",
+                    )?;
+                    if !(w.is_finite() && *w >= 0.0) {
+                        return Err(StrategyError::new(
+                            "weighting.weights",
+                            format!("custom weight of '{id}' must be a finite number, 0 or more"),
+                        ));
+                    }
+                }
+                check(
+                    weights.iter().any(|(_, w)| *w > 0.0),
+                    "weighting.weights",
+                    "custom weights must have at least one weight above 0",
+                )?;
+            }
+            Weighting::MarketCap | Weighting::Equal | Weighting::SqrtMarketCap => {}
+        }
+        check_schedule(self.rebalance, self.rebalance_offset, "rebalance", "rebalance_offset")?;
+        if let Some(b) = &self.bands {
+            check(b.absolute.is_some() || b.relative.is_some(), "bands", "bands need an absolute or a relative limit")?;
+            if let Some(a) = b.absolute {
+                check(
+                    a.is_finite() && a > 0.0 && a <= 1.0,
+                    "bands.absolute",
+                    "bands.absolute must be above 0 and at most 1",
+                )?;
+            }
+            if let Some(r) = b.relative {
+                check(r.is_finite() && r > 0.0, "bands.relative", "bands.relative must be above 0")?;
+            }
+        }
+        let c = &self.costs;
+        check(
+            c.fee_bps.is_finite() && (0.0..=10_000.0).contains(&c.fee_bps),
+            "costs.fee_bps",
+            "fee_bps must be between 0 and 10000",
+        )?;
+        check(
+            c.half_spread_bps.is_finite() && (0.0..=10_000.0).contains(&c.half_spread_bps),
+            "costs.half_spread_bps",
+            "half_spread_bps must be between 0 and 10000",
+        )?;
+        check(
+            c.fee_bps + c.half_spread_bps < 10_000.0,
+            "costs.fee_bps",
+            "fee_bps + half_spread_bps must be below 10000 (100%)",
+        )?;
+        if let Some(i) = &c.impact {
+            check(i.k.is_finite() && i.k >= 0.0, "costs.impact.k", "impact k must be 0 or more")?;
+            check_lookback(i.lookback, "costs.impact.lookback")?;
+        }
+        if let Some(r) = &self.regime {
+            if let RegimeReference::Asset(id) = &r.reference {
+                check(!id.trim().is_empty(), "regime.reference", "regime reference asset id must not be empty")?;
+            }
+            check(r.sma_days >= 2, "regime.sma_days", "regime sma_days must be at least 2")?;
+            check(
+                r.cash_fraction.is_finite() && (0.0..=1.0).contains(&r.cash_fraction),
+                "regime.cash_fraction",
+                "regime cash_fraction must be between 0 and 1",
+            )?;
+        }
+        check(
+            self.initial_capital.is_finite() && self.initial_capital > 0.0,
+            "initial_capital",
+            "initial_capital must be above 0",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_json_is_a_full_strategy() {
+        let s: Strategy = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, Strategy::default());
+        let s: Strategy = serde_json::from_str(
+            r#"{"weighting": {"capped_market_cap": {"max_weight": 0.25}}, "universe": {"top_n": 20}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.weighting, Weighting::CappedMarketCap { max_weight: 0.25 });
+        assert_eq!(s.universe.top_n, Some(20));
+        assert_eq!(s.universe.exclude.len(), DEFAULT_EXCLUSIONS.len());
+        assert_eq!(s.costs.fee_bps, 10.0);
+        assert!(s.record_trades);
+    }
+
+    #[test]
+    fn presets_round_trip_and_validate() {
+        for p in Preset::ALL {
+            let s = Strategy::preset(p);
+            s.validate().unwrap();
+            assert!(!s.name.is_empty());
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(serde_json::from_str::<Strategy>(&json).unwrap(), s);
+        }
+        let s = Strategy::preset(Preset::Top30SqrtMonthlyQuarterly);
+        assert_eq!((s.universe.top_n, s.universe.reconstitution), (Some(30), Some(Schedule::Quarterly)));
+        assert!(s.universe.exclude.iter().any(|e| e == "tether"));
+        let btc = Strategy::preset(Preset::BitcoinBuyAndHold);
+        assert_eq!(btc.rebalance, Schedule::Never);
+    }
+
+    #[test]
+    fn filter_and_regime_json() {
+        let s: Strategy = serde_json::from_str(
+            r#"{"universe": {"filter": {"column": "score", "op": ">=", "value": 2}},
+                "regime": {"reference": {"asset": "bitcoin"}, "sma_days": 200, "cash_fraction": 0.5},
+                "rebalance": {"every_n_days": 14}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.universe.filter.as_ref().unwrap().op, Comparison::AtLeast);
+        assert!(Comparison::AtLeast.holds(2.0, 2.0) && !Comparison::AtMost.holds(2.5, 2.0));
+        assert_eq!(s.regime.unwrap().reference, RegimeReference::Asset("bitcoin".into()));
+        assert_eq!(s.rebalance, Schedule::EveryNDays(14));
+    }
+
+    fn err(s: Strategy) -> String {
+        s.validate().unwrap_err().message
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let d = Strategy::default;
+        assert_eq!(
+            err(Strategy { universe: Universe { top_n: Some(0), ..Universe::default() }, ..d() }),
+            "top_n must be at least 1"
+        );
+        assert_eq!(
+            err(Strategy { costs: Costs { fee_bps: 10_001.0, ..Costs::default() }, ..d() }),
+            "fee_bps must be between 0 and 10000"
+        );
+        assert_eq!(
+            err(Strategy { costs: Costs { fee_bps: -1.0, ..Costs::default() }, ..d() }),
+            "fee_bps must be between 0 and 10000"
+        );
+        assert_eq!(
+            err(Strategy { weighting: Weighting::CappedMarketCap { max_weight: 0.0 }, ..d() }),
+            "max_weight must be above 0 and at most 1"
+        );
+        assert_eq!(
+            err(Strategy { weighting: Weighting::InverseVolatility { lookback: 1 }, ..d() }),
+            "weighting.lookback must be at least 2 days"
+        );
+        assert_eq!(
+            err(Strategy { weighting: Weighting::Custom { weights: vec![("btc".into(), -1.0)] }, ..d() }),
+            "custom weight of 'btc' must be a finite number, 0 or more"
+        );
+        assert_eq!(
+            err(Strategy { rebalance: Schedule::Weekly, rebalance_offset: 7, ..d() }),
+            "rebalance_offset must be below 7, the length of the period"
+        );
+        assert_eq!(
+            err(Strategy { rebalance: Schedule::Daily, rebalance_offset: 1, ..d() }),
+            "rebalance_offset must be 0 for a daily or never schedule"
+        );
+        assert_eq!(
+            err(Strategy { rebalance: Schedule::EveryNDays(0), ..d() }),
+            "rebalance: every_n_days must be at least 1"
+        );
+        assert_eq!(
+            err(Strategy { bands: Some(Bands::default()), ..d() }),
+            "bands need an absolute or a relative limit"
+        );
+        assert_eq!(err(Strategy { initial_capital: 0.0, ..d() }), "initial_capital must be above 0");
+        assert_eq!(err(Strategy { version: 2, ..d() }), "version 2 is newer than this engine supports (1)");
+        let regime = Regime { reference: RegimeReference::TotalMarketCap, sma_days: 50, cash_fraction: 1.5 };
+        let e = Strategy { regime: Some(regime), ..d() }.validate().unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("regime.cash_fraction", "regime cash_fraction must be between 0 and 1")
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! Target weights for one rebalance day, and the rolling-window statistics
+//! they (and the cost model) use. Formulas are documented on
+//! [`Weighting`](crate::strategy::Weighting).
+
+use crate::panel::Panel;
+use crate::strategy::Weighting;
+
+/// Daily simple returns `P_s / P_{s-1} - 1` of asset `a` for `s` in
+/// `t+1-lookback ..= t` where both prices are finite, appended to `out`.
+fn returns_into(panel: &Panel, t: usize, a: usize, lookback: usize, out: &mut Vec<f64>) {
+    let from = (t + 1).saturating_sub(lookback).max(1);
+    for s in from..=t {
+        let (p0, p1) = (panel.price(s - 1, a), panel.price(s, a));
+        if p0.is_finite() && p1.is_finite() {
+            out.push(p1 / p0 - 1.0);
+        }
+    }
+}
+
+/// Sample standard deviation (n - 1) of the daily simple returns of asset `a`
+/// over the last `lookback` returns ending on day `t`; `None` with fewer than 2.
+pub(crate) fn volatility(panel: &Panel, t: usize, a: usize, lookback: usize) -> Option<f64> {
+    let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+    let from = (t + 1).saturating_sub(lookback).max(1);
+    for s in from..=t {
+        let (p0, p1) = (panel.price(s - 1, a), panel.price(s, a));
+        if p0.is_finite() && p1.is_finite() {
+            // Welford's update.
+            let r = p1 / p0 - 1.0;
+            n += 1.0;
+            let d = r - mean;
+            mean += d / n;
+            m2 += d * (r - mean);
+        }
+    }
+    (n >= 2.0).then(|| (m2 / (n - 1.0)).sqrt())
+}
+
+/// Mean of the finite volumes of asset `a` over the `lookback` data days
+/// ending on `t`; `None` when there are none.
+pub(crate) fn mean_volume(panel: &Panel, t: usize, a: usize, lookback: usize) -> Option<f64> {
+    let (mut n, mut sum) = (0usize, 0.0);
+    for s in (t + 1).saturating_sub(lookback)..=t {
+        let v = panel.volume(s, a);
+        if v.is_finite() {
+            n += 1;
+            sum += v;
+        }
+    }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// What a weighting scheme can look at on day `t`.
+pub(crate) struct Inputs<'a> {
+    pub panel: &'a Panel,
+    pub t: usize,
+    /// Smoothed market caps for the day (all assets), when smoothing is on.
+    pub smoothed_caps: Option<&'a [f64]>,
+    /// Custom weight per asset (0 when none), for [`Weighting::Custom`].
+    pub custom: &'a [f64],
+}
+
+/// Why a scheme could not be applied as asked; the caller turns these into warnings.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Fallback {
+    /// Capped weights impossible: `n * max_weight < 1`, equal weights used.
+    CapTooSmall { n: usize },
+    /// Some candidates had no volatility (or volume) estimate and were left out.
+    NoEstimate { left_out: usize },
+    /// The risk-parity iteration did not converge; inverse volatility used.
+    ErcFailed,
+    /// No candidate could be weighted by the scheme; equal weights used.
+    EqualInstead,
+}
+
+/// Target weights over `candidates` (tradable members, ascending asset index)
+/// written to `out` as `(asset, weight)` with weight > 0, summing to 1, or
+/// left empty when no candidate qualifies. Returns what was not applied as asked.
+pub(crate) fn target_weights(
+    scheme: &Weighting,
+    inp: &Inputs,
+    candidates: &[usize],
+    out: &mut Vec<(usize, f64)>,
+) -> Vec<Fallback> {
+    out.clear();
+    let mut notes = Vec::new();
+    let cap = |a: usize| inp.panel.market_cap(inp.t, a);
+    match scheme {
+        Weighting::Equal => out.extend(candidates.iter().map(|&a| (a, 1.0))),
+        Weighting::MarketCap => out.extend(candidates.iter().map(|&a| (a, cap(a)))),
+        Weighting::SqrtMarketCap => {
+            let basis = |a: usize| inp.smoothed_caps.map_or(cap(a), |s| s[a]);
+            out.extend(candidates.iter().map(|&a| (a, basis(a).sqrt())));
+        }
+        Weighting::CappedMarketCap { max_weight } => {
+            out.extend(candidates.iter().map(|&a| (a, cap(a))));
+            if !out.is_empty() && (out.len() as f64) * max_weight < 1.0 {
+                notes.push(Fallback::CapTooSmall { n: out.len() });
+                out.iter_mut().for_each(|x| x.1 = 1.0);
+            } else {
+                water_fill(out, *max_weight);
+            }
+        }
+        Weighting::InverseVolatility { lookback } => {
+            inverse_volatility(inp, candidates, *lookback, out, &mut notes);
+        }
+        Weighting::EqualRiskContribution { lookback } => {
+            let mut rets = Vec::with_capacity(candidates.len() * lookback);
+            let mut members = Vec::with_capacity(candidates.len());
+            for &a in candidates {
+                let before = rets.len();
+                returns_into(inp.panel, inp.t, a, *lookback, &mut rets);
+                if rets.len() - before == *lookback {
+                    members.push(a);
+                } else {
+                    rets.truncate(before);
+                }
+            }
+            if members.len() < candidates.len() {
+                notes.push(Fallback::NoEstimate { left_out: candidates.len() - members.len() });
+            }
+            match erc(&covariance(&rets, members.len(), *lookback), members.len()) {
+                Some(w) => out.extend(members.iter().copied().zip(w)),
+                None if members.is_empty() => {}
+                None => {
+                    notes.push(Fallback::ErcFailed);
+                    inverse_volatility(inp, &members, *lookback, out, &mut notes);
+                }
+            }
+        }
+        Weighting::VolumeWeighted { lookback } => {
+            for &a in candidates {
+                match mean_volume(inp.panel, inp.t, a, *lookback) {
+                    Some(v) if v > 0.0 => out.push((a, v)),
+                    _ => {}
+                }
+            }
+            if out.len() < candidates.len() {
+                notes.push(Fallback::NoEstimate { left_out: candidates.len() - out.len() });
+            }
+        }
+        Weighting::Custom { .. } => {
+            out.extend(candidates.iter().filter(|&&a| inp.custom[a] > 0.0).map(|&a| (a, inp.custom[a])));
+        }
+    }
+    out.retain(|&(_, w)| w > 0.0 && w.is_finite());
+    if out.is_empty() && !candidates.is_empty() && !matches!(scheme, Weighting::Custom { .. }) {
+        notes.push(Fallback::EqualInstead);
+        out.extend(candidates.iter().map(|&a| (a, 1.0)));
+    }
+    let total: f64 = out.iter().map(|x| x.1).sum();
+    out.iter_mut().for_each(|x| x.1 /= total);
+    notes
+}
+
+fn inverse_volatility(
+    inp: &Inputs,
+    candidates: &[usize],
+    lookback: usize,
+    out: &mut Vec<(usize, f64)>,
+    notes: &mut Vec<Fallback>,
+) {
+    let before = out.len();
+    for &a in candidates {
+        match volatility(inp.panel, inp.t, a, lookback) {
+            Some(s) if s > 0.0 => out.push((a, 1.0 / s)),
+            _ => {}
+        }
+    }
+    if out.len() - before < candidates.len() {
+        notes.push(Fallback::NoEstimate { left_out: candidates.len() - (out.len() - before) });
+    }
+}
+
+/// Water-filling: replaces the positive caps in `items` by weights
+/// `min(m, lambda * cap)` summing to 1. Requires `items.len() * m >= 1`.
+///
+/// Going through the assets from the largest cap down, with `R` the weight not
+/// yet assigned and `S` the cap of the assets not yet capped, an asset is capped
+/// at `m` while `R / S * cap > m`; the rest get `R / S * cap`. Once the largest
+/// uncapped asset fits, all smaller ones do too.
+fn water_fill(items: &mut [(usize, f64)], m: f64) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&i, &j| items[j].1.total_cmp(&items[i].1).then(i.cmp(&j)));
+    let mut suffix: Vec<f64> = vec![0.0; order.len() + 1];
+    for k in (0..order.len()).rev() {
+        suffix[k] = suffix[k + 1] + items[order[k]].1;
+    }
+    let mut remaining = 1.0;
+    let mut k = 0;
+    while k < order.len() && remaining / suffix[k] * items[order[k]].1 > m {
+        remaining -= m;
+        k += 1;
+    }
+    let lambda = if k < order.len() { remaining / suffix[k] } else { 0.0 };
+    for (rank, &i) in order.iter().enumerate() {
+        items[i].1 = if rank < k { m } else { lambda * items[i].1 };
+    }
+}
+
+/// Sample covariance (n - 1) of `k` series of `len` observations stored one
+/// series after the other; row-major `k x k`.
+fn covariance(series: &[f64], k: usize, len: usize) -> Vec<f64> {
+    let means: Vec<f64> = (0..k).map(|i| series[i * len..(i + 1) * len].iter().sum::<f64>() / len as f64).collect();
+    let mut cov = vec![0.0; k * k];
+    for i in 0..k {
+        let xi = &series[i * len..(i + 1) * len];
+        for j in 0..=i {
+            let xj = &series[j * len..(j + 1) * len];
+            let s: f64 = xi.iter().zip(xj).map(|(a, b)| (a - means[i]) * (b - means[j])).sum();
+            let c = s / (len as f64 - 1.0);
+            cov[i * k + j] = c;
+            cov[j * k + i] = c;
+        }
+    }
+    cov
+}
+
+/// Equal-risk-contribution weights for the `k x k` covariance `cov`.
+///
+/// Cyclical coordinate descent (Griveau-Billion, Richard & Roncalli, 2013) on
+/// `f(x) = ½ xᵀΣx - b Σ ln x_i`, `b = 1/k`: each step sets
+/// `x_i = (-c_i + sqrt(c_i² + 4 Σ_ii b)) / (2 Σ_ii)`, `c_i = Σ_{j≠i} Σ_ij x_j`,
+/// the positive root of `∂f/∂x_i = 0`. At the minimum `x_i (Σx)_i = b` for every
+/// `i`, so the normalised `x` has equal risk contributions. Stops when no
+/// coordinate moves by more than 1e-12 relatively (at most 10,000 sweeps);
+/// `None` if the covariance has a non-positive variance or the iteration does
+/// not converge.
+fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
+    if k == 0 || (0..k).any(|i| !(cov[i * k + i] > 0.0 && cov[i * k + i].is_finite())) {
+        return None;
+    }
+    let b = 1.0 / k as f64;
+    let mut x: Vec<f64> = (0..k).map(|i| 1.0 / cov[i * k + i].sqrt() / k as f64).collect();
+    for _ in 0..10_000 {
+        let mut moved = 0.0f64;
+        for i in 0..k {
+            let row = &cov[i * k..(i + 1) * k];
+            let c: f64 = row.iter().zip(&x).map(|(s, xj)| s * xj).sum::<f64>() - row[i] * x[i];
+            let new = (-c + (c * c + 4.0 * row[i] * b).sqrt()) / (2.0 * row[i]);
+            moved = moved.max((new - x[i]).abs() / new);
+            x[i] = new;
+        }
+        if !moved.is_finite() {
+            return None;
+        }
+        if moved <= 1e-12 {
+            let total: f64 = x.iter().sum();
+            return Some(x.iter().map(|v| v / total).collect());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+
+    fn weights_of(items: &[(usize, f64)]) -> Vec<f64> {
+        items.iter().map(|x| x.1).collect()
+    }
+
+    fn close(a: &[f64], b: &[f64], tol: f64) {
+        assert_eq!(a.len(), b.len(), "{a:?} vs {b:?}");
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() <= tol, "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn water_filling_caps_and_redistributes() {
+        // Caps 60, 30, 10 with a 50% cap: A = 0.5, the rest 0.5 split 3:1.
+        let mut items = vec![(0, 60.0), (1, 30.0), (2, 10.0)];
+        water_fill(&mut items, 0.5);
+        close(&weights_of(&items), &[0.5, 0.375, 0.125], 1e-15);
+        // 70/20/5/5 with 30%: A capped, then B's share 0.7*20/30 = 0.467 > 0.3 capped too,
+        // C and D split the remaining 0.4 equally.
+        let mut items = vec![(0, 5.0), (1, 70.0), (2, 20.0), (3, 5.0)];
+        water_fill(&mut items, 0.3);
+        close(&weights_of(&items), &[0.2, 0.3, 0.3, 0.2], 1e-15);
+        // No cap binding: plain cap weights.
+        let mut items = vec![(0, 1.0), (1, 3.0)];
+        water_fill(&mut items, 0.9);
+        close(&weights_of(&items), &[0.25, 0.75], 1e-15);
+    }
+
+    #[test]
+    fn erc_equalises_risk_contributions() {
+        // Uncorrelated assets: ERC = inverse volatility. Vols 0.1 and 0.2 -> 2/3, 1/3.
+        let w = erc(&[0.01, 0.0, 0.0, 0.04], 2).unwrap();
+        close(&w, &[2.0 / 3.0, 1.0 / 3.0], 1e-10);
+        // Correlated three-asset case: check equal contributions w_i (Σw)_i.
+        let cov = [0.04, 0.006, 0.002, 0.006, 0.09, 0.009, 0.002, 0.009, 0.01];
+        let w = erc(&cov, 3).unwrap();
+        let rc: Vec<f64> = (0..3).map(|i| w[i] * (0..3).map(|j| cov[i * 3 + j] * w[j]).sum::<f64>()).collect();
+        close(&[rc[1] / rc[0], rc[2] / rc[0]], &[1.0, 1.0], 1e-9);
+        close(&[w.iter().sum()], &[1.0], 1e-12);
+        assert!(erc(&[0.0], 1).is_none());
+    }
+
+    #[test]
+    fn window_statistics() {
+        // One asset, prices 100, 110, 99, 99: returns 0.1, -0.1, 0.
+        let price = vec![100.0, 110.0, 99.0, 99.0];
+        let vol = vec![5.0, f64::NAN, 7.0, 9.0];
+        let panel = Panel::new((0..4).map(Date).collect(), vec!["a".into()], price, vec![1.0; 4], vol, vec![]).unwrap();
+        let s = volatility(&panel, 3, 0, 3).unwrap();
+        close(&[s], &[0.1], 1e-12);
+        // Two returns (0.1, -0.1): std = sqrt(0.02).
+        close(&[volatility(&panel, 2, 0, 10).unwrap()], &[0.02f64.sqrt()], 1e-12);
+        assert_eq!(volatility(&panel, 1, 0, 10), None);
+        assert_eq!(mean_volume(&panel, 2, 0, 2), Some(7.0));
+        assert_eq!(mean_volume(&panel, 3, 0, 4), Some(7.0));
+        assert_eq!(mean_volume(&panel, 1, 0, 1), None);
+    }
+
+    #[test]
+    fn schemes_over_candidates() {
+        // Three assets on one day; caps 9, 4, 1; day-1 prices make vols differ.
+        let price = vec![1.0, 1.0, 1.0, 1.1, 1.2, 1.0, 1.0, 1.0, 1.0];
+        let cap = vec![9.0, 4.0, 1.0, 9.0, 4.0, 1.0, 9.0, 4.0, 1.0];
+        let volume = vec![1.0, 3.0, 0.0, 1.0, 3.0, 0.0, 1.0, 3.0, 0.0];
+        let ids = vec!["a".into(), "b".into(), "c".into()];
+        let panel = Panel::new((0..3).map(Date).collect(), ids, price, cap, volume, vec![]).unwrap();
+        let custom = [2.0, 0.0, 6.0];
+        let inp = Inputs { panel: &panel, t: 2, smoothed_caps: None, custom: &custom };
+        let mut out = Vec::new();
+        let run = |s: Weighting, out: &mut Vec<(usize, f64)>| target_weights(&s, &inp, &[0, 1, 2], out);
+        assert!(run(Weighting::Equal, &mut out).is_empty());
+        close(&weights_of(&out), &[1.0 / 3.0; 3], 1e-15);
+        run(Weighting::MarketCap, &mut out);
+        close(&weights_of(&out), &[9.0 / 14.0, 4.0 / 14.0, 1.0 / 14.0], 1e-15);
+        run(Weighting::SqrtMarketCap, &mut out);
+        close(&weights_of(&out), &[0.5, 1.0 / 3.0, 1.0 / 6.0], 1e-15);
+        assert_eq!(run(Weighting::CappedMarketCap { max_weight: 0.3 }, &mut out), vec![Fallback::CapTooSmall { n: 3 }]);
+        close(&weights_of(&out), &[1.0 / 3.0; 3], 1e-15);
+        // Vols: a: returns 0.1, -1/11; b: 0.2, -1/6; c: 0, 0 (zero vol, left out).
+        let notes = run(Weighting::InverseVolatility { lookback: 2 }, &mut out);
+        assert_eq!(notes, vec![Fallback::NoEstimate { left_out: 1 }]);
+        let sa = volatility(&panel, 2, 0, 2).unwrap();
+        let sb = volatility(&panel, 2, 1, 2).unwrap();
+        close(&weights_of(&out), &[(1.0 / sa) / (1.0 / sa + 1.0 / sb), (1.0 / sb) / (1.0 / sa + 1.0 / sb)], 1e-12);
+        assert_eq!(out.iter().map(|x| x.0).collect::<Vec<_>>(), [0, 1]);
+        // Volume: c has zero volume and is left out; a:b = 1:3.
+        run(Weighting::VolumeWeighted { lookback: 3 }, &mut out);
+        close(&weights_of(&out), &[0.25, 0.75], 1e-15);
+        run(Weighting::Custom { weights: vec![] }, &mut out);
+        assert_eq!(out, vec![(0, 0.25), (2, 0.75)]);
+        // ERC: c has a full window but zero variance, so the solver refuses and
+        // inverse volatility (which leaves c out) is used instead.
+        let notes = run(Weighting::EqualRiskContribution { lookback: 2 }, &mut out);
+        assert_eq!(notes, vec![Fallback::ErcFailed, Fallback::NoEstimate { left_out: 1 }]);
+        let expected = [(1.0 / sa) / (1.0 / sa + 1.0 / sb), (1.0 / sb) / (1.0 / sa + 1.0 / sb)];
+        close(&weights_of(&out), &expected, 1e-12);
+    }
+}

@@ -27,6 +27,23 @@
 //! characters more for schema evolution is a good trade: links of a few hundred
 //! characters are far below any browser's URL limit.
 //!
+//! ```
+//! use engine::share::{decode, encode, ShareError};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, Debug, PartialEq)]
+//! struct View {
+//!     top_n: u32,
+//!     #[serde(default)]
+//!     log_scale: bool,
+//! }
+//! let link = encode("view", &View { top_n: 10, log_scale: true })?;
+//! assert!(link.starts_with("view.v1."));
+//! assert_eq!(decode::<View>("view", &format!("#{link}"))?, View { top_n: 10, log_scale: true });
+//! assert!(matches!(decode::<View>("view", "view.v9.abc"), Err(ShareError::UnknownVersion(_))));
+//! # Ok::<(), ShareError>(())
+//! ```
+//!
 //! Text accepted by [`decode`]: surrounding whitespace and one leading `#` (a
 //! `location.hash`) are ignored. Non-finite floats have no JSON form
 //! (`serde_json` writes them as `null`, which then fails to decode as `f64`):

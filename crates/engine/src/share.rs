@@ -44,9 +44,12 @@
 //! # Ok::<(), ShareError>(())
 //! ```
 //!
-//! Text accepted by [`decode`]: surrounding whitespace and one leading `#` (a
-//! `location.hash`) are ignored. Non-finite floats have no JSON form
-//! (`serde_json` writes them as `null`, which then fails to decode as `f64`):
+//! Text accepted by [`decode`]: surrounding whitespace is ignored, and when
+//! the text contains a `#` only what follows it is read, so a `location.hash`
+//! or a whole pasted URL (`https://…/#s.v1.…`) works too.
+//!
+//! Non-finite floats have no JSON form (`serde_json` writes them as `null`,
+//! which then fails to decode as `f64`):
 //! payloads should use `Option<f64>` for "no value".
 //!
 //! **Bounds.** A link longer than [`MAX_LINK_CHARS`] is refused before any
@@ -116,7 +119,7 @@ pub enum ShareError {
     /// The text is longer than allowed (`len` and `max` in bytes; a valid link is ASCII).
     TooLong { len: usize, max: usize },
     /// The payload is not valid base64url; `position` is the byte offset of the
-    /// problem in the link as read (trimmed, without the leading `#`), which is
+    /// problem in the link as read (trimmed, after the `#` if any), which is
     /// the character offset as long as the text before it is ASCII.
     BadBase64 { position: usize, detail: String },
     /// The compressed data ends early.
@@ -184,17 +187,18 @@ pub struct LinkHeader<'a> {
     pub version: u32,
     /// The payload text after the header.
     pub payload: &'a str,
-    /// Character offset of the payload in the trimmed link (for error positions).
+    /// Byte offset of the payload in the link as read (see [`parse_header`]).
     pub payload_offset: usize,
 }
 
-/// The link text as [`decode`] reads it: trimmed, without one leading `#`.
+/// The link text as [`decode`] reads it: trimmed, and only what follows the
+/// first `#` when there is one (a whole pasted URL or a `location.hash`).
 fn clean(link: &str) -> &str {
     let t = link.trim();
-    t.strip_prefix('#').unwrap_or(t)
+    t.find('#').map_or(t, |i| &t[i + 1..])
 }
 
-/// Parses `<kind>.v<N>.<payload>` (after trimming and dropping a leading `#`),
+/// Parses `<kind>.v<N>.<payload>` (after trimming and keeping only what follows a `#`),
 /// checking the length limit. Does not decode the payload.
 pub fn parse_header(link: &str) -> Result<LinkHeader<'_>, ShareError> {
     let link = clean(link);

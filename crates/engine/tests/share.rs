@@ -30,6 +30,9 @@ fn frozen_v1_link_still_decodes() {
     assert_eq!(share::decode::<Scenario>("s", V1_LINK).unwrap(), scenario());
     // as a location.hash, with stray whitespace
     assert_eq!(share::decode::<Scenario>("s", &format!(" #{V1_LINK}\n")).unwrap(), scenario());
+    // as a whole pasted URL
+    let url = format!("https://example.org/app/?lang=en#{V1_LINK}");
+    assert_eq!(share::decode::<Scenario>("s", &url).unwrap(), scenario());
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! Nothing here reads a clock, a file, the network or an unseeded random source,
 //! so every result is reproducible on every platform, natively and in wasm.
 
+pub mod analysis;
 pub mod compare;
 pub mod costs;
 pub mod date;
@@ -15,6 +16,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod panel;
 pub mod schedule;
+pub mod share;
 pub mod simulate;
 pub mod strategy;
 pub mod synth;

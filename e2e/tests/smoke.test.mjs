@@ -27,12 +27,12 @@ test('the page loads without console errors and shows its title', async () => {
 
 test('the growth chart draws non-blank pixels', async () => {
   const { page, context, errors } = await openPage(browser, server.url);
-  await page.waitForSelector('canvas#growth');
+  await page.waitForSelector('canvas#chart-growth');
   await page.waitForFunction(() => {
-    const c = document.querySelector('canvas#growth');
+    const c = document.querySelector('canvas#chart-growth');
     return c && c.width > 0;
   });
-  const inked = await inkedPixels(page, 'canvas#growth');
+  const inked = await inkedPixels(page, 'canvas#chart-growth');
   await screenshot(page, 'smoke-growth-chart');
   assert.ok(inked > 2000, `expected a drawn chart, found ${inked} non-background pixels`);
   assert.deepEqual(errors, []);

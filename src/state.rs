@@ -117,6 +117,10 @@ pub struct AppState {
     pub strategies: Vec<StrategyEntry>,
     pub view: ViewSettings,
     pub link_notice: Option<LinkNotice>,
+    /// The open lesson (its id), if the Learn panel shows one.
+    pub lesson: Option<String>,
+    /// Whether the Learn panel is open.
+    pub learn_open: bool,
     next_id: u32,
 }
 
@@ -152,6 +156,8 @@ impl AppState {
             strategies: Vec::new(),
             view: ViewSettings::default(),
             link_notice: None,
+            lesson: None,
+            learn_open: false,
             next_id: 1,
         };
         for p in DEFAULT_PRESETS {
@@ -236,7 +242,7 @@ impl AppState {
                 focus: self.view.focus.and_then(|id| self.index_of(id)),
                 dark: self.view.dark,
                 embed: self.view.embed,
-                lesson: None,
+                lesson: self.lesson.clone(),
             },
         }
     }
@@ -274,6 +280,10 @@ impl AppState {
         };
         self.initial_capital = sc.initial_capital;
         let v = sc.view;
+        if v.lesson.is_some() {
+            self.lesson = v.lesson.clone();
+            self.learn_open = true;
+        }
         let sub = &dates[self.range.0..=self.range.1];
         let sub_index = |d: Date| sub.partition_point(|x| *x < d).min(sub.len() - 1);
         self.view = ViewSettings {
@@ -309,6 +319,10 @@ pub enum Action {
     /// A share link was opened: its text after `#`.
     OpenLink(String),
     DismissLinkNotice,
+    /// Load a scenario (a lesson's setup), optionally opening that lesson.
+    LoadScenario(Box<Scenario>, Option<String>),
+    /// Show or hide the Learn panel.
+    SetLearnOpen(bool),
     /// Loading failed; keep everything else.
     DataError(String),
     DismissDataError,
@@ -357,6 +371,12 @@ impl Reducible for AppState {
                 Err(e) => s.link_notice = Some(LinkNotice::Error(e)),
             },
             Action::DismissLinkNotice => s.link_notice = None,
+            Action::LoadScenario(sc, lesson) => {
+                s.apply(*sc);
+                s.learn_open |= lesson.is_some();
+                s.lesson = lesson;
+            }
+            Action::SetLearnOpen(open) => s.learn_open = open,
             Action::DataError(e) => s.data_error = Some(e),
             Action::DismissDataError => s.data_error = None,
             Action::SetRange(a, b) => {

@@ -79,7 +79,7 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_| {
             storage::clear();
-            state.dispatch(Action::LoadSynthetic(engine::synth::MarketParams::default()));
+            state.dispatch(Action::LoadScenario(Box::new(AppState::initial().scenario()), None));
         })
     };
 
@@ -133,9 +133,14 @@ pub fn app() -> Html {
                 <p class="tagline">{ "Build crypto indexes and compare them on real or built-in data. \
                     Everything runs in your browser; your files never leave it." }</p>
                 <span class="spacer"></span>
+                <button class={classes!("link", state.learn_open.then_some("active"))} id="learn-toggle" onclick={
+                    let state = state.clone();
+                    let open = state.learn_open;
+                    Callback::from(move |_| state.dispatch(Action::SetLearnOpen(!open)))
+                }>{ if state.learn_open { "Close lessons" } else { "Learn" } }</button>
                 <button class="primary" id="copy-link" onclick={copy_link}
                     title="Put this exact simulation in the address bar and copy the link">{ if *copied { "Link copied" } else { "Copy link" } }</button>
-                <button class="link" onclick={reset} title="Reload the built-in market">{ "Reset data" }</button>
+                <button class="link" onclick={reset} title="Back to the built-in market and the default comparison">{ "Reset" }</button>
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
             { notice }

@@ -23,8 +23,10 @@
 //!   (BTC starts at $230bn and $13,500, ETH at rank 2 and $750), with
 //!   log-normal noise (σ = 0.35) for the altcoins. With 100 assets the top
 //!   asset holds about 40-50% of the listed cap on day 0. `usdt` and `usdc`
-//!   take the caps of ranks 5 and 9 and grow their supply ~28% a year, so
-//!   excluding stablecoins matters. Altcoins start at a price log-uniform in
+//!   take the caps of ranks 5 and 9, so excluding stablecoins matters; their
+//!   supply grows 15% a year plus half of BTC's smoothed return (an
+//!   exponential average weighting each day 3%) plus 0.3% daily noise, so
+//!   they stay 2-25% of the market. Altcoins start at a price log-uniform in
 //!   $0.02-$20.
 //! - Supply is `cap / price` at listing and then drifts slowly (0-6% a year,
 //!   BTC 3%, ETH 4%), so `cap = price × supply` at all times.
@@ -38,9 +40,17 @@
 //! Daily log return of asset `i` on day `t` (not stablecoins):
 //!
 //! ```text
-//! r[i,t] = μ_regime(t)/365 + μ[i]/365 + crash_beta[i] × crash(t) − collapse[i,t]
-//!        + v × s(t) × σ[i] × ( √(0.75ρ) M[t] + √(0.25ρ) S[sector(i), t] + √(1−ρ) ε[i,t] )
+//! r[i,t] = μ_regime(t)/365 + μ[i]/365 + crash_beta[i] × crash(t) − collapse[i,t] − ceiling[i,t]
+//!        + v × s(t) × σ[i] × ( √(0.75ρ) M[t] + √(0.25ρ) S[sector(i), t] ) + I[i,t]
+//! I[i,t] = v × s(t) × σ[i] × √(1−ρ) ε[i,t] − (0.7/365) × ΣI[i, <t]
 //! ```
+//!
+//! The idiosyncratic part `I` is mean-reverting (its running sum is pulled to
+//! 0 at 70% a year), and `ceiling` pulls any asset whose cap exceeds 60% of
+//! BTC's back at 12 × its log excess a year: without them, independent
+//! random walks over years let one small coin outgrow the whole market. BTC
+//! stays the largest asset (on ≥ 95% of days) with 28-70% of the cap at the
+//! end.
 //!
 //! - `M`, `S[0..4]` (market and four sector factors: payments, platforms,
 //!   defi, culture) and `ε` are independent **Student-t with 4 degrees of
@@ -54,7 +64,8 @@
 //!   weeks). The regime sets the volatility scale `s(t)` (0.75 calm, 1.45
 //!   volatile) and a common drift `μ_regime` (+60% a year calm, −55% volatile:
 //!   volatile spells are bear markets). Volume is 40% higher in volatile spells.
-//! - `μ[i]`: BTC +5%, ETH +12% a year; altcoins `−10% + dispersion × 50% × N(0,1)`.
+//! - `μ[i]`: BTC +5%, ETH +12% a year; altcoins
+//!   `−25% + dispersion × (15% + 5% ln rank) × N(0,1)` (smaller coins spread more).
 //! - **Crash:** starting between 40% and 57% of the way through, lasting 3 to 6
 //!   weeks, a front-loaded drift `crash(t)` totalling `−1.0 × crash_severity`
 //!   in log terms (−63% at severity 1), applied with `crash_beta` (BTC 1.0,
@@ -80,7 +91,8 @@
 //! - realised volatility scales with the `volatility` dial (ratio 2.00 ± 0.01
 //!   at 2×);
 //! - about 20-30 late listings and 5-15 delistings out of 100 assets; about 30%
-//!   of days in the volatile regime.
+//!   of days in the volatile regime;
+//! - BTC's share of the total cap at the end: 28-70%; stablecoins' 2-25%.
 
 mod names;
 pub mod rng;
@@ -258,6 +270,17 @@ const CRASH_LOG_DROP: f64 = 1.0;
 const CRASH_VOL_BOOST: f64 = 0.5;
 const CRASH_FADE_DAYS: usize = 45;
 const SHOCK_CLAMP: f64 = 12.0;
+/// Pull (per year) of an asset's accumulated idiosyncratic return back to 0.
+const IDIO_REVERSION: f64 = 0.7;
+/// No other asset stays above this fraction of BTC's cap for long...
+/// Stablecoin supply follows the market: this fraction of BTC's daily return,
+/// smoothed (exponential average with this weight on the new day).
+const STABLE_BETA: f64 = 0.5;
+const STABLE_SMOOTHING: f64 = 0.03;
+/// No other asset stays above this fraction of BTC's cap for long...
+const DOMINANCE_CEILING: f64 = 0.6;
+/// ...pushed back at this rate (per year, on the log excess).
+const CEILING_PULL: f64 = 12.0;
 const LOG_PRICE_CLAMP: f64 = 400.0;
 
 /// Per-asset state during generation.
@@ -287,6 +310,10 @@ struct Asset {
     supply: f64,
     /// Stablecoin peg deviation.
     peg: f64,
+    /// Accumulated idiosyncratic log return (mean-reverting).
+    idio: f64,
+    /// Market cap on the previous day.
+    cap: f64,
 }
 
 fn zipf_cap(rank: usize) -> f64 {
@@ -333,14 +360,14 @@ fn make_asset(a: usize, rank: usize, p: &MarketParams, n_days: usize) -> (Asset,
             (price0, cap0) = (750.0, zipf_cap(rank));
         }
         2 | 3 => {
-            (sector, daily_vol, drift, crash_beta, growth) = (0, 0.0, 0.0, 0.0, 0.28);
+            (sector, daily_vol, drift, crash_beta, growth) = (0, 0.0, 0.0, 0.0, 0.15);
             turnover = if a == 2 { 0.9 } else { 0.25 };
             (price0, cap0) = (1.0, zipf_cap(rank));
         }
         _ => {
             sector = rng.below(4) as usize;
             daily_vol = 0.04 * (1.0 + 0.12 * ln(rank as f64)) * exp(0.15 * rng.normal());
-            drift = -0.10 + p.dispersion * 0.5 * rng.normal();
+            drift = -0.25 + p.dispersion * (0.15 + 0.05 * ln(rank as f64)) * rng.normal();
             crash_beta = rng.range(0.9, 1.4);
             growth = rng.range(0.0, 0.06);
             turnover = exp(rng.range(ln(0.02), ln(0.2)));
@@ -384,6 +411,8 @@ fn make_asset(a: usize, rank: usize, p: &MarketParams, n_days: usize) -> (Asset,
         log_price: ln(price0),
         supply: cap0 / price0,
         peg: 0.0,
+        idio: 0.0,
+        cap: cap0,
     };
     (asset, v)
 }
@@ -442,6 +471,8 @@ pub fn generate_market(params: &MarketParams) -> SyntheticMarket {
     let mut in_volatile = false;
     let mut btc_log0 = 0.0;
     let mut btc_log = 0.0;
+    let mut btc_cap = BTC_CAP0;
+    let mut btc_trend = 0.0;
     let mut sector_shock = [0.0f64; 4];
 
     for t in 0..n_days {
@@ -471,7 +502,7 @@ pub fn generate_market(params: &MarketParams) -> SyntheticMarket {
             if s.stable {
                 if t > s.first {
                     s.peg = (0.85 * s.peg + 0.001 * s.rng.normal()).clamp(-0.008, 0.008);
-                    s.supply *= s.supply_growth + 0.004 * s.rng.normal();
+                    s.supply *= s.supply_growth + STABLE_BETA * btc_trend + 0.003 * s.rng.normal();
                 }
                 *pv = 1.0 + s.peg;
                 r = 0.0;
@@ -484,10 +515,15 @@ pub fn generate_market(params: &MarketParams) -> SyntheticMarket {
                     r = 0.0;
                 } else {
                     let e = s.rng.student_t4().clamp(-SHOCK_CLAMP, SHOCK_CLAMP);
-                    let shock = s.load_market * market_shock + s.load_sector * sector_shock[s.sector] + s.load_idio * e;
-                    let mut x = common + s.drift + s.crash_beta * crash_t + scale * shock;
+                    let idio = scale * s.load_idio * e - IDIO_REVERSION / 365.0 * s.idio;
+                    s.idio += idio;
+                    let common_shock = s.load_market * market_shock + s.load_sector * sector_shock[s.sector];
+                    let mut x = common + s.drift + s.crash_beta * crash_t + scale * common_shock + idio;
                     if t >= s.collapse_from {
                         x -= s.collapse_rate;
+                    }
+                    if a > 0 && s.cap > DOMINANCE_CEILING * btc_cap {
+                        x -= CEILING_PULL / 365.0 * ln(s.cap / (DOMINANCE_CEILING * btc_cap));
                     }
                     s.log_price = (s.log_price + x).clamp(-LOG_PRICE_CLAMP, LOG_PRICE_CLAMP);
                     s.supply *= s.supply_growth;
@@ -496,6 +532,8 @@ pub fn generate_market(params: &MarketParams) -> SyntheticMarket {
                 if a == 0 {
                     if t == 0 {
                         btc_log0 = s.log_price;
+                    } else {
+                        btc_trend += STABLE_SMOOTHING * (s.log_price - btc_log - btc_trend);
                     }
                     btc_log = s.log_price;
                 }
@@ -503,6 +541,10 @@ pub fn generate_market(params: &MarketParams) -> SyntheticMarket {
             }
             let c = *pv * s.supply;
             *cv = c;
+            s.cap = c;
+            if a == 0 {
+                btc_cap = c;
+            }
             let [u1, u2, u3] = s.rng.uniform3();
             let noise = 1.0 + 0.6 * (u1 + u2 + u3 - 1.5);
             *vv = c * s.turnover * volume_factor * noise * (1.0 + 5.0 * r.abs().min(1.0));

@@ -155,6 +155,15 @@ fn report_shape() {
         }));
         let vols2: Vec<f64> = full_risky(&v2).iter().map(|&a| std_dev(&log_returns(&v2.panel, a))).collect();
         let btc_end = m.panel.price(m.panel.n_days() - 1, 0);
+        let last = m.panel.cap_row(m.panel.n_days() - 1);
+        let total_end: f64 = last.iter().filter(|c| c.is_finite()).sum();
+        let max_r =
+            (0..m.panel.n_assets()).flat_map(|a| log_returns(&m.panel, a)).fold(0.0f64, |acc, r| acc.max(r.abs()));
+        println!(
+            "   end: btc share {:.3} stable share {:.3} max |r| {max_r:.2}",
+            last[0] / total_end,
+            (last[2] + last[3]) / total_end
+        );
         println!(
             "seed {seed}: top {:.3} crash {:.3} nocrash {:.3} kurt med {:.2} min {:.2} max {:.2} vol med {:.4} late {late} gone {gone} corr {:.3?} volratio {:.3} btc_end {btc_end:.0} vol_days {:.2} crash@{}",
             top_share_day0(&m.panel),
@@ -188,7 +197,7 @@ fn same_seed_same_bits_and_a_fixed_fingerprint() {
     assert_ne!(a.prices()[100..200], b.prices()[100..200]);
 }
 
-const EXPECTED_FINGERPRINT: u64 = 0xb37c_4150_74d5_4f98;
+const EXPECTED_FINGERPRINT: u64 = 0x697b_8127_c67b_3c82;
 
 #[test]
 fn adding_assets_keeps_existing_paths() {
@@ -259,6 +268,25 @@ fn crash_takes_at_least_35_percent_off_the_market_and_severity_0_removes_it() {
         .map(|&sev| crash_drawdown(&generate_market(&with(|p| p.crash_severity = sev))))
         .collect();
     assert!(dd.windows(2).all(|w| w[0] < w[1]) && dd[2] >= 0.7 && dd[3] >= 0.85, "by severity: {dd:?}");
+}
+
+#[test]
+fn btc_stays_dominant_and_stablecoins_stay_a_minority() {
+    for seed in 0..8 {
+        let p = generate(&with(|p| p.seed = seed));
+        let mut btc_top_days = 0;
+        for t in 0..p.n_days() {
+            let row = p.cap_row(t);
+            let total: f64 = row.iter().filter(|c| c.is_finite()).sum();
+            let (btc, stables) = (row[0] / total, (row[2] + row[3]) / total);
+            assert!((0.15..=0.85).contains(&btc), "seed {seed} day {t}: btc share {btc}");
+            assert!((0.005..=0.35).contains(&stables), "seed {seed} day {t}: stablecoin share {stables}");
+            if row[1..].iter().all(|&c| c.is_nan() || c <= row[0]) {
+                btc_top_days += 1;
+            }
+        }
+        assert!(btc_top_days as f64 >= 0.95 * p.n_days() as f64, "seed {seed}: btc largest on {btc_top_days} days");
+    }
 }
 
 #[test]

@@ -119,7 +119,7 @@ pub struct MarketParams {
     pub seed: u64,
     /// Number of assets, 2..=2000 (btc, eth, usdt, usdc come first).
     pub n_assets: usize,
-    /// Length in years of 365 days, 0.1..=20.
+    /// Length in years of 365 days, 0.1..=20, with `n_assets × years <= 20 000`.
     pub years: f64,
     /// Multiplier of every asset's volatility, 0..=5 (1 = crypto-like).
     pub volatility: f64,
@@ -150,6 +150,9 @@ impl Default for MarketParams {
 
 const N_ASSETS: (usize, usize) = (2, 2000);
 const YEARS: (f64, f64) = (0.1, 20.0);
+/// At most this many asset-years (2000 assets × 10 years, 1000 × 20): the
+/// panel holds 3 × 8 bytes per asset-day, so this caps it near 175 MB.
+const MAX_ASSET_YEARS: f64 = 20_000.0;
 const VOLATILITY: (f64, f64) = (0.0, 5.0);
 const CRASH: (f64, f64) = (0.0, 3.0);
 const CORRELATION: (f64, f64) = (0.0, 1.0);
@@ -188,6 +191,12 @@ impl MarketParams {
             return Err(format!("n_assets must be between {} and {} (got {})", N_ASSETS.0, N_ASSETS.1, self.n_assets));
         }
         check("years", self.years, YEARS)?;
+        if self.n_assets as f64 * self.years > MAX_ASSET_YEARS {
+            return Err(format!(
+                "n_assets × years must be at most {MAX_ASSET_YEARS} (got {} × {}): use fewer assets or years",
+                self.n_assets, self.years
+            ));
+        }
         check("volatility", self.volatility, VOLATILITY)?;
         check("crash_severity", self.crash_severity, CRASH)?;
         check("correlation", self.correlation, CORRELATION)?;
@@ -204,10 +213,11 @@ impl MarketParams {
     pub fn clamped(&self) -> MarketParams {
         let d = MarketParams::default();
         let (lo, hi) = start_bounds();
+        let n_assets = self.n_assets.clamp(N_ASSETS.0, N_ASSETS.1);
         MarketParams {
             seed: self.seed,
-            n_assets: self.n_assets.clamp(N_ASSETS.0, N_ASSETS.1),
-            years: clamp_or(self.years, YEARS, d.years),
+            n_assets,
+            years: clamp_or(self.years, YEARS, d.years).min(MAX_ASSET_YEARS / n_assets as f64),
             volatility: clamp_or(self.volatility, VOLATILITY, d.volatility),
             crash_severity: clamp_or(self.crash_severity, CRASH, d.crash_severity),
             correlation: clamp_or(self.correlation, CORRELATION, d.correlation),

@@ -434,6 +434,7 @@ fn validate_names_the_bad_dial() {
         (with(|p| p.years = 0.0), "years"),
         (with(|p| p.years = 50.0), "years"),
         (with(|p| p.years = f64::NAN), "years"),
+        (with(|p| (p.n_assets, p.years) = (2000, 12.0)), "n_assets × years"),
         (with(|p| p.volatility = -1.0), "volatility"),
         (with(|p| p.volatility = f64::INFINITY), "volatility"),
         (with(|p| p.crash_severity = 10.0), "crash_severity"),
@@ -453,6 +454,9 @@ fn validate_names_the_bad_dial() {
         p.correlation = f64::NAN
     }));
     assert_eq!(p.n_assets(), 2);
+    assert_eq!(with(|p| (p.n_assets, p.years) = (2000, 10.0)).validate(), Ok(()));
+    assert_eq!(with(|p| (p.n_assets, p.years) = (1000, 20.0)).validate(), Ok(()));
+    assert_eq!(with(|p| (p.n_assets, p.years) = (2000, 20.0)).clamped().n_days(), 3650);
 }
 
 #[test]

@@ -267,7 +267,6 @@ pub fn generate(params: &MarketParams) -> Panel {
 }
 
 // ---- model constants (documented in the module docs) ----
-const ZIPF_EXPONENT: f64 = 1.5; // rank^-1.5, computed as 1 / (rank sqrt(rank))
 const BTC_CAP0: f64 = 2.3e11;
 const CALM_TO_VOLATILE: f64 = 1.0 / 75.0;
 const VOLATILE_TO_CALM: f64 = 1.0 / 35.0;
@@ -281,7 +280,6 @@ const CRASH_FADE_DAYS: usize = 45;
 const SHOCK_CLAMP: f64 = 12.0;
 /// Pull (per year) of an asset's accumulated idiosyncratic return back to 0.
 const IDIO_REVERSION: f64 = 0.7;
-/// No other asset stays above this fraction of BTC's cap for long...
 /// Stablecoin supply follows the market: this fraction of BTC's daily return,
 /// smoothed (exponential average with this weight on the new day).
 const STABLE_BETA: f64 = 0.5;
@@ -325,9 +323,9 @@ struct Asset {
     cap: f64,
 }
 
+/// Zipf cap `BTC_CAP0 × rank^-1.5`, computed as `1 / (rank sqrt(rank))`.
 fn zipf_cap(rank: usize) -> f64 {
     let r = rank as f64;
-    debug_assert_eq!(ZIPF_EXPONENT, 1.5);
     BTC_CAP0 / (r * r.sqrt())
 }
 
@@ -393,7 +391,7 @@ fn make_asset(a: usize, rank: usize, p: &MarketParams, n_days: usize) -> (Asset,
             first = 1 + (0.8 * n_days as f64 * listing_day) as usize;
         } else if role < 0.37 && a >= 8 {
             last = (n_days as f64 * (0.35 + 0.6 * delist_day)) as usize;
-            last = last.clamp(2, last_day - 1);
+            last = last.min(last_day - 1).max(2);
             let len = collapse_len.min(last / 2).max(1);
             collapse_from = last + 1 - len;
             collapse_rate = drop / len as f64;

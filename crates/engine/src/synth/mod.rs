@@ -7,6 +7,22 @@
 //! and delistings. [`generate_market`] also returns the hidden truth (sectors,
 //! regimes, crash window, listing days) for lessons and tests.
 //!
+//! ```
+//! use engine::synth::{generate, generate_market, MarketParams};
+//!
+//! let params = MarketParams { seed: 7, n_assets: 20, years: 1.0, ..MarketParams::default() };
+//! params.validate().unwrap();
+//! let panel = generate(&params);
+//! assert_eq!((panel.n_assets(), panel.n_days()), (20, 365));
+//! assert_eq!(panel.asset_index("btc"), Some(0));
+//! assert_eq!(panel.dates()[0].to_string(), "2018-01-01");
+//!
+//! let bad = MarketParams { correlation: 1.5, ..params.clone() };
+//! assert!(bad.validate().unwrap_err().starts_with("correlation"));
+//! let truth = generate_market(&params);
+//! assert!(truth.assets[2].stablecoin && truth.crash_start < truth.crash_end);
+//! ```
+//!
 //! **Deterministic forever:** the same parameters give a bit-identical panel on
 //! every platform (native or wasm) and every version of Rust. All randomness
 //! comes from our own xoshiro256\*\* streams ([`rng`]), and the only maths used

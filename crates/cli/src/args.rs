@@ -103,13 +103,21 @@ fn once<T>(slot: &mut Option<T>, flag: &str, v: T) -> Result<(), CliError> {
 
 fn parse_run(p: &mut lexopt::Parser) -> Result<Command, CliError> {
     let mut r = RawRun::default();
+    // After `--data` (also `--data=FILE`), further plain values are files too.
+    let mut in_data = false;
     while let Some(arg) = p.next().map_err(lex_error)? {
+        let was_data = std::mem::take(&mut in_data);
         match arg {
+            Value(v) if was_data => {
+                r.data.push(PathBuf::from(v));
+                in_data = true;
+            }
             Short('h') | Long("help") => return Ok(Command::Help),
             Long("data") => {
                 for v in p.values().map_err(lex_error)? {
                     r.data.push(PathBuf::from(v));
                 }
+                in_data = true;
             }
             Long("synthetic") => r.synthetic = true,
             Long(flag) if MARKET_FLAGS.contains(&flag) => {
@@ -247,4 +255,33 @@ EXAMPLES:
     indexlab-cli run --data top150.csv.gz --preset top100-cap-weekly --equity-csv equity.csv
 "
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(args: &[&str]) -> RawRun {
+        match parse(args.iter().map(OsString::from)).unwrap() {
+            Command::Run(r) => *r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn data_takes_every_value_up_to_the_next_option() {
+        let r = raw(&["run", "--data", "a.csv", "b.csv", "--preset", "x", "--data=c.csv", "d.csv"]);
+        assert_eq!(r.data, ["a.csv", "b.csv", "c.csv", "d.csv"].map(PathBuf::from));
+        assert_eq!(r.presets, ["x"]);
+        let e = parse(["run", "--preset", "x", "stray"].map(OsString::from)).unwrap_err();
+        assert!(matches!(e, CliError::Usage(m) if m.contains("unexpected argument \"stray\"")));
+    }
+
+    #[test]
+    fn market_flags_keep_their_order_and_refuse_repeats() {
+        let r = raw(&["run", "--synthetic", "--seed", "3", "--years=2"]);
+        assert_eq!(r.market, [("seed", "3".to_string()), ("years", "2".to_string())]);
+        assert!(parse(["run", "--seed", "1", "--seed", "2"].map(OsString::from)).is_err());
+        assert_eq!(parse(["help"].map(OsString::from)).unwrap(), Command::Help);
+    }
 }

@@ -46,6 +46,7 @@ pub struct RawRun {
     pub trades_csv: Option<PathBuf>,
     pub format: Format,
     pub repair_spikes: bool,
+    pub timings: bool,
 }
 
 /// The synthetic-market flags and the `MarketParams` field each sets.
@@ -156,6 +157,7 @@ fn parse_run(p: &mut lexopt::Parser) -> Result<Command, CliError> {
                 once(&mut r.trades_csv, "--trades-csv", PathBuf::from(p.value().map_err(lex_error)?))?
             }
             Long("repair-spikes") => r.repair_spikes = true,
+            Long("timings") => r.timings = true,
             Long("format") => {
                 let v = text(p.value().map_err(lex_error)?, "--format")?;
                 r.format = match v.as_str() {
@@ -243,6 +245,8 @@ OUTPUT:
     --equity-csv PATH    Write date + one equity column per strategy (currency).
     --trades-csv PATH    Write every trade: date,strategy,asset,side,units,price,
                          value,fee,reason (units, value and fee in currency).
+    --timings            Print the time spent loading, simulating and writing
+                         on stderr.
 
 EXIT CODES:
     0 success; 1 data or simulation error (the engine's message on stderr);

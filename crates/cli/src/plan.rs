@@ -43,6 +43,7 @@ pub struct Plan {
     pub equity_csv: Option<PathBuf>,
     pub trades_csv: Option<PathBuf>,
     pub format: Format,
+    pub timings: bool,
 }
 
 fn usage(msg: impl Into<String>) -> CliError {
@@ -301,6 +302,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         equity_csv: raw.equity_csv,
         trades_csv: raw.trades_csv,
         format: raw.format,
+        timings: raw.timings,
     })
 }
 

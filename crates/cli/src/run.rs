@@ -10,6 +10,7 @@ use engine::ingest::{load, IngestOptions, InputFile, Report};
 use engine::metrics::MetricsOptions;
 use engine::{Date, Panel};
 use std::io::Write;
+use std::time::Instant;
 
 /// Where the panel came from, for the output.
 pub enum DataInfo {
@@ -57,9 +58,12 @@ fn cut(panel: Panel, from: Option<Date>, to: Option<Date>) -> Result<Panel, CliE
 }
 
 pub fn execute(plan: Plan) -> Result<(), CliError> {
+    let t0 = Instant::now();
     let (panel, info) = load_panel(&plan)?;
     let panel = cut(panel, plan.from, plan.to)?;
+    let t1 = Instant::now();
     let runs = compare(&panel, &plan.strategies, plan.benchmark, &MetricsOptions::default());
+    let t2 = Instant::now();
 
     if let Some(path) = &plan.equity_csv {
         output::write_file(path, "--equity-csv", &output::equity_csv(&panel, &plan.strategies, &runs))?;
@@ -78,6 +82,20 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| CliError::Run(format!("stdout: {e}")))?;
+    if plan.timings {
+        let s = |a: Instant, b: Instant| (b - a).as_secs_f64();
+        let t3 = Instant::now();
+        eprintln!(
+            "timings: load {:.3} s, simulate {:.3} s ({} strategies x {} days x {} assets), output {:.3} s, total {:.3} s",
+            s(t0, t1),
+            s(t1, t2),
+            plan.strategies.len(),
+            panel.n_days(),
+            panel.n_assets(),
+            s(t2, t3),
+            s(t0, t3)
+        );
+    }
 
     let failed: Vec<String> = runs
         .iter()

@@ -7,6 +7,7 @@ use super::table::{ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Header names are compared after lowercasing and dropping everything that
 /// is not a letter or digit: `Adj Close`, `adj_close` and `ADJCLOSE` are one name.
@@ -324,6 +325,72 @@ fn asset_name(raw: &[u8]) -> Result<Option<String>, ()> {
     Ok(Some(s.to_lowercase()))
 }
 
+/// FNV-1a: a fast hash for short asset names (no untrusted-key concerns here:
+/// the worst case is a slow load of the user's own file).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Raw asset-column values seen so far and their local asset index. Long files
+/// repeat the same sequence of assets day after day, so the value that followed
+/// the previous row's value last time is tried before hashing.
+#[derive(Default)]
+struct RawKeys {
+    map: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>,
+    keys: Vec<Box<[u8]>>,
+    asset: Vec<u32>,
+    successor: Vec<u32>,
+    last: Option<u32>,
+}
+
+impl RawKeys {
+    /// The local asset of a raw value already seen.
+    #[inline]
+    fn find(&mut self, raw: &[u8]) -> Option<u32> {
+        let id = match self.last {
+            Some(l) if &*self.keys[l as usize] == raw => l,
+            Some(l) => {
+                let s = self.successor[l as usize];
+                if s != u32::MAX && &*self.keys[s as usize] == raw {
+                    s
+                } else {
+                    let id = *self.map.get(raw)?;
+                    self.successor[l as usize] = id;
+                    id
+                }
+            }
+            None => *self.map.get(raw)?,
+        };
+        self.last = Some(id);
+        Some(self.asset[id as usize])
+    }
+
+    fn insert(&mut self, raw: &[u8], asset: u32) {
+        let id = self.keys.len() as u32;
+        self.keys.push(raw.into());
+        self.asset.push(asset);
+        self.successor.push(u32::MAX);
+        self.map.insert(raw.into(), id);
+        if let Some(l) = self.last {
+            self.successor[l as usize] = id;
+        }
+        self.last = Some(id);
+    }
+}
+
 /// Reads a records file: one row per (asset, date).
 pub(crate) fn read_records(
     file: &str,
@@ -358,35 +425,23 @@ pub(crate) fn read_records(
     let mut extra_text: Vec<Option<usize>> = vec![None; r.others.len()];
     d.reserve(estimate_rows(s));
     let file_asset = d.intern(default_asset);
-    // Raw asset bytes -> local index, plus the previous row's, to skip hashing runs.
-    let mut raw_map: HashMap<Box<[u8]>, u32> = HashMap::new();
-    let mut last_raw: Vec<u8> = Vec::new();
-    let mut last_idx: Option<u32> = None;
+    let mut keys = RawKeys::default();
     let n = rows(s, &ctx, |rec| {
         let stamp = ctx.date(rec, date_col)?;
         let a = match asset_col {
             None => file_asset,
             Some(c) => {
                 let raw = &rec[c];
-                match last_idx {
-                    Some(i) if last_raw.as_slice() == raw => i,
-                    _ => {
-                        let i = match raw_map.get(raw) {
-                            Some(&i) => i,
-                            None => {
-                                let i = match asset_name(raw) {
-                                    Ok(Some(nm)) => d.intern(&nm),
-                                    Ok(None) => file_asset,
-                                    Err(()) => return Err(ctx.bad(rec, c, Expected::AssetName)),
-                                };
-                                raw_map.insert(raw.into(), i);
-                                i
-                            }
+                match keys.find(raw) {
+                    Some(a) => a,
+                    None => {
+                        let a = match asset_name(raw) {
+                            Ok(Some(nm)) => d.intern(&nm),
+                            Ok(None) => file_asset,
+                            Err(()) => return Err(ctx.bad(rec, c, Expected::AssetName)),
                         };
-                        last_raw.clear();
-                        last_raw.extend_from_slice(raw);
-                        last_idx = Some(i);
-                        i
+                        keys.insert(raw, a);
+                        a
                     }
                 }
             }

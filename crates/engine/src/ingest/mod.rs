@@ -355,6 +355,9 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     }
     let mut extras: Vec<Vec<f64>> = extra_names.iter().map(|_| vec![f64::NAN; size]).collect();
     let mut stats: Vec<Scatter> = (0..n_assets).map(|_| Scatter::default()).collect();
+    // Observed day indices of each asset, and the number of assets priced each day.
+    let mut obs_of: Vec<Vec<u32>> = vec![Vec::new(); n_assets];
+    let mut days_with_price = vec![0u32; n_days];
 
     for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role == Role::Prices) {
         let extra_pos: Vec<usize> =
@@ -369,8 +372,11 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 if s.duplicate_examples.len() < 10 {
                     s.duplicate_examples.push(Date(d.date[k]));
                 }
+            } else {
+                seen[i] = true;
+                obs_of[g].push(t as u32);
+                days_with_price[t] += 1;
             }
-            seen[i] = true;
             price[i] = d.value[k];
             cap[i] = d.cap.as_ref().map_or(f64::NAN, |c| c[k]);
             volume[i] = d.volume.as_ref().map_or(f64::NAN, |c| c[k]);
@@ -393,31 +399,40 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
         }
     }
 
-    // Per-asset checks: caps, spikes, frequency.
+    // Caps and spikes in one day-major pass (sequential memory access).
+    let mut from_supply = vec![0usize; n_assets];
+    let mut cap_missing = vec![0usize; n_assets];
+    let mut spikes: Vec<Vec<Spike>> = vec![Vec::new(); n_assets];
+    let mut detector = SpikeDetector::new(n_assets, opts);
+    for t in 0..n_days {
+        for g in 0..n_assets {
+            let i = t * n_assets + g;
+            if !seen[i] {
+                continue;
+            }
+            if !(cap[i].is_finite() && cap[i] > 0.0) {
+                if let Some(s) = supply.as_ref().map(|s| s[i]).filter(|s| s.is_finite() && *s > 0.0) {
+                    cap[i] = price[i] * s;
+                    from_supply[g] += 1;
+                } else {
+                    cap[i] = f64::NAN;
+                    cap_missing[g] += 1;
+                }
+            }
+            if let Some(spike) = detector.observe(g, i, &dates, &mut price, &mut cap) {
+                spikes[g].push(spike);
+            }
+        }
+    }
     let mut reports = Vec::with_capacity(n_assets);
-    let mut days_with_price = vec![0u32; n_days];
     for (g, id) in ids.iter().enumerate() {
         let &(fi, li) = &owner[id];
         let d = &data[fi];
         let la = &d.assets[li];
-        let obs: Vec<usize> = (0..n_days).filter(|&t| seen[t * n_assets + g]).collect();
-        for &t in &obs {
-            days_with_price[t] += 1;
-        }
-        let mut from_supply = la.cap_from_supply;
-        let mut cap_missing = 0;
-        for &t in &obs {
-            let i = t * n_assets + g;
-            if !(cap[i].is_finite() && cap[i] > 0.0) {
-                if let Some(s) = supply.as_ref().map(|s| s[i]).filter(|s| s.is_finite() && *s > 0.0) {
-                    cap[i] = price[i] * s;
-                    from_supply += 1;
-                } else {
-                    cap[i] = f64::NAN;
-                    cap_missing += 1;
-                }
-            }
-        }
+        let mut obs: Vec<usize> = obs_of[g].iter().map(|&t| t as usize).collect();
+        obs.sort_unstable();
+        let from_supply = la.cap_from_supply + from_supply[g];
+        let cap_missing = cap_missing[g];
         let has_column = d.has_cap_column || caps_file[g];
         let cap_source = match (has_column, from_supply > 0) {
             (true, true) => CapSource::ColumnAndSupply,
@@ -425,7 +440,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             (false, true) => CapSource::Supply,
             (false, false) => CapSource::None,
         };
-        let spikes = find_spikes(&obs, g, n_assets, &dates, &mut price, &mut cap, opts);
+        let spikes = std::mem::take(&mut spikes[g]);
         let frequency = frequency(&obs, &dates);
         let s = std::mem::take(&mut stats[g]);
         reports.push(AssetReport {
@@ -542,32 +557,57 @@ fn calendar(data: &[FileData], maps: &[Vec<Option<usize>>]) -> (Vec<Date>, DayIn
     }
 }
 
-/// Flags (and with `repair_spikes`, repairs) one-day spikes on observed days.
-fn find_spikes(
-    obs: &[usize],
-    g: usize,
-    n: usize,
-    dates: &[Date],
-    price: &mut [f64],
-    cap: &mut [f64],
-    opts: &IngestOptions,
-) -> Vec<Spike> {
-    let f = if opts.spike_factor.is_finite() && opts.spike_factor > 1.0 { opts.spike_factor } else { 20.0 };
-    let mut out = Vec::new();
-    for w in obs.windows(3) {
-        let (i0, i1, i2) = (w[0] * n + g, w[1] * n + g, w[2] * n + g);
-        let (p0, p1, p2) = (price[i0], price[i1], price[i2]);
-        let up = p1 > p0 * f && p1 > p2 * f;
-        let down = p1 * f < p0 && p1 * f < p2;
-        if up || down {
-            out.push(Spike { date: dates[w[1]], price: p1, before: p0, after: p2, repaired: opts.repair_spikes });
-            if opts.repair_spikes {
-                price[i1] = p0;
-                cap[i1] = cap[i0];
-            }
+/// Flags (and with `repair_spikes`, repairs) one-day spikes, fed each asset's
+/// observed days in date order: keeps the last two observations per asset.
+struct SpikeDetector {
+    factor: f64,
+    repair: bool,
+    /// Per asset: cell index and price of the two previous observations.
+    prev: Vec<[(usize, f64); 2]>,
+    count: Vec<u8>,
+}
+
+impl SpikeDetector {
+    fn new(n_assets: usize, opts: &IngestOptions) -> SpikeDetector {
+        let f = opts.spike_factor;
+        SpikeDetector {
+            factor: if f.is_finite() && f > 1.0 { f } else { 20.0 },
+            repair: opts.repair_spikes,
+            prev: vec![[(0, f64::NAN); 2]; n_assets],
+            count: vec![0; n_assets],
         }
     }
-    out
+
+    /// Feeds the observation at cell `i` of asset `g`; returns a
+    /// spike found on the asset's previous observed day.
+    fn observe(&mut self, g: usize, i: usize, dates: &[Date], price: &mut [f64], cap: &mut [f64]) -> Option<Spike> {
+        let [(i0, p0), (i1, p1)] = self.prev[g];
+        let p2 = price[i];
+        let mut found = None;
+        if self.count[g] >= 2 {
+            let f = self.factor;
+            let up = p1 > p0 * f && p1 > p2 * f;
+            let down = p1 * f < p0 && p1 * f < p2;
+            if up || down {
+                // The spike is on the previous observation: cell i1 is day i1 / n_assets.
+                found = Some(Spike {
+                    date: dates[i1 / self.prev.len()],
+                    price: p1,
+                    before: p0,
+                    after: p2,
+                    repaired: self.repair,
+                });
+                if self.repair {
+                    price[i1] = p0;
+                    cap[i1] = cap[i0];
+                }
+            }
+        }
+        let kept = if found.is_some() && self.repair { p0 } else { p1 };
+        self.prev[g] = [(i1, kept), (i, p2)];
+        self.count[g] = self.count[g].saturating_add(1);
+        found
+    }
 }
 
 /// Median spacing of observed days.

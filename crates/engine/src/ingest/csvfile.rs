@@ -21,11 +21,12 @@ const DATE_NAMES: &[&str] =
 /// Price column names, most preferred first (Yahoo's adjusted close beats close).
 const PRICE_NAMES: &[&str] = &["price", "priceusd", "adjclose", "close", "closeusd"];
 const CAP_NAMES: &[&str] = &["marketcap", "marketcapusd", "mcap", "cap"];
-const VOLUME_NAMES: &[&str] = &["totalvolume", "volumeusd", "volume", "vol", "totalvolumes"];
+const VOLUME_NAMES: &[&str] = &["totalvolume", "volumeusd", "volumeusdt", "volume", "vol", "totalvolumes"];
 const SUPPLY_NAMES: &[&str] = &["supply", "circulatingsupply"];
 const ASSET_NAMES: &[&str] = &["asset", "coin", "coinname", "coinid", "id", "symbol", "ticker", "name"];
 /// Known columns that are read by no one (OHLC, CMC's other times, ...).
-const IGNORED: &[&str] = &["open", "high", "low", "timeclose", "timehigh", "timelow", "marketcaprank", "rank"];
+const IGNORED: &[&str] =
+    &["open", "high", "low", "timeclose", "timehigh", "timelow", "marketcaprank", "rank", "tradecount"];
 
 /// Column positions of a records file.
 #[derive(Debug, Default)]
@@ -450,12 +451,12 @@ pub(crate) fn read_records(
         let line = || ctx.line(rec);
         let price = match parse_number(&rec[price_col]) {
             Num::Missing => {
-                d.note_bad_price(a, true, line());
+                d.note_bad_price(a, stamp.date.0, true, line());
                 return Ok(());
             }
             Num::Invalid => return Err(ctx.bad(rec, price_col, Expected::Number)),
             Num::Value(v) if !(v.is_finite() && v > 0.0) => {
-                d.note_bad_price(a, false, line());
+                d.note_bad_price(a, stamp.date.0, false, line());
                 return Ok(());
             }
             Num::Value(v) => v,
@@ -579,7 +580,7 @@ pub(crate) fn read_wide(
                     if ok {
                         d.push(a, stamp.date.0, v);
                     } else {
-                        d.note_bad_price(a, false, ctx.line(rec));
+                        d.note_bad_price(a, stamp.date.0, false, ctx.line(rec));
                     }
                 }
             }

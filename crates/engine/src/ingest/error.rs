@@ -71,6 +71,8 @@ pub enum ErrorKind {
     DuplicateAsset { asset: String, other_file: String },
     /// The file has rows but none with a usable (finite, > 0) price.
     NoValidPrices,
+    /// Only market-cap or supply tables were given, no prices.
+    NoPriceFile,
     /// Several assets, but no day on which two of them have a price.
     NoCommonDates,
     /// The validated panel could not be built.
@@ -157,6 +159,10 @@ impl fmt::Display for IngestError {
                 "asset '{asset}' is also in {other_file}; load each asset from one file, or rename one of them"
             ),
             ErrorKind::NoValidPrices => write!(f, "no row has a usable price (a finite number above 0)"),
+            ErrorKind::NoPriceFile => write!(
+                f,
+                "this file holds market caps or supply only; load it together with a file of prices"
+            ),
             ErrorKind::NoCommonDates => {
                 write!(f, "the assets never have prices on the same day, so there is nothing to combine")
             }

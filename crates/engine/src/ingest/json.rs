@@ -62,8 +62,8 @@ pub(crate) fn read_json(file: &str, bytes: &[u8], gzip: bool, asset: &str) -> Re
         let st = stamp(ms).ok_or_else(bad_time)?;
         d.note_date(a, st);
         match v {
-            None => d.note_bad_price(a, true, 0),
-            Some(p) if !(p.is_finite() && p > 0.0) => d.note_bad_price(a, false, 0),
+            None => d.note_bad_price(a, st.date.0, true, 0),
+            Some(p) if !(p.is_finite() && p > 0.0) => d.note_bad_price(a, st.date.0, false, 0),
             Some(p) => {
                 row_of_day.insert(st.date.0, d.value.len());
                 d.push(a, st.date.0, p);

@@ -48,8 +48,10 @@
 //!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted.
 //! - **Market caps** of 0 (CoinGecko's "unknown") are stored as `NaN`, as are blanks;
 //!   with a supply column or table, a missing cap is price x supply.
-//! - **Calendar**: the union of all days with a price; each asset is carried
-//!   forward inside its own first..last span by [`Panel::new`] (counted per asset).
+//! - **Calendar**: the union of all days with a row of prices (including rows whose
+//!   price was dropped); when its median spacing is one day (daily data), every day
+//!   from the first to the last. Each asset is carried forward inside its own
+//!   first..last span by [`Panel::new`] (counted per asset as `carried_forward`).
 //! - **Assets** are sorted by id.
 //! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
 //!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` it is replaced by
@@ -142,7 +144,7 @@ pub struct Loaded {
 }
 
 /// The default asset id of a file: its name without directories, `.gz` and the
-/// extension, lowercased; a CoinGecko `-usd-max` or Yahoo `-usd` suffix is removed,
+/// extension (up to 4 letters or digits after the last dot), lowercased; a CoinGecko `-usd-max` or Yahoo `-usd` suffix is removed,
 /// and a CoinMarketCap export name (`Bitcoin_1_1_2024-..._historical_data_coinmarketcap`)
 /// keeps its first part. `btc-usd-max.csv` -> `btc`, `BTC-USD.csv.gz` -> `btc`.
 pub fn asset_id_from_file_name(name: &str) -> String {
@@ -151,10 +153,10 @@ pub fn asset_id_from_file_name(name: &str) -> String {
     if let Some(x) = s.strip_suffix(".gz") {
         s = x.to_string();
     }
-    for ext in [".csv", ".json", ".tsv", ".txt"] {
-        if let Some(x) = s.strip_suffix(ext) {
-            s = x.to_string();
-            break;
+    if let Some(dot) = s.rfind('.') {
+        let ext = &s[dot + 1..];
+        if dot > 0 && (1..=4).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            s.truncate(dot);
         }
     }
     if s.contains("historical_data") || s.contains("coinmarketcap") {
@@ -332,7 +334,10 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     }
     let n_assets = ids.len();
     if n_assets == 0 {
-        return Err(IngestError::global(ErrorKind::NoValidPrices));
+        return Err(match data.iter().find(|d| d.role != Role::Prices) {
+            Some(d) => IngestError::file(&d.name, ErrorKind::NoPriceFile),
+            None => IngestError::global(ErrorKind::NoValidPrices),
+        });
     }
 
     // Calendar: every day with a price.
@@ -528,29 +533,39 @@ impl DayIndex {
     }
 }
 
+/// The panel's dates: every day with a row of prices (also rows whose price
+/// was dropped). When the median spacing is one day, every day from the first
+/// to the last is included, so missing days become visible gaps.
 fn calendar(data: &[FileData], maps: &[Vec<Option<usize>>]) -> (Vec<Date>, DayIndex) {
-    let price_obs = || {
+    let price_days = || {
         data.iter().zip(maps).filter(|(d, _)| d.role == Role::Prices).flat_map(|(d, m)| {
-            d.date.iter().zip(&d.asset).filter(move |(_, &a)| m[a as usize].is_some()).map(|(&dt, _)| dt)
+            let kept = d.date.iter().zip(&d.asset).map(|(&dt, &a)| (a, dt));
+            kept.chain(d.dropped.iter().copied()).filter(move |&(a, _)| m[a as usize].is_some()).map(|(_, dt)| dt)
         })
     };
-    let (min, max) = price_obs().fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let (min, max) = price_days().fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
     let span = (max as i64 - min as i64 + 1).max(0) as usize;
     if span <= 1 << 22 {
         let mut index = vec![u32::MAX; span];
-        for d in price_obs() {
+        for d in price_days() {
             index[(d - min) as usize] = 0;
         }
+        let present: Vec<usize> = (0..span).filter(|&o| index[o] == 0).collect();
+        let mut gaps: Vec<usize> = present.windows(2).map(|w| w[1] - w[0]).collect();
+        let daily = !gaps.is_empty() && {
+            let mid = (gaps.len() - 1) / 2;
+            *gaps.select_nth_unstable(mid).1 == 1
+        };
         let mut dates = Vec::new();
         for (off, slot) in index.iter_mut().enumerate() {
-            if *slot == 0 {
+            if *slot == 0 || daily {
                 *slot = dates.len() as u32;
                 dates.push(Date(min + off as i32));
             }
         }
         (dates, DayIndex::Dense { min, index })
     } else {
-        let mut v: Vec<i32> = price_obs().collect();
+        let mut v: Vec<i32> = price_days().collect();
         v.sort_unstable();
         v.dedup();
         (v.iter().map(|&d| Date(d)).collect(), DayIndex::Sorted(v))
@@ -616,7 +631,7 @@ fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
     if gaps.is_empty() {
         return Frequency::Irregular { median_gap_days: 0 };
     }
-    let mid = gaps.len() / 2;
+    let mid = (gaps.len() - 1) / 2; // the lower median
     let (_, &mut median, _) = gaps.select_nth_unstable(mid);
     match median {
         1 => Frequency::Daily,

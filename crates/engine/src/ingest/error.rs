@@ -73,7 +73,7 @@ pub enum ErrorKind {
     NoValidPrices,
     /// Only market-cap or supply tables were given, no prices.
     NoPriceFile,
-    /// Several assets, but no day on which two of them have a price.
+    /// Several assets, but no day inside the first..last spans of two of them.
     NoCommonDates,
     /// The validated panel could not be built.
     Panel(PanelError),
@@ -164,7 +164,7 @@ impl fmt::Display for IngestError {
                 "this file holds market caps or supply only; load it together with a file of prices"
             ),
             ErrorKind::NoCommonDates => {
-                write!(f, "the assets never have prices on the same day, so there is nothing to combine")
+                write!(f, "the assets are never listed at the same time (no common dates), so there is nothing to combine")
             }
             ErrorKind::Panel(e) => write!(f, "{e}"),
         }

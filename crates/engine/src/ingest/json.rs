@@ -1,7 +1,8 @@
 //! CoinGecko API JSON (`/coins/{id}/market_chart`):
 //! `{"prices": [[ms, v], ...], "market_caps": [[ms, v], ...], "total_volumes": [[ms, v], ...]}`.
 //! Timestamps are Unix milliseconds; values may be `null`. Caps and volumes are
-//! matched to prices by UTC day.
+//! matched to prices by UTC day (the last non-null value of a day wins), and
+//! several prices on one day are duplicates resolved like CSV rows (last wins).
 
 use super::error::{ErrorKind, IngestError};
 use super::parse::{DateStyle, Stamp};

@@ -360,9 +360,8 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     }
     let mut extras: Vec<Vec<f64>> = extra_names.iter().map(|_| vec![f64::NAN; size]).collect();
     let mut stats: Vec<Scatter> = (0..n_assets).map(|_| Scatter::default()).collect();
-    // Observed day indices of each asset, and the number of assets priced each day.
+    // Observed day indices of each asset.
     let mut obs_of: Vec<Vec<u32>> = vec![Vec::new(); n_assets];
-    let mut days_with_price = vec![0u32; n_days];
 
     for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role == Role::Prices) {
         let extra_pos: Vec<usize> =
@@ -380,7 +379,6 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             } else {
                 seen[i] = true;
                 obs_of[g].push(t as u32);
-                days_with_price[t] += 1;
             }
             price[i] = d.value[k];
             cap[i] = d.cap.as_ref().map_or(f64::NAN, |c| c[k]);
@@ -469,7 +467,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             spikes,
         });
     }
-    if n_assets >= 2 && days_with_price.iter().all(|&c| c < 2) {
+    if n_assets >= 2 && !spans_overlap(&obs_of, n_days) {
         return Err(IngestError::global(ErrorKind::NoCommonDates));
     }
     warnings.extend(global_warnings(&data, &reports, &dates));
@@ -510,6 +508,21 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
         warnings,
     };
     Ok(Loaded { panel, report })
+}
+
+/// Whether some day lies inside the first..last spans of two or more assets.
+fn spans_overlap(obs_of: &[Vec<u32>], n_days: usize) -> bool {
+    let mut delta = vec![0i64; n_days + 1];
+    for obs in obs_of {
+        let (Some(&lo), Some(&hi)) = (obs.iter().min(), obs.iter().max()) else { continue };
+        delta[lo as usize] += 1;
+        delta[hi as usize + 1] -= 1;
+    }
+    let mut live = 0;
+    delta.iter().any(|&d| {
+        live += d;
+        live >= 2
+    })
 }
 
 /// Maps a date to its calendar index: a dense table over the date range when

@@ -268,3 +268,16 @@ fn asset_ids_from_file_names() {
         assert_eq!(asset_id_from_file_name(name), id, "{name}");
     }
 }
+
+#[test]
+fn asset_column_with_dropped_rows_and_unbounded_limit() {
+    let csv = b"date,price,coin_name\n2021-01-01,1,Foo\n2021-01-02,-1,Foo\n2021-01-03,2,Foo\n";
+    let opts = IngestOptions { max_bytes: usize::MAX, ..Default::default() };
+    let l = load(&[InputFile::new("file.csv", csv)], &opts).unwrap();
+    assert_eq!(l.panel.assets()[0].id, "foo");
+    let a = &l.report.assets[0];
+    assert_eq!((a.rows, a.days, a.price_invalid, a.carried_forward), (3, 2, 1, 1));
+    assert_eq!(l.panel.price(1, 0), 1.0);
+    let gz = good("universe-long.csv.gz");
+    assert!(load(&[InputFile::new("u.gz", &gz)], &opts).is_ok());
+}

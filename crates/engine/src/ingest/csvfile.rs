@@ -219,6 +219,12 @@ fn estimate_rows(s: &Sniffed) -> usize {
     (s.body.len() as f64 / sample.len().max(1) as f64 * lines as f64) as usize + 1
 }
 
+/// A reservation for `n` observations, bounded by the body size (every
+/// observation takes at least two bytes: a value and a delimiter).
+fn bounded(s: &Sniffed, n: usize) -> usize {
+    n.min(s.body.len() / 2 + 1)
+}
+
 /// Context for reading rows: file name, column names for messages.
 struct Ctx<'a> {
     file: &'a str,
@@ -424,7 +430,7 @@ pub(crate) fn read_records(
         .map(|&i| ExtraCol { name: String::from_utf8_lossy(&s.raw_header[i]).trim().to_lowercase(), values: vec![] })
         .collect();
     let mut extra_text: Vec<Option<usize>> = vec![None; r.others.len()];
-    d.reserve(estimate_rows(s));
+    d.reserve(bounded(s, estimate_rows(s)));
     let file_asset = d.intern(default_asset);
     let mut keys = RawKeys::default();
     let n = rows(s, &ctx, |rec| {
@@ -519,7 +525,7 @@ fn remove_unused_first(d: &mut FileData) {
     for i in d.by_name.values_mut() {
         *i -= 1;
     }
-    for a in &mut d.asset {
+    for a in d.asset.iter_mut().chain(d.dropped.iter_mut().map(|(a, _)| a)) {
         *a -= 1;
     }
 }
@@ -567,7 +573,7 @@ pub(crate) fn read_wide(
             ErrorKind::TooFewColumns { header: header_text(s) },
         ));
     }
-    d.reserve(estimate_rows(s) * cols.len());
+    d.reserve(bounded(s, estimate_rows(s).saturating_mul(cols.len())));
     let n = rows(s, &ctx, |rec| {
         let stamp = ctx.date(rec, date_col)?;
         for &(c, a) in &cols {

@@ -182,7 +182,7 @@ fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), In
     let (bytes, gzip): (Cow<'a, [u8]>, bool) = if f.bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(f.bytes.len().saturating_mul(3).min(max.saturating_add(1)));
         let dec = flate2::read::MultiGzDecoder::new(f.bytes);
-        if let Err(e) = dec.take(max as u64 + 1).read_to_end(&mut out) {
+        if let Err(e) = dec.take((max as u64).saturating_add(1)).read_to_end(&mut out) {
             let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
                 "the compressed data is cut short (truncated download?)".to_string()
             } else {

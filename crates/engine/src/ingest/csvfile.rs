@@ -225,6 +225,32 @@ fn bounded(s: &Sniffed, n: usize) -> usize {
     n.min(s.body.len() / 2 + 1)
 }
 
+/// The last date field parsed and its result: long files repeat one date for
+/// hundreds of consecutive rows.
+struct DateCache {
+    raw: Vec<u8>,
+    stamp: Option<Stamp>,
+}
+
+impl DateCache {
+    fn new() -> DateCache {
+        DateCache { raw: Vec::with_capacity(32), stamp: None }
+    }
+
+    #[inline]
+    fn get(&mut self, ctx: &Ctx, rec: &ByteRecord, i: usize) -> Result<Stamp, IngestError> {
+        let field = rec.get(i).unwrap_or_default();
+        if let Some(st) = self.stamp.filter(|_| self.raw.as_slice() == field) {
+            return Ok(st);
+        }
+        let st = ctx.date(rec, i)?;
+        self.raw.clear();
+        self.raw.extend_from_slice(field);
+        self.stamp = Some(st);
+        Ok(st)
+    }
+}
+
 /// Context for reading rows: file name, column names for messages.
 struct Ctx<'a> {
     file: &'a str,
@@ -433,8 +459,9 @@ pub(crate) fn read_records(
     d.reserve(bounded(s, estimate_rows(s)));
     let file_asset = d.intern(default_asset);
     let mut keys = RawKeys::default();
+    let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
-        let stamp = ctx.date(rec, date_col)?;
+        let stamp = dates.get(&ctx, rec, date_col)?;
         let a = match asset_col {
             None => file_asset,
             Some(c) => {
@@ -574,8 +601,9 @@ pub(crate) fn read_wide(
         ));
     }
     d.reserve(bounded(s, estimate_rows(s).saturating_mul(cols.len())));
+    let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
-        let stamp = ctx.date(rec, date_col)?;
+        let stamp = dates.get(&ctx, rec, date_col)?;
         for &(c, a) in &cols {
             match parse_number(&rec[c]) {
                 Num::Missing => {}

@@ -281,3 +281,16 @@ fn asset_column_with_dropped_rows_and_unbounded_limit() {
     let gz = good("universe-long.csv.gz");
     assert!(load(&[InputFile::new("u.gz", &gz)], &opts).is_ok());
 }
+
+#[test]
+fn old_coinmarketcap_scrape_with_month_names_and_thousands() {
+    let l = load_ok(&["bitcoin-cmc-scrape.csv"]);
+    let f = &l.report.files[0];
+    assert_eq!((f.format, f.row_order), (Format::PerCoinCsv, RowOrder::Descending));
+    assert_eq!(f.date_styles, [DateStyle::MonthName]);
+    assert_eq!(l.panel.assets()[0].id, "bitcoin-cmc-scrape");
+    assert_eq!(l.panel.dates()[0], day("2017-12-02"));
+    assert_eq!(l.panel.price(0, 0), 10975.6, "Close** is the close");
+    assert_eq!(l.panel.market_cap(0, 0), 183754000000.0);
+    assert_eq!(l.panel.volume(2, 0), 6132410000.0);
+}

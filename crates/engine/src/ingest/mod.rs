@@ -11,7 +11,7 @@
 //! - [`Format::PerCoinCsv`]: any other one-coin file with a date and a price column
 //!   (for example `date,price,total_volume,market_cap,coin_name`).
 //! - [`Format::LongCsv`]: `date,asset,price` plus any of `market_cap`, `volume`,
-//!   `supply` and extra numeric columns (kept as [`Extra`](crate::Extra)s by name).
+//!   `supply` and extra numeric columns (kept as [`Extra`]s by name).
 //! - [`Format::WidePrices`], [`Format::WideMarketCaps`], [`Format::WideSupply`]:
 //!   `date` then one column per asset. A wide file whose name contains `cap` holds
 //!   market caps, `supply` circulating supply; otherwise prices.

@@ -4,6 +4,26 @@
 //! The library never touches the file system: the browser app and the CLI read
 //! files and pass their bytes as [`InputFile`]s to [`load`].
 //!
+//! ```
+//! use engine::ingest::{load, Format, IngestOptions, InputFile};
+//!
+//! let btc = b"snapped_at,price,market_cap,total_volume\n\
+//!             2021-01-01 00:00:00 UTC,29000,540000000000,40000000000\n\
+//!             2021-01-02 00:00:00 UTC,29400,547000000000,67000000000\n\
+//!             2021-01-04 00:00:00 UTC,33000,614000000000,78000000000\n";
+//! let loaded = load(&[InputFile::new("btc-usd-max.csv", btc)], &IngestOptions::default()).unwrap();
+//! assert_eq!(loaded.panel.assets()[0].id, "btc");
+//! assert_eq!(loaded.report.files[0].format, Format::CoinGeckoCsv);
+//! // Daily data with 2021-01-03 missing: the day is carried forward, and reported.
+//! assert_eq!(loaded.panel.n_days(), 4);
+//! assert_eq!(loaded.panel.price(2, 0), 29400.0);
+//! assert_eq!(loaded.report.assets[0].carried_forward, 1);
+//!
+//! let bad = b"date,price\n2021-01-01,abc\n";
+//! let err = load(&[InputFile::new("x.csv", bad)], &IngestOptions::default()).unwrap_err();
+//! assert_eq!(err.to_string(), "x.csv, line 2, column 'price': found 'abc', expected a number");
+//! ```
+//!
 //! # Formats (auto-detected per file; override with [`IngestOptions::format`] or
 //! [`IngestOptions::file_formats`])
 //! - [`Format::CoinGeckoCsv`]: CoinGecko's "download CSV" export,

@@ -294,3 +294,16 @@ fn old_coinmarketcap_scrape_with_month_names_and_thousands() {
     assert_eq!(l.panel.market_cap(0, 0), 183754000000.0);
     assert_eq!(l.panel.volume(2, 0), 6132410000.0);
 }
+
+#[test]
+fn line_numbers_count_banner_and_blank_lines() {
+    let cdd = b"https://www.CryptoDataDownload.com\nunix,date,symbol,close\n1636675200,2021-11-12,BTC/USD,x\n";
+    let e = load(&[InputFile::new("cdd.csv", cdd)], &IngestOptions::default()).unwrap_err();
+    assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("close")));
+    let blank_first = b"\n\ndate,price\n2021-01-01,1\n2021-01-02,?\n";
+    let e = load(&[InputFile::new("b.csv", blank_first)], &IngestOptions::default()).unwrap_err();
+    assert_eq!(e.to_string(), "b.csv, line 5, column 'price': found '?', expected a number");
+    let crlf = b"date,price\r\n2021-01-01,1\r\n2021-01-02,2\r\n2021-01-03,oops\r\n";
+    let e = load(&[InputFile::new("w.csv", crlf)], &IngestOptions::default()).unwrap_err();
+    assert_eq!((e.line, e.column.as_deref()), (Some(4), Some("price")));
+}

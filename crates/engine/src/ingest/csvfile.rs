@@ -107,12 +107,16 @@ fn is_banner(line: &[u8]) -> bool {
 /// A CSV file after sniffing: body bytes, delimiter, header names.
 pub(crate) struct Sniffed<'a> {
     body: &'a [u8],
+    /// Lines before the header (blank lines, a banner), plus one for CRLF files:
+    /// the csv reader counts a CRLF record's line one short.
     line_offset: usize,
     delimiter: u8,
     raw_header: Vec<Vec<u8>>,
     names: Vec<String>,
     roles: Roles,
     banner: bool,
+    /// Lines end in CRLF (judged from the header line).
+    crlf: bool,
 }
 
 pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, IngestError> {
@@ -132,6 +136,7 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
         banner = true;
     }
     let header = first_line(body);
+    let crlf = body.get(header.len()) == Some(&b'\r');
     if std::str::from_utf8(header).is_err() {
         return Err(IngestError::at(name, line_offset + 1, None, ErrorKind::NotText));
     }
@@ -159,7 +164,8 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
         }
     }
     let roles = Roles::of(&names);
-    Ok(Sniffed { body, line_offset, delimiter, raw_header, names, roles, banner })
+    // `line_offset + 1` is the header's line; data records get the CRLF correction.
+    Ok(Sniffed { body, line_offset, delimiter, raw_header, names, roles, banner, crlf })
 }
 
 /// Detects the format of a CSV file from its header (and, for wide files, its name).
@@ -255,6 +261,7 @@ impl DateCache {
 struct Ctx<'a> {
     file: &'a str,
     header: &'a [Vec<u8>],
+    /// Added to the csv reader's line of a data record.
     line_offset: usize,
 }
 
@@ -433,7 +440,7 @@ pub(crate) fn read_records(
     default_asset: &str,
 ) -> Result<FileData, IngestError> {
     let r = &s.roles;
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset };
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = r.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
@@ -565,7 +572,7 @@ pub(crate) fn read_wide(
     gzip: bool,
     role: Role,
 ) -> Result<FileData, IngestError> {
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset };
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = s.roles.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;

@@ -214,6 +214,11 @@ fn cases() -> Vec<Case> {
                 // The dropped days are gaps inside the span: carried forward.
                 assert_eq!(a.carried_forward, 2);
                 assert_eq!(l.panel.price(1, 0), 1.5);
+                assert!(
+                    l.report.warnings.iter().any(|w| w.starts_with("2 rows without a usable price")),
+                    "{:?}",
+                    l.report.warnings
+                );
             }),
         ),
         c(
@@ -247,6 +252,11 @@ fn cases() -> Vec<Case> {
                 assert_eq!(a.duplicate_examples, [day("2021-01-02")]);
                 assert_eq!(a.duplicate_policy, engine::ingest::DuplicatePolicy::KeepLast);
                 assert_eq!(l.panel.price(1, 0), 1.65, "the last row wins");
+                assert!(
+                    l.report.warnings.iter().any(|w| w.starts_with("1 row repeating a date")),
+                    "{:?}",
+                    l.report.warnings
+                );
             }),
         ),
         c(

@@ -674,6 +674,11 @@ fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
     }
 }
 
+/// `1 row`, `2 rows`.
+fn rows(n: usize) -> String {
+    format!("{n} row{}", if n == 1 { "" } else { "s" })
+}
+
 fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -> Vec<String> {
     let mut w = Vec::new();
     for d in data {
@@ -701,6 +706,26 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
     if let Some(first) = dates.first().filter(|d| d.year() < 2009) {
         w.push(format!(
             "the data starts on {first}, before Bitcoin existed (2009): check that the date column is read correctly"
+        ));
+    }
+    let summary = |count: fn(&AssetReport) -> usize| -> (usize, String) {
+        let hit: Vec<String> =
+            reports.iter().filter(|r| count(r) > 0).map(|r| format!("{} ({})", r.id, count(r))).collect();
+        let more = if hit.len() > 10 { format!(" and {} more", hit.len() - 10) } else { String::new() };
+        (reports.iter().map(count).sum(), format!("{}{more}", hit[..hit.len().min(10)].join(", ")))
+    };
+    let (dropped, which) = summary(|r| r.price_blank + r.price_invalid);
+    if dropped > 0 {
+        w.push(format!(
+            "{} without a usable price (blank, zero, negative or not a number) dropped: {which}",
+            rows(dropped)
+        ));
+    }
+    let (dups, which) = summary(|r| r.duplicate_dates);
+    if dups > 0 {
+        w.push(format!(
+            "{} repeating a date of the same asset; the last row of each date was kept: {which}",
+            rows(dups)
         ));
     }
     let spiky: Vec<String> =

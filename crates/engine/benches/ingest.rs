@@ -46,6 +46,26 @@ fn long_csv_39mb(bencher: divan::Bencher) {
     });
 }
 
+/// Floor for comparison: the csv crate reading the same bytes as `ByteRecord`s
+/// and `str::parse::<f64>` on the two numeric fields, nothing else.
+#[divan::bench(sample_count = 20)]
+fn baseline_csv_records_and_two_floats(bencher: divan::Bencher) {
+    let bytes = csv();
+    bencher.counter(divan::counter::BytesCount::new(bytes.len())).bench(|| {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+        let mut rec = csv::ByteRecord::new();
+        let mut acc = 0.0;
+        while rdr.read_byte_record(&mut rec).expect("csv") {
+            for i in [2, 3] {
+                if let Some(v) = std::str::from_utf8(&rec[i]).ok().and_then(|s| s.parse::<f64>().ok()) {
+                    acc += v;
+                }
+            }
+        }
+        acc
+    });
+}
+
 /// The same file gzip-compressed, end to end (decompression included).
 #[divan::bench(sample_count = 10)]
 fn long_csv_gz_end_to_end(bencher: divan::Bencher) {

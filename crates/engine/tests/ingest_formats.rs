@@ -307,3 +307,17 @@ fn line_numbers_count_banner_and_blank_lines() {
     let e = load(&[InputFile::new("w.csv", crlf)], &IngestOptions::default()).unwrap_err();
     assert_eq!((e.line, e.column.as_deref()), (Some(4), Some("price")));
 }
+
+#[test]
+fn caps_for_an_asset_without_prices_are_ignored_with_a_warning() {
+    let prices = b"date,BTC\n2021-01-01,29000\n2021-01-02,29400\n";
+    let caps = b"date,BTC,DOGE\n2021-01-01,540,1\n2021-01-02,547,2\n";
+    let files = [InputFile::new("p.csv", prices), InputFile::new("caps.csv", caps)];
+    let l = load(&files, &IngestOptions::default()).unwrap();
+    assert_eq!(l.panel.n_assets(), 1);
+    assert_eq!(l.panel.market_cap(1, 0), 547.0);
+    assert_eq!(
+        l.report.warnings,
+        ["caps.csv: no prices were loaded for doge, so those columns were ignored".to_string()]
+    );
+}

@@ -76,6 +76,16 @@
 //! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
 //!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` it is replaced by
 //!   the previous day's price and cap.
+//!
+//! # Errors and the report
+//! A load fails with an [`IngestError`] (file, line, column, value found, what was
+//! expected; see [`ErrorKind`]) for unreadable input: empty or header-only files,
+//! text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
+//! same asset in two files, no usable price at all, or assets never listed at the
+//! same time. Everything else loads and is described in the [`Report`]: per file the
+//! format, delimiter, row order and date styles; per asset its source, span, rows,
+//! carried-forward days, missing caps, duplicates, dropped prices, timestamps not at
+//! midnight, frequency and spikes; plus plain-language warnings.
 
 mod csvfile;
 mod error;

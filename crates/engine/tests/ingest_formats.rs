@@ -321,3 +321,37 @@ fn caps_for_an_asset_without_prices_are_ignored_with_a_warning() {
         ["caps.csv: no prices were loaded for doge, so those columns were ignored".to_string()]
     );
 }
+
+#[test]
+fn pathological_shapes_stay_fast() {
+    // One header line of 200,000 columns: a wide file with no rows.
+    let mut wide = b"date".to_vec();
+    for i in 0..200_000 {
+        wide.extend_from_slice(format!(",c{i}").as_bytes());
+    }
+    let t = std::time::Instant::now();
+    let e = load(&[InputFile::new("w.csv", &wide)], &IngestOptions::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::HeaderOnly);
+    // 100,000 rows of one long file, each a new asset on the same day.
+    let mut long = b"date,asset,price\n".to_vec();
+    for i in 0..100_000 {
+        long.extend_from_slice(format!("2021-01-01,a{i},1\n").as_bytes());
+    }
+    let l = load(&[InputFile::new("l.csv", &long)], &IngestOptions::default()).unwrap();
+    assert_eq!((l.panel.n_assets(), l.panel.n_days()), (100_000, 1));
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
+
+#[test]
+fn a_panel_too_large_for_memory_is_an_error() {
+    // 3,000 assets on 3,000 different days: 9 million cells, 216 MB of fields.
+    let mut long = b"date,asset,price\n".to_vec();
+    for i in 0..3000 {
+        let d = Date(18_000 + i);
+        long.extend_from_slice(format!("{d},a{i},1\n").as_bytes());
+    }
+    let opts = IngestOptions { max_bytes: 100 << 20, ..Default::default() };
+    let e = load(&[InputFile::new("l.csv", &long)], &opts).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::PanelTooLarge { days: 3000, assets: 3000 });
+    assert!(e.to_string().starts_with("3000 days x 3000 assets is too large"), "{e}");
+}

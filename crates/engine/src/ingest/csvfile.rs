@@ -153,8 +153,9 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
     }
     let raw_header: Vec<Vec<u8>> = rec.iter().map(|f| trim(f).to_vec()).collect();
     let names: Vec<String> = raw_header.iter().map(|h| normalize(h)).collect();
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
     for (i, n) in names.iter().enumerate() {
-        if !n.is_empty() && names[..i].contains(n) {
+        if !n.is_empty() && !seen.insert(n.as_str()) {
             return Err(IngestError::at(
                 name,
                 line_offset + 1,

@@ -75,6 +75,8 @@ pub enum ErrorKind {
     NoPriceFile,
     /// Several assets, but no day inside the first..last spans of two of them.
     NoCommonDates,
+    /// The panel (days x assets) would need more than `max_bytes` of memory.
+    PanelTooLarge { days: usize, assets: usize },
     /// The validated panel could not be built.
     Panel(PanelError),
 }
@@ -166,6 +168,10 @@ impl fmt::Display for IngestError {
             ErrorKind::NoCommonDates => {
                 write!(f, "the assets are never listed at the same time (no common dates), so there is nothing to combine")
             }
+            ErrorKind::PanelTooLarge { days, assets } => write!(
+                f,
+                "{days} days x {assets} assets is too large a table to hold in memory; load fewer assets or a shorter period"
+            ),
             ErrorKind::Panel(e) => write!(f, "{e}"),
         }
     }

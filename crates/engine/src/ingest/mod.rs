@@ -373,6 +373,14 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     // Calendar: every day with a price.
     let (dates, day_index) = calendar(&data, &maps);
     let n_days = dates.len();
+    // Three f64 fields per cell (plus extras): refuse a panel beyond `max_bytes`
+    // rather than exhausting memory on, say, a file of unique asset names.
+    let fields = 3 + data.iter().map(|d| d.extras.len()).sum::<usize>();
+    let too_big =
+        n_days.checked_mul(n_assets).and_then(|c| c.checked_mul(8 * fields)).is_none_or(|b| b > opts.max_bytes);
+    if too_big {
+        return Err(IngestError::global(ErrorKind::PanelTooLarge { days: n_days, assets: n_assets }));
+    }
     let lookup = |d: i32| -> Option<usize> { day_index.get(d) };
     let size = n_days * n_assets;
     let mut price = vec![f64::NAN; size];

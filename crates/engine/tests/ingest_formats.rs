@@ -355,3 +355,16 @@ fn a_panel_too_large_for_memory_is_an_error() {
     assert_eq!(e.kind, ErrorKind::PanelTooLarge { days: 3000, assets: 3000 });
     assert!(e.to_string().starts_with("3000 days x 3000 assets is too large"), "{e}");
 }
+
+#[test]
+fn gzipped_json() {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(&good("bitcoin.json")).unwrap();
+    let gz = enc.finish().unwrap();
+    let l = load(&[InputFile::new("bitcoin.json.gz", &gz)], &IngestOptions::default()).unwrap();
+    let f = &l.report.files[0];
+    assert_eq!((f.format, f.gzip, f.delimiter), (Format::CoinGeckoJson, true, None));
+    assert_eq!(l.panel.assets()[0].id, "bitcoin");
+    assert_eq!(l.panel.price(2, 0), 33000.5);
+}

@@ -16,10 +16,10 @@ pub(crate) enum Num {
     Invalid,
 }
 
-/// Parses a number: optional surrounding spaces, optional thousands separators
-/// (`1,234,567.8`, groups of exactly three digits), a leading `$` and a
-/// trailing `%` are not accepted. Blank, `-`, `--`, `null`, `none` and `n/a`
-/// mean missing; `NaN` and `inf` parse as the non-finite values they name.
+/// Parses a number with optional surrounding spaces and optional thousands
+/// separators (`1,234,567.8`: groups of exactly three digits). Currency and
+/// percent signs are not accepted. Blank, `-`, `--`, `null`, `none`, `na` and
+/// `n/a` mean missing; `NaN` and `inf` parse as the non-finite values they name.
 pub(crate) fn parse_number(field: &[u8]) -> Num {
     let f = trim(field);
     if f.is_empty() {
@@ -45,8 +45,8 @@ pub(crate) fn parse_number(field: &[u8]) -> Num {
 }
 
 fn parse_plain(f: &[u8]) -> Option<f64> {
-    // `str::parse::<f64>` accepts `+1`, `1e5`, `.5`, `inf`, `NaN`; the UTF-8
-    // check is needed for `from_utf8` but costs little on short fields.
+    // `str::parse::<f64>` accepts `+1`, `1e5`, `.5`, `inf`, `NaN`. Bytes that are
+    // not UTF-8 cannot be a number anyway.
     let s = std::str::from_utf8(f).ok()?;
     s.parse::<f64>().ok()
 }

@@ -2,7 +2,7 @@
 //! row readers (records: one row per asset and day; wide: one column per asset).
 
 use super::error::{shown, ErrorKind, Expected, IngestError};
-use super::parse::{parse_date, parse_number, trim, Num, Stamp};
+use super::parse::{parse_date, parse_number, parse_number_str, trim, Num, Stamp};
 use super::table::{ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
@@ -258,6 +258,28 @@ impl DateCache {
     }
 }
 
+/// A data row with its text checked for UTF-8 once (cheaper than per field).
+struct Row<'r> {
+    rec: &'r ByteRecord,
+    text: Option<&'r str>,
+}
+
+impl<'r> Row<'r> {
+    fn new(rec: &'r ByteRecord) -> Row<'r> {
+        Row { rec, text: std::str::from_utf8(rec.as_slice()).ok() }
+    }
+
+    /// Field `i` as a number. `str::get` refuses ranges that split a character,
+    /// in which case the field's own bytes decide.
+    #[inline]
+    fn num(&self, i: usize) -> Num {
+        match self.text.and_then(|t| t.get(self.rec.range(i)?)) {
+            Some(s) => parse_number_str(s),
+            None => parse_number(self.rec.get(i).unwrap_or_default()),
+        }
+    }
+}
+
 /// Context for reading rows: file name, column names for messages.
 struct Ctx<'a> {
     file: &'a str,
@@ -292,11 +314,11 @@ impl Ctx<'_> {
     }
 
     /// A number that may be missing (`NaN` then).
-    fn number(&self, rec: &ByteRecord, i: usize) -> Result<f64, IngestError> {
-        match parse_number(rec.get(i).unwrap_or_default()) {
+    fn number(&self, row: &Row, i: usize) -> Result<f64, IngestError> {
+        match row.num(i) {
             Num::Value(v) => Ok(v),
             Num::Missing => Ok(f64::NAN),
-            Num::Invalid => Err(self.bad(rec, i, Expected::Number)),
+            Num::Invalid => Err(self.bad(row.rec, i, Expected::Number)),
         }
     }
 }
@@ -490,7 +512,8 @@ pub(crate) fn read_records(
         };
         d.note_date(a, stamp);
         let line = || ctx.line(rec);
-        let price = match parse_number(&rec[price_col]) {
+        let row = Row::new(rec);
+        let price = match row.num(price_col) {
             Num::Missing => {
                 d.note_bad_price(a, stamp.date.0, true, line());
                 return Ok(());
@@ -504,11 +527,11 @@ pub(crate) fn read_records(
         };
         if let Some(caps) = &mut d.cap {
             let mut cap = match r.cap {
-                Some(c) => ctx.number(rec, c)?,
+                Some(c) => ctx.number(&row, c)?,
                 None => f64::NAN,
             };
             if let Some(sc) = r.supply {
-                let supply = ctx.number(rec, sc)?;
+                let supply = ctx.number(&row, sc)?;
                 if !(cap.is_finite() && cap > 0.0) && supply.is_finite() && supply > 0.0 {
                     cap = price * supply;
                     d.assets[a as usize].cap_from_supply += 1;
@@ -517,10 +540,10 @@ pub(crate) fn read_records(
             caps.push(cap);
         }
         if let (Some(vols), Some(c)) = (&mut d.volume, r.volume) {
-            vols.push(ctx.number(rec, c)?);
+            vols.push(ctx.number(&row, c)?);
         }
         for (k, &c) in r.others.iter().enumerate() {
-            let v = match parse_number(&rec[c]) {
+            let v = match row.num(c) {
                 Num::Value(v) => v,
                 Num::Missing => f64::NAN,
                 Num::Invalid => {
@@ -612,8 +635,9 @@ pub(crate) fn read_wide(
     let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
         let stamp = dates.get(&ctx, rec, date_col)?;
+        let row = Row::new(rec);
         for &(c, a) in &cols {
-            match parse_number(&rec[c]) {
+            match row.num(c) {
                 Num::Missing => {}
                 Num::Invalid => return Err(ctx.bad(rec, c, Expected::Number)),
                 Num::Value(v) => {

@@ -107,15 +107,15 @@ fn is_banner(line: &[u8]) -> bool {
 /// A CSV file after sniffing: body bytes, delimiter, header names.
 pub(crate) struct Sniffed<'a> {
     body: &'a [u8],
-    /// Lines before the header (blank lines, a banner), plus one for CRLF files:
-    /// the csv reader counts a CRLF record's line one short.
+    /// Lines before the header (blank lines, a banner).
     line_offset: usize,
     delimiter: u8,
     raw_header: Vec<Vec<u8>>,
     names: Vec<String>,
     roles: Roles,
     banner: bool,
-    /// Lines end in CRLF (judged from the header line).
+    /// Lines end in CRLF (judged from the header line): the csv reader then
+    /// counts a data record's line one short, corrected in [`Ctx`].
     crlf: bool,
 }
 
@@ -165,7 +165,6 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
         }
     }
     let roles = Roles::of(&names);
-    // `line_offset + 1` is the header's line; data records get the CRLF correction.
     Ok(Sniffed { body, line_offset, delimiter, raw_header, names, roles, banner, crlf })
 }
 

@@ -368,3 +368,12 @@ fn gzipped_json() {
     assert_eq!(l.panel.assets()[0].id, "bitcoin");
     assert_eq!(l.panel.price(2, 0), 33000.5);
 }
+
+#[test]
+fn options_round_trip_through_json_with_defaults() {
+    let o: IngestOptions = serde_json::from_str(r#"{"repair_spikes": true}"#).unwrap();
+    assert_eq!(o, IngestOptions { repair_spikes: true, ..Default::default() });
+    let o = IngestOptions { format: Some(Format::LongCsv), rename: vec![("a.csv".into(), "b".into())], ..o };
+    let back: IngestOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+    assert_eq!(back, o);
+}

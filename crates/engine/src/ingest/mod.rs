@@ -136,8 +136,10 @@ impl<'a> InputFile<'a> {
     }
 }
 
-/// How to load. `IngestOptions::default()` auto-detects everything.
-#[derive(Clone, Debug, PartialEq)]
+/// How to load. `IngestOptions::default()` auto-detects everything. Serializable
+/// (missing fields take their defaults) so the app can keep it with a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Format of every file; `None` detects each file's format.
     pub format: Option<Format>,

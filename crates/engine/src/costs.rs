@@ -30,7 +30,11 @@ pub(crate) struct Leg {
 impl Leg {
     /// Cost rate `c_i` for a trade of size `d`; see the module docs.
     pub fn rate(&self, base: f64, d: f64) -> f64 {
-        (base + self.impact * d.sqrt()).min(MAX_COST_RATE)
+        if self.impact > 0.0 {
+            (base + self.impact * d.sqrt()).min(MAX_COST_RATE)
+        } else {
+            base.min(MAX_COST_RATE)
+        }
     }
 
     /// Traded value `|w_i V' - x_i|` at post-trade value `v_post`.

@@ -312,7 +312,7 @@ fn cholesky_solve(a: &mut [f64], k: usize, b: &mut [f64]) -> Option<()> {
         for p in 0..j {
             diag -= a[j * k + p] * a[j * k + p];
         }
-        if !(diag > 0.0) {
+        if diag.is_nan() || diag <= 0.0 {
             return None;
         }
         let l = diag.sqrt();

@@ -166,6 +166,14 @@ fn dot(assets: &[usize], units: &[f64], prices: &[f64]) -> (f64, f64) {
     ((sum[0] + sum[1]) + (sum[2] + sum[3]), (sum_sq[0] + sum_sq[1]) + (sum_sq[2] + sum_sq[3]))
 }
 
+/// Capacity for the trade log: one trade per member and scheduled rebalance,
+/// plus the delistings (band and regime trades grow the log as needed).
+fn expected_trades(panel: &Panel, s: &Strategy, plan: &Plan) -> usize {
+    let days = plan.calendar.iter().zip(&plan.recon).filter(|(c, r)| **c || **r).count();
+    let members = s.universe.top_n.map_or(panel.n_assets(), |n| n.min(panel.n_assets()));
+    days * members + plan.delistings.len()
+}
+
 /// Warnings de-duplicated by message.
 struct Warnings(Vec<(String, usize, Date)>);
 
@@ -322,7 +330,7 @@ impl<'a> Sim<'a> {
             n_holdings: Vec::with_capacity(n_days),
             effective_n: Vec::with_capacity(n_days),
             risk_off: plan.risk_off.clone(),
-            trades: Vec::new(),
+            trades: Vec::with_capacity(if s.record_trades { expected_trades(panel, s, &plan) } else { 0 }),
             rebalances: Vec::new(),
             segments: Vec::new(),
             warnings: Vec::new(),
@@ -599,9 +607,6 @@ impl<'a> Sim<'a> {
         }
         let base = self.base_rate();
         let v_post = post_trade_value(value, &self.legs, base);
-        if self.s.record_trades {
-            self.out.trades.reserve(self.legs.len());
-        }
 
         let (mut fees, mut traded) = (0.0, 0.0);
         self.held.clear();

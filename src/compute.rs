@@ -36,11 +36,15 @@ pub struct Results {
     pub outcomes: Vec<Outcome>,
     /// Id of the benchmark strategy (`engine::compare::default_benchmark`).
     pub benchmark: Option<u32>,
+    /// Wall time of the simulations and metrics, in milliseconds (`performance.now()`).
+    pub elapsed_ms: f64,
 }
 
 impl Results {
     /// Simulates every strategy of `state` (costs, capital and range applied).
     pub fn compute(state: &AppState) -> Results {
+        let clock = gloo::utils::window().performance();
+        let started = clock.as_ref().map(|p| p.now());
         let panel = if state.range == (0, state.panel.n_days() - 1) {
             state.panel.clone()
         } else {
@@ -58,7 +62,11 @@ impl Results {
         let runs = compare(&panel, &strategies, bench_idx, &MetricsOptions::default());
         let outcomes =
             state.strategies.iter().cloned().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
-        Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id) }
+        let elapsed_ms = match (clock, started) {
+            (Some(p), Some(t0)) => p.now() - t0,
+            _ => f64::NAN,
+        };
+        Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id), elapsed_ms }
     }
 
     /// The strategies that ran, with their runs.

@@ -108,7 +108,9 @@ pub struct SimResult {
     pub effective_n: Vec<f64>,
     /// Whether the regime rule was risk-off at each close (all `false` without a rule).
     pub risk_off: Vec<bool>,
-    /// Empty when [`Strategy::record_trades`] is off.
+    /// Every trade in day order (within a rebalance, by asset). Trades smaller
+    /// than 1e-12 of the portfolio are charged but not listed. Empty when
+    /// [`Strategy::record_trades`] is off.
     pub trades: Vec<Trade>,
     pub rebalances: Vec<RebalanceRecord>,
     /// Holdings per segment, in day order; see [`SimResult::weights_at`].

@@ -57,7 +57,7 @@ use crate::panel::Panel;
 use crate::strategy::{Comparison, RegimeReference, Strategy, StrategyError, Weighting};
 use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Side {
@@ -242,7 +242,7 @@ impl<'a> Plan<'a> {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let first_date = panel.dates()[0];
         let mut warnings = Warnings(Vec::new());
-        let by_id: HashMap<String, usize> =
+        let by_id: BTreeMap<String, usize> =
             panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect();
         let excluded_ids: Vec<String> = s.universe.exclude.iter().map(|e| e.trim().to_lowercase()).collect();
         let excluded: Vec<bool> =

@@ -527,3 +527,24 @@ fn presets_on_a_small_market() {
     let (held, _, _) = members(Preset::BitcoinBuyAndHold);
     assert_eq!(held, ["bitcoin"]);
 }
+
+#[test]
+fn regime_on_a_calendar_day_and_full_cash() {
+    // Same closes as above; daily rebalancing: the risk-off day is an ordinary
+    // rebalance that also moves the cash fraction (here all of it) to cash.
+    let prices = vec![vec![10.0, 10.0, 10.0, 9.0, 12.0], vec![1.0; 5]];
+    let p = Build::new((2024, 1, 1), &["btc", "eth"], prices).build();
+    let mut s = strategy(Weighting::Equal, Schedule::Daily, 100.0);
+    s.regime = Some(Regime { reference: RegimeReference::Asset("btc".into()), sma_days: 3, cash_fraction: 1.0 });
+    let r = simulate(&p, &s).unwrap();
+    assert!(r.rebalances.iter().all(|x| x.reason == TradeReason::Rebalance));
+    assert_eq!(r.n_holdings, [2, 2, 2, 0, 2]);
+    // Day 3: everything sold at 1%; the cash is the whole (post-fee) value.
+    let v2 = r.equity[2];
+    let v3_before = v2 * (0.5 * 0.9 + 0.5);
+    assert_close(r.equity[3], v3_before * 0.99, 1e-15);
+    assert_eq!(r.cash[3], r.equity[3]);
+    assert_close(r.rebalances[3].turnover, 0.5, 1e-15);
+    // Day 4: cash earns nothing, then buys back in at 1%.
+    assert_close(r.equity[4], r.equity[3] / 1.01, 1e-15);
+}

@@ -1,12 +1,12 @@
 //! Hand-computed cases pinning the simulation semantics (see `engine::simulate`).
 
-mod common;
+mod sim_support;
 
-use common::{assert_all_close, assert_close, strategy, Build, NAN};
 use engine::strategy::{
     Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Preset, Regime, RegimeReference, Universe,
 };
 use engine::{simulate, Schedule, Side, SimResult, Strategy, TradeReason, Weighting};
+use sim_support::{assert_all_close, assert_close, strategy, Build, NAN};
 
 fn weights(r: &SimResult, p: &engine::Panel, t: usize) -> Vec<f64> {
     r.weights_at(p, t).iter().map(|x| x.1).collect()

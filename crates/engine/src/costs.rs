@@ -9,7 +9,9 @@
 //! (fee_bps + half_spread_bps) / 1e4` and `g_i = k sigma_i sqrt(capital /
 //! ADV_i)` (0 without impact), i.e. the square-root law
 //! `impact = k sigma sqrt(trade value in currency / ADV)`. It is found by the
-//! fixed-point iteration `V'_{n+1} = V - cost(V'_n)` from `V'_0 = V`, stopped
+//! fixed-point iteration `V'_{n+1} = V - cost(V'_n)` from `V'_0 = V` (with
+//! impact) or from the exact solution of the linearised equation (without
+//! impact, so one or two steps confirm it), stopped
 //! when a step moves less than `1e-15 V`. The map is a contraction because the
 //! cost rate is well below 1, so the iteration converges geometrically.
 
@@ -65,10 +67,24 @@ fn total_cost(legs: &[Leg], base: f64, v_post: f64, linear: bool) -> f64 {
         .sum()
 }
 
+/// Starting point for a constant rate `c`: with the trade directions
+/// `s_i = sign(w_i V - x_i)` taken at `V' = V`, the equation is linear,
+/// `V' = (V + c Σ s_i x_i) / (1 + c Σ s_i w_i)`, and exact unless a direction
+/// flips between `V` and `V'`.
+fn linear_guess(v: f64, legs: &[Leg], c: f64) -> f64 {
+    let (mut sx, mut sw) = (0.0, 0.0);
+    for l in legs {
+        let s = (l.weight * v - l.value).signum();
+        sx += s * l.value;
+        sw += s * l.weight;
+    }
+    (v + c * sx) / (1.0 + c * sw)
+}
+
 /// Post-trade value `V'` for pre-trade value `v`; see the module docs.
 pub(crate) fn post_trade_value(v: f64, legs: &[Leg], base: f64) -> f64 {
     let linear = legs.iter().all(|l| l.impact == 0.0);
-    let mut v_post = v;
+    let mut v_post = if linear { linear_guess(v, legs, base.min(MAX_COST_RATE)) } else { v };
     for _ in 0..200 {
         let next = v - total_cost(legs, base, v_post, linear);
         let step = (next - v_post).abs();
@@ -100,6 +116,16 @@ mod tests {
             [Leg { weight: 0.5, value: 0.55 * v0, impact: 0.0 }, Leg { weight: 0.5, value: 0.45 * v0, impact: 0.0 }];
         let v = post_trade_value(v0, &legs, 0.01);
         assert!((v - v0 * (1.0 - 0.001)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn linear_guess_is_exact_when_directions_hold() {
+        // Worked case: sell A 0.55 -> 0.5, buy B 0.45 -> 0.5 at 1%: V' = 1 - 0.001.
+        let legs = [Leg { weight: 0.5, value: 0.55, impact: 0.0 }, Leg { weight: 0.5, value: 0.45, impact: 0.0 }];
+        assert!((linear_guess(1.0, &legs, 0.01) - 0.999).abs() < 1e-15);
+        // All cash: V' = 1 / (1 + c).
+        let legs = [Leg { weight: 1.0, value: 0.0, impact: 0.0 }];
+        assert!((linear_guess(1.0, &legs, 0.25) - 0.8).abs() < 1e-15);
     }
 
     #[test]

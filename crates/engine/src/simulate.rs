@@ -25,6 +25,31 @@
 //!   over the held assets.
 //! - **Regime**: while risk-off, targets are scaled by `1 - cash_fraction` and
 //!   the rest is held as cash.
+//!
+//! # Example
+//! ```
+//! use engine::{simulate, Date, Panel, Strategy};
+//!
+//! // Two assets over two days: A 10 -> 11, B 20 -> 18.
+//! let panel = Panel::new(
+//!     vec![Date(19_000), Date(19_001)],
+//!     vec!["a".into(), "b".into()],
+//!     vec![10.0, 20.0, 11.0, 18.0], // day-major: day 0 (a, b), day 1 (a, b)
+//!     vec![1e9, 2e9, 1.1e9, 1.8e9],
+//!     vec![1e6; 4],
+//!     vec![],
+//! )
+//! .unwrap();
+//! let strategy: Strategy =
+//!     serde_json::from_str(r#"{"weighting": "equal", "rebalance": "daily", "costs": {"fee_bps": 100}}"#).unwrap();
+//! let result = simulate(&panel, &strategy).unwrap();
+//! let v0 = 1.0 / 1.01; // the initial purchase pays 1%
+//! assert!((result.equity[0] - v0).abs() < 1e-15);
+//! assert!((result.equity[1] - v0 * (1.0 - 0.01 * 0.1)).abs() < 1e-15);
+//! // Gross of costs, for the cost drag:
+//! let gross = simulate(&panel, &strategy.without_costs()).unwrap();
+//! assert_eq!(gross.equity, [1.0, 1.0]);
+//! ```
 
 use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
@@ -32,7 +57,7 @@ use crate::panel::Panel;
 use crate::strategy::{Comparison, RegimeReference, Strategy, StrategyError, Weighting};
 use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Side {
@@ -108,7 +133,9 @@ pub struct SimResult {
     pub effective_n: Vec<f64>,
     /// Whether the regime rule was risk-off at each close (all `false` without a rule).
     pub risk_off: Vec<bool>,
-    /// Empty when [`Strategy::record_trades`] is off.
+    /// Every trade in day order (within a rebalance, by asset). Trades smaller
+    /// than 1e-12 of the portfolio are charged but not listed. Empty when
+    /// [`Strategy::record_trades`] is off.
     pub trades: Vec<Trade>,
     pub rebalances: Vec<RebalanceRecord>,
     /// Holdings per segment, in day order; see [`SimResult::weights_at`].
@@ -215,7 +242,7 @@ impl<'a> Plan<'a> {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let first_date = panel.dates()[0];
         let mut warnings = Warnings(Vec::new());
-        let by_id: HashMap<String, usize> =
+        let by_id: BTreeMap<String, usize> =
             panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect();
         let excluded_ids: Vec<String> = s.universe.exclude.iter().map(|e| e.trim().to_lowercase()).collect();
         let excluded: Vec<bool> =

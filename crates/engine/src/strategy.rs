@@ -211,8 +211,9 @@ pub enum Weighting {
     /// with none or zero are left out.
     VolumeWeighted { lookback: usize },
     /// Fixed weights by asset id, normalised over the tradable members that
-    /// have one. An id may list alternatives separated by `|`
-    /// (`"bitcoin|btc"`): the first one present in the panel is used.
+    /// have one. Ids match case-insensitively; an id may list alternatives
+    /// separated by `|` (`"bitcoin|btc"`): the first one present in the panel
+    /// is used. Ids matching no asset are ignored with a warning.
     Custom { weights: Vec<(String, f64)> },
 }
 
@@ -282,7 +283,7 @@ pub struct Regime {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegimeReference {
-    /// The price of this asset id.
+    /// The price of this asset id (matched case-insensitively).
     Asset(String),
     /// The sum of the finite market caps of all assets not on the exclusion list.
     TotalMarketCap,

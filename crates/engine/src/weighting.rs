@@ -19,21 +19,27 @@ fn returns_into(panel: &Panel, t: usize, a: usize, lookback: usize, out: &mut Ve
 
 /// Sample standard deviation (n - 1) of the daily simple returns of asset `a`
 /// over the last `lookback` returns ending on day `t`; `None` with fewer than 2.
+///
+/// One pass over the returns shifted by the first one, `y = r - r_first`:
+/// `var = (Σy² - (Σy)²/n) / (n - 1)`. The shift keeps the sums small, so the
+/// subtraction loses no precision, and the loop has no dependent division.
 pub(crate) fn volatility(panel: &Panel, t: usize, a: usize, lookback: usize) -> Option<f64> {
-    let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+    let (mut n, mut shift, mut sum, mut sum_sq) = (0usize, 0.0, 0.0, 0.0);
     let from = (t + 1).saturating_sub(lookback).max(1);
     for s in from..=t {
         let (p0, p1) = (panel.price(s - 1, a), panel.price(s, a));
         if p0.is_finite() && p1.is_finite() {
-            // Welford's update.
             let r = p1 / p0 - 1.0;
-            n += 1.0;
-            let d = r - mean;
-            mean += d / n;
-            m2 += d * (r - mean);
+            if n == 0 {
+                shift = r;
+            }
+            let y = r - shift;
+            n += 1;
+            sum += y;
+            sum_sq += y * y;
         }
     }
-    (n >= 2.0).then(|| (m2 / (n - 1.0)).sqrt())
+    (n >= 2).then(|| ((sum_sq - sum * sum / n as f64) / (n - 1) as f64).max(0.0).sqrt())
 }
 
 /// Mean of the finite volumes of asset `a` over the `lookback` data days
@@ -246,20 +252,22 @@ const CCD_SWEEPS: usize = 20;
 /// Equal-risk-contribution weights for the `k x k` covariance `cov`.
 ///
 /// Spinu's (2013) formulation: minimise the self-concordant function
-/// `G(y) = ½ yᵀ(kΣ)y - Σ ln y_i` over `y > 0`. Its gradient
-/// `(kΣ)y - 1/y` vanishes exactly when every risk contribution
-/// `y_i (Σy)_i` equals `1/k`, so the normalised `y` is the ERC portfolio.
-/// A few sweeps of cyclical coordinate descent (each sets `y_i` to the
-/// positive root of `∂G/∂y_i = 0`: `y_i = (-c + sqrt(c² + 4 s_ii)) / (2 s_ii)`,
-/// `c = Σ_{j≠i} s_ij y_j`, `s = kΣ`) give a cheap warm start; then damped
-/// Newton: with the Newton step `d = H⁻¹ ∇G` (`H = kΣ + diag(1/y²)`,
-/// solved by Cholesky) and decrement `λ = sqrt(∇Gᵀ d)`, take `y ← y - d / (1 + λ)`
-/// while `λ > 0.25` (this stays inside `y > 0` and converges from any start)
-/// and full steps after (quadratic convergence). Starts at `y_i = 1 / sqrt(kΣ_ii)`
-/// (the solution when uncorrelated) and stops when
-/// `max_i |y_i (kΣy)_i - 1| <= 1e-10`; `None` on a non-positive variance, a
-/// failed factorisation or no convergence in 100 steps (as when a long
-/// portfolio has zero variance and `G` is unbounded below).
+/// `G(y) = ½ yᵀSy - Σ ln y_i`, `S = kΣ`, over `y > 0`. Its gradient
+/// `Sy - 1/y` vanishes exactly when every risk contribution `y_i (Σy)_i`
+/// equals `1/k`, so the normalised minimiser is the ERC portfolio.
+///
+/// 1. Start at `y_i = 1 / sqrt(S_ii)` (the answer when uncorrelated).
+/// 2. Warm up with `CCD_SWEEPS` sweeps of cyclical coordinate descent: each
+///    sets `y_i` to the positive root of `∂G/∂y_i = 0`,
+///    `y_i = (-c + sqrt(c² + 4 S_ii)) / (2 S_ii)` with `c = Σ_{j≠i} S_ij y_j`.
+/// 3. Damped Newton: step `d = H⁻¹ ∇G` with `H = S + diag(1/y²)` (Cholesky)
+///    and decrement `λ = sqrt(∇Gᵀ d)`; `y ← y - d / (1 + λ)` while `λ > 0.25`
+///    (stays inside `y > 0` and converges from any start), full steps after
+///    (quadratic convergence).
+///
+/// Stops when `max_i |y_i (Sy)_i - 1| <= 1e-10`. `None` on a non-positive
+/// variance, a failed factorisation or no convergence in 100 Newton steps (as
+/// when a long portfolio has zero variance and `G` is unbounded below).
 fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
     if k == 0 || (0..k).any(|i| !(cov[i * k + i] > 0.0 && cov[i * k + i].is_finite())) {
         return None;

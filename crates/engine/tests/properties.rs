@@ -1,6 +1,6 @@
 //! Property tests of the simulation invariants on random small markets.
 
-use engine::strategy::{Bands, Costs, Universe};
+use engine::strategy::{Bands, Costs, Impact, Regime, RegimeReference, Universe};
 use engine::{simulate, Date, Panel, Schedule, TradeReason, Weighting};
 use proptest::prelude::*;
 
@@ -105,11 +105,15 @@ proptest! {
         fee_bps in 0.0..200.0f64,
         top_n in prop::option::of(1usize..4),
         band in prop::option::of(0.01..0.2f64),
+        cash_fraction in prop::option::of(0.0..=1.0f64),
+        impact_k in prop::option::of(0.0..2.0f64),
     ) {
         let p = m.panel(&(0..m.n).collect::<Vec<_>>());
         let mut s = index(weighting, rebalance, fee_bps);
         s.universe.top_n = top_n;
         s.bands = band.map(|b| Bands { absolute: Some(b), relative: None });
+        s.regime = cash_fraction.map(|f| Regime { reference: RegimeReference::Asset("asset0".into()), sma_days: 3, cash_fraction: f });
+        s.costs.impact = impact_k.map(|k| Impact { k, lookback: 5 });
         let r = simulate(&p, &s).unwrap();
         let rate = fee_bps / 1e4;
         for t in 0..m.days {
@@ -132,9 +136,14 @@ proptest! {
             };
             prop_assert!((r.equity[t] - expected).abs() < 1e-11, "day {t}: {} vs {expected}", r.equity[t]);
         }
-        // Every fee is the rate times the traded value, and they add up.
+        // Every fee is the rate times the traded value (the base rate without
+        // impact, at least it with), and they add up.
         for tr in &r.trades {
-            prop_assert!((tr.fee - rate * tr.value).abs() <= 1e-15 + 1e-13 * tr.fee);
+            if impact_k.is_none() {
+                prop_assert!((tr.fee - rate * tr.value).abs() <= 1e-15 + 1e-13 * tr.fee);
+            } else {
+                prop_assert!(tr.fee >= rate * tr.value * (1.0 - 1e-12) && tr.fee <= 0.5 * tr.value * (1.0 + 1e-12));
+            }
             prop_assert!((tr.value - tr.units * tr.price).abs() <= 1e-14);
         }
         let logged: f64 = r.trades.iter().map(|x| x.fee).sum();
@@ -144,8 +153,11 @@ proptest! {
         prop_assert!((delisting + at_rebalances - r.total_fees).abs() < 1e-12);
         for rb in &r.rebalances {
             let sum: f64 = rb.holdings.iter().map(|x| x.1).sum();
-            prop_assert!(rb.holdings.is_empty() || (sum - 1.0).abs() < 1e-12);
-            prop_assert!((rb.fee - rate * 2.0 * rb.turnover * rb.value_before).abs() < 1e-12);
+            let invested = if r.risk_off[rb.day] { 1.0 - cash_fraction.unwrap() } else { 1.0 };
+            prop_assert!(rb.holdings.is_empty() || (sum - invested).abs() < 1e-12, "{sum} vs {invested}");
+            if impact_k.is_none() {
+                prop_assert!((rb.fee - rate * 2.0 * rb.turnover * rb.value_before).abs() < 1e-12);
+            }
         }
     }
 

@@ -1,12 +1,12 @@
 //! Hand-computed cases pinning the simulation semantics (see `engine::simulate`).
 
-mod common;
+mod sim_support;
 
-use common::{assert_all_close, assert_close, strategy, Build, NAN};
 use engine::strategy::{
     Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Preset, Regime, RegimeReference, Universe,
 };
 use engine::{simulate, Schedule, Side, SimResult, Strategy, TradeReason, Weighting};
+use sim_support::{assert_all_close, assert_close, strategy, Build, NAN};
 
 fn weights(r: &SimResult, p: &engine::Panel, t: usize) -> Vec<f64> {
     r.weights_at(p, t).iter().map(|x| x.1).collect()
@@ -463,4 +463,88 @@ fn trade_log_can_be_switched_off() {
     let without = simulate(&p, &s).unwrap();
     assert!(without.trades.is_empty() && with.trades.len() == 10);
     assert_eq!(with.equity, without.equity);
+}
+
+#[test]
+fn members_change_only_on_reconstitution_days() {
+    // Jan 30 .. Apr 2, 2024. b's cap passes a's on Feb 10, but the universe
+    // (top 1) is reconstituted quarterly, so b enters only on Apr 1.
+    let n = 64;
+    let caps = vec![vec![10.0; n], (0..n).map(|t| if t < 11 { 5.0 } else { 20.0 }).collect()];
+    let p = Build::new((2024, 1, 30), &["a", "b"], vec![vec![1.0; n], vec![2.0; n]]).caps(caps).build();
+    let mut s = strategy(Weighting::Equal, Schedule::Monthly, 10.0);
+    s.universe.top_n = Some(1);
+    s.universe.reconstitution = Some(Schedule::Quarterly);
+    let r = simulate(&p, &s).unwrap();
+    let days: Vec<String> = r.rebalances.iter().map(|x| x.date.to_string()).collect();
+    assert_eq!(days, ["2024-01-30", "2024-02-01", "2024-03-01", "2024-04-01"]);
+    let april = r.rebalances[3].day;
+    assert_eq!(held_ids(&r, &p, april - 1), ["a"]);
+    assert_eq!(held_ids(&r, &p, april), ["b"]);
+    let swaps: Vec<_> = r.trades.iter().filter(|t| t.day > 0).map(|t| (t.asset, t.side, t.reason)).collect();
+    assert_eq!(swaps, [(0, Side::Sell, TradeReason::Reconstitution), (1, Side::Buy, TradeReason::Reconstitution)]);
+}
+
+#[test]
+fn smoothed_cap_ranking_lags_a_jump() {
+    // b's cap jumps from 5 to 12 on day 1; a stays at 10. With a 1-day
+    // half-life b's smoothed cap is 8.5 on day 1 and 10.25 on day 2.
+    let caps = vec![vec![10.0; 3], vec![5.0, 12.0, 12.0]];
+    let p = Build::new((2024, 1, 1), &["a", "b"], vec![vec![1.0; 3]; 2]).caps(caps).build();
+    let mut s = strategy(Weighting::Equal, Schedule::Daily, 0.0);
+    s.universe.top_n = Some(1);
+    let r = simulate(&p, &s).unwrap();
+    assert_eq!((held_ids(&r, &p, 1), held_ids(&r, &p, 2)), (vec!["b".to_string()], vec!["b".to_string()]));
+    s.universe.rank_half_life_days = Some(1.0);
+    let r = simulate(&p, &s).unwrap();
+    assert_eq!((held_ids(&r, &p, 1), held_ids(&r, &p, 2)), (vec!["a".to_string()], vec!["b".to_string()]));
+}
+
+#[test]
+fn presets_on_a_small_market() {
+    // 15 assets with caps 15, 14, ..., 1; two stablecoins among the largest.
+    let ids = [
+        "bitcoin", "tether", "ethereum", "usd-coin", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13",
+        "c14",
+    ];
+    let caps: Vec<Vec<f64>> = (0..15).map(|a| vec![15.0 - a as f64; 3]).collect();
+    let p = Build::new((2024, 1, 1), &ids, vec![vec![1.0; 3]; 15]).caps(caps).build();
+    let members = |preset| {
+        let r = simulate(&p, &Strategy::preset(preset)).unwrap();
+        (held_ids(&r, &p, 2), weights(&r, &p, 2), r.warnings)
+    };
+    let (held, w, _) = members(Preset::Top10EqualMonthly);
+    assert_eq!(held.len(), 10);
+    assert!(!held.iter().any(|id| id == "tether" || id == "usd-coin"));
+    assert_eq!(held[9], "c11");
+    assert_all_close(&w, &[0.1; 10], 1e-15);
+    let (held, _, warnings) = members(Preset::Top100CapWeekly);
+    assert_eq!(held.len(), 13);
+    assert!(warnings[0].starts_with("fewer than 100 assets qualified for the index"), "{warnings:?}");
+    // 13 members with a 30% cap: caps 15, 13, 11, 10, ..., 1 (sum 94); none reaches 30%.
+    let (_, w, _) = members(Preset::Top20Capped30Quarterly);
+    assert_close(w[0], 15.0 / 94.0, 1e-15);
+    let (held, _, _) = members(Preset::BitcoinBuyAndHold);
+    assert_eq!(held, ["bitcoin"]);
+}
+
+#[test]
+fn regime_on_a_calendar_day_and_full_cash() {
+    // Same closes as above; daily rebalancing: the risk-off day is an ordinary
+    // rebalance that also moves the cash fraction (here all of it) to cash.
+    let prices = vec![vec![10.0, 10.0, 10.0, 9.0, 12.0], vec![1.0; 5]];
+    let p = Build::new((2024, 1, 1), &["btc", "eth"], prices).build();
+    let mut s = strategy(Weighting::Equal, Schedule::Daily, 100.0);
+    s.regime = Some(Regime { reference: RegimeReference::Asset("btc".into()), sma_days: 3, cash_fraction: 1.0 });
+    let r = simulate(&p, &s).unwrap();
+    assert!(r.rebalances.iter().all(|x| x.reason == TradeReason::Rebalance));
+    assert_eq!(r.n_holdings, [2, 2, 2, 0, 2]);
+    // Day 3: everything sold at 1%; the cash is the whole (post-fee) value.
+    let v2 = r.equity[2];
+    let v3_before = v2 * (0.5 * 0.9 + 0.5);
+    assert_close(r.equity[3], v3_before * 0.99, 1e-15);
+    assert_eq!(r.cash[3], r.equity[3]);
+    assert_close(r.rebalances[3].turnover, 0.5, 1e-15);
+    // Day 4: cash earns nothing, then buys back in at 1%.
+    assert_close(r.equity[4], r.equity[3] / 1.01, 1e-15);
 }

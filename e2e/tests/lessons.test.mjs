@@ -3,7 +3,9 @@
 // link work. Screenshots go to target/e2e/lesson-<id>.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, inkedPixels } from '../support/harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, openPage, screenshot, inkedPixels, shotDir } from '../support/harness.mjs';
 
 let server;
 let browser;
@@ -62,6 +64,9 @@ test('each lesson loads, reads out its own numbers, and links back to itself', {
     }
     await page.waitForTimeout(300);
     await screenshot(page, `lesson-${id}`);
+    // The panel alone, and its text, for reviewing the wording.
+    await page.locator('#learn-panel').screenshot({ path: path.join(shotDir, `lesson-${id}-panel.png`) });
+    fs.writeFileSync(path.join(shotDir, `lesson-${id}.txt`), await page.innerText('#learn-panel'));
   }
 
   // A control changes the setup and the readout.

@@ -139,16 +139,16 @@ pub fn what_they_hold(r: &Results) -> Result<Readout, String> {
     let (cap_n, ew_n) = (opt(cap.metrics.avg_effective_n), opt(ew.metrics.avg_effective_n));
     let (cap_h, ew_h) = (opt(cap.metrics.avg_holdings), opt(ew.metrics.avg_holdings));
     let mut lines = vec![format!(
-        "On an average day the cap-weighted index (\"{}\") had {} in its largest coin{}; the equal-weighted one had {}.",
+        "On an average day \"{}\" had {} in its largest coin{}; \"{}\" had {}.",
         ce.strategy.name,
         pct(cap_top),
         cap_leader.map(|a| format!(" (most often {})", asset_name(p, a))).unwrap_or_default(),
+        ee.strategy.name,
         pct(ew_top),
     )];
     lines.push(format!(
         "Effective N: the cap-weighted index held {cap_h:.1} coins on average but was as concentrated as \
-         {cap_n:.1} equal holdings; the equal-weighted one held {ew_h:.1} and was worth {ew_n:.1} (\"{}\").",
-        ee.strategy.name
+         {cap_n:.1} equal holdings; the equal-weighted one held {ew_h:.1} and was worth {ew_n:.1}."
     ));
     if cap_h > 0.0 && cap_n < 0.5 * cap_h {
         lines.push(format!(
@@ -188,15 +188,22 @@ pub fn winners_grow(r: &Results) -> Result<Readout, String> {
         None => "nothing (all cash)".into(),
     };
     let trades_after_start = |run: &Run| run.sim.rebalances.iter().filter(|rb| rb.day > 0 && rb.turnover > 0.0).count();
+    let delisting_days = cap
+        .sim
+        .rebalances
+        .iter()
+        .filter(|rb| rb.day > 0 && rb.turnover > 0.0 && rb.reason == TradeReason::Delisting)
+        .count();
     let cap_start = top_weight(cap, p, 0).map(|x| x.1).unwrap_or(f64::NAN);
     let cap_end = top_weight(cap, p, last).map(|x| x.1).unwrap_or(f64::NAN);
     let mut lines = vec![format!(
         "Turnover (two-sided, per year): cap weighting, never rebalanced, {}; equal weighting, monthly, {}. \
-         After the first day the cap-weighted index traded on {} days (only when a coin delisted), the \
-         equal-weighted one on {} days.",
+         After the first day the cap-weighted index traded on {} days ({} of them to sell a coin that \
+         delisted), the equal-weighted one on {} days.",
         pct(opt(cap.metrics.turnover_annual)),
         pct(opt(ew.metrics.turnover_annual)),
         trades_after_start(cap),
+        delisting_days,
         trades_after_start(ew)
     )];
     lines.push(format!(

@@ -209,8 +209,8 @@ pub static LESSONS: [Lesson; 9] = [
         id: "what-they-hold",
         title: "What cap weighting and equal weighting hold",
         look: "Both indexes own the same coins; only the weights differ. The weights chart shows the \
-               cap-weighted index: one or two coloured bands take most of the height. Click the equal-weighted \
-               line's name in the strategy list to see its weights: even slices, reset every month. \
+               cap-weighted index: one or two coloured bands take most of the height. Pick the equal-weighted \
+               index in the Strategy selector above the weights chart: even slices, reset every month. \
                Effective N (1 / sum of squared weights) counts how many equal holdings the portfolio is \"worth\".",
         control: Control {
             label: "Coins in the index",

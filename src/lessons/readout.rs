@@ -187,24 +187,29 @@ pub fn winners_grow(r: &Results) -> Result<Readout, String> {
         Some((a, w)) => format!("{} in {}", pct(w), asset_name(p, a)),
         None => "nothing (all cash)".into(),
     };
-    let trades_after_start = |run: &Run| run.sim.rebalances.iter().filter(|rb| rb.day > 0 && rb.turnover > 0.0).count();
-    let delisting_days = cap
-        .sim
-        .rebalances
-        .iter()
-        .filter(|rb| rb.day > 0 && rb.turnover > 0.0 && rb.reason == TradeReason::Delisting)
-        .count();
+    let trade_days = |run: &Run| {
+        let mut days: Vec<usize> = run.sim.trades.iter().filter(|t| t.day > 0).map(|t| t.day).collect();
+        days.dedup();
+        days.len()
+    };
+    let cap_later: Vec<&engine::Trade> = cap.sim.trades.iter().filter(|t| t.day > 0).collect();
+    let cap_delist = cap_later.iter().filter(|t| t.reason == TradeReason::Delisting).count();
     let cap_start = top_weight(cap, p, 0).map(|x| x.1).unwrap_or(f64::NAN);
     let cap_end = top_weight(cap, p, last).map(|x| x.1).unwrap_or(f64::NAN);
+    let cap_trades = if cap_later.is_empty() {
+        "made no trade at all".to_string()
+    } else if cap_delist == cap_later.len() {
+        format!("made {} trades, all of them sales of coins that delisted", cap_later.len())
+    } else {
+        format!("made {} trades ({} of them sales of coins that delisted)", cap_later.len(), cap_delist)
+    };
     let mut lines = vec![format!(
-        "Turnover (two-sided, per year): cap weighting, never rebalanced, {}; equal weighting, monthly, {}. \
-         After the first day the cap-weighted index traded on {} days ({} of them to sell a coin that \
-         delisted), the equal-weighted one on {} days.",
+        "Turnover (two-sided, per year, including the first purchase): cap weighting, never rebalanced, {}; \
+         equal weighting, monthly, {}. After the first day the cap-weighted index {cap_trades}; the \
+         equal-weighted one traded on {} days.",
         pct(opt(cap.metrics.turnover_annual)),
         pct(opt(ew.metrics.turnover_annual)),
-        trades_after_start(cap),
-        delisting_days,
-        trades_after_start(ew)
+        trade_days(ew)
     )];
     lines.push(format!(
         "Largest holding of the cap-weighted index: {} on {}, {} on {}.",
@@ -215,10 +220,12 @@ pub fn winners_grow(r: &Results) -> Result<Readout, String> {
     ));
     if cap_end > cap_start {
         lines.push(format!(
-            "The winner's weight grew by {} without a single trade: the index let it run. The equal-weighted \
-             index cut its largest holding back to {} at each monthly rebalance.",
+            "The largest weight grew by {} without any buying: the index let its winner run. The \
+             equal-weighted index ended with {} as its largest holding, because every month it sells its winners \
+             back to 1/{} each.",
             pts(cap_end - cap_start),
-            describe(ew, last)
+            describe(ew, last),
+            ew.sim.n_holdings.last().copied().unwrap_or(0)
         ));
     } else {
         lines.push(format!(
@@ -612,9 +619,14 @@ pub fn monte_carlo_lines(cells: &[McCell]) -> (Vec<String>, Table) {
         .collect();
     let mut lines = Vec::new();
     let shares: Vec<f64> = cells.iter().map(|c| opt(c.share_a_beats_b)).collect();
-    let desc: Vec<String> =
-        cells.iter().map(|c| format!("{} at volatility x{}", pct(opt(c.share_a_beats_b)), c.dial_value)).collect();
-    lines.push(format!("Monte Carlo: cap weighting beat equal weighting in {} of the seeds.", desc.join(", ")));
+    let desc: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            let wins = (opt(c.share_a_beats_b) * c.runs as f64).round();
+            format!("{wins:.0} of {} markets at volatility x{}", c.runs, c.dial_value)
+        })
+        .collect();
+    lines.push(format!("Monte Carlo: cap weighting beat equal weighting in {}.", desc.join(", ")));
     if let (Some(first), Some(last)) = (shares.first(), shares.last()) {
         lines.push(if last > first {
             format!(
@@ -704,6 +716,33 @@ pub fn crash_correlation(r: &Results) -> Result<Readout, String> {
             });
         }
         _ => lines.push("The drawdown is too short for a 60-day correlation to be measured inside it.".into()),
+    }
+    // A second view: days ending the market's 10% worst 60-day stretches.
+    let w = 60;
+    let r60: Vec<f64> =
+        (0..market.len()).map(|t| if t >= w { market[t] / market[t - w] - 1.0 } else { f64::NAN }).collect();
+    let finite: Vec<f64> = r60.iter().copied().filter(|x| x.is_finite()).collect();
+    if let Some(cut) = metrics::quantile_linear(&finite, 0.1) {
+        let worst = avg(&|t| r60[t].is_finite() && r60[t] <= cut);
+        let rest = avg(&|t| r60[t].is_finite() && r60[t] > cut);
+        if let (Some(a), Some(b)) = (worst, rest) {
+            lines.push(format!(
+                "Over the same 60 days as each correlation window: when the market had {} (its worst 10% of \
+                 60-day stretches) the average correlation was {a:.2}, against {b:.2} otherwise{}",
+                if cut < 0.0 {
+                    format!("fallen {} or more", pct(-cut))
+                } else {
+                    format!("gained {} or less", pct(cut))
+                },
+                if a > b + 0.05 {
+                    format!(": sharp falls came with {:.2} more correlation.", a - b)
+                } else if a < b - 0.05 {
+                    ": in this market sharp falls came with less correlation, not more.".to_string()
+                } else {
+                    ": no surge in sharp falls either.".to_string()
+                }
+            ));
+        }
     }
     let dds: Vec<String> =
         r.ok().map(|(e, run)| format!("{} {}", e.strategy.name, pct(run.metrics.max_drawdown))).collect();

@@ -92,3 +92,29 @@ test('each lesson loads, reads out its own numbers, and links back to itself', {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('every dial value of every lesson gives a readout without an error', { timeout: 900_000 }, async () => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('canvas#chart-growth');
+  await page.click('#learn-toggle');
+  const ids = await page.$$eval('.lesson-item', (els) => els.map((e) => e.dataset.lesson));
+  let previous = '';
+  for (const id of ids) {
+    await page.click(`.lesson-item[data-lesson="${id}"]`);
+    previous = await readoutAfter(page, previous);
+    const options = await page.$$eval('.lesson-option', (els) => els.map((e) => e.textContent));
+    for (let i = 0; i < options.length; i++) {
+      const button = page.locator('.lesson-option').nth(i);
+      if ((await button.getAttribute('aria-pressed')) === 'true') continue;
+      await button.click();
+      const text = await readoutAfter(page, previous);
+      assert.equal(await button.getAttribute('aria-pressed'), 'true', `${id}: ${options[i]} is not shown as active`);
+      assert.ok(!(await page.$('#lesson-readout .error')), `${id} at ${options[i]}: ${text}`);
+      assert.doesNotMatch(text, /NaN|n\/a|\binf\b/i, `${id} at ${options[i]} shows an undefined number: ${text}`);
+      fs.writeFileSync(path.join(shotDir, `lesson-${id}-${options[i].replace(/\W+/g, '')}.txt`), text);
+      previous = text;
+    }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

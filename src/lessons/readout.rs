@@ -561,15 +561,31 @@ pub fn calm_volatile(r: &Results) -> Result<Readout, String> {
             pct(cc.geometric_return_annualised),
             pct(ec.geometric_return_annualised)
         ));
+        let margins = format!("{} points a year on volatile days, {} on calm days", signed(dv), signed(dc));
         lines.push(match (dv > 0.0, dc > 0.0) {
-            (true, false) => "On this market, yes: cap weighting won when markets were volatile and lost when they \
-                              were calm."
-                .into(),
-            (true, true) => "Cap weighting won in both regimes here, so volatility was not what decided it.".into(),
-            (false, true) => {
-                "On this market, no: cap weighting lost on volatile days and only won on calm ones.".into()
+            (true, false) => format!(
+                "On this market, yes: cap weighting won when markets were volatile and lost when they were calm \
+                 (cap minus equal: {margins})."
+            ),
+            (true, true) if dv > dc + 0.02 => format!(
+                "Cap weighting won in both halves, but mostly on volatile days (cap minus equal: {margins}): on \
+                 this market, its edge came from the volatile days."
+            ),
+            (true, true) if dc > dv + 0.02 => format!(
+                "Cap weighting won in both halves, and by more on calm days (cap minus equal: {margins}): its edge \
+                 did not come from volatility."
+            ),
+            (true, true) => format!(
+                "Cap weighting won in both halves by similar margins (cap minus equal: {margins}): volatility was \
+                 not what decided it."
+            ),
+            (false, true) => format!(
+                "On this market, no: cap weighting lost on volatile days and only won on calm ones (cap minus \
+                 equal: {margins})."
+            ),
+            (false, false) => {
+                format!("On this market, no: equal weighting won in both halves (cap minus equal: {margins}).")
             }
-            (false, false) => "On this market, no: equal weighting won in both regimes.".into(),
         });
     }
     lines.push(format!(
@@ -649,6 +665,11 @@ pub fn monte_carlo_lines(cells: &[McCell]) -> (Vec<String>, Table) {
             )
         });
     }
+    lines.push(
+        "Mind the difference: the calm/volatile split above compares days within one market; the Monte Carlo \
+         compares whole markets made calmer or wilder."
+            .into(),
+    );
     lines.push(format!(
         "Only {} seeds per level: a share moves in steps of {}, so treat small differences as noise.",
         MC_SEEDS.len(),

@@ -182,11 +182,12 @@ fn crash_correlation(v: f64) -> Setup {
 }
 
 fn survivorship(v: f64) -> Setup {
+    let n = v as usize;
     Setup {
-        market: MarketParams { years: v, ..market() },
+        market: market(),
         strategies: vec![
-            strat("Top 50, equal-weighted, monthly".into(), 50, Weighting::Equal, Schedule::Monthly),
-            strat("Top 50, cap-weighted, monthly".into(), 50, Weighting::MarketCap, Schedule::Monthly),
+            strat(format!("Top {n}, equal-weighted, monthly"), n, Weighting::Equal, Schedule::Monthly),
+            strat(format!("Top {n}, cap-weighted, monthly"), n, Weighting::MarketCap, Schedule::Monthly),
         ],
         tab: "log",
         focus: Some(0),
@@ -321,10 +322,10 @@ pub static LESSONS: [Lesson; 9] = [
                same rules twice: on all coins, and on a copy of the data with every coin that stopped trading \
                removed, as if they had never existed. The difference is the bias of a survivors-only backtest.",
         control: Control {
-            label: "History length",
-            options: &[("3 years", 3.0), ("6 years", 6.0), ("10 years", 10.0)],
-            default: 6.0,
-            help: "A longer history has more dead coins.",
+            label: "Coins in the index",
+            options: &[("Top 20", 20.0), ("Top 50", 50.0), ("Top 100", 100.0)],
+            default: 50.0,
+            help: "A deeper index reaches further down the list, into the small coins.",
         },
         setup: survivorship,
         readout: readout::survivorship,

@@ -236,7 +236,7 @@ pub fn winners_grow(r: &Results) -> Result<Readout, String> {
     }
     let (cc, ec) = (cagr(cap), cagr(ew));
     lines.push(format!(
-        "Fees paid: {} (cap) and {} (equal) of the starting capital. CAGR: {} (cap) vs {} (equal), so {} \
+        "Fees paid, summed in money as the portfolio grew: {} (cap) and {} (equal) of the starting capital. CAGR: {} (cap) vs {} (equal), so {} \
          came out ahead by {}.",
         pct(cap.sim.total_fees),
         pct(ew.sim.total_fees),
@@ -387,7 +387,8 @@ pub fn rebalance_costs(r: &Results) -> Result<Readout, String> {
     }
     if let Some((_, daily, _)) = found.iter().find(|f| f.0 == Schedule::Daily) {
         lines.push(format!(
-            "Daily rebalancing traded {} of the portfolio a year and paid {} of the starting capital in fees; \
+            "Daily rebalancing traded {} of the portfolio a year and paid fees summing to {} of the starting \
+             capital (they grow with the portfolio); \
              its costs took {} of CAGR.",
             pct(opt(daily.metrics.turnover_annual)),
             pct(daily.sim.total_fees),
@@ -844,8 +845,8 @@ pub fn survivorship(r: &Results) -> Result<Readout, String> {
                 format!("Leaving the dead coins out flatters the backtest by {} a year.", pts(surv - full))
             } else if surv < full - 1e-4 {
                 format!(
-                    "Here leaving them out lowers the result by {}: the coins that died had done well while \
-                     they were held, so the bias goes the unusual way.",
+                    "Here leaving them out lowers the result by {}: while held, the dead coins did better than \
+                     the coins that take their places in the survivors-only index, so the bias goes the unusual way.",
                     pts(surv - full)
                 )
             } else {
@@ -880,8 +881,8 @@ pub fn regime_rule(r: &Results) -> Result<Readout, String> {
         pct(share_off)
     )];
     lines.push(format!(
-        "Worst drawdown: {} with the rule, {} without. CAGR: {} with, {} without. Fees: {} with, {} without \
-         (of the starting capital).",
+        "Worst drawdown: {} with the rule, {} without. CAGR: {} with, {} without. Fees, summed in money as the \
+         portfolio grew: {} with, {} without (as a share of the starting capital).",
         pct(dr),
         pct(dp),
         pct(cr),

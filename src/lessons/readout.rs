@@ -303,9 +303,9 @@ pub fn volatility_drag(r: &Results) -> Result<Readout, String> {
     let approx = a - vol * vol / 2.0;
     let log_growth = (1.0 + c).ln();
     lines.push(format!(
-        "Arithmetic vs geometric: equal weight's mean daily return x {ppy:.0} is {}, its volatility {}. \
-         Compound growth is about a - sigma^2/2 = {} - {} = {} a year (continuously compounded); the actual \
-         ln(1 + CAGR) is {} (CAGR {}). The {} gap between the average and the growth is the volatility drag.",
+        "Arithmetic vs geometric: equal weight's mean daily return × {ppy:.0} (a) is {}, its volatility (σ) {}. \
+         Compound growth is about a − σ²/2 = {} − {} = {} a year (continuously compounded); the actual \
+         ln(1 + CAGR) is {} (CAGR {}). That gap of {} between the average and the growth is the volatility drag.",
         pct(a),
         pct(vol),
         pct(a),

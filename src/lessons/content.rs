@@ -226,7 +226,7 @@ pub static LESSONS: [Lesson; 9] = [
         id: "winners-grow",
         title: "Automatic risk adjustment: winners grow without trading",
         look: "A cap-weighted index bought once and never traded keeps its weights in line with market caps \
-               by itself: a coin whose price doubles doubles its weight. The equal-weighted index must sell its \
+               by itself: a coin that beats the rest gains weight in proportion, with no trade. The equal-weighted index must sell its \
                winners every month to stay equal. Compare the turnover, and how the largest holding changes \
                from the first day to the last.",
         control: Control {

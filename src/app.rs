@@ -117,6 +117,9 @@ pub fn app() -> Html {
             <ContextProvider<AppContext> context={state.clone()}>
                 <main class="embed">
                     { notice }
+                    if state.lesson.is_some() {
+                        <crate::lessons::LessonsPanel results={results.clone()} />
+                    }
                     <ChartsArea results={results} size_epoch={*size_epoch} />
                     <p class="muted">{ "Made with IndexLab, a crypto index simulator that runs in the browser." }</p>
                 </main>
@@ -154,6 +157,9 @@ pub fn app() -> Html {
                 <div class="results">
                     <p class="intro">{ "Each line is one index strategy run on the data at left, after trading costs. \
                         Edit a strategy or add a preset to compare; load your own CoinGecko CSV files to use real prices." }</p>
+                    if state.learn_open {
+                        <crate::lessons::LessonsPanel results={results.clone()} />
+                    }
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
                     <MetricsTable results={results.clone()} />
                     <p class="muted" id="timing">{ format!(

@@ -12,6 +12,7 @@
 mod app;
 mod components;
 mod compute;
+mod lessons;
 mod services;
 mod state;
 

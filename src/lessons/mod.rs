@@ -1,0 +1,247 @@
+//! The Learn panel: short lessons on the index-design debate, each loading a
+//! setup into the simulator and reading the evidence out of the results.
+//!
+//! - `content.rs`: the lessons (setup, what to look at, one dial);
+//! - `readout.rs`: sentences and tables computed from the current results;
+//! - `chart.rs`: a small canvas line chart for a readout's series.
+
+mod chart;
+mod content;
+mod readout;
+
+use std::rc::Rc;
+use yew::prelude::*;
+
+use crate::compute::{ByPtr, Results};
+use crate::services::link;
+use crate::state::{Action, AppContext, AppState, DataSource};
+use content::{Lesson, LESSONS};
+use readout::{Readout, Table};
+
+#[derive(Properties)]
+pub struct LessonsProps {
+    pub results: Rc<Results>,
+}
+
+impl PartialEq for LessonsProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.results, &o.results)
+    }
+}
+
+/// The data the results run on, in words.
+fn describe_data(state: &AppState) -> String {
+    match &state.source {
+        DataSource::Synthetic(m) => format!(
+            "the built-in synthetic market: seed {}, {} coins over {} years from {}, volatility x{}, crash severity \
+             x{}, correlation {}, dispersion x{}",
+            m.seed, m.n_assets, m.years, m.start, m.volatility, m.crash_severity, m.correlation, m.dispersion
+        ),
+        DataSource::Files { names, .. } => format!("your loaded files ({})", names.join(", ")),
+    }
+}
+
+/// The dial value whose setup is loaded now, if the state is a lesson setup.
+fn active_value(lesson: &Lesson, state: &AppState) -> Option<f64> {
+    lesson.control.options.iter().map(|(_, v)| *v).find(|&v| {
+        let s = (lesson.setup)(v);
+        state.source == DataSource::Synthetic(s.market)
+            && state.strategies.len() == s.strategies.len()
+            && state.strategies.iter().zip(&s.strategies).all(|(e, st)| e.strategy == *st)
+    })
+}
+
+fn table_html(t: &Table) -> Html {
+    html! {
+        <table class="lesson-table">
+            <thead><tr>{ for t.head.iter().map(|h| html! { <th>{ h }</th> }) }</tr></thead>
+            <tbody>{ for t.rows.iter().map(|r| html! {
+                <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+            }) }</tbody>
+        </table>
+    }
+}
+
+fn readout_html(r: &Readout, dark: bool) -> Html {
+    html! {
+        <>
+            { for r.lines.iter().map(|l| html! { <p>{ l }</p> }) }
+            if let Some(t) = &r.table { { table_html(t) } }
+            if let Some(c) = &r.chart {
+                <chart::LineChart title={c.title.clone()} label={c.label.clone()} name={c.name.clone()}
+                    dates={Rc::new(c.dates.clone())} values={Rc::new(c.values.clone())} dark={dark} />
+            }
+        </>
+    }
+}
+
+/// Monte Carlo output of lesson 6, with the market it was run around.
+struct McReport {
+    key: String,
+    lines: Vec<String>,
+    table: Table,
+}
+
+#[function_component(LessonsPanel)]
+pub fn lessons_panel(props: &LessonsProps) -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let open: Option<(usize, &'static Lesson)> = state.lesson.as_deref().and_then(content::find);
+    let lesson_id = open.map(|(_, l)| l.id);
+
+    // The readout: recomputed only when the results or the lesson change.
+    let readout = use_memo((ByPtr(props.results.clone()), lesson_id), |(results, id)| {
+        id.and_then(content::find).map(|(_, l)| (l.readout)(&results.0))
+    });
+
+    let mc = use_state(|| None::<Rc<McReport>>);
+    let mc_running = use_state(|| false);
+    let copied = use_state(|| false);
+
+    let load = {
+        let state = state.clone();
+        let copied = copied.clone();
+        move |lesson: &'static Lesson, v: f64| {
+            let state = state.clone();
+            let copied = copied.clone();
+            Callback::from(move |_: MouseEvent| {
+                copied.set(false);
+                let sc = lesson.scenario(v, state.view.dark);
+                state.dispatch(Action::LoadScenario(Box::new(sc), Some(lesson.id.to_string())));
+            })
+        }
+    };
+
+    let list = LESSONS.iter().enumerate().map(|(i, l)| {
+        let active = lesson_id == Some(l.id);
+        html! {
+            <li>
+                <button class={classes!("lesson-item", active.then_some("active"))} data-lesson={l.id}
+                    aria-current={active.then_some("true")} onclick={load(l, l.control.default)}>
+                    <span class="lesson-num">{ i + 1 }</span>{ l.title }
+                </button>
+            </li>
+        }
+    });
+
+    let card = open.map(|(i, l)| {
+        let active = active_value(l, &state);
+        let controls = l.control.options.iter().map(|&(label, v)| {
+            let on = active == Some(v);
+            html! {
+                <button class={classes!("lesson-option", on.then_some("active"))} aria-pressed={on.to_string()}
+                    onclick={load(l, v)}>{ label }</button>
+            }
+        });
+        let copy = {
+            let (state, copied) = (state.clone(), copied.clone());
+            Callback::from(move |_| match state.scenario().to_link() {
+                Ok(s) => {
+                    link::publish(&s);
+                    copied.set(true);
+                }
+                Err(e) => state.dispatch(Action::DataError(format!("Could not make a link: {e}"))),
+            })
+        };
+        let mc_block = (l.id == "calm-vs-volatile").then(|| {
+            let base = match &state.source {
+                DataSource::Synthetic(m) => m.clone(),
+                DataSource::Files { .. } => engine::synth::MarketParams::default(),
+            };
+            let strategies: Vec<engine::Strategy> = props.results.ok().map(|(e, _)| e.strategy.clone()).collect();
+            let cap = strategies.iter().find(|s| s.weighting == engine::Weighting::MarketCap).cloned();
+            let ew = strategies.iter().find(|s| s.weighting == engine::Weighting::Equal).cloned();
+            let key = format!("{base:?}{cap:?}{ew:?}");
+            let run = {
+                let (mc, running, key) = (mc.clone(), mc_running.clone(), key.clone());
+                let (cap, ew, base) = (cap.clone(), ew.clone(), base.clone());
+                Callback::from(move |_| {
+                    let (Some(cap), Some(ew)) = (cap.clone(), ew.clone()) else { return };
+                    running.set(true);
+                    let (mc, running, key, base) = (mc.clone(), running.clone(), key.clone(), base.clone());
+                    // Let the page paint "Running…" before the synchronous work.
+                    gloo::timers::callback::Timeout::new(30, move || {
+                        let cells = readout::monte_carlo(&base, &cap, &ew);
+                        let (lines, table) = readout::monte_carlo_lines(&cells);
+                        mc.set(Some(Rc::new(McReport { key, lines, table })));
+                        running.set(false);
+                    })
+                    .forget();
+                })
+            };
+            let shown = (*mc).clone().filter(|m| m.key == key);
+            html! {
+                <div class="lesson-mc">
+                    <button class="primary" id="lesson-mc-run" onclick={run} disabled={*mc_running || cap.is_none() || ew.is_none()}>
+                        { if *mc_running { "Running 18 markets…" } else { "Run Monte Carlo (6 seeds x 3 volatility levels)" } }
+                    </button>
+                    <span class="muted">{ format!(
+                        " Each run: a fresh market of 40 coins over 3 years (seeds {}-{}), otherwise like the one on screen.",
+                        readout::MC_SEEDS[0], readout::MC_SEEDS[readout::MC_SEEDS.len() - 1]) }</span>
+                    if let Some(m) = shown {
+                        <div id="lesson-mc-result">
+                            { for m.lines.iter().map(|x| html! { <p>{ x }</p> }) }
+                            { table_html(&m.table) }
+                        </div>
+                    }
+                </div>
+            }
+        });
+        let reload = l.control.options.iter().any(|o| Some(o.1) == active);
+        html! {
+            <article class="lesson-card" data-lesson={l.id}>
+                <h3>{ format!("{}. {}", i + 1, l.title) }</h3>
+                <p class="lesson-data"><strong>{ "Data: " }</strong>{ describe_data(&state) }{ "." }</p>
+                <p>{ l.look }</p>
+                <div class="lesson-controls" role="group" aria-label={l.control.label}>
+                    <span class="lesson-control-label">{ l.control.label }{ ":" }</span>
+                    { for controls }
+                    <span class="muted lesson-help">{ l.control.help }</span>
+                </div>
+                if !reload {
+                    <p class="lesson-changed">
+                        { "The setup on screen is no longer this lesson's (you changed the data or a strategy); \
+                           the readout describes what is on screen now. " }
+                        <button class="link" onclick={load(l, l.control.default)}>{ "Reload lesson setup" }</button>
+                    </p>
+                }
+                <section id="lesson-readout" aria-live="polite">
+                    <h4>{ "What the numbers say" }</h4>
+                    { match readout.as_ref() {
+                        Some(Ok(r)) => readout_html(r, state.view.dark),
+                        Some(Err(e)) => html! { <p class="error">{ e }</p> },
+                        None => html! {},
+                    } }
+                </section>
+                { for mc_block }
+                <div class="lesson-actions">
+                    <button class="link" id="lesson-link" onclick={copy}
+                        title="Put this lesson and its setup in the address bar and copy the link">
+                        { if *copied { "Lesson link copied" } else { "Copy lesson link" } }</button>
+                </div>
+            </article>
+        }
+    });
+
+    let close = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::SetLearnOpen(false)))
+    };
+    html! {
+        <section class="panel lessons" id="learn-panel" aria-label="Lessons">
+            <div class="lessons-head">
+                <h2>{ "Learn: index design, with evidence" }</h2>
+                if !state.view.embed {
+                    <button class="link" onclick={close}>{ "Close" }</button>
+                }
+            </div>
+            if !state.view.embed {
+                <ol class="lesson-list">{ for list }</ol>
+            }
+            { card.unwrap_or_else(|| html! {
+                <p class="muted">{ "Pick a lesson: it loads its own market and strategies into the simulator \
+                    (your current setup is replaced; Reset brings back the default), then reads the results out \
+                    in numbers." }</p>
+            }) }
+        </section>
+    }
+}

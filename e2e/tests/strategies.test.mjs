@@ -1,0 +1,160 @@
+// Flow 3: adding, editing and removing strategies changes the comparison;
+// an invalid edit is refused with a message and changes nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { screenshot } from '../support/harness.mjs';
+import {
+  useApp,
+  openApp,
+  metricsColumns,
+  metricCell,
+  metricsText,
+  parsePercent,
+  setValue,
+  canvasHash,
+  waitForCanvasChange,
+  assertNoConsoleErrors,
+  SLOW,
+} from '../support/app.mjs';
+
+const app = useApp();
+
+const strategyItems = (page) => page.locator('.strategy-list li.strategy');
+const strategyNames = (page) =>
+  page.$$eval('.strategy-list .strategy-name', (els) => els.map((e) => e.textContent.trim()));
+
+async function waitForColumnCount(page, n) {
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#metrics-table thead th').length === n + 1,
+    n,
+    { timeout: SLOW },
+  );
+}
+
+test('adding a preset adds a metrics column and a line', async () => {
+  const { page, context, errors } = await openApp(app);
+  const before = await metricsColumns(page);
+  assert.equal(before.length, 3);
+  const growth = await canvasHash(page, '#chart-growth');
+
+  // Pick a preset that is not already compared, by its label.
+  const options = await page.$$eval('#add-preset option', (os) =>
+    os.filter((o) => o.value !== '').map((o) => ({ value: o.value, label: o.textContent.trim() })),
+  );
+  assert.ok(options.length >= 4, `only ${options.length} presets offered`);
+  const pick = options.find((o) => !before.includes(o.label));
+  assert.ok(pick, 'every preset is already compared');
+  await page.selectOption('#add-preset', pick.value);
+
+  await waitForColumnCount(page, 4);
+  assert.deepEqual(await metricsColumns(page), [...before, pick.label]);
+  assert.equal(await strategyItems(page).count(), 4);
+  assert.equal((await strategyNames(page))[3], pick.label);
+  assert.match(await metricCell(page, 'cagr', pick.label), /%$/);
+  // The select goes back to its prompt, ready for another pick.
+  assert.equal(await page.inputValue('#add-preset'), '');
+  // A fourth line is drawn on the growth chart.
+  await waitForCanvasChange(page, '#chart-growth', growth);
+
+  await screenshot(page, 'strategies-added-preset');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test("editing a strategy's fee changes its fees and cost drag only", async () => {
+  const { page, context, errors } = await openApp(app);
+  const first = strategyItems(page).first();
+  const name = (await first.locator('.strategy-name').textContent()).trim();
+  const others = (await metricsColumns(page)).filter((c) => c !== name);
+  const feesBefore = await metricCell(page, 'fees_total', name);
+  const dragBefore = await metricCell(page, 'cost_drag', name);
+  const othersBefore = [];
+  for (const o of others) othersBefore.push(await metricCell(page, 'fees_total', o));
+
+  await first.locator('button.edit').click();
+  const fee = first.locator('.strategy-form .f-fee');
+  await fee.waitFor();
+  assert.equal(await fee.inputValue(), '10', 'presets trade at a 10 bp fee');
+  await setValue(page, '.strategy-list li.strategy:first-child .f-fee', '100');
+
+  await page.waitForFunction(
+    ([name, before]) => {
+      const cols = [...document.querySelectorAll('#metrics-table thead th')].slice(1).map((th) => th.textContent.trim());
+      const i = cols.indexOf(name);
+      const td = document.querySelectorAll('#metrics-table tr[data-key="fees_total"] td')[i];
+      return td && td.textContent.trim() !== before;
+    },
+    [name, feesBefore],
+    { timeout: SLOW },
+  );
+  const feesAfter = await metricCell(page, 'fees_total', name);
+  const dragAfter = await metricCell(page, 'cost_drag', name);
+  assert.ok(
+    parsePercent(feesAfter) > parsePercent(feesBefore),
+    `fees went from ${feesBefore} to ${feesAfter} for a 10x fee`,
+  );
+  assert.notEqual(dragAfter, dragBefore, 'cost drag unchanged');
+  assert.ok(
+    Math.abs(parsePercent(dragAfter)) > Math.abs(parsePercent(dragBefore)),
+    `cost drag went from ${dragBefore} to ${dragAfter} for a 10x fee`,
+  );
+  // The other strategies are untouched.
+  for (const [i, o] of others.entries()) {
+    assert.equal(await metricCell(page, 'fees_total', o), othersBefore[i], `fees of "${o}" changed`);
+  }
+  assert.equal(await fee.inputValue(), '100');
+  assert.equal(await page.locator('.form-error').count(), 0);
+
+  await screenshot(page, 'strategies-edited-fee');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('removing a strategy removes its column', async () => {
+  const { page, context, errors } = await openApp(app);
+  const before = await metricsColumns(page);
+  const second = strategyItems(page).nth(1);
+  const name = (await second.locator('.strategy-name').textContent()).trim();
+  await second.locator('button.remove').click();
+  await waitForColumnCount(page, before.length - 1);
+  assert.deepEqual(
+    await metricsColumns(page),
+    before.filter((c) => c !== name),
+  );
+  assert.equal(await strategyItems(page).count(), before.length - 1);
+  assert.ok(!(await strategyNames(page)).includes(name));
+  await screenshot(page, 'strategies-removed');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('an invalid top N shows an error and leaves the metrics unchanged', async () => {
+  const { page, context, errors } = await openApp(app);
+  const table = await metricsText(page);
+  const first = strategyItems(page).first();
+  await first.locator('button.edit').click();
+  await first.locator('.f-top').waitFor();
+  const topBefore = await first.locator('.f-top').inputValue();
+  assert.equal(topBefore, '100');
+
+  await setValue(page, '.strategy-list li.strategy:first-child .f-top', '0');
+  const error = first.locator('.form-error');
+  await error.waitFor({ timeout: SLOW });
+  const message = (await error.textContent()).trim();
+  assert.ok(message.length > 0, 'empty error message');
+  assert.match(message, /top|at least 1/i, `error "${message}" does not say what is wrong`);
+
+  // Give a (wrong) recomputation the chance to land before comparing.
+  await page.waitForTimeout(500);
+  assert.equal(await metricsText(page), table, 'metrics changed after an invalid edit');
+
+  // Fixing the value clears the error.
+  await setValue(page, '.strategy-list li.strategy:first-child .f-top', '50');
+  await error.waitFor({ state: 'detached', timeout: SLOW });
+
+  await setValue(page, '.strategy-list li.strategy:first-child .f-top', '0');
+  await error.waitFor({ timeout: SLOW });
+  await screenshot(page, 'strategies-invalid-top-n');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

@@ -32,7 +32,7 @@ const CASES = [
   },
   { what: 'an empty file', name: 'empty-usd-max.csv', text: '' },
   { what: 'a header without rows', name: 'header-only-usd-max.csv', text: 'snapped_at,price,market_cap,total_volume\n' },
-  { what: 'a semicolon-separated table', name: 'semicolons.csv', text: 'date;price\n2021-01-01;1,5\n' },
+  { what: 'a pipe-separated table', name: 'pipes.csv', text: 'date|price\n2021-01-01|1.5\n2021-01-02|1.6\n' },
 ];
 
 for (const c of CASES) {

@@ -1,0 +1,18 @@
+import { serveDist, launch, openPage } from './support/harness.mjs';
+import fs from 'node:fs';
+const server = await serveDist();
+const browser = await launch();
+const { page, context } = await openPage(browser, server.url);
+await page.waitForSelector('#metrics-table tr[data-key=cagr] td', { timeout: 30000 });
+fs.writeFileSync('/tmp/bad-price-usd-max.csv', 'snapped_at,price,market_cap,total_volume\n2021-01-01 00:00:00 UTC,abc,1000000,5000\n');
+await page.setInputFiles('#file-input', '/tmp/bad-price-usd-max.csv');
+await page.waitForSelector('.data-error');
+console.log(await page.textContent('.data-error'));
+await page.locator('section.data-panel').screenshot({ path: '/tmp/bad.png' });
+const first = page.locator('.strategy-list li.strategy').first();
+await first.locator('button.edit').click();
+await first.locator('.f-top').fill('0'); await first.locator('.f-top').dispatchEvent('change');
+await page.waitForSelector('.form-error');
+console.log(await page.textContent('.form-error'));
+await page.locator('section.strategies').screenshot({ path: '/tmp/form.png' });
+await context.close(); await browser.close(); await server.close();

@@ -152,3 +152,49 @@ test("the drawdown chart's SVG button downloads an SVG drawing", async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+const TABS = [
+  ['#tab-weights', ['#chart-weights']],
+  ['#tab-rolling-risk', ['#chart-rolling-volatility', '#chart-rolling-sharpe']],
+  ['#tab-monthly-returns', ['#chart-monthly-returns']],
+  ['#tab-turnover', ['#chart-turnover']],
+];
+
+test('each chart tab draws its charts', async () => {
+  const { page, context, errors } = await openApp(app);
+  for (const [tab, canvases] of TABS) {
+    await page.click(tab);
+    assert.equal(await page.getAttribute(tab, 'aria-selected'), 'true', `${tab} not selected`);
+    assert.equal(await page.locator('.tabs [aria-selected="true"]').count(), 1, 'one tab selected at a time');
+    for (const c of canvases) await waitForInk(page, c, 800);
+    assert.equal(await page.locator('.tab-body .error').count(), 0, `${tab}: a chart could not be drawn`);
+    await screenshot(page, `charts-tab-${tab.slice(5)}`);
+  }
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('the rolling window redraws the rolling charts and renames them', async () => {
+  const { page, context, errors } = await openApp(app);
+  await page.click('#tab-rolling-risk');
+  await waitForInk(page, '#chart-rolling-volatility', 800);
+  const vol = await canvasHash(page, '#chart-rolling-volatility');
+  await page.fill('#rolling-window', '30');
+  await page.locator('#rolling-window').dispatchEvent('change');
+  await waitForCanvasChange(page, '#chart-rolling-volatility', vol);
+  assert.match(await page.textContent('figure[data-chart="rolling-volatility"] .chart-title'), /\b30-day\b/);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('the charts are redrawn at the new width when the window resizes', async () => {
+  const { page, context, errors } = await openApp(app, { width: 1400, height: 1000 });
+  const wide = await page.$eval(GROWTH, (c) => c.width);
+  await page.setViewportSize({ width: 1000, height: 1000 });
+  await page.waitForFunction(([sel, w]) => document.querySelector(sel).width < w, [GROWTH, wide], { timeout: SLOW });
+  const { width, css } = await page.$eval(GROWTH, (c) => ({ width: c.width, css: Math.round(c.getBoundingClientRect().width) }));
+  assert.ok(Math.abs(width - css) <= 2, `canvas drawn ${width} px wide but shown ${css} px wide`);
+  await waitForInk(page, GROWTH, 2000);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

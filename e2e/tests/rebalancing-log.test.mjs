@@ -103,3 +103,32 @@ test('filtering the log by asset keeps only that asset', async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('the log follows the chosen strategy: buy and hold trades once', async () => {
+  const { page, context, errors } = await openApp(app);
+  await openLog(page);
+  const options = await page.$$eval('#log-strategy option', (os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  const bh = options.find((o) => /buy and hold/i.test(o.label));
+  assert.ok(bh, `no buy-and-hold strategy in ${JSON.stringify(options)}`);
+  const before = await csvCount(page);
+  await page.selectOption('#log-strategy', bh.value);
+  await page.waitForFunction(() => /^CSV \(1 rows?\)$/.test(document.querySelector('#log-csv').textContent.trim()), null, {
+    timeout: SLOW,
+  });
+  assert.ok(before > 1);
+  const rows = await logRows(page);
+  assert.equal(rows.length, 1);
+  const [date, asset, side, , , value, fee, reason] = rows[0];
+  assert.equal(date, await page.inputValue('#range-from'), 'bought on the first day');
+  assert.equal(asset, 'btc');
+  assert.equal(side, 'buy');
+  assert.equal(reason, 'rebalance');
+  const capital = Number(await page.inputValue('#capital'));
+  // The whole capital goes in: value + fee = capital (to the cent).
+  assert.ok(Math.abs(Number(value) + Number(fee) - capital) <= 0.011, `value ${value} + fee ${fee} != ${capital}`);
+  // The weights chart follows the same focus.
+  await page.click('#tab-weights');
+  assert.equal(await page.inputValue('#focus-strategy'), bh.value);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

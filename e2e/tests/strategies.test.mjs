@@ -177,3 +177,45 @@ test('an invalid top N: the message names the field as labelled and the typed va
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('copy duplicates a strategy and move up reorders the columns', async () => {
+  const { page, context, errors } = await openApp(app);
+  const before = await metricsColumns(page);
+  const second = strategyItems(page).nth(1);
+  await second.getByRole('button', { name: 'Copy' }).click();
+  await waitForColumnCount(page, before.length + 1);
+  const copyName = `${before[1]} (copy)`;
+  assert.deepEqual(await metricsColumns(page), [...before, copyName]);
+  // A copy runs the same strategy: the same numbers.
+  assert.equal(await metricCell(page, 'cagr', copyName), await metricCell(page, 'cagr', before[1]));
+
+  await strategyItems(page).nth(1).getByRole('button', { name: 'Move up' }).click();
+  await page.waitForFunction(
+    (name) => document.querySelector('#metrics-table thead th:nth-child(2)')?.textContent.trim() === name,
+    before[1],
+    { timeout: SLOW },
+  );
+  assert.deepEqual(await metricsColumns(page), [before[1], before[0], before[2], copyName]);
+  assert.deepEqual(await strategyNames(page), [before[1], before[0], before[2], copyName]);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('at most 8 strategies: adding is then disabled', async () => {
+  const { page, context, errors } = await openApp(app);
+  for (let n = 4; n <= 8; n++) {
+    await page.selectOption('#add-preset', '0');
+    await waitForColumnCount(page, n);
+  }
+  assert.equal(await strategyItems(page).count(), 8);
+  assert.equal(await page.isDisabled('#add-preset'), true, 'the preset picker is still enabled at 8');
+  assert.match(await page.textContent('#add-preset option[value=""]'), /at most 8/);
+  assert.equal(await strategyItems(page).first().getByRole('button', { name: 'Copy' }).isDisabled(), true);
+  await screenshot(page, 'strategies-eight');
+  // Removing one enables adding again.
+  await strategyItems(page).last().locator('button.remove').click();
+  await waitForColumnCount(page, 7);
+  assert.equal(await page.isDisabled('#add-preset'), false);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

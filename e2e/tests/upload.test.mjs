@@ -94,3 +94,26 @@ test('uploading the 19 CoinGecko exports replaces the built-in market', async ()
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('files dropped on the drop zone load like chosen ones', async () => {
+  const { page, context, errors } = await openApp(app);
+  const names = ['btc-usd-max.csv', 'eth-usd-max.csv'];
+  const contents = names.map((n) => fs.readFileSync(path.join(exportsDir, n), 'utf8'));
+  await page.dispatchEvent('label.drop', 'dragover', {});
+  await page.waitForSelector('label.drop.dragging');
+  await page.evaluate(
+    ([names, contents]) => {
+      const dt = new DataTransfer();
+      names.forEach((n, i) => dt.items.add(new File([contents[i]], n, { type: 'text/csv' })));
+      document.querySelector('label.drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [names, contents],
+  );
+  await page.waitForFunction(() => /^2 file\(s\): 2 assets/.test(document.querySelector('#data-source').textContent), null, {
+    timeout: SLOW,
+  });
+  assert.equal(await page.locator('label.drop.dragging').count(), 0, 'the drop zone stays highlighted');
+  assert.match(await page.textContent('#report summary'), /Report: 2 assets/);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

@@ -8,14 +8,33 @@ use crate::components::results::ChartsArea;
 use crate::components::strategies::StrategyList;
 use crate::components::tables::MetricsTable;
 use crate::compute::Results;
-use crate::services::storage;
-use crate::state::{Action, AppContext, AppState};
+use crate::services::{link, storage};
+use crate::state::{Action, AppContext, AppState, LinkNotice};
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| storage::load().map(AppState::restored).unwrap_or_else(AppState::initial));
     let size_epoch = use_state(|| 0u32);
 
+    // Open the share link in the address, and follow back/forward between links.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            if let Some(hash) = link::current() {
+                state.dispatch(Action::OpenLink(hash));
+            }
+            let on_nav = move |_: &web_sys::Event| {
+                if let Some(hash) = link::current() {
+                    if !link::is_own(&hash) {
+                        state.dispatch(Action::OpenLink(hash));
+                    }
+                }
+            };
+            let a = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", on_nav.clone());
+            let b = gloo::events::EventListener::new(&gloo::utils::window(), "popstate", on_nav);
+            move || drop((a, b))
+        });
+    }
     // Keep the session across visits.
     {
         let saved = state.saved();
@@ -60,9 +79,52 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_| {
             storage::clear();
-            state.dispatch(Action::LoadSynthetic(engine::synth::MarketParams::default()));
+            state.dispatch(Action::LoadScenario(Box::new(AppState::initial().scenario()), None));
         })
     };
+
+    let copied = use_state(|| false);
+    let copy_link = {
+        let (state, copied) = (state.clone(), copied.clone());
+        Callback::from(move |_| match state.scenario().to_link() {
+            Ok(l) => {
+                link::publish(&l);
+                copied.set(true);
+            }
+            Err(e) => state.dispatch(Action::DataError(format!("Could not make a link: {e}"))),
+        })
+    };
+    let notice = state.link_notice.clone().map(|n| {
+        let dismiss = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::DismissLinkNotice))
+        };
+        let (class, text) = match n {
+            LinkNotice::Error(e) => ("error", format!("{e} Your current setup is unchanged.")),
+            LinkNotice::NeedsFiles { names, fingerprint } => ("info", format!(
+                "This link was made with uploaded data ({}). Load the same files in the Data panel to reproduce it;                  they will be checked against the link's fingerprint {}….",
+                names.join(", "), &fingerprint[..fingerprint.len().min(12)])),
+            LinkNotice::SameData => ("ok", "Same data: the loaded files match the link's fingerprint, so the results are the sender's.".to_string()),
+            LinkNotice::DifferentData => ("error", "Different data: the loaded files do not match the link's fingerprint, so results will differ from the sender's.".to_string()),
+        };
+        html! {
+            <div class={classes!("notice", class)} id="link-notice" role="status">
+                <span>{ text }</span><button class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
+    if state.view.embed {
+        return html! {
+            <ContextProvider<AppContext> context={state.clone()}>
+                <main class="embed">
+                    { notice }
+                    <ChartsArea results={results} size_epoch={*size_epoch} />
+                    <p class="muted">{ "Made with IndexLab, a crypto index simulator that runs in the browser." }</p>
+                </main>
+            </ContextProvider<AppContext>>
+        };
+    }
 
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
@@ -71,9 +133,17 @@ pub fn app() -> Html {
                 <p class="tagline">{ "Build crypto indexes and compare them on real or built-in data. \
                     Everything runs in your browser; your files never leave it." }</p>
                 <span class="spacer"></span>
-                <button class="link" onclick={reset} title="Reload the built-in market">{ "Reset data" }</button>
+                <button class={classes!("link", state.learn_open.then_some("active"))} id="learn-toggle" onclick={
+                    let state = state.clone();
+                    let open = state.learn_open;
+                    Callback::from(move |_| state.dispatch(Action::SetLearnOpen(!open)))
+                }>{ if state.learn_open { "Close lessons" } else { "Learn" } }</button>
+                <button class="primary" id="copy-link" onclick={copy_link}
+                    title="Put this exact simulation in the address bar and copy the link">{ if *copied { "Link copied" } else { "Copy link" } }</button>
+                <button class="link" onclick={reset} title="Back to the built-in market and the default comparison">{ "Reset" }</button>
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
+            { notice }
             <main class="layout">
                 <aside class="side">
                     <DataPanel />

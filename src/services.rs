@@ -95,3 +95,41 @@ pub mod files {
             .collect()
     }
 }
+
+/// Share links in the address bar's fragment (`#s.v1.…`): nothing after `#`
+/// is ever sent to a server.
+pub mod link {
+    use std::cell::RefCell;
+
+    thread_local! {
+        /// The last link this page put in the address itself.
+        static OWN: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+
+    /// The fragment without `#`, when there is one.
+    pub fn current() -> Option<String> {
+        let hash = gloo::utils::window().location().hash().ok()?;
+        let h = hash.trim_start_matches('#');
+        (!h.is_empty()).then(|| h.to_string())
+    }
+
+    /// Whether `hash` is the link this page published last (no need to reapply).
+    pub fn is_own(hash: &str) -> bool {
+        OWN.with(|o| o.borrow().as_deref() == Some(hash))
+    }
+
+    /// Puts the link in the address (a new history entry, so back returns to
+    /// the previous state) and copies the full address to the clipboard.
+    pub fn publish(link: &str) {
+        let window = gloo::utils::window();
+        let location = window.location();
+        let base = location.href().unwrap_or_default();
+        let base = base.split('#').next().unwrap_or_default().to_string();
+        let url = format!("{base}#{link}");
+        OWN.with(|o| *o.borrow_mut() = Some(link.to_string()));
+        if let Ok(history) = window.history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+        let _ = window.navigator().clipboard().write_text(&url);
+    }
+}

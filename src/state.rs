@@ -5,8 +5,9 @@
 //! `compute.rs`) and memoised by the component tree.
 
 use engine::ingest::Report;
+use engine::scenario::{ChartView, DataRef, Scenario};
 use engine::synth::MarketParams;
-use engine::{Panel, Preset, Strategy};
+use engine::{Date, Panel, Preset, Strategy};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -16,8 +17,8 @@ use yew::prelude::*;
 pub enum DataSource {
     /// The built-in seeded market with these dials.
     Synthetic(MarketParams),
-    /// Files the user loaded (names only; the bytes stay in memory).
-    Files(Vec<String>),
+    /// Files the user loaded: names and the panel's SHA-256 fingerprint.
+    Files { names: Vec<String>, fingerprint: String },
 }
 
 /// One strategy in the comparison.
@@ -40,6 +41,24 @@ pub enum Tab {
     Log,
 }
 
+impl Tab {
+    const ALL: [(Tab, &'static str); 5] = [
+        (Tab::Weights, "weights"),
+        (Tab::Rolling, "rolling"),
+        (Tab::Monthly, "monthly"),
+        (Tab::Turnover, "turnover"),
+        (Tab::Log, "log"),
+    ];
+
+    pub fn key(self) -> &'static str {
+        Tab::ALL.iter().find(|(t, _)| *t == self).map(|(_, k)| *k).unwrap_or("weights")
+    }
+
+    pub fn from_key(key: &str) -> Tab {
+        Tab::ALL.iter().find(|(_, k)| *k == key).map(|(t, _)| *t).unwrap_or(Tab::Weights)
+    }
+}
+
 /// How the results are viewed; none of this changes a number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewSettings {
@@ -52,12 +71,36 @@ pub struct ViewSettings {
     /// Rolling window in days.
     pub rolling_window: usize,
     pub dark: bool,
+    /// Charts only (for an iframe); set by a share link.
+    #[serde(default)]
+    pub embed: bool,
 }
 
 impl Default for ViewSettings {
     fn default() -> Self {
-        ViewSettings { log_scale: true, zoom: None, tab: Tab::Weights, focus: None, rolling_window: 90, dark: false }
+        ViewSettings {
+            log_scale: true,
+            zoom: None,
+            tab: Tab::Weights,
+            focus: None,
+            rolling_window: 90,
+            dark: false,
+            embed: false,
+        }
     }
+}
+
+/// A message about a share link or the data it needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkNotice {
+    /// The link could not be used; nothing changed.
+    Error(String),
+    /// The link was made with uploaded files: load them to reproduce it.
+    NeedsFiles { names: Vec<String>, fingerprint: String },
+    /// The files loaded after such a link are the same data.
+    SameData,
+    /// The files differ from the link's: results will differ.
+    DifferentData,
 }
 
 /// The whole app state.
@@ -73,6 +116,11 @@ pub struct AppState {
     pub initial_capital: f64,
     pub strategies: Vec<StrategyEntry>,
     pub view: ViewSettings,
+    pub link_notice: Option<LinkNotice>,
+    /// The open lesson (its id), if the Learn panel shows one.
+    pub lesson: Option<String>,
+    /// Whether the Learn panel is open.
+    pub learn_open: bool,
     next_id: u32,
 }
 
@@ -107,6 +155,9 @@ impl AppState {
             initial_capital: 10_000.0,
             strategies: Vec::new(),
             view: ViewSettings::default(),
+            link_notice: None,
+            lesson: None,
+            learn_open: false,
             next_id: 1,
         };
         for p in DEFAULT_PRESETS {
@@ -138,7 +189,7 @@ impl AppState {
         SavedSession {
             market: match &self.source {
                 DataSource::Synthetic(m) => Some(m.clone()),
-                DataSource::Files(_) => None,
+                DataSource::Files { .. } => None,
             },
             strategies: self.strategies.clone(),
             view: self.view.clone(),
@@ -165,6 +216,87 @@ impl AppState {
         self.view.focus.and_then(|id| self.strategies.iter().find(|s| s.id == id)).or_else(|| self.strategies.first())
     }
 
+    /// The shareable scenario of this state.
+    pub fn scenario(&self) -> Scenario {
+        let dates = self.panel.dates();
+        let full = self.range == (0, self.panel.n_days() - 1);
+        let zoom_dates = self.view.zoom.and_then(|(a, b)| {
+            let d = &dates[self.range.0..=self.range.1];
+            Some((*d.get(a)?, *d.get(b)?))
+        });
+        Scenario {
+            data: match &self.source {
+                DataSource::Synthetic(m) => DataRef::Synthetic(m.clone()),
+                DataSource::Files { names, fingerprint } => {
+                    DataRef::Files { names: names.clone(), fingerprint: fingerprint.clone() }
+                }
+            },
+            strategies: self.strategies.iter().map(|e| e.strategy.clone()).collect(),
+            range: (!full).then(|| (dates[self.range.0], dates[self.range.1])),
+            initial_capital: self.initial_capital,
+            view: ChartView {
+                log_scale: self.view.log_scale,
+                tab: self.view.tab.key().to_string(),
+                zoom: zoom_dates,
+                rolling_window: self.view.rolling_window,
+                focus: self.view.focus.and_then(|id| self.index_of(id)),
+                dark: self.view.dark,
+                embed: self.view.embed,
+                lesson: self.lesson.clone(),
+            },
+        }
+    }
+
+    /// Applies a validated scenario: data (when it is the built-in market, or
+    /// the same files), strategies, range, capital and view.
+    fn apply(&mut self, sc: Scenario) {
+        match &sc.data {
+            DataRef::Synthetic(m) => {
+                if self.source != DataSource::Synthetic(m.clone()) {
+                    self.set_panel(Rc::new(engine::synth::generate(m)));
+                    self.report = None;
+                    self.source = DataSource::Synthetic(m.clone());
+                }
+                self.link_notice = None;
+            }
+            DataRef::Files { names, fingerprint } => {
+                let same = matches!(&self.source, DataSource::Files { fingerprint: f, .. } if f == fingerprint);
+                self.link_notice = Some(if same {
+                    LinkNotice::SameData
+                } else {
+                    LinkNotice::NeedsFiles { names: names.clone(), fingerprint: fingerprint.clone() }
+                });
+            }
+        }
+        self.strategies.clear();
+        for s in sc.strategies {
+            self.push(s);
+        }
+        let dates = self.panel.dates();
+        let index = |d: Date| dates.partition_point(|x| *x < d).min(dates.len() - 1);
+        self.range = match sc.range {
+            Some((a, b)) if index(a) < index(b) => (index(a), index(b)),
+            _ => (0, self.panel.n_days() - 1),
+        };
+        self.initial_capital = sc.initial_capital;
+        let v = sc.view;
+        if v.lesson.is_some() {
+            self.lesson = v.lesson.clone();
+            self.learn_open = true;
+        }
+        let sub = &dates[self.range.0..=self.range.1];
+        let sub_index = |d: Date| sub.partition_point(|x| *x < d).min(sub.len() - 1);
+        self.view = ViewSettings {
+            log_scale: v.log_scale,
+            zoom: v.zoom.map(|(a, b)| (sub_index(a), sub_index(b))).filter(|(a, b)| a < b),
+            tab: Tab::from_key(&v.tab),
+            focus: v.focus.and_then(|i| self.strategies.get(i)).map(|e| e.id),
+            rolling_window: v.rolling_window.clamp(5, 730),
+            dark: v.dark,
+            embed: v.embed,
+        };
+    }
+
     fn set_panel(&mut self, panel: Rc<Panel>) {
         self.range = (0, panel.n_days() - 1);
         self.panel = panel;
@@ -177,12 +309,20 @@ impl AppState {
 pub enum Action {
     /// Regenerate the built-in market with these dials.
     LoadSynthetic(MarketParams),
-    /// Files were parsed into a panel.
+    /// Files were parsed into a panel (with its fingerprint).
     DataLoaded {
         names: Vec<String>,
+        fingerprint: String,
         panel: Rc<Panel>,
         report: Rc<Report>,
     },
+    /// A share link was opened: its text after `#`.
+    OpenLink(String),
+    DismissLinkNotice,
+    /// Load a scenario (a lesson's setup), optionally opening that lesson.
+    LoadScenario(Box<Scenario>, Option<String>),
+    /// Show or hide the Learn panel.
+    SetLearnOpen(bool),
     /// Loading failed; keep everything else.
     DataError(String),
     DismissDataError,
@@ -217,11 +357,26 @@ impl Reducible for AppState {
                     s.source = DataSource::Synthetic(params);
                 }
             }
-            Action::DataLoaded { names, panel, report } => {
+            Action::DataLoaded { names, fingerprint, panel, report } => {
+                if let Some(LinkNotice::NeedsFiles { fingerprint: wanted, .. }) = &s.link_notice {
+                    s.link_notice =
+                        Some(if *wanted == fingerprint { LinkNotice::SameData } else { LinkNotice::DifferentData });
+                }
                 s.set_panel(panel);
                 s.report = Some(report);
-                s.source = DataSource::Files(names);
+                s.source = DataSource::Files { names, fingerprint };
             }
+            Action::OpenLink(link) => match Scenario::from_link(&link) {
+                Ok(sc) => s.apply(sc),
+                Err(e) => s.link_notice = Some(LinkNotice::Error(e)),
+            },
+            Action::DismissLinkNotice => s.link_notice = None,
+            Action::LoadScenario(sc, lesson) => {
+                s.apply(*sc);
+                s.learn_open |= lesson.is_some();
+                s.lesson = lesson;
+            }
+            Action::SetLearnOpen(open) => s.learn_open = open,
             Action::DataError(e) => s.data_error = Some(e),
             Action::DismissDataError => s.data_error = None,
             Action::SetRange(a, b) => {

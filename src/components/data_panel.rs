@@ -53,6 +53,7 @@ pub fn data_panel() -> Html {
                             match load(&inputs, &IngestOptions::default()) {
                                 Ok(loaded) => state2.dispatch(Action::DataLoaded {
                                     names: files.iter().map(|(n, _)| n.clone()).collect(),
+                                    fingerprint: engine::share::fingerprint(&loaded.panel),
                                     panel: Rc::new(loaded.panel),
                                     report: Rc::new(loaded.report),
                                 }),
@@ -114,7 +115,7 @@ pub fn data_panel() -> Html {
             dates[0],
             dates[dates.len() - 1]
         ),
-        DataSource::Files(names) => {
+        DataSource::Files { names, .. } => {
             format!("{} file(s): {} assets, {} to {}.", names.len(), panel.n_assets(), dates[0], dates[dates.len() - 1])
         }
     };
@@ -164,7 +165,7 @@ pub fn data_panel() -> Html {
                 </div>
             }
             if let DataSource::Synthetic(m) = &state.source { <MarketDials params={m.clone()} /> }
-            if let DataSource::Files(_) = &state.source {
+            if let DataSource::Files { .. } = &state.source {
                 <button class="link" onclick={
                     let state = state.clone();
                     Callback::from(move |_| state.dispatch(Action::LoadSynthetic(MarketParams::default())))

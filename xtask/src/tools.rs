@@ -44,6 +44,9 @@ pub fn ensure_all(root: &Path, browser: bool) -> Result<Env, String> {
     if browser {
         ensure_chromium()?;
     }
+    // Trunk builds with `--offline` (Trunk.toml), so every crate, including the
+    // wasm-only ones, must be in the local registry cache first.
+    run(env.command("cargo", root).args(["fetch", "--quiet"]), "fetching crates (cargo fetch)")?;
     Ok(env)
 }
 

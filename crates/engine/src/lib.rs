@@ -15,6 +15,7 @@ pub mod date;
 pub mod ingest;
 pub mod metrics;
 pub mod panel;
+pub mod scenario;
 pub mod schedule;
 pub mod share;
 pub mod simulate;

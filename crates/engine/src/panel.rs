@@ -141,24 +141,40 @@ impl Panel {
                 *v = f64::NAN;
             }
         }
-        let mut assets = Vec::with_capacity(a_n);
-        for (a, id) in asset_ids.into_iter().enumerate() {
-            let first =
-                (0..t_n).find(|&t| !price[t * a_n + a].is_nan()).ok_or_else(|| PanelError::NoPrice(id.clone()))?;
-            let last = (0..t_n).rev().find(|&t| !price[t * a_n + a].is_nan()).unwrap_or(first);
-            let mut carried = 0;
-            for t in first + 1..=last {
-                if price[t * a_n + a].is_nan() {
+        // Row-wise passes (the layout is day-major), so wide panels stay cache friendly.
+        let mut first = vec![usize::MAX; a_n];
+        let mut last = vec![0usize; a_n];
+        for (t, row) in price.chunks_exact(a_n).enumerate() {
+            for (a, p) in row.iter().enumerate() {
+                if !p.is_nan() {
+                    first[a] = first[a].min(t);
+                    last[a] = t;
+                }
+            }
+        }
+        if let Some(a) = first.iter().position(|&f| f == usize::MAX) {
+            return Err(PanelError::NoPrice(asset_ids[a].clone()));
+        }
+        let mut carried = vec![0usize; a_n];
+        for t in 1..t_n {
+            let (before, now) = price.split_at_mut(t * a_n);
+            let (prev, row) = (&before[(t - 1) * a_n..], &mut now[..a_n]);
+            for a in 0..a_n {
+                if row[a].is_nan() && t > first[a] && t <= last[a] {
+                    row[a] = prev[a];
                     let (i, p) = (t * a_n + a, (t - 1) * a_n + a);
-                    price[i] = price[p];
                     if market_cap[i].is_nan() {
                         market_cap[i] = market_cap[p];
                     }
-                    carried += 1;
+                    carried[a] += 1;
                 }
             }
-            assets.push(AssetInfo { id, first, last, carried_forward: carried });
         }
+        let assets = asset_ids
+            .into_iter()
+            .enumerate()
+            .map(|(a, id)| AssetInfo { id, first: first[a], last: last[a], carried_forward: carried[a] })
+            .collect();
         Ok(Panel { dates, assets, price, market_cap, volume, extras })
     }
 

@@ -40,15 +40,22 @@ fn regimes_find_the_hidden_volatile_spells() {
     let m = synth::generate_market(&market(11));
     let idx = analysis::market_cap_index(&m.panel);
     let labels = analysis::regime_labels(&idx, 30, RegimeSplit::Median).unwrap();
-    let (mut agree, mut n) = (0, 0);
+    // The median split labels half the days volatile while the hidden volatile
+    // spells cover a smaller share, so compare hit rates rather than accuracy:
+    // truly volatile days must be labelled volatile far more often than calm ones.
+    let (mut hit_vol, mut n_vol, mut hit_calm, mut n_calm) = (0, 0, 0, 0);
     for (l, truth) in labels.iter().zip(&m.volatile) {
         if let Some(l) = l {
-            n += 1;
-            agree += usize::from((*l == Regime::Volatile) == *truth);
+            let labelled = usize::from(*l == Regime::Volatile);
+            if *truth {
+                (hit_vol, n_vol) = (hit_vol + labelled, n_vol + 1);
+            } else {
+                (hit_calm, n_calm) = (hit_calm + labelled, n_calm + 1);
+            }
         }
     }
-    let accuracy = agree as f64 / n as f64;
-    assert!(accuracy > 0.6, "accuracy {accuracy}");
+    let (rate_vol, rate_calm) = (hit_vol as f64 / n_vol as f64, hit_calm as f64 / n_calm as f64);
+    assert!(rate_vol > rate_calm + 0.2, "volatile days labelled volatile {rate_vol}, calm days {rate_calm}");
     // Volatile days are bear markets in this generator: they should earn less.
     let stats = analysis::regime_stats(m.panel.dates(), &idx, &labels, None).unwrap();
     let (calm, vol) = (&stats[0], &stats[stats.len() - 1]);

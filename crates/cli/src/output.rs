@@ -1,0 +1,242 @@
+//! What the CLI writes: the JSON document or the aligned table on stdout, and
+//! the equity and trades CSV files. Currency amounts are the engine's
+//! normalised values times each strategy's `initial_capital`.
+
+use crate::run::DataInfo;
+use crate::CliError;
+use engine::compare::Run;
+use engine::metrics::MetricRow;
+use engine::{Panel, Side, Strategy, TradeReason};
+use serde_json::{json, Value};
+use std::path::Path;
+
+type Runs = [Result<Run, String>];
+
+fn data_json(panel: &Panel, info: &DataInfo) -> Value {
+    let period = json!({
+        "first_date": panel.dates()[0].to_string(),
+        "last_date": panel.dates()[panel.n_days() - 1].to_string(),
+        "n_days": panel.n_days(),
+        "n_assets": panel.n_assets(),
+    });
+    match info {
+        DataInfo::Files(r) => json!({
+            "source": "files",
+            "ingest": {
+                "files": r.files.iter().map(|f| json!({
+                    "name": f.name,
+                    "format": f.format,
+                    "gzip": f.gzip,
+                    "rows": f.rows,
+                    "assets": f.assets,
+                })).collect::<Vec<_>>(),
+                "n_assets": r.n_assets,
+                "n_days": r.n_days,
+                "first_date": r.first_date.to_string(),
+                "last_date": r.last_date.to_string(),
+                "warnings": r.warnings,
+            },
+            "simulated": period,
+        }),
+        DataInfo::Synthetic(m) => json!({ "source": "synthetic", "market": m, "simulated": period }),
+    }
+}
+
+/// The JSON document printed on stdout.
+pub fn json(panel: &Panel, info: &DataInfo, strategies: &[Strategy], benchmark: Option<usize>, runs: &Runs) -> Value {
+    let items: Vec<Value> = strategies
+        .iter()
+        .zip(runs)
+        .enumerate()
+        .map(|(i, (s, r))| match r {
+            Ok(run) => json!({
+                "index": i + 1,
+                "name": s.name,
+                "is_benchmark": benchmark == Some(i),
+                "initial_capital": s.initial_capital,
+                "final_value": run.sim.equity.last().copied().unwrap_or(f64::NAN) * s.initial_capital,
+                "trades": run.sim.trades.len(),
+                "rebalances": run.sim.rebalances.len(),
+                "metrics": run.metrics,
+                "warnings": run.sim.warnings,
+            }),
+            Err(e) => json!({ "index": i + 1, "name": s.name, "is_benchmark": benchmark == Some(i), "error": e }),
+        })
+        .collect();
+    json!({
+        "data": data_json(panel, info),
+        "benchmark": benchmark.map(|b| json!({ "index": b + 1, "name": strategies[b].name })),
+        "strategies": items,
+    })
+}
+
+fn describe_data(panel: &Panel, info: &DataInfo) -> String {
+    let span = format!(
+        "{} to {}, {} days, {} assets",
+        panel.dates()[0],
+        panel.dates()[panel.n_days() - 1],
+        panel.n_days(),
+        panel.n_assets()
+    );
+    match info {
+        DataInfo::Files(r) => {
+            let mut s = format!("Data: {} file(s), {span}", r.files.len());
+            for w in &r.warnings {
+                s.push_str(&format!("\n  data warning: {w}"));
+            }
+            s
+        }
+        DataInfo::Synthetic(m) => format!("Data: built-in synthetic market (seed {}), {span}", m.seed),
+    }
+}
+
+/// Metrics as an aligned table: one row per metric, one column per strategy.
+pub fn table(panel: &Panel, info: &DataInfo, strategies: &[Strategy], benchmark: Option<usize>, runs: &Runs) -> String {
+    let rows: Vec<Option<Vec<MetricRow>>> =
+        runs.iter().map(|r| r.as_ref().ok().map(|run| run.metrics.rows())).collect();
+    // Metric order: the strategy with the most rows (the benchmark lacks the relative ones).
+    let order: Vec<(&str, &str)> = rows
+        .iter()
+        .flatten()
+        .max_by_key(|r| r.len())
+        .map(|r| r.iter().map(|m| (m.key, m.label)).collect())
+        .unwrap_or_default();
+    let headers: Vec<String> = strategies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}{}", s.name, if benchmark == Some(i) { " (benchmark)" } else { "" }))
+        .collect();
+    let cells: Vec<Vec<String>> = order
+        .iter()
+        .map(|(key, _)| {
+            rows.iter()
+                .map(|r| match r {
+                    Some(r) => r.iter().find(|m| m.key == *key).map_or("–".to_string(), |m| m.display.clone()),
+                    None => "error".to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let w0 = order.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0).max("Metric".len());
+    let widths: Vec<usize> = (0..strategies.len())
+        .map(|j| cells.iter().map(|c| c[j].chars().count()).chain([headers[j].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let line = |first: &str, rest: &[String]| {
+        let mut s = format!("{first:<w0$}");
+        for (c, w) in rest.iter().zip(&widths) {
+            s.push_str(&format!("  {c:>w$}"));
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = describe_data(panel, info) + "\n\n";
+    out.push_str(&line("Metric", &headers));
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    out.push_str(&line(&"-".repeat(w0), &rule));
+    for ((_, label), c) in order.iter().zip(&cells) {
+        out.push_str(&line(label, c));
+    }
+    for (i, (s, r)) in strategies.iter().zip(runs).enumerate() {
+        match r {
+            Ok(run) => {
+                for w in &run.sim.warnings {
+                    out.push_str(&format!("\nwarning, strategy {} ('{}'): {w}", i + 1, s.name));
+                }
+            }
+            Err(e) => out.push_str(&format!("\nerror, strategy {} ('{}'): {e}", i + 1, s.name)),
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// A CSV field, quoted when needed (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `date` then one column per strategy: equity in currency units (empty for a
+/// strategy that failed).
+pub fn equity_csv(panel: &Panel, strategies: &[Strategy], runs: &Runs) -> String {
+    let mut out = String::from("date");
+    for s in strategies {
+        out.push(',');
+        out.push_str(&csv_field(&s.name));
+    }
+    out.push('\n');
+    for (t, d) in panel.dates().iter().enumerate() {
+        out.push_str(&d.to_string());
+        for (s, r) in strategies.iter().zip(runs) {
+            out.push(',');
+            if let Ok(run) = r {
+                out.push_str(&(run.sim.equity[t] * s.initial_capital).to_string());
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn side(s: Side) -> &'static str {
+    match s {
+        Side::Buy => "buy",
+        Side::Sell => "sell",
+    }
+}
+
+fn reason(r: TradeReason) -> &'static str {
+    match r {
+        TradeReason::Rebalance => "rebalance",
+        TradeReason::Reconstitution => "reconstitution",
+        TradeReason::Delisting => "delisting",
+        TradeReason::Band => "band",
+        TradeReason::Regime => "regime",
+    }
+}
+
+/// Every trade of every strategy, in strategy then date order; units, value
+/// and fee in currency units.
+pub fn trades_csv(panel: &Panel, strategies: &[Strategy], runs: &Runs) -> String {
+    let mut out = String::from("date,strategy,asset,side,units,price,value,fee,reason\n");
+    for (s, r) in strategies.iter().zip(runs) {
+        let Ok(run) = r else { continue };
+        let name = csv_field(&s.name);
+        let k = s.initial_capital;
+        for t in &run.sim.trades {
+            out.push_str(&format!(
+                "{},{name},{},{},{},{},{},{},{}\n",
+                t.date,
+                csv_field(&panel.assets()[t.asset].id),
+                side(t.side),
+                t.units * k,
+                t.price,
+                t.value * k,
+                t.fee * k,
+                reason(t.reason)
+            ));
+        }
+    }
+    out
+}
+
+pub fn write_file(path: &Path, flag: &str, text: &str) -> Result<(), CliError> {
+    std::fs::write(path, text)
+        .map_err(|e| CliError::Usage(format!("{flag} {}: cannot write the file: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("Top 10, equal"), "\"Top 10, equal\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,111 @@
+//! Executes a plan: load or generate the market, cut the date range, run
+//! `engine::compare` (the app's entry point) and write the outputs.
+
+use crate::args::Format;
+use crate::output;
+use crate::plan::{Plan, Source};
+use crate::CliError;
+use engine::compare::compare;
+use engine::ingest::{load, IngestOptions, InputFile, Report};
+use engine::metrics::MetricsOptions;
+use engine::{Date, Panel};
+use std::io::Write;
+use std::time::Instant;
+
+/// Where the panel came from, for the output.
+pub enum DataInfo {
+    Files(Box<Report>),
+    Synthetic(engine::synth::MarketParams),
+}
+
+fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
+    match &plan.source {
+        Source::Synthetic(m) => Ok((engine::synth::generate(m), DataInfo::Synthetic(m.clone()))),
+        Source::Files(paths) => {
+            let mut contents = Vec::with_capacity(paths.len());
+            for p in paths {
+                let bytes = std::fs::read(p)
+                    .map_err(|e| CliError::Usage(format!("--data {}: cannot read the file: {e}", p.display())))?;
+                contents.push((p.display().to_string(), bytes));
+            }
+            let files: Vec<InputFile> = contents.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
+            let opts = IngestOptions { repair_spikes: plan.repair_spikes, ..IngestOptions::default() };
+            let loaded = load(&files, &opts).map_err(|e| CliError::Run(e.to_string()))?;
+            Ok((loaded.panel, DataInfo::Files(Box::new(loaded.report))))
+        }
+    }
+}
+
+/// The panel restricted to `from..=to` (either end optional).
+fn cut(panel: Panel, from: Option<Date>, to: Option<Date>) -> Result<Panel, CliError> {
+    if from.is_none() && to.is_none() {
+        return Ok(panel);
+    }
+    let dates = panel.dates();
+    let a = from.map_or(0, |d| dates.partition_point(|&x| x < d));
+    let b = to.map_or(dates.len(), |d| dates.partition_point(|&x| x <= d));
+    if a >= b {
+        let show = |d: Option<Date>| d.map_or("…".to_string(), |d| d.to_string());
+        return Err(CliError::Run(format!(
+            "no data between {} and {}: the data covers {} to {}",
+            show(from),
+            show(to),
+            dates[0],
+            dates[dates.len() - 1]
+        )));
+    }
+    panel.slice_days(a, b - 1).map_err(|e| CliError::Run(format!("cannot cut the date range: {e}")))
+}
+
+pub fn execute(plan: Plan) -> Result<(), CliError> {
+    let t0 = Instant::now();
+    let (panel, info) = load_panel(&plan)?;
+    let panel = cut(panel, plan.from, plan.to)?;
+    let t1 = Instant::now();
+    let runs = compare(&panel, &plan.strategies, plan.benchmark, &MetricsOptions::default());
+    let t2 = Instant::now();
+
+    if let Some(path) = &plan.equity_csv {
+        output::write_file(path, "--equity-csv", &output::equity_csv(&panel, &plan.strategies, &runs))?;
+    }
+    if let Some(path) = &plan.trades_csv {
+        output::write_file(path, "--trades-csv", &output::trades_csv(&panel, &plan.strategies, &runs))?;
+    }
+    let text = match plan.format {
+        Format::Json => {
+            let v = output::json(&panel, &info, &plan.strategies, plan.benchmark, &runs);
+            let mut s = serde_json::to_string_pretty(&v).map_err(|e| CliError::Run(e.to_string()))?;
+            s.push('\n');
+            s
+        }
+        Format::Table => output::table(&panel, &info, &plan.strategies, plan.benchmark, &runs),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| CliError::Run(format!("stdout: {e}")))?;
+    if plan.timings {
+        let s = |a: Instant, b: Instant| (b - a).as_secs_f64();
+        let t3 = Instant::now();
+        eprintln!(
+            "timings: load {:.3} s, simulate {:.3} s ({} strategies x {} days x {} assets), output {:.3} s, total {:.3} s",
+            s(t0, t1),
+            s(t1, t2),
+            plan.strategies.len(),
+            panel.n_days(),
+            panel.n_assets(),
+            s(t2, t3),
+            s(t0, t3)
+        );
+    }
+
+    let failed: Vec<String> = runs
+        .iter()
+        .zip(&plan.strategies)
+        .enumerate()
+        .filter_map(|(i, (r, s))| r.as_ref().err().map(|e| format!("strategy {} ('{}'): {e}", i + 1, s.name)))
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Run(failed.join("; ")))
+    }
+}

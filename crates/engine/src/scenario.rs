@@ -1,0 +1,193 @@
+//! A whole simulation setup: the data it runs on, the strategies, the date
+//! range, the capital and how the charts are viewed. This is what a share
+//! link carries (`#s.v1.…`, see [`crate::share`]) and what the CLI's `--link`
+//! reproduces.
+//!
+//! The data is identified, not carried: the built-in market by its seed and
+//! dials (so a link reproduces the run exactly), uploaded files by their
+//! names and the SHA-256 fingerprint of the loaded panel
+//! ([`crate::share::fingerprint`]), which the recipient's data is checked
+//! against.
+
+use crate::date::Date;
+use crate::share::{self, ShareError};
+use crate::strategy::Strategy;
+use crate::synth::MarketParams;
+use serde::{Deserialize, Serialize};
+
+/// The link kind tag of a scenario: links read `s.v1.<payload>`.
+pub const SCENARIO_KIND: &str = "s";
+
+/// The most strategies a scenario may hold.
+pub const MAX_STRATEGIES: usize = 8;
+
+/// Which data a scenario runs on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataRef {
+    /// The built-in market with these dials.
+    Synthetic(MarketParams),
+    /// Files the sender loaded: their names and the loaded panel's fingerprint.
+    Files { names: Vec<String>, fingerprint: String },
+}
+
+impl Default for DataRef {
+    fn default() -> Self {
+        DataRef::Synthetic(MarketParams::default())
+    }
+}
+
+/// How the results are viewed (changes no number).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChartView {
+    pub log_scale: bool,
+    /// The open secondary tab: `weights`, `rolling`, `monthly`, `turnover` or `log`.
+    pub tab: String,
+    /// Zoomed date window.
+    pub zoom: Option<(Date, Date)>,
+    pub rolling_window: usize,
+    /// Index into the strategies of the one shown in the weights chart and log.
+    pub focus: Option<usize>,
+    pub dark: bool,
+    /// Show only the charts and a lesson's controls (for an iframe).
+    pub embed: bool,
+    /// The lesson open when the link was made.
+    pub lesson: Option<String>,
+}
+
+impl Default for ChartView {
+    fn default() -> Self {
+        ChartView {
+            log_scale: true,
+            tab: "weights".into(),
+            zoom: None,
+            rolling_window: 90,
+            focus: None,
+            dark: false,
+            embed: false,
+            lesson: None,
+        }
+    }
+}
+
+/// Everything needed to reproduce a simulation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scenario {
+    pub data: DataRef,
+    pub strategies: Vec<Strategy>,
+    /// Simulated date range (inclusive); `None` = all the data.
+    pub range: Option<(Date, Date)>,
+    /// Capital in currency units, applied to every strategy.
+    pub initial_capital: f64,
+    pub view: ChartView,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            data: DataRef::default(),
+            strategies: Vec::new(),
+            range: None,
+            initial_capital: 10_000.0,
+            view: ChartView::default(),
+        }
+    }
+}
+
+impl Scenario {
+    /// The link payload (`s.v1.…`), to put after `#` in the page's address.
+    pub fn to_link(&self) -> Result<String, ShareError> {
+        share::encode(SCENARIO_KIND, self)
+    }
+
+    /// Reads a link (a whole URL, a `#fragment` or the bare payload) and
+    /// checks that what it holds is usable; errors say what is wrong.
+    pub fn from_link(link: &str) -> Result<Scenario, String> {
+        let s: Scenario = share::decode(SCENARIO_KIND, link).map_err(|e| format!("This link cannot be read: {e}"))?;
+        s.validate().map_err(|e| format!("This link holds an invalid scenario: {e}"))?;
+        Ok(s)
+    }
+
+    /// Checks the strategies, the market dials, the range and the capital.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.strategies.len() > MAX_STRATEGIES {
+            return Err(format!("{} strategies; at most {MAX_STRATEGIES} are allowed", self.strategies.len()));
+        }
+        for (i, s) in self.strategies.iter().enumerate() {
+            s.validate().map_err(|e| format!("strategy {} (“{}”): {e}", i + 1, s.name))?;
+        }
+        if let DataRef::Synthetic(m) = &self.data {
+            m.validate().map_err(|e| format!("built-in market: {e}"))?;
+        }
+        if let Some((a, b)) = self.range {
+            if a >= b {
+                return Err(format!("the date range {a} to {b} is empty"));
+            }
+        }
+        if !(self.initial_capital.is_finite() && self.initial_capital > 0.0) {
+            return Err(format!("initial capital must be above 0 (got {})", self.initial_capital));
+        }
+        if let Some(f) = self.view.focus {
+            if f >= self.strategies.len().max(1) {
+                return Err(format!("the focused strategy {f} does not exist"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Preset;
+
+    fn typical() -> Scenario {
+        Scenario {
+            strategies: [Preset::Top100CapWeekly, Preset::Top10EqualMonthly, Preset::BitcoinBuyAndHold]
+                .into_iter()
+                .map(Strategy::preset)
+                .collect(),
+            range: Some((Date::from_ymd(2019, 1, 1).unwrap(), Date::from_ymd(2022, 6, 30).unwrap())),
+            ..Scenario::default()
+        }
+    }
+
+    #[test]
+    fn a_typical_scenario_fits_in_1500_characters_and_round_trips() {
+        let s = typical();
+        let link = s.to_link().unwrap();
+        assert!(link.starts_with("s.v1."), "{link}");
+        assert!(link.len() < 1500, "link has {} characters", link.len());
+        assert_eq!(Scenario::from_link(&format!("https://example.org/app/#{link}")).unwrap(), s);
+    }
+
+    #[test]
+    fn bad_links_say_what_is_wrong() {
+        let link = typical().to_link().unwrap();
+        let truncated = &link[..link.len() / 2];
+        assert!(Scenario::from_link(truncated).unwrap_err().starts_with("This link cannot be read"));
+        assert!(Scenario::from_link("").is_err());
+        assert!(Scenario::from_link("x.v1.abc").unwrap_err().contains("cannot be read"));
+        let mut bad = typical();
+        bad.strategies[1].universe.top_n = Some(0);
+        let e = Scenario::from_link(&bad.to_link().unwrap()).unwrap_err();
+        assert!(e.contains("strategy 2") && e.contains("top_n"), "{e}");
+        let mut bad = typical();
+        bad.initial_capital = -5.0;
+        assert!(Scenario::from_link(&bad.to_link().unwrap()).unwrap_err().contains("initial capital"));
+    }
+
+    /// A link made by version 1; it must keep decoding to the same scenario.
+    #[test]
+    fn version_1_links_keep_decoding() {
+        let s = Scenario::from_link(V1_LINK).unwrap();
+        assert_eq!(s.strategies.len(), 2);
+        assert_eq!(s.strategies[0].name, "Top 10, equal-weighted, monthly");
+        assert_eq!(s.initial_capital, 2500.0);
+        assert_eq!(s.data, DataRef::Synthetic(MarketParams { seed: 7, ..MarketParams::default() }));
+    }
+
+    const V1_LINK: &str = include_str!("../tests/data/links/scenario-v1.txt");
+}

@@ -137,16 +137,9 @@ export async function setValue(page, selector, value) {
   await input.dispatchEvent('change');
 }
 
-/** Chromium asks for /favicon.ico on the first page of each browser; the app
- * declares no icon, so that request 404s (a known app issue, asserted on its
- * own in smoke.test.mjs). The flow tests look past that one error only. */
-export const isFaviconMiss = (e) => /^Failed to load resource: .*404.*\[[^\]]*\/favicon\.ico\]$/.test(e);
-
-/** Asserts that no console error or uncaught exception was recorded
- * (apart from the favicon miss, see above). */
+/** Asserts that no console error or uncaught exception was recorded. */
 export function assertNoConsoleErrors(errors) {
-  const real = errors.filter((e) => !isFaviconMiss(e));
-  assert.deepEqual(real, [], `console errors: ${real.join(' | ')}`);
+  assert.deepEqual(errors, [], `console errors: ${errors.join(' | ')}`);
 }
 
 /** A fresh temporary directory for files a test writes. */

@@ -69,7 +69,7 @@ test('a copied link reproduces strategies, range, capital and view in a fresh pr
   assert.equal(await page2.getAttribute('#tab-monthly-returns', 'aria-selected'), 'true');
   assert.equal(await page2.locator('#link-notice').count(), 0, 'a notice for a built-in-market link');
   await screenshot(page2, 'share-link-opened');
-  assert.deepEqual(errors2.filter((e) => !/favicon/.test(e)), []);
+  assertNoConsoleErrors(errors2);
   await other.close();
   assertNoConsoleErrors(errors);
   await context.close();

@@ -117,3 +117,55 @@ test('files dropped on the drop zone load like chosen ones', async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('a gzip-compressed long CSV with hundreds of assets loads', async () => {
+  const file = path.join(dataDir, 'coingecko-top150-2017-2021.csv.gz');
+  const { page, context, errors } = await openApp(app);
+  const table = await metricsText(page);
+  await page.setInputFiles('#file-input', file);
+  await page.waitForFunction(() => /^1 file\(s\)/.test(document.querySelector('#data-source').textContent), null, {
+    timeout: SLOW,
+  });
+  const source = await page.textContent('#data-source');
+  const n = Number(/: (\d+) assets/.exec(source)?.[1]);
+  assert.ok(n >= 150, `only ${n} assets from the top-150 file: ${source}`);
+  assert.match(await page.textContent('#report summary'), new RegExp(`Report: ${n} assets`));
+  await page.waitForFunction(
+    (t) => {
+      const el = document.querySelector('#metrics-table');
+      return [...el.rows].map((r) => [...r.cells].map((c) => c.textContent.trim()).join('\t')).join('\n') !== t;
+    },
+    table,
+    { timeout: SLOW },
+  );
+  const cagr = await metricRow(page, 'cagr');
+  assert.equal(cagr.length, 3, 'every default strategy runs');
+  for (const c of cagr) assert.ok(Number.isFinite(parsePercent(c)), `CAGR cell "${c}"`);
+  assert.equal(await page.locator('.metrics .error').count(), 0, 'a strategy could not run');
+  await screenshot(page, 'upload-top150-gzip');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('the 50 CoinGecko-id files of 2023 load (ids, not symbols: bitcoin)', async () => {
+  const dir = path.join(dataDir, 'coingecko-top50-2023');
+  const files50 = fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => path.join(dir, f));
+  const { page, context, errors } = await openApp(app);
+  await page.setInputFiles('#file-input', files50);
+  await page.waitForFunction(
+    (n) => new RegExp(`^${n} file\\(s\\): ${n} assets`).test(document.querySelector('#data-source').textContent),
+    files50.length,
+    { timeout: SLOW },
+  );
+  // "Bitcoin only" finds the asset by its CoinGecko id.
+  assert.equal(await page.locator('.metrics .error').count(), 0, 'a strategy could not run');
+  await page.click('#tab-rebalancing-log');
+  const options = await page.$$eval('#log-strategy option', (os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  await page.selectOption('#log-strategy', options.find((o) => /Bitcoin/.test(o.label)).value);
+  await page.waitForFunction(() => /^CSV \(1 rows?\)$/.test(document.querySelector('#log-csv').textContent.trim()), null, {
+    timeout: SLOW,
+  });
+  assert.equal(await page.textContent('#log-table tbody tr td:nth-child(2)'), 'bitcoin');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

@@ -83,14 +83,12 @@ pub fn app() -> Html {
         })
     };
 
-    let copied = use_state(|| false);
+    // None: not yet; Some(true): copied; Some(false): in the address bar only.
+    let copied = use_state(|| None::<bool>);
     let copy_link = {
         let (state, copied) = (state.clone(), copied.clone());
         Callback::from(move |_| match state.scenario().to_link() {
-            Ok(l) => {
-                link::publish(&l);
-                copied.set(true);
-            }
+            Ok(l) => copied.set(Some(link::publish(&l))),
             Err(e) => state.dispatch(Action::DataError(format!("Could not make a link: {e}"))),
         })
     };
@@ -139,7 +137,11 @@ pub fn app() -> Html {
                     Callback::from(move |_| state.dispatch(Action::SetLearnOpen(!open)))
                 }>{ if state.learn_open { "Close lessons" } else { "Learn" } }</button>
                 <button class="primary" id="copy-link" onclick={copy_link}
-                    title="Put this exact simulation in the address bar and copy the link">{ if *copied { "Link copied" } else { "Copy link" } }</button>
+                    title="Put this exact simulation in the address bar and copy the link">{ match *copied {
+                        None => "Copy link",
+                        Some(true) => "Link copied",
+                        Some(false) => "Link in the address bar",
+                    } }</button>
                 <button class="link" onclick={reset} title="Back to the built-in market and the default comparison">{ "Reset" }</button>
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
@@ -153,7 +155,10 @@ pub fn app() -> Html {
                     <p class="intro">{ "Each line is one index strategy run on the data at left, after trading costs. \
                         Edit a strategy or add a preset to compare; load your own CoinGecko CSV files to use real prices." }</p>
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
-                    <MetricsTable results={results} />
+                    <MetricsTable results={results.clone()} />
+                    <p class="muted" id="timing">{ format!(
+                        "{} strategies × {} days × {} assets simulated (with and without costs) and measured in {:.1} ms, in this browser.",
+                        results.outcomes.len(), results.panel.n_days(), results.panel.n_assets(), results.elapsed_ms) }</p>
                 </div>
             </main>
         </ContextProvider<AppContext>>

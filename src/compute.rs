@@ -4,7 +4,7 @@
 
 use charts::{draw_bars, draw_drawdown, draw_growth, draw_monthly_heatmap, draw_rolling, draw_weights};
 use charts::{Bars, CoordMap, DrawResult, MonthlyRow, RGBColor, Series, Theme, ValueFormat, View, YAxis};
-use engine::compare::{compare, Run};
+use engine::compare::{compare, default_benchmark, Run};
 use engine::metrics::{drawdown_series, returns, rolling_sharpe, rolling_volatility, MetricsOptions};
 use engine::{Date, Panel, Strategy};
 use plotters::coord::Shift;
@@ -34,14 +34,17 @@ pub struct Outcome {
 pub struct Results {
     pub panel: Rc<Panel>,
     pub outcomes: Vec<Outcome>,
-    /// Id of the benchmark strategy (the last one that is a buy-and-hold of
-    /// one asset, else the first strategy).
+    /// Id of the benchmark strategy (`engine::compare::default_benchmark`).
     pub benchmark: Option<u32>,
+    /// Wall time of the simulations and metrics, in milliseconds (`performance.now()`).
+    pub elapsed_ms: f64,
 }
 
 impl Results {
     /// Simulates every strategy of `state` (costs, capital and range applied).
     pub fn compute(state: &AppState) -> Results {
+        let clock = gloo::utils::window().performance();
+        let started = clock.as_ref().map(|p| p.now());
         let panel = if state.range == (0, state.panel.n_days() - 1) {
             state.panel.clone()
         } else {
@@ -55,11 +58,15 @@ impl Results {
             .iter()
             .map(|e| Strategy { initial_capital: state.initial_capital, ..e.strategy.clone() })
             .collect();
-        let bench_idx = benchmark_index(&strategies);
+        let bench_idx = default_benchmark(&strategies);
         let runs = compare(&panel, &strategies, bench_idx, &MetricsOptions::default());
         let outcomes =
             state.strategies.iter().cloned().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
-        Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id) }
+        let elapsed_ms = match (clock, started) {
+            (Some(p), Some(t0)) => p.now() - t0,
+            _ => f64::NAN,
+        };
+        Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id), elapsed_ms }
     }
 
     /// The strategies that ran, with their runs.
@@ -70,14 +77,6 @@ impl Results {
     pub fn find(&self, id: u32) -> Option<(&StrategyEntry, &Run)> {
         self.ok().find(|(e, _)| e.id == id)
     }
-}
-
-/// The benchmark: a single-asset buy-and-hold if there is one, else the first.
-fn benchmark_index(strategies: &[Strategy]) -> Option<usize> {
-    strategies
-        .iter()
-        .rposition(|s| matches!(&s.weighting, engine::Weighting::Custom { weights } if weights.len() == 1))
-        .or(if strategies.is_empty() { None } else { Some(0) })
 }
 
 /// The charts on the page.

@@ -25,6 +25,25 @@ pub mod download {
     }
 }
 
+pub mod clipboard {
+    use wasm_bindgen::JsCast;
+
+    /// Copies text when the page may use the clipboard (a secure context that
+    /// grants it); returns whether a copy was attempted. Without the Clipboard
+    /// API (plain http on another host, some embeds) nothing is thrown.
+    pub fn copy(text: &str) -> bool {
+        let navigator = gloo::utils::window().navigator();
+        let api = js_sys::Reflect::get(&navigator, &wasm_bindgen::JsValue::from_str("clipboard")).ok();
+        match api.filter(|v| !v.is_undefined() && !v.is_null()) {
+            Some(c) => {
+                let _ = c.unchecked_into::<web_sys::Clipboard>().write_text(text);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 pub mod storage {
     use crate::state::SavedSession;
     use gloo::storage::{LocalStorage, Storage};
@@ -119,8 +138,9 @@ pub mod link {
     }
 
     /// Puts the link in the address (a new history entry, so back returns to
-    /// the previous state) and copies the full address to the clipboard.
-    pub fn publish(link: &str) {
+    /// the previous state) and copies the full address to the clipboard;
+    /// returns whether it could be copied (else the address bar holds it).
+    pub fn publish(link: &str) -> bool {
         let window = gloo::utils::window();
         let location = window.location();
         let base = location.href().unwrap_or_default();
@@ -130,6 +150,6 @@ pub mod link {
         if let Ok(history) = window.history() {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
-        let _ = window.navigator().clipboard().write_text(&url);
+        super::clipboard::copy(&url)
     }
 }

@@ -95,8 +95,7 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
     let copy = {
         let tsv = csv.replace(',', "\t");
         Callback::from(move |_| {
-            let clipboard = gloo::utils::window().navigator().clipboard();
-            let _ = clipboard.write_text(&tsv);
+            crate::services::clipboard::copy(&tsv);
         })
     };
     let bench_name = results

@@ -59,14 +59,22 @@ fn serve(root: &Path) -> Result<(), String> {
     }
 }
 
+/// Native benchmarks (divan), then in-browser timings of the release build
+/// (`e2e/bench/page.mjs`, written to `target/bench/page.json`).
 fn bench(root: &Path) -> Result<(), String> {
-    let env = tools::ensure_all(root, false)?;
-    let ok = env.command("cargo", root).args(["bench", "-p", "engine"]).status().map_err(|e| e.to_string())?;
-    if ok.success() {
-        Ok(())
-    } else {
-        Err("benchmarks failed".into())
+    let env = tools::ensure_all(root, true)?;
+    let steps: [(&str, &[&str], &Path); 3] = [
+        ("cargo", &["bench", "-p", "engine"], root),
+        ("trunk", &["build", "--release"], root),
+        ("node", &["bench/page.mjs"], &root.join("e2e")),
+    ];
+    for (program, args, dir) in steps {
+        let status = env.command(program, dir).args(args).status().map_err(|e| format!("{program}: {e}"))?;
+        if !status.success() {
+            return Err(format!("{program} {} failed", args.join(" ")));
+        }
     }
+    Ok(())
 }
 
 /// One step of the test run and how many tests or checks it passed and failed.

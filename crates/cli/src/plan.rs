@@ -4,20 +4,16 @@
 
 use crate::args::{preset_name, Format, RawRun};
 use crate::CliError;
+use engine::compare::default_benchmark;
+use engine::scenario::DataRef;
 use engine::synth::MarketParams;
 use engine::{Date, Preset, Schedule, Strategy, Weighting};
-use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// Kind tag of scenario share links (`s.v1.<payload>`).
-pub const SCENARIO_KIND: &str = "s";
-
-/// What a scenario share link holds (the part the CLI needs). Every field is
-/// optional; unknown fields are ignored. `range` is inclusive, dates as days
-/// since 1970-01-01 (the engine's `Date` serde form). `market: None` means the
-/// scenario was made on uploaded data.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The part of a share link's [`engine::scenario::Scenario`] the CLI uses.
+/// `range` is inclusive; `market: None` means the scenario was made on
+/// uploaded data.
+#[derive(Debug, Default)]
 pub struct Scenario {
     pub strategies: Vec<Strategy>,
     pub market: Option<MarketParams>,
@@ -144,7 +140,16 @@ pub fn parse_strategies(json: &str) -> Result<Vec<Strategy>, String> {
 }
 
 fn decode_link(link: &str) -> Result<Scenario, CliError> {
-    engine::share::decode::<Scenario>(SCENARIO_KIND, link).map_err(|e| usage(format!("--link: {e}")))
+    let s = engine::scenario::Scenario::from_link(link).map_err(|e| usage(format!("--link: {e}")))?;
+    Ok(Scenario {
+        strategies: s.strategies,
+        market: match s.data {
+            DataRef::Synthetic(m) => Some(m),
+            DataRef::Files { .. } => None,
+        },
+        range: s.range,
+        initial_capital: Some(s.initial_capital),
+    })
 }
 
 /// Checks the options and reads the strategy files and the link.
@@ -304,12 +309,6 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         format: raw.format,
         timings: raw.timings,
     })
-}
-
-/// The app's rule without its fallback: the last single-asset buy-and-hold
-/// (a custom weighting naming one asset), else no benchmark.
-pub fn default_benchmark(strategies: &[Strategy]) -> Option<usize> {
-    strategies.iter().rposition(|s| matches!(&s.weighting, Weighting::Custom { weights } if weights.len() == 1))
 }
 
 fn custom_name(s: &Strategy) -> String {

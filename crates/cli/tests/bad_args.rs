@@ -47,7 +47,10 @@ fn usage_errors_exit_2_with_a_clear_message() {
     let other_kind = engine::share::encode("view", &serde_json::json!({"top_n": 3})).unwrap();
     expect_usage(&["run", "--synthetic", "--link", &other_kind], &["--link", "holds 'view', not 's'"]);
     let bad_scenario = engine::share::encode("s", &serde_json::json!({"strategies": 5})).unwrap();
-    expect_usage(&["run", "--link", &bad_scenario], &["--link", "does not match"]);
+    expect_usage(&["run", "--link", &bad_scenario], &["--link", "cannot be read"]);
+    let mut invalid = engine::scenario::Scenario::default();
+    invalid.strategies.push(engine::Strategy { initial_capital: -1.0, ..engine::Strategy::default() });
+    expect_usage(&["run", "--link", &invalid.to_link().unwrap()], &["--link", "invalid scenario", "strategy 1"]);
 }
 
 #[test]

@@ -123,7 +123,7 @@ fn share_link_runs_its_scenario() {
     };
     let scenario = json!({
         "strategies": [Strategy::preset(Preset::Top20Capped30Quarterly), inv, Strategy::preset(Preset::BitcoinBuyAndHold)],
-        "market": market,
+        "data": { "synthetic": market },
         "range": [from, to],
         "initial_capital": 2500.0,
         "a_field_from_a_newer_app": true,
@@ -158,7 +158,10 @@ fn share_link_runs_its_scenario() {
 
 #[test]
 fn share_link_on_uploaded_data_runs_with_data_files() {
-    let scenario = json!({ "strategies": [Strategy::preset(Preset::BitcoinBuyAndHold)] });
+    let scenario = json!({
+        "strategies": [Strategy::preset(Preset::BitcoinBuyAndHold)],
+        "data": { "files": { "names": ["btc-usd-max.csv"], "fingerprint": "00" } },
+    });
     let link = engine::share::encode("s", &scenario).unwrap();
     let out = run(&["run", "--link", &link]);
     assert_eq!(out.code, 2);

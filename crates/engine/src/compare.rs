@@ -9,7 +9,7 @@
 use crate::metrics::{Metrics, MetricsOptions, TradingStats};
 use crate::panel::Panel;
 use crate::simulate::{simulate, SimResult};
-use crate::strategy::Strategy;
+use crate::strategy::{Strategy, Weighting};
 
 /// One strategy's simulation and metrics.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +18,13 @@ pub struct Run {
     /// Equity of the same strategy with zero costs.
     pub gross_equity: Vec<f64>,
     pub metrics: Metrics,
+}
+
+/// The benchmark the app and the CLI use unless told otherwise: the last
+/// single-asset buy-and-hold (a custom weighting naming one asset, such as
+/// the Bitcoin preset), else none.
+pub fn default_benchmark(strategies: &[Strategy]) -> Option<usize> {
+    strategies.iter().rposition(|s| matches!(&s.weighting, Weighting::Custom { weights } if weights.len() == 1))
 }
 
 /// Simulates and measures each strategy; a strategy that cannot run gives an
@@ -86,6 +93,8 @@ mod tests {
         // The benchmark has no benchmark-relative metrics; the others do.
         assert!(runs[2].as_ref().unwrap().metrics.beta.is_none());
         assert!(runs[0].as_ref().unwrap().metrics.beta.is_some());
+        assert_eq!(default_benchmark(&strategies), Some(2));
+        assert_eq!(default_benchmark(&strategies[..2]), None);
         // Buy and hold never trades after day 0: one rebalance, no cost drag beyond the entry fee.
         assert_eq!(runs[2].as_ref().unwrap().sim.rebalances.len(), 1);
     }

@@ -30,7 +30,11 @@ pub(crate) struct Leg {
 impl Leg {
     /// Cost rate `c_i` for a trade of size `d`; see the module docs.
     pub fn rate(&self, base: f64, d: f64) -> f64 {
-        (base + self.impact * d.sqrt()).min(MAX_COST_RATE)
+        if self.impact > 0.0 {
+            (base + self.impact * d.sqrt()).min(MAX_COST_RATE)
+        } else {
+            base.min(MAX_COST_RATE)
+        }
     }
 
     /// Traded value `|w_i V' - x_i|` at post-trade value `v_post`.
@@ -39,8 +43,20 @@ impl Leg {
     }
 }
 
-/// Total cost `Σ c_i |Δ_i|` at post-trade value `v_post`.
-fn total_cost(legs: &[Leg], base: f64, v_post: f64) -> f64 {
+/// Total cost `Σ c_i |Δ_i|` at post-trade value `v_post`. Without impact
+/// every rate is `base` and the sum runs over four independent accumulators.
+fn total_cost(legs: &[Leg], base: f64, v_post: f64, linear: bool) -> f64 {
+    if linear {
+        let mut acc = [0.0f64; 4];
+        let chunks = legs.chunks_exact(4);
+        let rest: f64 = chunks.remainder().iter().map(|l| l.traded(v_post)).sum();
+        for c in chunks {
+            for lane in 0..4 {
+                acc[lane] += c[lane].traded(v_post);
+            }
+        }
+        return base.min(MAX_COST_RATE) * ((acc[0] + acc[1]) + (acc[2] + acc[3]) + rest);
+    }
     legs.iter()
         .map(|l| {
             let d = l.traded(v_post);
@@ -51,9 +67,10 @@ fn total_cost(legs: &[Leg], base: f64, v_post: f64) -> f64 {
 
 /// Post-trade value `V'` for pre-trade value `v`; see the module docs.
 pub(crate) fn post_trade_value(v: f64, legs: &[Leg], base: f64) -> f64 {
+    let linear = legs.iter().all(|l| l.impact == 0.0);
     let mut v_post = v;
     for _ in 0..200 {
-        let next = v - total_cost(legs, base, v_post);
+        let next = v - total_cost(legs, base, v_post, linear);
         let step = (next - v_post).abs();
         v_post = next;
         if step <= 1e-15 * v {

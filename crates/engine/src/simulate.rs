@@ -144,6 +144,36 @@ pub fn simulate(panel: &Panel, strategy: &Strategy) -> Result<SimResult, Strateg
     Ok(Sim::new(panel, strategy, plan).run())
 }
 
+/// `(Σ x_i, Σ x_i²)` with `x_i = units_i × prices[assets_i]`: the value of the
+/// holdings and its square sum. Four independent accumulators keep the
+/// floating-point adds from forming one long dependency chain.
+fn dot(assets: &[usize], units: &[f64], prices: &[f64]) -> (f64, f64) {
+    let (mut sum, mut sum_sq) = ([0.0f64; 4], [0.0f64; 4]);
+    let (a4, u4) = (assets.chunks_exact(4), units.chunks_exact(4));
+    let (a_rest, u_rest) = (a4.remainder(), u4.remainder());
+    for (a, u) in a4.zip(u4) {
+        for lane in 0..4 {
+            let x = u[lane] * prices[a[lane]];
+            sum[lane] += x;
+            sum_sq[lane] += x * x;
+        }
+    }
+    for (&a, &u) in a_rest.iter().zip(u_rest) {
+        let x = u * prices[a];
+        sum[0] += x;
+        sum_sq[0] += x * x;
+    }
+    ((sum[0] + sum[1]) + (sum[2] + sum[3]), (sum_sq[0] + sum_sq[1]) + (sum_sq[2] + sum_sq[3]))
+}
+
+/// Capacity for the trade log: one trade per member and scheduled rebalance,
+/// plus the delistings (band and regime trades grow the log as needed).
+fn expected_trades(panel: &Panel, s: &Strategy, plan: &Plan) -> usize {
+    let days = plan.calendar.iter().zip(&plan.recon).filter(|(c, r)| **c || **r).count();
+    let members = s.universe.top_n.map_or(panel.n_assets(), |n| n.min(panel.n_assets()));
+    days * members + plan.delistings.len()
+}
+
 /// Warnings de-duplicated by message.
 struct Warnings(Vec<(String, usize, Date)>);
 
@@ -269,8 +299,10 @@ struct Sim<'a> {
     plan: Plan<'a>,
     /// Units per asset (dense; 0 when not held).
     units: Vec<f64>,
-    /// Held assets, ascending.
+    /// Held assets, ascending, and their units (a compact copy of `units`
+    /// for the daily dot product).
     held: Vec<usize>,
+    held_units: Vec<f64>,
     cash: f64,
     members: Vec<usize>,
     is_member: Vec<bool>,
@@ -298,7 +330,7 @@ impl<'a> Sim<'a> {
             n_holdings: Vec::with_capacity(n_days),
             effective_n: Vec::with_capacity(n_days),
             risk_off: plan.risk_off.clone(),
-            trades: Vec::new(),
+            trades: Vec::with_capacity(if s.record_trades { expected_trades(panel, s, &plan) } else { 0 }),
             rebalances: Vec::new(),
             segments: Vec::new(),
             warnings: Vec::new(),
@@ -311,6 +343,7 @@ impl<'a> Sim<'a> {
             plan,
             units: vec![0.0; n],
             held: Vec::with_capacity(n),
+            held_units: Vec::with_capacity(n),
             cash: 1.0,
             members: Vec::with_capacity(n),
             is_member: vec![false; n],
@@ -351,7 +384,8 @@ impl<'a> Sim<'a> {
                 next_delisting += 1;
             }
             let prices = panel.price_row(t);
-            let mut value = self.cash + self.held.iter().map(|&a| self.units[a] * prices[a]).sum::<f64>();
+            let (mut invested, mut invested_sq) = dot(&self.held, &self.held_units, prices);
+            let mut value = self.cash + invested;
             let risk_off = self.plan.risk_off[t];
             let reason = if t == 0 || self.plan.calendar[t] || self.plan.recon[t] {
                 Some(TradeReason::Rebalance)
@@ -364,18 +398,13 @@ impl<'a> Sim<'a> {
             };
             if let Some(reason) = reason {
                 value = self.rebalance(t, value, reason, risk_off);
+                (invested, invested_sq) = dot(&self.held, &self.held_units, prices);
             }
             was_risk_off = risk_off;
-            let (mut sum, mut sum_sq) = (0.0, 0.0);
-            for &a in &self.held {
-                let x = self.units[a] * prices[a];
-                sum += x;
-                sum_sq += x * x;
-            }
             self.out.equity.push(value);
             self.out.cash.push(self.cash);
             self.out.n_holdings.push(self.held.len());
-            self.out.effective_n.push(if sum_sq > 0.0 { sum * sum / sum_sq } else { 0.0 });
+            self.out.effective_n.push(if invested_sq > 0.0 { invested * invested / invested_sq } else { 0.0 });
         }
         let mut out = self.out;
         out.warnings = self.plan.warnings.finish();
@@ -463,7 +492,10 @@ impl<'a> Sim<'a> {
         self.out.total_fees += fee;
         let units = self.units[a];
         self.units[a] = 0.0;
-        self.held.retain(|&h| h != a);
+        if let Some(k) = self.held.iter().position(|&h| h == a) {
+            self.held.remove(k);
+            self.held_units.remove(k);
+        }
         self.targets.retain(|&(h, _)| h != a);
         self.record_trade(t, a, -units, price, fee, TradeReason::Delisting);
         self.push_segment(t);
@@ -541,6 +573,9 @@ impl<'a> Sim<'a> {
                 }
                 Fallback::NoEstimate { .. } => "assets without a volatility or volume estimate were left out".into(),
                 Fallback::ErcFailed => "equal risk contribution did not converge: inverse volatility used".into(),
+                Fallback::ShrunkCovariance => {
+                    "fewer returns than assets: ERC covariance shrunk 10% toward its diagonal".into()
+                }
                 Fallback::EqualInstead => "no asset could be weighted by the scheme: equal weights used".into(),
             };
             self.plan.warnings.add(date, &msg);
@@ -575,6 +610,7 @@ impl<'a> Sim<'a> {
 
         let (mut fees, mut traded) = (0.0, 0.0);
         self.held.clear();
+        self.held_units.clear();
         self.targets.clear();
         for k in 0..self.legs.len() {
             let (leg, a) = (self.legs[k], self.leg_assets[k]);
@@ -587,6 +623,7 @@ impl<'a> Sim<'a> {
             self.units[a] = new_units;
             if leg.weight > 0.0 {
                 self.held.push(a);
+                self.held_units.push(new_units);
                 self.targets.push((a, leg.weight));
             }
             if d > 1e-12 * value {

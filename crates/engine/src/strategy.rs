@@ -201,9 +201,11 @@ pub enum Weighting {
     /// Equal risk contribution: `w_i (Σw)_i` equal for all i, with Σ the sample
     /// covariance of daily simple returns over the last `lookback` returns
     /// (only assets with a full window take part; others are left out with a
-    /// warning). Solved by cyclical coordinate descent on
-    /// `½ xᵀΣx - Σ ln(x_i) / n` then normalised; falls back to inverse
-    /// volatility with a warning if it does not converge.
+    /// warning). When there are no more returns than assets (`n >= lookback`)
+    /// the sample covariance is singular, so its off-diagonal entries are
+    /// shrunk by 10% toward 0 (warning). Solved by Spinu's damped Newton
+    /// method on `½ yᵀ(nΣ)y - Σ ln y_i`, then normalised; falls back to
+    /// inverse volatility with a warning if it does not converge.
     EqualRiskContribution { lookback: usize },
     /// `w_i ∝` mean finite volume over the last `lookback` data days; assets
     /// with none or zero are left out.

@@ -69,6 +69,8 @@ pub(crate) enum Fallback {
     NoEstimate { left_out: usize },
     /// The risk-parity iteration did not converge; inverse volatility used.
     ErcFailed,
+    /// Fewer returns than assets: the ERC covariance was shrunk toward its diagonal.
+    ShrunkCovariance,
     /// No candidate could be weighted by the scheme; equal weights used.
     EqualInstead,
 }
@@ -119,7 +121,12 @@ pub(crate) fn target_weights(
             if members.len() < candidates.len() {
                 notes.push(Fallback::NoEstimate { left_out: candidates.len() - members.len() });
             }
-            match erc(&covariance(&rets, members.len(), *lookback), members.len()) {
+            let mut cov = covariance(&rets, members.len(), *lookback);
+            if members.len() >= *lookback {
+                notes.push(Fallback::ShrunkCovariance);
+                shrink(&mut cov, members.len());
+            }
+            match erc(&cov, members.len()) {
                 Some(w) => out.extend(members.iter().copied().zip(w)),
                 None if members.is_empty() => {}
                 None => {
@@ -216,40 +223,123 @@ fn covariance(series: &[f64], k: usize, len: usize) -> Vec<f64> {
     cov
 }
 
+/// Share of the off-diagonal covariance removed by [`shrink`].
+const SHRINKAGE: f64 = 0.1;
+
+/// Shrinks a `k x k` covariance toward its diagonal: off-diagonal entries are
+/// multiplied by `1 - SHRINKAGE`. With fewer returns than assets the sample
+/// covariance is singular and may give a long portfolio zero variance, in
+/// which case no ERC portfolio exists; the shrunk matrix is positive definite.
+fn shrink(cov: &mut [f64], k: usize) {
+    for i in 0..k {
+        for j in 0..k {
+            if i != j {
+                cov[i * k + j] *= 1.0 - SHRINKAGE;
+            }
+        }
+    }
+}
+
+/// Coordinate-descent sweeps before the Newton steps in [`erc`].
+const CCD_SWEEPS: usize = 20;
+
 /// Equal-risk-contribution weights for the `k x k` covariance `cov`.
 ///
-/// Cyclical coordinate descent (Griveau-Billion, Richard & Roncalli, 2013) on
-/// `f(x) = ½ xᵀΣx - b Σ ln x_i`, `b = 1/k`: each step sets
-/// `x_i = (-c_i + sqrt(c_i² + 4 Σ_ii b)) / (2 Σ_ii)`, `c_i = Σ_{j≠i} Σ_ij x_j`,
-/// the positive root of `∂f/∂x_i = 0`. At the minimum `x_i (Σx)_i = b` for every
-/// `i`, so the normalised `x` has equal risk contributions. Stops when no
-/// coordinate moves by more than 1e-12 relatively (at most 10,000 sweeps);
-/// `None` if the covariance has a non-positive variance or the iteration does
-/// not converge.
+/// Spinu's (2013) formulation: minimise the self-concordant function
+/// `G(y) = ½ yᵀ(kΣ)y - Σ ln y_i` over `y > 0`. Its gradient
+/// `(kΣ)y - 1/y` vanishes exactly when every risk contribution
+/// `y_i (Σy)_i` equals `1/k`, so the normalised `y` is the ERC portfolio.
+/// A few sweeps of cyclical coordinate descent (each sets `y_i` to the
+/// positive root of `∂G/∂y_i = 0`: `y_i = (-c + sqrt(c² + 4 s_ii)) / (2 s_ii)`,
+/// `c = Σ_{j≠i} s_ij y_j`, `s = kΣ`) give a cheap warm start; then damped
+/// Newton: with the Newton step `d = H⁻¹ ∇G` (`H = kΣ + diag(1/y²)`,
+/// solved by Cholesky) and decrement `λ = sqrt(∇Gᵀ d)`, take `y ← y - d / (1 + λ)`
+/// while `λ > 0.25` (this stays inside `y > 0` and converges from any start)
+/// and full steps after (quadratic convergence). Starts at `y_i = 1 / sqrt(kΣ_ii)`
+/// (the solution when uncorrelated) and stops when
+/// `max_i |y_i (kΣy)_i - 1| <= 1e-10`; `None` on a non-positive variance, a
+/// failed factorisation or no convergence in 100 steps (as when a long
+/// portfolio has zero variance and `G` is unbounded below).
 fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
     if k == 0 || (0..k).any(|i| !(cov[i * k + i] > 0.0 && cov[i * k + i].is_finite())) {
         return None;
     }
-    let b = 1.0 / k as f64;
-    let mut x: Vec<f64> = (0..k).map(|i| 1.0 / cov[i * k + i].sqrt() / k as f64).collect();
-    for _ in 0..10_000 {
-        let mut moved = 0.0f64;
+    let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
+    let mut y: Vec<f64> = (0..k).map(|i| 1.0 / scaled[i * k + i].sqrt()).collect();
+    for _ in 0..CCD_SWEEPS {
         for i in 0..k {
-            let row = &cov[i * k..(i + 1) * k];
-            let c: f64 = row.iter().zip(&x).map(|(s, xj)| s * xj).sum::<f64>() - row[i] * x[i];
-            let new = (-c + (c * c + 4.0 * row[i] * b).sqrt()) / (2.0 * row[i]);
-            moved = moved.max((new - x[i]).abs() / new);
-            x[i] = new;
+            let row = &scaled[i * k..(i + 1) * k];
+            let c = row.iter().zip(&y).map(|(s, yj)| s * yj).sum::<f64>() - row[i] * y[i];
+            y[i] = (-c + (c * c + 4.0 * row[i]).sqrt()) / (2.0 * row[i]);
         }
-        if !moved.is_finite() {
+    }
+    let (mut sy, mut grad, mut h) = (vec![0.0; k], vec![0.0; k], vec![0.0; k * k]);
+    for _ in 0..100 {
+        for i in 0..k {
+            sy[i] = scaled[i * k..(i + 1) * k].iter().zip(&y).map(|(s, yj)| s * yj).sum();
+        }
+        if (0..k).all(|i| (y[i] * sy[i] - 1.0).abs() <= 1e-10) {
+            let total: f64 = y.iter().sum();
+            return Some(y.iter().map(|v| v / total).collect());
+        }
+        for i in 0..k {
+            grad[i] = sy[i] - 1.0 / y[i];
+        }
+        h.copy_from_slice(&scaled);
+        for i in 0..k {
+            h[i * k + i] += 1.0 / (y[i] * y[i]);
+        }
+        let mut d = grad.clone();
+        cholesky_solve(&mut h, k, &mut d)?;
+        let lambda = grad.iter().zip(&d).map(|(g, di)| g * di).sum::<f64>().max(0.0).sqrt();
+        let step = if lambda > 0.25 { 1.0 / (1.0 + lambda) } else { 1.0 };
+        for i in 0..k {
+            y[i] -= step * d[i];
+        }
+        if !y.iter().all(|v| *v > 0.0 && v.is_finite()) {
             return None;
-        }
-        if moved <= 1e-12 {
-            let total: f64 = x.iter().sum();
-            return Some(x.iter().map(|v| v / total).collect());
         }
     }
     None
+}
+
+/// Solves `A x = b` for a symmetric positive definite `k x k` matrix `a`
+/// (row-major, overwritten by its Cholesky factor); `x` replaces `b`.
+/// `None` if `a` is not positive definite.
+fn cholesky_solve(a: &mut [f64], k: usize, b: &mut [f64]) -> Option<()> {
+    for j in 0..k {
+        let mut diag = a[j * k + j];
+        for p in 0..j {
+            diag -= a[j * k + p] * a[j * k + p];
+        }
+        if diag.is_nan() || diag <= 0.0 {
+            return None;
+        }
+        let l = diag.sqrt();
+        a[j * k + j] = l;
+        for i in j + 1..k {
+            let mut v = a[i * k + j];
+            for p in 0..j {
+                v -= a[i * k + p] * a[j * k + p];
+            }
+            a[i * k + j] = v / l;
+        }
+    }
+    for i in 0..k {
+        let mut v = b[i];
+        for p in 0..i {
+            v -= a[i * k + p] * b[p];
+        }
+        b[i] = v / a[i * k + i];
+    }
+    for i in (0..k).rev() {
+        let mut v = b[i];
+        for p in i + 1..k {
+            v -= a[p * k + i] * b[p];
+        }
+        b[i] = v / a[i * k + i];
+    }
+    Some(())
 }
 
 #[cfg(test)]
@@ -297,6 +387,26 @@ mod tests {
         close(&[rc[1] / rc[0], rc[2] / rc[0]], &[1.0, 1.0], 1e-9);
         close(&[w.iter().sum()], &[1.0], 1e-12);
         assert!(erc(&[0.0], 1).is_none());
+        // Rank-2 covariance of three assets with a long portfolio of zero
+        // variance (the null vector x × z > 0): no ERC portfolio exists...
+        let (x, z) = ([0.01, -0.02, 0.015], [0.02, 0.01, -0.01]);
+        let mut cov: Vec<f64> = (0..9).map(|n| x[n / 3] * x[n % 3] + z[n / 3] * z[n % 3]).collect();
+        assert!(erc(&cov, 3).is_none());
+        // ...but after shrinking toward the diagonal one does.
+        shrink(&mut cov, 3);
+        let w = erc(&cov, 3).unwrap();
+        let rc: Vec<f64> = (0..3).map(|i| w[i] * (0..3).map(|j| cov[i * 3 + j] * w[j]).sum::<f64>()).collect();
+        close(&[rc[1] / rc[0], rc[2] / rc[0]], &[1.0, 1.0], 1e-9);
+    }
+
+    #[test]
+    fn cholesky_solves_a_small_system() {
+        // [[4, 2], [2, 3]] x = [2, 1]  =>  x = [0.5, 0].
+        let mut a = [4.0, 2.0, 2.0, 3.0];
+        let mut b = [2.0, 1.0];
+        cholesky_solve(&mut a, 2, &mut b).unwrap();
+        close(&b, &[0.5, 0.0], 1e-15);
+        assert!(cholesky_solve(&mut [1.0, 2.0, 2.0, 1.0], 2, &mut [1.0, 1.0]).is_none());
     }
 
     #[test]
@@ -350,7 +460,7 @@ mod tests {
         // ERC: c has a full window but zero variance, so the solver refuses and
         // inverse volatility (which leaves c out) is used instead.
         let notes = run(Weighting::EqualRiskContribution { lookback: 2 }, &mut out);
-        assert_eq!(notes, vec![Fallback::ErcFailed, Fallback::NoEstimate { left_out: 1 }]);
+        assert_eq!(notes, vec![Fallback::ShrunkCovariance, Fallback::ErcFailed, Fallback::NoEstimate { left_out: 1 }]);
         let expected = [(1.0 / sa) / (1.0 / sa + 1.0 / sb), (1.0 / sb) / (1.0 / sa + 1.0 / sb)];
         close(&weights_of(&out), &expected, 1e-12);
     }

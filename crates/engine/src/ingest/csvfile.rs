@@ -2,11 +2,12 @@
 //! row readers (records: one row per asset and day; wide: one column per asset).
 
 use super::error::{shown, ErrorKind, Expected, IngestError};
-use super::parse::{parse_date, parse_number, trim, Num, Stamp};
+use super::parse::{parse_date, parse_number, parse_number_str, trim, Num, Stamp};
 use super::table::{ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Header names are compared after lowercasing and dropping everything that
 /// is not a letter or digit: `Adj Close`, `adj_close` and `ADJCLOSE` are one name.
@@ -20,11 +21,12 @@ const DATE_NAMES: &[&str] =
 /// Price column names, most preferred first (Yahoo's adjusted close beats close).
 const PRICE_NAMES: &[&str] = &["price", "priceusd", "adjclose", "close", "closeusd"];
 const CAP_NAMES: &[&str] = &["marketcap", "marketcapusd", "mcap", "cap"];
-const VOLUME_NAMES: &[&str] = &["totalvolume", "volumeusd", "volume", "vol", "totalvolumes"];
+const VOLUME_NAMES: &[&str] = &["totalvolume", "volumeusd", "volumeusdt", "volume", "vol", "totalvolumes"];
 const SUPPLY_NAMES: &[&str] = &["supply", "circulatingsupply"];
 const ASSET_NAMES: &[&str] = &["asset", "coin", "coinname", "coinid", "id", "symbol", "ticker", "name"];
 /// Known columns that are read by no one (OHLC, CMC's other times, ...).
-const IGNORED: &[&str] = &["open", "high", "low", "timeclose", "timehigh", "timelow", "marketcaprank", "rank"];
+const IGNORED: &[&str] =
+    &["open", "high", "low", "timeclose", "timehigh", "timelow", "marketcaprank", "rank", "tradecount"];
 
 /// Column positions of a records file.
 #[derive(Debug, Default)]
@@ -105,12 +107,16 @@ fn is_banner(line: &[u8]) -> bool {
 /// A CSV file after sniffing: body bytes, delimiter, header names.
 pub(crate) struct Sniffed<'a> {
     body: &'a [u8],
+    /// Lines before the header (blank lines, a banner).
     line_offset: usize,
     delimiter: u8,
     raw_header: Vec<Vec<u8>>,
     names: Vec<String>,
     roles: Roles,
     banner: bool,
+    /// Lines end in CRLF (judged from the header line): the csv reader then
+    /// counts a data record's line one short, corrected in [`Ctx`].
+    crlf: bool,
 }
 
 pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, IngestError> {
@@ -130,6 +136,7 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
         banner = true;
     }
     let header = first_line(body);
+    let crlf = body.get(header.len()) == Some(&b'\r');
     if std::str::from_utf8(header).is_err() {
         return Err(IngestError::at(name, line_offset + 1, None, ErrorKind::NotText));
     }
@@ -146,8 +153,9 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
     }
     let raw_header: Vec<Vec<u8>> = rec.iter().map(|f| trim(f).to_vec()).collect();
     let names: Vec<String> = raw_header.iter().map(|h| normalize(h)).collect();
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
     for (i, n) in names.iter().enumerate() {
-        if !n.is_empty() && names[..i].contains(n) {
+        if !n.is_empty() && !seen.insert(n.as_str()) {
             return Err(IngestError::at(
                 name,
                 line_offset + 1,
@@ -157,7 +165,7 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
         }
     }
     let roles = Roles::of(&names);
-    Ok(Sniffed { body, line_offset, delimiter, raw_header, names, roles, banner })
+    Ok(Sniffed { body, line_offset, delimiter, raw_header, names, roles, banner, crlf })
 }
 
 /// Detects the format of a CSV file from its header (and, for wide files, its name).
@@ -217,10 +225,65 @@ fn estimate_rows(s: &Sniffed) -> usize {
     (s.body.len() as f64 / sample.len().max(1) as f64 * lines as f64) as usize + 1
 }
 
+/// A reservation for `n` observations, bounded by the body size (every
+/// observation takes at least two bytes: a value and a delimiter).
+fn bounded(s: &Sniffed, n: usize) -> usize {
+    n.min(s.body.len() / 2 + 1)
+}
+
+/// The last date field parsed and its result: long files repeat one date for
+/// hundreds of consecutive rows.
+struct DateCache {
+    raw: Vec<u8>,
+    stamp: Option<Stamp>,
+}
+
+impl DateCache {
+    fn new() -> DateCache {
+        DateCache { raw: Vec::with_capacity(32), stamp: None }
+    }
+
+    #[inline]
+    fn get(&mut self, ctx: &Ctx, rec: &ByteRecord, i: usize) -> Result<Stamp, IngestError> {
+        let field = rec.get(i).unwrap_or_default();
+        if let Some(st) = self.stamp.filter(|_| self.raw.as_slice() == field) {
+            return Ok(st);
+        }
+        let st = ctx.date(rec, i)?;
+        self.raw.clear();
+        self.raw.extend_from_slice(field);
+        self.stamp = Some(st);
+        Ok(st)
+    }
+}
+
+/// A data row with its text checked for UTF-8 once (cheaper than per field).
+struct Row<'r> {
+    rec: &'r ByteRecord,
+    text: Option<&'r str>,
+}
+
+impl<'r> Row<'r> {
+    fn new(rec: &'r ByteRecord) -> Row<'r> {
+        Row { rec, text: std::str::from_utf8(rec.as_slice()).ok() }
+    }
+
+    /// Field `i` as a number. `str::get` refuses ranges that split a character,
+    /// in which case the field's own bytes decide.
+    #[inline]
+    fn num(&self, i: usize) -> Num {
+        match self.text.and_then(|t| t.get(self.rec.range(i)?)) {
+            Some(s) => parse_number_str(s),
+            None => parse_number(self.rec.get(i).unwrap_or_default()),
+        }
+    }
+}
+
 /// Context for reading rows: file name, column names for messages.
 struct Ctx<'a> {
     file: &'a str,
     header: &'a [Vec<u8>],
+    /// Added to the csv reader's line of a data record.
     line_offset: usize,
 }
 
@@ -250,11 +313,11 @@ impl Ctx<'_> {
     }
 
     /// A number that may be missing (`NaN` then).
-    fn number(&self, rec: &ByteRecord, i: usize) -> Result<f64, IngestError> {
-        match parse_number(rec.get(i).unwrap_or_default()) {
+    fn number(&self, row: &Row, i: usize) -> Result<f64, IngestError> {
+        match row.num(i) {
             Num::Value(v) => Ok(v),
             Num::Missing => Ok(f64::NAN),
-            Num::Invalid => Err(self.bad(rec, i, Expected::Number)),
+            Num::Invalid => Err(self.bad(row.rec, i, Expected::Number)),
         }
     }
 }
@@ -324,6 +387,72 @@ fn asset_name(raw: &[u8]) -> Result<Option<String>, ()> {
     Ok(Some(s.to_lowercase()))
 }
 
+/// FNV-1a: a fast hash for short asset names (no untrusted-key concerns here:
+/// the worst case is a slow load of the user's own file).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Raw asset-column values seen so far and their local asset index. Long files
+/// repeat the same sequence of assets day after day, so the value that followed
+/// the previous row's value last time is tried before hashing.
+#[derive(Default)]
+struct RawKeys {
+    map: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>,
+    keys: Vec<Box<[u8]>>,
+    asset: Vec<u32>,
+    successor: Vec<u32>,
+    last: Option<u32>,
+}
+
+impl RawKeys {
+    /// The local asset of a raw value already seen.
+    #[inline]
+    fn find(&mut self, raw: &[u8]) -> Option<u32> {
+        let id = match self.last {
+            Some(l) if &*self.keys[l as usize] == raw => l,
+            Some(l) => {
+                let s = self.successor[l as usize];
+                if s != u32::MAX && &*self.keys[s as usize] == raw {
+                    s
+                } else {
+                    let id = *self.map.get(raw)?;
+                    self.successor[l as usize] = id;
+                    id
+                }
+            }
+            None => *self.map.get(raw)?,
+        };
+        self.last = Some(id);
+        Some(self.asset[id as usize])
+    }
+
+    fn insert(&mut self, raw: &[u8], asset: u32) {
+        let id = self.keys.len() as u32;
+        self.keys.push(raw.into());
+        self.asset.push(asset);
+        self.successor.push(u32::MAX);
+        self.map.insert(raw.into(), id);
+        if let Some(l) = self.last {
+            self.successor[l as usize] = id;
+        }
+        self.last = Some(id);
+    }
+}
+
 /// Reads a records file: one row per (asset, date).
 pub(crate) fn read_records(
     file: &str,
@@ -333,7 +462,7 @@ pub(crate) fn read_records(
     default_asset: &str,
 ) -> Result<FileData, IngestError> {
     let r = &s.roles;
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset };
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = r.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
@@ -356,62 +485,52 @@ pub(crate) fn read_records(
         .map(|&i| ExtraCol { name: String::from_utf8_lossy(&s.raw_header[i]).trim().to_lowercase(), values: vec![] })
         .collect();
     let mut extra_text: Vec<Option<usize>> = vec![None; r.others.len()];
-    d.reserve(estimate_rows(s));
+    d.reserve(bounded(s, estimate_rows(s)));
     let file_asset = d.intern(default_asset);
-    // Raw asset bytes -> local index, plus the previous row's, to skip hashing runs.
-    let mut raw_map: HashMap<Box<[u8]>, u32> = HashMap::new();
-    let mut last_raw: Vec<u8> = Vec::new();
-    let mut last_idx: Option<u32> = None;
+    let mut keys = RawKeys::default();
+    let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
-        let stamp = ctx.date(rec, date_col)?;
+        let stamp = dates.get(&ctx, rec, date_col)?;
         let a = match asset_col {
             None => file_asset,
             Some(c) => {
                 let raw = &rec[c];
-                match last_idx {
-                    Some(i) if last_raw.as_slice() == raw => i,
-                    _ => {
-                        let i = match raw_map.get(raw) {
-                            Some(&i) => i,
-                            None => {
-                                let i = match asset_name(raw) {
-                                    Ok(Some(nm)) => d.intern(&nm),
-                                    Ok(None) => file_asset,
-                                    Err(()) => return Err(ctx.bad(rec, c, Expected::AssetName)),
-                                };
-                                raw_map.insert(raw.into(), i);
-                                i
-                            }
+                match keys.find(raw) {
+                    Some(a) => a,
+                    None => {
+                        let a = match asset_name(raw) {
+                            Ok(Some(nm)) => d.intern(&nm),
+                            Ok(None) => file_asset,
+                            Err(()) => return Err(ctx.bad(rec, c, Expected::AssetName)),
                         };
-                        last_raw.clear();
-                        last_raw.extend_from_slice(raw);
-                        last_idx = Some(i);
-                        i
+                        keys.insert(raw, a);
+                        a
                     }
                 }
             }
         };
         d.note_date(a, stamp);
         let line = || ctx.line(rec);
-        let price = match parse_number(&rec[price_col]) {
+        let row = Row::new(rec);
+        let price = match row.num(price_col) {
             Num::Missing => {
-                d.note_bad_price(a, true, line());
+                d.note_bad_price(a, stamp.date.0, true, line());
                 return Ok(());
             }
             Num::Invalid => return Err(ctx.bad(rec, price_col, Expected::Number)),
             Num::Value(v) if !(v.is_finite() && v > 0.0) => {
-                d.note_bad_price(a, false, line());
+                d.note_bad_price(a, stamp.date.0, false, line());
                 return Ok(());
             }
             Num::Value(v) => v,
         };
         if let Some(caps) = &mut d.cap {
             let mut cap = match r.cap {
-                Some(c) => ctx.number(rec, c)?,
+                Some(c) => ctx.number(&row, c)?,
                 None => f64::NAN,
             };
             if let Some(sc) = r.supply {
-                let supply = ctx.number(rec, sc)?;
+                let supply = ctx.number(&row, sc)?;
                 if !(cap.is_finite() && cap > 0.0) && supply.is_finite() && supply > 0.0 {
                     cap = price * supply;
                     d.assets[a as usize].cap_from_supply += 1;
@@ -420,10 +539,10 @@ pub(crate) fn read_records(
             caps.push(cap);
         }
         if let (Some(vols), Some(c)) = (&mut d.volume, r.volume) {
-            vols.push(ctx.number(rec, c)?);
+            vols.push(ctx.number(&row, c)?);
         }
         for (k, &c) in r.others.iter().enumerate() {
-            let v = match parse_number(&rec[c]) {
+            let v = match row.num(c) {
                 Num::Value(v) => v,
                 Num::Missing => f64::NAN,
                 Num::Invalid => {
@@ -463,7 +582,7 @@ fn remove_unused_first(d: &mut FileData) {
     for i in d.by_name.values_mut() {
         *i -= 1;
     }
-    for a in &mut d.asset {
+    for a in d.asset.iter_mut().chain(d.dropped.iter_mut().map(|(a, _)| a)) {
         *a -= 1;
     }
 }
@@ -476,7 +595,7 @@ pub(crate) fn read_wide(
     gzip: bool,
     role: Role,
 ) -> Result<FileData, IngestError> {
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset };
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = s.roles.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
@@ -511,11 +630,13 @@ pub(crate) fn read_wide(
             ErrorKind::TooFewColumns { header: header_text(s) },
         ));
     }
-    d.reserve(estimate_rows(s) * cols.len());
+    d.reserve(bounded(s, estimate_rows(s).saturating_mul(cols.len())));
+    let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
-        let stamp = ctx.date(rec, date_col)?;
+        let stamp = dates.get(&ctx, rec, date_col)?;
+        let row = Row::new(rec);
         for &(c, a) in &cols {
-            match parse_number(&rec[c]) {
+            match row.num(c) {
                 Num::Missing => {}
                 Num::Invalid => return Err(ctx.bad(rec, c, Expected::Number)),
                 Num::Value(v) => {
@@ -524,7 +645,7 @@ pub(crate) fn read_wide(
                     if ok {
                         d.push(a, stamp.date.0, v);
                     } else {
-                        d.note_bad_price(a, false, ctx.line(rec));
+                        d.note_bad_price(a, stamp.date.0, false, ctx.line(rec));
                     }
                 }
             }

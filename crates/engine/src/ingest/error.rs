@@ -71,8 +71,12 @@ pub enum ErrorKind {
     DuplicateAsset { asset: String, other_file: String },
     /// The file has rows but none with a usable (finite, > 0) price.
     NoValidPrices,
-    /// Several assets, but no day on which two of them have a price.
+    /// Only market-cap or supply tables were given, no prices.
+    NoPriceFile,
+    /// Several assets, but no day inside the first..last spans of two of them.
     NoCommonDates,
+    /// The panel (days x assets) would need more than `max_bytes` of memory.
+    PanelTooLarge { days: usize, assets: usize },
     /// The validated panel could not be built.
     Panel(PanelError),
 }
@@ -157,9 +161,17 @@ impl fmt::Display for IngestError {
                 "asset '{asset}' is also in {other_file}; load each asset from one file, or rename one of them"
             ),
             ErrorKind::NoValidPrices => write!(f, "no row has a usable price (a finite number above 0)"),
+            ErrorKind::NoPriceFile => write!(
+                f,
+                "this file holds market caps or supply only; load it together with a file of prices"
+            ),
             ErrorKind::NoCommonDates => {
-                write!(f, "the assets never have prices on the same day, so there is nothing to combine")
+                write!(f, "the assets are never listed at the same time (no common dates), so there is nothing to combine")
             }
+            ErrorKind::PanelTooLarge { days, assets } => write!(
+                f,
+                "{days} days x {assets} assets is too large a table to hold in memory; load fewer assets or a shorter period"
+            ),
             ErrorKind::Panel(e) => write!(f, "{e}"),
         }
     }

@@ -1,7 +1,8 @@
 //! CoinGecko API JSON (`/coins/{id}/market_chart`):
 //! `{"prices": [[ms, v], ...], "market_caps": [[ms, v], ...], "total_volumes": [[ms, v], ...]}`.
 //! Timestamps are Unix milliseconds; values may be `null`. Caps and volumes are
-//! matched to prices by UTC day.
+//! matched to prices by UTC day (the last non-null value of a day wins), and
+//! several prices on one day are duplicates resolved like CSV rows (last wins).
 
 use super::error::{ErrorKind, IngestError};
 use super::parse::{DateStyle, Stamp};
@@ -62,8 +63,8 @@ pub(crate) fn read_json(file: &str, bytes: &[u8], gzip: bool, asset: &str) -> Re
         let st = stamp(ms).ok_or_else(bad_time)?;
         d.note_date(a, st);
         match v {
-            None => d.note_bad_price(a, true, 0),
-            Some(p) if !(p.is_finite() && p > 0.0) => d.note_bad_price(a, false, 0),
+            None => d.note_bad_price(a, st.date.0, true, 0),
+            Some(p) if !(p.is_finite() && p > 0.0) => d.note_bad_price(a, st.date.0, false, 0),
             Some(p) => {
                 row_of_day.insert(st.date.0, d.value.len());
                 d.push(a, st.date.0, p);

@@ -4,6 +4,26 @@
 //! The library never touches the file system: the browser app and the CLI read
 //! files and pass their bytes as [`InputFile`]s to [`load`].
 //!
+//! ```
+//! use engine::ingest::{load, Format, IngestOptions, InputFile};
+//!
+//! let btc = b"snapped_at,price,market_cap,total_volume\n\
+//!             2021-01-01 00:00:00 UTC,29000,540000000000,40000000000\n\
+//!             2021-01-02 00:00:00 UTC,29400,547000000000,67000000000\n\
+//!             2021-01-04 00:00:00 UTC,33000,614000000000,78000000000\n";
+//! let loaded = load(&[InputFile::new("btc-usd-max.csv", btc)], &IngestOptions::default()).unwrap();
+//! assert_eq!(loaded.panel.assets()[0].id, "btc");
+//! assert_eq!(loaded.report.files[0].format, Format::CoinGeckoCsv);
+//! // Daily data with 2021-01-03 missing: the day is carried forward, and reported.
+//! assert_eq!(loaded.panel.n_days(), 4);
+//! assert_eq!(loaded.panel.price(2, 0), 29400.0);
+//! assert_eq!(loaded.report.assets[0].carried_forward, 1);
+//!
+//! let bad = b"date,price\n2021-01-01,abc\n";
+//! let err = load(&[InputFile::new("x.csv", bad)], &IngestOptions::default()).unwrap_err();
+//! assert_eq!(err.to_string(), "x.csv, line 2, column 'price': found 'abc', expected a number");
+//! ```
+//!
 //! # Formats (auto-detected per file; override with [`IngestOptions::format`] or
 //! [`IngestOptions::file_formats`])
 //! - [`Format::CoinGeckoCsv`]: CoinGecko's "download CSV" export,
@@ -11,7 +31,7 @@
 //! - [`Format::PerCoinCsv`]: any other one-coin file with a date and a price column
 //!   (for example `date,price,total_volume,market_cap,coin_name`).
 //! - [`Format::LongCsv`]: `date,asset,price` plus any of `market_cap`, `volume`,
-//!   `supply` and extra numeric columns (kept as [`Extra`](crate::Extra)s by name).
+//!   `supply` and extra numeric columns (kept as [`Extra`]s by name).
 //! - [`Format::WidePrices`], [`Format::WideMarketCaps`], [`Format::WideSupply`]:
 //!   `date` then one column per asset. A wide file whose name contains `cap` holds
 //!   market caps, `supply` circulating supply; otherwise prices.
@@ -48,12 +68,24 @@
 //!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted.
 //! - **Market caps** of 0 (CoinGecko's "unknown") are stored as `NaN`, as are blanks;
 //!   with a supply column or table, a missing cap is price x supply.
-//! - **Calendar**: the union of all days with a price; each asset is carried
-//!   forward inside its own first..last span by [`Panel::new`] (counted per asset).
+//! - **Calendar**: the union of all days with a row of prices (including rows whose
+//!   price was dropped); when its median spacing is one day (daily data), every day
+//!   from the first to the last. Each asset is carried forward inside its own
+//!   first..last span by [`Panel::new`] (counted per asset as `carried_forward`).
 //! - **Assets** are sorted by id.
 //! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
 //!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` it is replaced by
 //!   the previous day's price and cap.
+//!
+//! # Errors and the report
+//! A load fails with an [`IngestError`] (file, line, column, value found, what was
+//! expected; see [`ErrorKind`]) for unreadable input: empty or header-only files,
+//! text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
+//! same asset in two files, no usable price at all, or assets never listed at the
+//! same time. Everything else loads and is described in the [`Report`]: per file the
+//! format, delimiter, row order and date styles; per asset its source, span, rows,
+//! carried-forward days, missing caps, duplicates, dropped prices, timestamps not at
+//! midnight, frequency and spikes; plus plain-language warnings.
 
 mod csvfile;
 mod error;
@@ -104,8 +136,10 @@ impl<'a> InputFile<'a> {
     }
 }
 
-/// How to load. `IngestOptions::default()` auto-detects everything.
-#[derive(Clone, Debug, PartialEq)]
+/// How to load. `IngestOptions::default()` auto-detects everything. Serializable
+/// (missing fields take their defaults) so the app can keep it with a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Format of every file; `None` detects each file's format.
     pub format: Option<Format>,
@@ -142,7 +176,7 @@ pub struct Loaded {
 }
 
 /// The default asset id of a file: its name without directories, `.gz` and the
-/// extension, lowercased; a CoinGecko `-usd-max` or Yahoo `-usd` suffix is removed,
+/// extension (up to 4 letters or digits after the last dot), lowercased; a CoinGecko `-usd-max` or Yahoo `-usd` suffix is removed,
 /// and a CoinMarketCap export name (`Bitcoin_1_1_2024-..._historical_data_coinmarketcap`)
 /// keeps its first part. `btc-usd-max.csv` -> `btc`, `BTC-USD.csv.gz` -> `btc`.
 pub fn asset_id_from_file_name(name: &str) -> String {
@@ -151,10 +185,10 @@ pub fn asset_id_from_file_name(name: &str) -> String {
     if let Some(x) = s.strip_suffix(".gz") {
         s = x.to_string();
     }
-    for ext in [".csv", ".json", ".tsv", ".txt"] {
-        if let Some(x) = s.strip_suffix(ext) {
-            s = x.to_string();
-            break;
+    if let Some(dot) = s.rfind('.') {
+        let ext = &s[dot + 1..];
+        if dot > 0 && (1..=4).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            s.truncate(dot);
         }
     }
     if s.contains("historical_data") || s.contains("coinmarketcap") {
@@ -180,7 +214,7 @@ fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), In
     let (bytes, gzip): (Cow<'a, [u8]>, bool) = if f.bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(f.bytes.len().saturating_mul(3).min(max.saturating_add(1)));
         let dec = flate2::read::MultiGzDecoder::new(f.bytes);
-        if let Err(e) = dec.take(max as u64 + 1).read_to_end(&mut out) {
+        if let Err(e) = dec.take((max as u64).saturating_add(1)).read_to_end(&mut out) {
             let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
                 "the compressed data is cut short (truncated download?)".to_string()
             } else {
@@ -332,12 +366,23 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     }
     let n_assets = ids.len();
     if n_assets == 0 {
-        return Err(IngestError::global(ErrorKind::NoValidPrices));
+        return Err(match data.iter().find(|d| d.role != Role::Prices) {
+            Some(d) => IngestError::file(&d.name, ErrorKind::NoPriceFile),
+            None => IngestError::global(ErrorKind::NoValidPrices),
+        });
     }
 
     // Calendar: every day with a price.
     let (dates, day_index) = calendar(&data, &maps);
     let n_days = dates.len();
+    // Three f64 fields per cell (plus extras): refuse a panel beyond `max_bytes`
+    // rather than exhausting memory on, say, a file of unique asset names.
+    let fields = 3 + data.iter().map(|d| d.extras.len()).sum::<usize>();
+    let too_big =
+        n_days.checked_mul(n_assets).and_then(|c| c.checked_mul(8 * fields)).is_none_or(|b| b > opts.max_bytes);
+    if too_big {
+        return Err(IngestError::global(ErrorKind::PanelTooLarge { days: n_days, assets: n_assets }));
+    }
     let lookup = |d: i32| -> Option<usize> { day_index.get(d) };
     let size = n_days * n_assets;
     let mut price = vec![f64::NAN; size];
@@ -355,6 +400,8 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     }
     let mut extras: Vec<Vec<f64>> = extra_names.iter().map(|_| vec![f64::NAN; size]).collect();
     let mut stats: Vec<Scatter> = (0..n_assets).map(|_| Scatter::default()).collect();
+    // Observed day indices of each asset.
+    let mut obs_of: Vec<Vec<u32>> = vec![Vec::new(); n_assets];
 
     for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role == Role::Prices) {
         let extra_pos: Vec<usize> =
@@ -369,8 +416,10 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 if s.duplicate_examples.len() < 10 {
                     s.duplicate_examples.push(Date(d.date[k]));
                 }
+            } else {
+                seen[i] = true;
+                obs_of[g].push(t as u32);
             }
-            seen[i] = true;
             price[i] = d.value[k];
             cap[i] = d.cap.as_ref().map_or(f64::NAN, |c| c[k]);
             volume[i] = d.volume.as_ref().map_or(f64::NAN, |c| c[k]);
@@ -393,31 +442,40 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
         }
     }
 
-    // Per-asset checks: caps, spikes, frequency.
+    // Caps and spikes in one day-major pass (sequential memory access).
+    let mut from_supply = vec![0usize; n_assets];
+    let mut cap_missing = vec![0usize; n_assets];
+    let mut spikes: Vec<Vec<Spike>> = vec![Vec::new(); n_assets];
+    let mut detector = SpikeDetector::new(n_assets, opts);
+    for t in 0..n_days {
+        for g in 0..n_assets {
+            let i = t * n_assets + g;
+            if !seen[i] {
+                continue;
+            }
+            if !(cap[i].is_finite() && cap[i] > 0.0) {
+                if let Some(s) = supply.as_ref().map(|s| s[i]).filter(|s| s.is_finite() && *s > 0.0) {
+                    cap[i] = price[i] * s;
+                    from_supply[g] += 1;
+                } else {
+                    cap[i] = f64::NAN;
+                    cap_missing[g] += 1;
+                }
+            }
+            if let Some(spike) = detector.observe(g, i, &dates, &mut price, &mut cap) {
+                spikes[g].push(spike);
+            }
+        }
+    }
     let mut reports = Vec::with_capacity(n_assets);
-    let mut days_with_price = vec![0u32; n_days];
     for (g, id) in ids.iter().enumerate() {
         let &(fi, li) = &owner[id];
         let d = &data[fi];
         let la = &d.assets[li];
-        let obs: Vec<usize> = (0..n_days).filter(|&t| seen[t * n_assets + g]).collect();
-        for &t in &obs {
-            days_with_price[t] += 1;
-        }
-        let mut from_supply = la.cap_from_supply;
-        let mut cap_missing = 0;
-        for &t in &obs {
-            let i = t * n_assets + g;
-            if !(cap[i].is_finite() && cap[i] > 0.0) {
-                if let Some(s) = supply.as_ref().map(|s| s[i]).filter(|s| s.is_finite() && *s > 0.0) {
-                    cap[i] = price[i] * s;
-                    from_supply += 1;
-                } else {
-                    cap[i] = f64::NAN;
-                    cap_missing += 1;
-                }
-            }
-        }
+        let mut obs: Vec<usize> = obs_of[g].iter().map(|&t| t as usize).collect();
+        obs.sort_unstable();
+        let from_supply = la.cap_from_supply + from_supply[g];
+        let cap_missing = cap_missing[g];
         let has_column = d.has_cap_column || caps_file[g];
         let cap_source = match (has_column, from_supply > 0) {
             (true, true) => CapSource::ColumnAndSupply,
@@ -425,7 +483,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             (false, true) => CapSource::Supply,
             (false, false) => CapSource::None,
         };
-        let spikes = find_spikes(&obs, g, n_assets, &dates, &mut price, &mut cap, opts);
+        let spikes = std::mem::take(&mut spikes[g]);
         let frequency = frequency(&obs, &dates);
         let s = std::mem::take(&mut stats[g]);
         reports.push(AssetReport {
@@ -449,7 +507,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             spikes,
         });
     }
-    if n_assets >= 2 && days_with_price.iter().all(|&c| c < 2) {
+    if n_assets >= 2 && !spans_overlap(&obs_of, n_days) {
         return Err(IngestError::global(ErrorKind::NoCommonDates));
     }
     warnings.extend(global_warnings(&data, &reports, &dates));
@@ -492,6 +550,21 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     Ok(Loaded { panel, report })
 }
 
+/// Whether some day lies inside the first..last spans of two or more assets.
+fn spans_overlap(obs_of: &[Vec<u32>], n_days: usize) -> bool {
+    let mut delta = vec![0i64; n_days + 1];
+    for obs in obs_of {
+        let (Some(&lo), Some(&hi)) = (obs.iter().min(), obs.iter().max()) else { continue };
+        delta[lo as usize] += 1;
+        delta[hi as usize + 1] -= 1;
+    }
+    let mut live = 0;
+    delta.iter().any(|&d| {
+        live += d;
+        live >= 2
+    })
+}
+
 /// Maps a date to its calendar index: a dense table over the date range when
 /// it is not absurdly wide, else a binary search.
 enum DayIndex {
@@ -513,61 +586,96 @@ impl DayIndex {
     }
 }
 
+/// The panel's dates: every day with a row of prices (also rows whose price
+/// was dropped). When the median spacing is one day, every day from the first
+/// to the last is included, so missing days become visible gaps.
 fn calendar(data: &[FileData], maps: &[Vec<Option<usize>>]) -> (Vec<Date>, DayIndex) {
-    let price_obs = || {
+    let price_days = || {
         data.iter().zip(maps).filter(|(d, _)| d.role == Role::Prices).flat_map(|(d, m)| {
-            d.date.iter().zip(&d.asset).filter(move |(_, &a)| m[a as usize].is_some()).map(|(&dt, _)| dt)
+            let kept = d.date.iter().zip(&d.asset).map(|(&dt, &a)| (a, dt));
+            kept.chain(d.dropped.iter().copied()).filter(move |&(a, _)| m[a as usize].is_some()).map(|(_, dt)| dt)
         })
     };
-    let (min, max) = price_obs().fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let (min, max) = price_days().fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
     let span = (max as i64 - min as i64 + 1).max(0) as usize;
     if span <= 1 << 22 {
         let mut index = vec![u32::MAX; span];
-        for d in price_obs() {
+        for d in price_days() {
             index[(d - min) as usize] = 0;
         }
+        let present: Vec<usize> = (0..span).filter(|&o| index[o] == 0).collect();
+        let mut gaps: Vec<usize> = present.windows(2).map(|w| w[1] - w[0]).collect();
+        let daily = !gaps.is_empty() && {
+            let mid = (gaps.len() - 1) / 2;
+            *gaps.select_nth_unstable(mid).1 == 1
+        };
         let mut dates = Vec::new();
         for (off, slot) in index.iter_mut().enumerate() {
-            if *slot == 0 {
+            if *slot == 0 || daily {
                 *slot = dates.len() as u32;
                 dates.push(Date(min + off as i32));
             }
         }
         (dates, DayIndex::Dense { min, index })
     } else {
-        let mut v: Vec<i32> = price_obs().collect();
+        let mut v: Vec<i32> = price_days().collect();
         v.sort_unstable();
         v.dedup();
         (v.iter().map(|&d| Date(d)).collect(), DayIndex::Sorted(v))
     }
 }
 
-/// Flags (and with `repair_spikes`, repairs) one-day spikes on observed days.
-fn find_spikes(
-    obs: &[usize],
-    g: usize,
-    n: usize,
-    dates: &[Date],
-    price: &mut [f64],
-    cap: &mut [f64],
-    opts: &IngestOptions,
-) -> Vec<Spike> {
-    let f = if opts.spike_factor.is_finite() && opts.spike_factor > 1.0 { opts.spike_factor } else { 20.0 };
-    let mut out = Vec::new();
-    for w in obs.windows(3) {
-        let (i0, i1, i2) = (w[0] * n + g, w[1] * n + g, w[2] * n + g);
-        let (p0, p1, p2) = (price[i0], price[i1], price[i2]);
-        let up = p1 > p0 * f && p1 > p2 * f;
-        let down = p1 * f < p0 && p1 * f < p2;
-        if up || down {
-            out.push(Spike { date: dates[w[1]], price: p1, before: p0, after: p2, repaired: opts.repair_spikes });
-            if opts.repair_spikes {
-                price[i1] = p0;
-                cap[i1] = cap[i0];
-            }
+/// Flags (and with `repair_spikes`, repairs) one-day spikes, fed each asset's
+/// observed days in date order: keeps the last two observations per asset.
+struct SpikeDetector {
+    factor: f64,
+    repair: bool,
+    /// Per asset: cell index and price of the two previous observations.
+    prev: Vec<[(usize, f64); 2]>,
+    count: Vec<u8>,
+}
+
+impl SpikeDetector {
+    fn new(n_assets: usize, opts: &IngestOptions) -> SpikeDetector {
+        let f = opts.spike_factor;
+        SpikeDetector {
+            factor: if f.is_finite() && f > 1.0 { f } else { 20.0 },
+            repair: opts.repair_spikes,
+            prev: vec![[(0, f64::NAN); 2]; n_assets],
+            count: vec![0; n_assets],
         }
     }
-    out
+
+    /// Feeds the observation at cell `i` of asset `g`; returns a
+    /// spike found on the asset's previous observed day.
+    fn observe(&mut self, g: usize, i: usize, dates: &[Date], price: &mut [f64], cap: &mut [f64]) -> Option<Spike> {
+        let [(i0, p0), (i1, p1)] = self.prev[g];
+        let p2 = price[i];
+        let mut found = None;
+        if self.count[g] >= 2 {
+            let f = self.factor;
+            let up = p1 > p0 * f && p1 > p2 * f;
+            let down = p1 * f < p0 && p1 * f < p2;
+            if up || down {
+                // The spike is on the previous observation: cell i1 is day i1 / n_assets.
+                found = Some(Spike {
+                    date: dates[i1 / self.prev.len()],
+                    price: p1,
+                    before: p0,
+                    after: p2,
+                    repaired: self.repair,
+                });
+                if self.repair {
+                    price[i1] = p0;
+                    cap[i1] = cap[i0];
+                }
+            }
+        }
+        let kept = if found.is_some() && self.repair { p0 } else { p1 };
+        self.prev[g] = [(i1, kept), (i, p2)];
+        self.count[g] = self.count[g].saturating_add(1);
+        found
+    }
 }
 
 /// Median spacing of observed days.
@@ -576,7 +684,7 @@ fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
     if gaps.is_empty() {
         return Frequency::Irregular { median_gap_days: 0 };
     }
-    let mid = gaps.len() / 2;
+    let mid = (gaps.len() - 1) / 2; // the lower median
     let (_, &mut median, _) = gaps.select_nth_unstable(mid);
     match median {
         1 => Frequency::Daily,
@@ -584,6 +692,11 @@ fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
         28..=31 => Frequency::Monthly,
         m => Frequency::Irregular { median_gap_days: m },
     }
+}
+
+/// `1 row`, `2 rows`.
+fn rows(n: usize) -> String {
+    format!("{n} row{}", if n == 1 { "" } else { "s" })
 }
 
 fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -> Vec<String> {
@@ -613,6 +726,26 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
     if let Some(first) = dates.first().filter(|d| d.year() < 2009) {
         w.push(format!(
             "the data starts on {first}, before Bitcoin existed (2009): check that the date column is read correctly"
+        ));
+    }
+    let summary = |count: fn(&AssetReport) -> usize| -> (usize, String) {
+        let hit: Vec<String> =
+            reports.iter().filter(|r| count(r) > 0).map(|r| format!("{} ({})", r.id, count(r))).collect();
+        let more = if hit.len() > 10 { format!(" and {} more", hit.len() - 10) } else { String::new() };
+        (reports.iter().map(count).sum(), format!("{}{more}", hit[..hit.len().min(10)].join(", ")))
+    };
+    let (dropped, which) = summary(|r| r.price_blank + r.price_invalid);
+    if dropped > 0 {
+        w.push(format!(
+            "{} without a usable price (blank, zero, negative or not a number) dropped: {which}",
+            rows(dropped)
+        ));
+    }
+    let (dups, which) = summary(|r| r.duplicate_dates);
+    if dups > 0 {
+        w.push(format!(
+            "{} repeating a date of the same asset; the last row of each date was kept: {which}",
+            rows(dups)
         ));
     }
     let spiky: Vec<String> =

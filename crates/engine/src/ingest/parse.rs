@@ -16,23 +16,34 @@ pub(crate) enum Num {
     Invalid,
 }
 
-/// Parses a number: optional surrounding spaces, optional thousands separators
-/// (`1,234,567.8`, groups of exactly three digits), a leading `$` and a
-/// trailing `%` are not accepted. Blank, `-`, `--`, `null`, `none` and `n/a`
-/// mean missing; `NaN` and `inf` parse as the non-finite values they name.
+/// Parses a number with optional surrounding spaces and optional thousands
+/// separators (`1,234,567.8`: groups of exactly three digits). Currency and
+/// percent signs are not accepted. Blank, `-`, `--`, `null`, `none`, `na` and
+/// `n/a` mean missing; `NaN` and `inf` parse as the non-finite values they name.
 pub(crate) fn parse_number(field: &[u8]) -> Num {
-    let f = trim(field);
+    // Bytes that are not UTF-8 cannot be a number.
+    match std::str::from_utf8(field) {
+        Ok(s) => parse_number_str(s),
+        Err(_) => Num::Invalid,
+    }
+}
+
+/// [`parse_number`] on text already known to be UTF-8.
+pub(crate) fn parse_number_str(s: &str) -> Num {
+    let s = s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let f = s.as_bytes();
     if f.is_empty() {
         return Num::Missing;
     }
-    match f {
-        b"-" | b"--" | b"\xe2\x80\x94" | b"\xe2\x80\x93" => return Num::Missing,
+    match s {
+        "-" | "--" | "\u{2014}" | "\u{2013}" => return Num::Missing,
         _ => {}
     }
     if f.len() <= 4 && (eq_ci(f, b"null") || eq_ci(f, b"none") || eq_ci(f, b"n/a") || eq_ci(f, b"na")) {
         return Num::Missing;
     }
-    if let Some(v) = parse_plain(f) {
+    // `str::parse::<f64>` accepts `+1`, `1e5`, `.5`, `inf`, `NaN`.
+    if let Ok(v) = s.parse::<f64>() {
         return Num::Value(v);
     }
     // Thousands separators: copy the digits into a small stack buffer.
@@ -45,8 +56,6 @@ pub(crate) fn parse_number(field: &[u8]) -> Num {
 }
 
 fn parse_plain(f: &[u8]) -> Option<f64> {
-    // `str::parse::<f64>` accepts `+1`, `1e5`, `.5`, `inf`, `NaN`; the UTF-8
-    // check is needed for `from_utf8` but costs little on short fields.
     let s = std::str::from_utf8(f).ok()?;
     s.parse::<f64>().ok()
 }

@@ -56,6 +56,8 @@ pub(crate) struct FileData {
     /// Whether the file has a market-cap column (as opposed to caps from supply).
     pub has_cap_column: bool,
     pub extras: Vec<ExtraCol>,
+    /// (asset, date) of rows whose price was dropped: their days stay in the calendar.
+    pub dropped: Vec<(u32, i32)>,
     pub date_styles: u8,
     pub ascending: bool,
     pub descending: bool,
@@ -80,6 +82,7 @@ impl FileData {
             volume: None,
             has_cap_column: false,
             extras: Vec::new(),
+            dropped: Vec::new(),
             date_styles: 0,
             ascending: false,
             descending: false,
@@ -131,14 +134,16 @@ impl FileData {
         self.date_styles |= stamp.style.bit();
     }
 
-    /// Books a dropped price (blank, or not finite and > 0).
-    pub fn note_bad_price(&mut self, a: u32, blank: bool, line: usize) {
+    /// Books a dropped price (blank, or not finite and > 0) on `date`;
+    /// `line` 0 means unknown (JSON).
+    pub fn note_bad_price(&mut self, a: u32, date: i32, blank: bool, line: usize) {
+        self.dropped.push((a, date));
         let la = &mut self.assets[a as usize];
         if blank {
             la.price_blank += 1;
         } else {
             la.price_invalid += 1;
-            if la.invalid_lines.len() < 10 {
+            if la.invalid_lines.len() < 10 && line > 0 {
                 la.invalid_lines.push(line);
             }
         }

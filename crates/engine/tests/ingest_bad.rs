@@ -1,0 +1,369 @@
+//! The bad-input corpus (tests/data/ingest/bad/): every file must give a
+//! specific error (kind and position) or a specific report entry, never a panic.
+
+use engine::ingest::{load, DateStyle, ErrorKind, Expected, IngestError, IngestOptions, InputFile, Loaded, RowOrder};
+use engine::Date;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn bad_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/ingest/bad")
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(bad_dir().join(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+fn day(s: &str) -> Date {
+    Date::parse_iso(s).unwrap()
+}
+
+/// What a case must produce.
+enum Want {
+    /// An error of this kind at this file, line and column.
+    Err { kind: fn(&ErrorKind) -> bool, file: Option<&'static str>, line: Option<usize>, column: Option<&'static str> },
+    /// A successful load passing these checks.
+    Ok(fn(&Loaded)),
+}
+
+struct Case {
+    files: &'static [&'static str],
+    opts: fn() -> IngestOptions,
+    want: Want,
+}
+
+fn defaults() -> IngestOptions {
+    IngestOptions::default()
+}
+
+fn err(kind: fn(&ErrorKind) -> bool, file: &'static str, line: Option<usize>, column: Option<&'static str>) -> Want {
+    Want::Err { kind, file: Some(file), line, column }
+}
+
+fn cases() -> Vec<Case> {
+    let c = |files: &'static [&'static str], want: Want| Case { files, opts: defaults, want };
+    vec![
+        c(&["empty.csv"], err(|k| *k == ErrorKind::Empty, "empty.csv", None, None)),
+        c(&["blank-lines.csv"], err(|k| *k == ErrorKind::Empty, "blank-lines.csv", None, None)),
+        c(&["empty.csv.gz"], err(|k| *k == ErrorKind::Empty, "empty.csv.gz", None, None)),
+        c(&["header-only.csv"], err(|k| *k == ErrorKind::HeaderOnly, "header-only.csv", None, None)),
+        c(
+            &["pipe-delimited.csv"],
+            err(
+                |k| matches!(k, ErrorKind::TooFewColumns { header } if header == "date|price"),
+                "pipe-delimited.csv",
+                Some(1),
+                None,
+            ),
+        ),
+        c(&["one-column.csv"], err(|k| matches!(k, ErrorKind::TooFewColumns { .. }), "one-column.csv", Some(1), None)),
+        c(
+            &["text-in-price.csv"],
+            err(
+                |k| *k == ErrorKind::BadValue { found: "abc".into(), expected: Expected::Number },
+                "text-in-price.csv",
+                Some(4),
+                Some("price"),
+            ),
+        ),
+        c(
+            &["bad-thousands.csv"],
+            err(
+                |k| *k == ErrorKind::BadValue { found: "1,23".into(), expected: Expected::Number },
+                "bad-thousands.csv",
+                Some(2),
+                Some("price"),
+            ),
+        ),
+        c(
+            &["latin1-value.csv"],
+            err(
+                |k| matches!(k, ErrorKind::BadValue { expected: Expected::Number, found } if found.starts_with('1')),
+                "latin1-value.csv",
+                Some(3),
+                Some("price"),
+            ),
+        ),
+        c(&["latin1-header.csv"], err(|k| *k == ErrorKind::NotText, "latin1-header.csv", Some(1), None)),
+        c(&["utf16.csv"], err(|k| *k == ErrorKind::NotText, "utf16.csv", Some(1), None)),
+        c(
+            &["impossible-date.csv"],
+            err(
+                |k| *k == ErrorKind::BadValue { found: "2021-02-30".into(), expected: Expected::Date },
+                "impossible-date.csv",
+                Some(3),
+                Some("date"),
+            ),
+        ),
+        c(
+            &["date-is-text.csv"],
+            err(
+                |k| *k == ErrorKind::BadValue { found: "yesterday".into(), expected: Expected::Date },
+                "date-is-text.csv",
+                Some(2),
+                Some("date"),
+            ),
+        ),
+        c(
+            &["unknown-header.csv"],
+            err(
+                |k| matches!(k, ErrorKind::NoDateColumn { header } if header == "foo,bar,baz"),
+                "unknown-header.csv",
+                Some(1),
+                None,
+            ),
+        ),
+        c(
+            &["binary-garbage.csv"],
+            err(|k| matches!(k, ErrorKind::NoDateColumn { .. }), "binary-garbage.csv", Some(1), None),
+        ),
+        c(
+            &["gzip-of-garbage.csv.gz"],
+            err(|k| matches!(k, ErrorKind::NoDateColumn { .. }), "gzip-of-garbage.csv.gz", Some(1), None),
+        ),
+        c(
+            &["no-price-column.csv"],
+            err(|k| matches!(k, ErrorKind::NoPriceColumn { .. }), "no-price-column.csv", Some(1), None),
+        ),
+        c(
+            &["duplicate-column.csv"],
+            err(
+                |k| *k == ErrorKind::DuplicateColumn { name: "Price".into() },
+                "duplicate-column.csv",
+                Some(1),
+                Some("Price"),
+            ),
+        ),
+        c(
+            &["ragged-rows.csv"],
+            err(|k| *k == ErrorKind::RaggedRow { expected: 4, found: 3 }, "ragged-rows.csv", Some(3), None),
+        ),
+        c(
+            &["unterminated-quote.csv"],
+            err(
+                |k| matches!(k, ErrorKind::BadValue { expected: Expected::Number, found } if found.starts_with("1.5")),
+                "unterminated-quote.csv",
+                Some(2),
+                Some("price"),
+            ),
+        ),
+        c(
+            &["wide-text-cell.csv"],
+            err(
+                |k| *k == ErrorKind::BadValue { found: "n.a.".into(), expected: Expected::Number },
+                "wide-text-cell.csv",
+                Some(3),
+                Some("ETH"),
+            ),
+        ),
+        c(
+            &["truncated.csv.gz"],
+            err(
+                |k| matches!(k, ErrorKind::BadGzip { reason } if reason.contains("cut short")),
+                "truncated.csv.gz",
+                None,
+                None,
+            ),
+        ),
+        c(
+            &["truncated.json"],
+            err(|k| matches!(k, ErrorKind::Json { reason } if reason.contains("EOF")), "truncated.json", Some(2), None),
+        ),
+        c(
+            &["json-without-prices.json"],
+            err(
+                |k| matches!(k, ErrorKind::Json { reason } if reason.contains("prices")),
+                "json-without-prices.json",
+                Some(1),
+                None,
+            ),
+        ),
+        c(&["all-prices-zero.csv"], err(|k| *k == ErrorKind::NoValidPrices, "all-prices-zero.csv", None, None)),
+        Case {
+            files: &["disjoint-a.csv", "disjoint-b.csv"],
+            opts: defaults,
+            want: Want::Err { kind: |k| *k == ErrorKind::NoCommonDates, file: None, line: None, column: None },
+        },
+        Case {
+            files: &["disjoint-a.csv", "disjoint-b.csv"],
+            opts: || IngestOptions { rename: vec![("disjoint-b.csv".into(), "disjoint-a".into())], ..defaults() },
+            want: err(
+                |k| *k == ErrorKind::DuplicateAsset { asset: "disjoint-a".into(), other_file: "disjoint-a.csv".into() },
+                "disjoint-b.csv",
+                None,
+                None,
+            ),
+        },
+        Case {
+            files: &["future-dates.csv"],
+            opts: || IngestOptions { max_bytes: 20, ..defaults() },
+            want: err(|k| *k == ErrorKind::TooLarge { limit: 20 }, "future-dates.csv", None, None),
+        },
+        Case {
+            files: &["gzip-of-garbage.csv.gz"],
+            opts: || IngestOptions { max_bytes: 500, ..defaults() },
+            want: err(|k| *k == ErrorKind::TooLarge { limit: 500 }, "gzip-of-garbage.csv.gz", None, None),
+        },
+        // Loads, with the problem in the report.
+        c(
+            &["negative-price.csv"],
+            Want::Ok(|l| {
+                let a = &l.report.assets[0];
+                assert_eq!((a.rows, a.days, a.price_invalid), (4, 2, 2));
+                assert_eq!(a.price_invalid_lines, [3, 4]);
+                // The dropped days are gaps inside the span: carried forward.
+                assert_eq!(a.carried_forward, 2);
+                assert_eq!(l.panel.price(1, 0), 1.5);
+                assert!(
+                    l.report.warnings.iter().any(|w| w.starts_with("2 rows without a usable price")),
+                    "{:?}",
+                    l.report.warnings
+                );
+            }),
+        ),
+        c(
+            &["nan-price.csv"],
+            Want::Ok(|l| {
+                let a = &l.report.assets[0];
+                assert_eq!((a.price_invalid, a.price_blank), (2, 0));
+                assert_eq!(a.price_invalid_lines, [3, 4]);
+            }),
+        ),
+        c(
+            &["huge-number.csv"],
+            Want::Ok(|l| {
+                let a = &l.report.assets[0];
+                assert_eq!((a.price_invalid, a.price_invalid_lines.as_slice(), a.days), (1, &[3][..], 2));
+                assert_eq!(l.panel.price(2, 0), 1e300);
+            }),
+        ),
+        c(
+            &["blank-prices.csv"],
+            Want::Ok(|l| {
+                let a = &l.report.assets[0];
+                assert_eq!((a.price_blank, a.price_invalid, a.carried_forward), (2, 0, 2));
+            }),
+        ),
+        c(
+            &["duplicate-dates.csv"],
+            Want::Ok(|l| {
+                let a = &l.report.assets[0];
+                assert_eq!((a.rows, a.days, a.duplicate_dates), (4, 3, 1));
+                assert_eq!(a.duplicate_examples, [day("2021-01-02")]);
+                assert_eq!(a.duplicate_policy, engine::ingest::DuplicatePolicy::KeepLast);
+                assert_eq!(l.panel.price(1, 0), 1.65, "the last row wins");
+                assert!(
+                    l.report.warnings.iter().any(|w| w.starts_with("1 row repeating a date")),
+                    "{:?}",
+                    l.report.warnings
+                );
+            }),
+        ),
+        c(
+            &["unsorted-rows.csv"],
+            Want::Ok(|l| {
+                assert_eq!(l.report.files[0].row_order, RowOrder::Unsorted);
+                assert_eq!(l.panel.dates(), [day("2021-01-01"), day("2021-01-02"), day("2021-01-03")]);
+                assert_eq!(l.panel.price(0, 0), 1.5);
+                assert!(l.report.warnings.iter().any(|w| w.contains("not in date order")));
+            }),
+        ),
+        c(
+            &["mixed-date-formats.csv"],
+            Want::Ok(|l| {
+                assert_eq!(l.report.files[0].date_styles, [DateStyle::Iso, DateStyle::Slashed, DateStyle::MonthName]);
+                assert_eq!(l.panel.n_days(), 3);
+                assert!(l.report.warnings.iter().any(|w| w.contains("more than one way")));
+            }),
+        ),
+        c(
+            &["not-midnight.csv"],
+            Want::Ok(|l| {
+                assert_eq!(l.report.assets[0].not_midnight, 2);
+                assert_eq!(l.panel.n_days(), 4);
+                assert_eq!(l.report.last_date, day("2021-01-04"));
+            }),
+        ),
+        c(
+            &["future-dates.csv"],
+            Want::Ok(|l| {
+                // The engine has no clock: future dates are data like any other.
+                assert_eq!((l.report.first_date, l.report.last_date), (day("2099-12-30"), day("2099-12-31")));
+            }),
+        ),
+        c(&["spaces-only-row.csv"], Want::Ok(|l| assert_eq!(l.report.assets[0].days, 2))),
+        c(
+            &["zero-caps.csv"],
+            Want::Ok(|l| {
+                assert_eq!(l.report.assets[0].cap_missing_or_zero, 2);
+                assert!(l.panel.market_cap(0, 0).is_nan(), "a zero cap is stored as missing");
+                assert_eq!(l.panel.market_cap(2, 0), 300.0);
+            }),
+        ),
+        c(
+            &["disjoint-a.csv"],
+            Want::Ok(|l| {
+                assert_eq!(l.report.assets[0].id, "disjoint-a");
+                assert!(l.report.warnings.is_empty(), "{:?}", l.report.warnings);
+            }),
+        ),
+        c(&["disjoint-b.csv"], Want::Ok(|l| assert_eq!(l.report.first_date, day("2021-01-03")))),
+    ]
+}
+
+fn run(case: &Case) -> Result<Loaded, IngestError> {
+    let bytes: Vec<Vec<u8>> = case.files.iter().map(|f| read(f)).collect();
+    let files: Vec<InputFile> = case.files.iter().zip(&bytes).map(|(n, b)| InputFile::new(*n, b)).collect();
+    load(&files, &(case.opts)())
+}
+
+#[test]
+fn every_bad_file_gives_its_specific_result() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let got = run(&case);
+        let label = case.files.join(" + ");
+        match (&case.want, got) {
+            (Want::Err { kind, file, line, column }, Err(e)) => {
+                let ok =
+                    kind(&e.kind) && e.file.as_deref() == *file && e.line == *line && e.column.as_deref() == *column;
+                if !ok {
+                    failures.push(format!("{label}: unexpected error {e:?}"));
+                }
+                assert!(!e.to_string().is_empty());
+            }
+            (Want::Err { .. }, Ok(l)) => failures.push(format!("{label}: loaded, expected an error: {:?}", l.report)),
+            (Want::Ok(check), Ok(l)) => {
+                if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&l))) {
+                    let msg = p.downcast_ref::<String>().cloned().unwrap_or_default();
+                    failures.push(format!("{label}: report check failed: {msg}"));
+                }
+            }
+            (Want::Ok(_), Err(e)) => failures.push(format!("{label}: expected to load, got: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn corpus_is_large_and_fully_covered() {
+    let on_disk: BTreeSet<String> = std::fs::read_dir(bad_dir())
+        .expect("bad corpus directory")
+        .map(|e| e.expect("entry").file_name().into_string().expect("utf-8 name"))
+        .collect();
+    assert!(on_disk.len() >= 25, "only {} bad files", on_disk.len());
+    let covered: BTreeSet<String> = cases().iter().flat_map(|c| c.files.iter().map(|f| f.to_string())).collect();
+    let missing: Vec<&String> = on_disk.difference(&covered).collect();
+    assert!(missing.is_empty(), "bad files without a case: {missing:?}");
+}
+
+#[test]
+fn messages_name_file_line_column_found_and_expected() {
+    let e = run(&Case { files: &["text-in-price.csv"], opts: defaults, want: Want::Ok(|_| {}) }).unwrap_err();
+    assert_eq!(e.to_string(), "text-in-price.csv, line 4, column 'price': found 'abc', expected a number");
+    let e = run(&Case { files: &["ragged-rows.csv"], opts: defaults, want: Want::Ok(|_| {}) }).unwrap_err();
+    assert_eq!(e.to_string(), "ragged-rows.csv, line 3: found 3 fields, expected 4 like the header");
+    let e = load(&[], &defaults()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NoFiles);
+    assert_eq!(e.to_string(), "no files were given");
+}

@@ -62,6 +62,13 @@ test('the default view compares three strategies on the built-in market', async 
   assert.equal(await page.getAttribute('#tab-weights', 'aria-selected'), 'true');
   await waitForInk(page, '#chart-weights', 1000);
 
+  // The page says what it simulated and how long it took (since main 096caa4).
+  const timing = (await page.textContent('#timing')).trim();
+  const m = /^3 strategies × (\d+) days × (\d+) assets .* in ([\d.]+) ms/.exec(timing);
+  assert.ok(m, `timing line: "${timing}"`);
+  assert.ok(Number(m[1]) > 365 && Number(m[2]) > 10 && Number(m[3]) > 0, timing);
+  assert.match(await page.textContent('#data-source'), new RegExp(`\\b${m[2]} assets\\b`));
+
   await screenshot(page, 'default-view');
   assertNoConsoleErrors(errors);
   await context.close();

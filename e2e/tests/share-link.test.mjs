@@ -131,8 +131,8 @@ test('a link made with uploaded files asks for the same files', async () => {
 test('without the Clipboard API (plain-http hosting) the copy buttons fail softly', async () => {
   // navigator.clipboard only exists in secure contexts: a copy served over
   // plain http from a LAN address has none. Simulated by hiding it.
-  // Known to fail on the current build: both buttons throw an uncaught
-  // TypeError ("reading 'writeText'"), and Copy link never says it worked.
+  // Failed before main 991a1a3: both buttons threw an uncaught TypeError
+  // ("reading 'writeText'").
   const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   await context.addInitScript(() =>
     Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }),
@@ -146,6 +146,9 @@ test('without the Clipboard API (plain-http hosting) the copy buttons fail softl
   await page.click('#copy-link');
   // The link still goes to the address bar, where it can be copied by hand.
   await page.waitForFunction(() => /#s\.v1\./.test(location.href), null, { timeout: SLOW });
+  // The button must not claim a copy that did not happen.
+  const label = (await page.textContent('#copy-link')).trim();
+  assert.doesNotMatch(label, /copied/i, `the button says "${label}" without a clipboard`);
   await page.locator('.metrics .chart-actions button', { hasText: 'Copy' }).click();
   await page.waitForTimeout(500);
   assert.equal(await page.locator('#crash').count(), 0);

@@ -132,3 +132,36 @@ test('the log follows the chosen strategy: buy and hold trades once', async () =
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('date filters keep the trades of that window; holdings follow the chosen date', async () => {
+  const { page, context, errors } = await openApp(app);
+  await openLog(page);
+  const all = await csvCount(page);
+  await setValue(page, '#log-from', '2020-01-01');
+  await setValue(page, '#log-to', '2020-03-31');
+  await page.waitForFunction((all) => !document.querySelector('#log-csv').textContent.includes(`(${all} rows)`), all, {
+    timeout: SLOW,
+  });
+  const n = await csvCount(page);
+  assert.ok(n > 0 && n < all, `${n} of ${all} trades in Q1 2020`);
+  const rows = await logRows(page);
+  assert.equal(rows.length, Math.min(n, SHOWN));
+  for (const r of rows) assert.ok(r[0] >= '2020-01-01' && r[0] <= '2020-03-31', `trade on ${r[0]} outside the window`);
+
+  const holdings = () => page.$$eval('.holdings li', (lis) => lis.map((li) => li.textContent.trim()));
+  const value = () => page.textContent('.trade-log h3 + p');
+  const lastDay = await holdings();
+  const lastValue = await value();
+  assert.ok(lastDay.length > 0, 'no holdings listed');
+  await setValue(page, '#holdings-date', '2019-06-15');
+  await page.waitForFunction((v) => document.querySelector('.trade-log h3 + p').textContent !== v, lastValue, { timeout: SLOW });
+  assert.equal(await page.inputValue('#holdings-date'), '2019-06-15');
+  assert.notDeepEqual(await holdings(), lastDay);
+  // Weights are shares of the portfolio: they add up to 100% with the cash.
+  const weights = (await holdings()).map((h) => Number(/([\d.]+)%$/.exec(h)[1]));
+  const cash = Number(/cash ([\d.]+)%/.exec(await value())[1]);
+  const shown = weights.reduce((a, b) => a + b, 0) + cash;
+  assert.ok(shown <= 100.5, `holdings add up to ${shown}%`);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

@@ -26,7 +26,9 @@ test('a copied link reproduces strategies, range, capital and view in a fresh pr
   const { page, context, errors } = await openApp(app);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
   // A setup unlike the defaults.
-  await page.selectOption('#add-preset', '4');
+  const presets = await page.$$eval('#add-preset option', (os) => os.filter((o) => o.value).map((o) => o.textContent.trim()));
+  const pick = presets.find((label) => /capped|cap-weighted with/i.test(label)) ?? presets[presets.length - 1];
+  await page.selectOption('#add-preset', { label: pick });
   await page.waitForFunction(() => document.querySelectorAll('#metrics-table thead th').length === 5, null, { timeout: SLOW });
   const first = page.locator('.strategy-list li.strategy').first();
   await first.locator('button.edit').click();

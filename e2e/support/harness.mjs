@@ -79,7 +79,10 @@ export async function openPage(browser, url, { width = 1400, height = 1000 } = {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
+    if (msg.type() !== 'error') return;
+    // A failed resource load names no URL in its text: add it.
+    const where = msg.location()?.url;
+    errors.push(/^Failed to load resource/.test(msg.text()) && where ? `${msg.text()} [${where}]` : msg.text());
   });
   page.on('pageerror', (err) => errors.push(String(err)));
   await page.goto(url);

@@ -38,3 +38,17 @@ test('the growth chart draws non-blank pixels', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the page declares an icon, so browsers do not request a missing /favicon.ico', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const misses = [];
+  context.on('response', (r) => {
+    if (r.status() >= 400) misses.push(`${r.status()} ${r.url()}`);
+  });
+  await page.waitForSelector('#metrics-table', { timeout: 30000 });
+  const icon = await page.$$eval('link[rel~="icon"]', (ls) => ls.map((l) => l.getAttribute('href')));
+  await page.waitForTimeout(500);
+  assert.ok(icon.length > 0, 'index.html has no <link rel="icon">');
+  assert.deepEqual(misses, []);
+  await context.close();
+});

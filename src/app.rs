@@ -145,7 +145,7 @@ pub fn app() -> Html {
                         Some(true) => "Link copied",
                         Some(false) => "Link in the address bar",
                     } }</button>
-                <button class="link" onclick={reset} title="Back to the built-in market and the default comparison">{ "Reset" }</button>
+                <button class="link" id="reset" onclick={reset} title="Back to the built-in market and the default comparison">{ "Reset" }</button>
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
             { notice }

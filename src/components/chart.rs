@@ -171,8 +171,8 @@ pub fn chart(props: &ChartProps) -> Html {
             <figcaption>
                 <span class="chart-title">{ props.title.clone() }</span>
                 <span class="chart-actions">
-                    <button class="link" onclick={download_png} title="Download this chart as a PNG image">{ "PNG" }</button>
-                    <button class="link" onclick={download_svg} title="Download this chart as an SVG drawing">{ "SVG" }</button>
+                    <button class="link png-download" onclick={download_png} title="Download this chart as a PNG image">{ "PNG" }</button>
+                    <button class="link svg-download" onclick={download_svg} title="Download this chart as an SVG drawing">{ "SVG" }</button>
                 </span>
             </figcaption>
             <canvas ref={canvas_ref} class="chart-canvas" id={format!("chart-{stem}")} height={props.height.to_string()}

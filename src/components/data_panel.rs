@@ -9,11 +9,34 @@ use std::rc::Rc;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::services::files::read_all;
+use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource};
 
 /// Largest total upload accepted, in bytes (uncompressed files).
 const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+
+/// Parses files into a panel and loads it; on failure the previous data stays
+/// and the error says where. Returns whether the data was loaded.
+fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool) -> bool {
+    let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
+    match load(&inputs, &IngestOptions { repair_spikes, ..IngestOptions::default() }) {
+        Ok(loaded) => {
+            state.dispatch(Action::DataLoaded {
+                names: files.iter().map(|(n, _)| n.clone()).collect(),
+                fingerprint: engine::share::fingerprint(&loaded.panel),
+                panel: Rc::new(loaded.panel),
+                report: Rc::new(loaded.report),
+            });
+            true
+        }
+        Err(e) => {
+            state.dispatch(Action::DataError(format!(
+                "Could not load the files: {e}. The previous data is still loaded."
+            )));
+            false
+        }
+    }
+}
 
 #[function_component(DataPanel)]
 pub fn data_panel() -> Html {
@@ -21,9 +44,11 @@ pub fn data_panel() -> Html {
     let readers = use_mut_ref(Vec::<FileReader>::new);
     let progress = use_state(|| None::<String>);
     let dragging = use_state(|| false);
+    // The bytes of the files loaded last, to reload them with spikes repaired.
+    let kept = use_mut_ref(Vec::<NamedBytes>::new);
 
     let on_files = {
-        let (state, readers, progress) = (state.clone(), readers.clone(), progress.clone());
+        let (state, readers, progress, kept) = (state.clone(), readers.clone(), progress.clone(), kept.clone());
         Callback::from(move |files: Vec<File>| {
             if files.is_empty() {
                 return;
@@ -39,7 +64,7 @@ pub fn data_panel() -> Html {
             }
             progress.set(Some(format!("Reading {} file(s)…", files.len())));
             let p = progress.clone();
-            let (state2, progress2) = (state.clone(), progress.clone());
+            let (state2, progress2, kept) = (state.clone(), progress.clone(), kept.clone());
             let handles = read_all(
                 files,
                 move |read, total| p.set(Some(format!("Read {read} of {total} file(s)…"))),
@@ -48,18 +73,8 @@ pub fn data_panel() -> Html {
                     match res {
                         Err(e) => state2.dispatch(Action::DataError(e)),
                         Ok(files) => {
-                            let inputs: Vec<InputFile> =
-                                files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
-                            match load(&inputs, &IngestOptions::default()) {
-                                Ok(loaded) => state2.dispatch(Action::DataLoaded {
-                                    names: files.iter().map(|(n, _)| n.clone()).collect(),
-                                    fingerprint: engine::share::fingerprint(&loaded.panel),
-                                    panel: Rc::new(loaded.panel),
-                                    report: Rc::new(loaded.report),
-                                }),
-                                Err(e) => state2.dispatch(Action::DataError(format!(
-                                    "Could not load the files: {e}. The previous data is still loaded."
-                                ))),
+                            if ingest(&state2, &files, false) {
+                                *kept.borrow_mut() = files;
                             }
                         }
                     }
@@ -171,7 +186,13 @@ pub fn data_panel() -> Html {
                     Callback::from(move |_| state.dispatch(Action::LoadSynthetic(MarketParams::default())))
                 }>{ "Back to the built-in market" }</button>
             }
-            if let Some(r) = &state.report { <ReportView report={r.clone()} /> }
+            if let Some(r) = &state.report {
+                { spike_warning(r, {
+                    let (state, kept) = (state.clone(), kept.clone());
+                    Callback::from(move |_| { ingest(&state, &kept.borrow(), true); })
+                }) }
+                <ReportView report={r.clone()} />
+            }
             <div class="row">
                 <label>{ "From " }<input id="range-from" type="date" value={dates[from].to_string()}
                     min={dates[0].to_string()} max={dates[dates.len() - 1].to_string()} onchange={set_date(0)} /></label>
@@ -232,6 +253,36 @@ fn market_dials(props: &DialsProps) -> Html {
             { dial("Years", "dial-years", 1.0, 10.0, 1.0, p.years, |p, v| p.years = v) }
             { dial("Seed", "dial-seed", 1.0, 100.0, 1.0, p.seed as f64, |p, v| p.seed = v as u64) }
         </details>
+    }
+}
+
+/// A visible warning when the data has suspect one-day spikes, with the
+/// offer to repair them (off by default, stated in the report).
+fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
+    let spikes: Vec<(&str, &engine::ingest::Spike)> =
+        r.assets.iter().flat_map(|a| a.spikes.iter().map(move |s| (a.id.as_str(), s))).collect();
+    let Some((id, first)) = spikes.first() else { return html! {} };
+    let repaired = spikes.iter().all(|(_, s)| s.repaired);
+    let text = if repaired {
+        format!(
+            "{} one-day price spike(s) were repaired: the previous day's price and cap were carried over them.",
+            spikes.len()
+        )
+    } else {
+        format!(
+            "{} suspect one-day price spike(s), e.g. {id} on {} ({} before, {} that day). \
+             They distort volatility and drawdowns.",
+            spikes.len(),
+            first.date,
+            first.before,
+            first.price
+        )
+    };
+    html! {
+        <div class="notice info spikes" id="spike-warning" role="status">
+            <span>{ text }</span>
+            if !repaired { <button class="link" id="repair-spikes" onclick={repair}>{ "Repair them" }</button> }
+        </div>
     }
 }
 

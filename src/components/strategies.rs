@@ -162,6 +162,34 @@ fn lookback_of(w: &Weighting) -> usize {
     }
 }
 
+/// The engine's validation message in the form's words: its field names
+/// become the labels the user sees.
+fn in_form_words(message: &str) -> String {
+    const LABELS: [(&str, &str); 16] = [
+        ("fee_bps + half_spread_bps", "Fee + half-spread"),
+        ("weighting.lookback", "Lookback"),
+        ("reconstitution_offset", "Reconstitution offset"),
+        ("rebalance_offset", "Day offset"),
+        ("half_spread_bps", "Half-spread"),
+        ("bands.absolute", "Band, abs."),
+        ("bands.relative", "Band, rel."),
+        ("regime sma_days", "SMA days"),
+        ("regime cash_fraction", "Cash when risk-off"),
+        ("every_n_days", "N"),
+        ("max_weight", "Max weight"),
+        ("fee_bps", "Fee"),
+        ("top_n", "Top N"),
+        ("buffer", "Buffer"),
+        ("impact k", "Impact k"),
+        ("initial_capital", "Initial capital"),
+    ];
+    let mut out = message.to_string();
+    for (field, label) in LABELS {
+        out = out.replace(field, label);
+    }
+    out
+}
+
 /// Every engine option of one strategy. A change that validates is applied at
 /// once; one that does not shows its message here and changes nothing.
 #[function_component(StrategyForm)]
@@ -180,13 +208,20 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 None => e.target_unchecked_into::<HtmlInputElement>().value(),
             };
             let mut next = base.clone();
-            let result = apply(&mut next, value.trim()).and_then(|_| next.validate().map_err(|e| e.message));
+            let result =
+                apply(&mut next, value.trim()).and_then(|_| next.validate().map_err(|e| in_form_words(&e.message)));
             match result {
                 Ok(()) => {
                     error.set(None);
                     state.dispatch(Action::Update(id, Box::new(next)));
                 }
-                Err(msg) => error.set(Some(msg)),
+                Err(msg) => {
+                    error.set(Some(format!("{msg} (you entered “{}”; nothing was changed)", value.trim())));
+                    // The re-render puts the valid value back; show what was typed next to the message.
+                    if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                        gloo::timers::callback::Timeout::new(0, move || input.set_value(&value)).forget();
+                    }
+                }
             }
         })
     };

@@ -251,7 +251,7 @@ pub fn trade_log(props: &ResultsProps) -> Html {
             </div>
             if rows.len() > SHOWN { <p class="muted">{ format!("Showing the first {SHOWN} of {} trades; narrow the filters or download the CSV.", rows.len()) }</p> }
             <h3>{ "Holdings on " }<input id="holdings-date" type="date" value={panel.dates()[at_day].to_string()} onchange={text_input(&at_q)} /></h3>
-            <p class="muted">{ format!("Portfolio value {:.2} USD; cash {:.2}%.", equity_at, 100.0 * run.sim.cash[at_day] / run.sim.equity[at_day]) }</p>
+            <p class="muted">{ format!("Portfolio value {} USD; cash {:.2}%.", charts::format::number(equity_at, 2), 100.0 * run.sim.cash[at_day] / run.sim.equity[at_day]) }</p>
             <ul class="holdings">{ for holdings.iter().take(30).map(|(a, w)| html! {
                 <li><b>{ &panel.assets()[*a].id }</b>{ format!(" {:.2}%", w * 100.0) }</li>
             }) }</ul>

@@ -36,7 +36,11 @@ pub mod clipboard {
         let api = js_sys::Reflect::get(&navigator, &wasm_bindgen::JsValue::from_str("clipboard")).ok();
         match api.filter(|v| !v.is_undefined() && !v.is_null()) {
             Some(c) => {
-                let _ = c.unchecked_into::<web_sys::Clipboard>().write_text(text);
+                // A refused write (no permission, page not focused) must not
+                // surface as an uncaught promise rejection.
+                let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+                let _ = c.unchecked_into::<web_sys::Clipboard>().write_text(text).catch(&ignore);
+                ignore.forget();
                 true
             }
             None => false,

@@ -143,6 +143,24 @@ test('a gzip-compressed long CSV with hundreds of assets loads', async () => {
   for (const c of cagr) assert.ok(Number.isFinite(parsePercent(c)), `CAGR cell "${c}"`);
   assert.equal(await page.locator('.metrics .error').count(), 0, 'a strategy could not run');
   await screenshot(page, 'upload-top150-gzip');
+
+  // The file's one-day spikes (blockv: 0.19 -> 390,448 -> 0.2) are flagged in
+  // plain sight; repairing them brings the cap-weighted volatility back to earth.
+  const warning = await page.textContent('#spike-warning');
+  assert.match(warning, /58 suspect one-day price spike/);
+  assert.match(warning, /blockv on 2018-01-16/);
+  const volBefore = parsePercent((await metricRow(page, 'volatility'))[0]);
+  assert.ok(volBefore > 1000, `unrepaired volatility ${volBefore}%`);
+  await page.click('#repair-spikes');
+  await page.waitForFunction(() => /were repaired/.test(document.querySelector('#spike-warning').textContent), null, {
+    timeout: SLOW,
+  });
+  await page.waitForFunction(
+    () => parseFloat(document.querySelector('#metrics-table tr[data-key="volatility"] td').textContent) < 200,
+    null,
+    { timeout: SLOW },
+  );
+  await screenshot(page, 'upload-top150-gzip-repaired');
   assertNoConsoleErrors(errors);
   await context.close();
 });

@@ -261,7 +261,9 @@ fn market_dials(props: &DialsProps) -> Html {
 fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
     let spikes: Vec<(&str, &engine::ingest::Spike)> =
         r.assets.iter().flat_map(|a| a.spikes.iter().map(move |s| (a.id.as_str(), s))).collect();
-    let Some((id, first)) = spikes.first() else { return html! {} };
+    // Name the most extreme one: the largest jump relative to the day before.
+    let jump = |s: &engine::ingest::Spike| (s.price / s.before).max(s.before / s.price);
+    let Some((id, worst)) = spikes.iter().max_by(|a, b| jump(a.1).total_cmp(&jump(b.1))) else { return html! {} };
     let repaired = spikes.iter().all(|(_, s)| s.repaired);
     let text = if repaired {
         format!(
@@ -270,12 +272,12 @@ fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
         )
     } else {
         format!(
-            "{} suspect one-day price spike(s), e.g. {id} on {} ({} before, {} that day). \
-             They distort volatility and drawdowns.",
+            "{} suspect one-day price spike(s) that revert the next day; the largest: {id} on {} \
+             ({} the day before, {} that day). They distort volatility and drawdowns.",
             spikes.len(),
-            first.date,
-            first.before,
-            first.price
+            worst.date,
+            significant(worst.before),
+            significant(worst.price)
         )
     };
     html! {
@@ -284,6 +286,12 @@ fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
             if !repaired { <button class="link" id="repair-spikes" onclick={repair}>{ "Repair them" }</button> }
         </div>
     }
+}
+
+/// A price with four significant digits and thousands separators.
+fn significant(v: f64) -> String {
+    let digits = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
+    charts::format::number(v, (3 - digits).clamp(0, 12) as usize)
 }
 
 #[derive(Properties)]

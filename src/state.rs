@@ -111,6 +111,8 @@ pub struct AppState {
     pub report: Option<Rc<Report>>,
     /// Latest data error (a bad file); the previous data stays loaded.
     pub data_error: Option<String>,
+    /// How long the last files took to parse and validate, in ms.
+    pub ingest_ms: Option<f64>,
     /// Simulated date range as day indices of the panel (inclusive).
     pub range: (usize, usize),
     pub initial_capital: f64,
@@ -151,6 +153,7 @@ impl AppState {
             panel,
             report: None,
             data_error: None,
+            ingest_ms: None,
             range,
             initial_capital: 10_000.0,
             strategies: Vec::new(),
@@ -325,6 +328,8 @@ pub enum Action {
     SetLearnOpen(bool),
     /// Loading failed; keep everything else.
     DataError(String),
+    /// Parse and validation time of the files about to be loaded.
+    IngestTimed(f64),
     DismissDataError,
     SetRange(usize, usize),
     SetCapital(f64),
@@ -378,6 +383,7 @@ impl Reducible for AppState {
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
             Action::DataError(e) => s.data_error = Some(e),
+            Action::IngestTimed(ms) => s.ingest_ms = Some(ms),
             Action::DismissDataError => s.data_error = None,
             Action::SetRange(a, b) => {
                 let last = s.panel.n_days() - 1;

@@ -39,13 +39,17 @@ report.first_chart_visible = summary(firstChart);
     const fee = i % 2 === 0 ? '11' : '10';
     const ms = await page.evaluate(async (fee) => {
       const input = document.querySelector('.f-fee');
-      const before = document.querySelector('#timing').textContent;
+      // The fee changes the Fees row, so the table text tells when the new results are in.
+      const table = () => document.querySelector('#metrics-table').textContent;
+      const before = table();
       const t0 = performance.now();
       input.value = fee;
       input.dispatchEvent(new Event('change', { bubbles: true }));
-      while (document.querySelector('#timing').textContent === before) {
+      for (let frames = 0; table() === before; frames++) {
+        if (frames > 600) throw new Error('the metrics did not change after a fee change');
         await new Promise((r) => requestAnimationFrame(r));
       }
+      // One more frame: the charts' canvases are drawn in effects after the DOM update.
       await new Promise((r) => requestAnimationFrame(r));
       return performance.now() - t0;
     }, fee);
@@ -63,6 +67,7 @@ report.first_chart_visible = summary(firstChart);
 {
   const file = path.join(dataDir, 'coingecko-top150-2017-2021.csv.gz');
   const times = [];
+  const times_parse = [];
   for (let i = 0; i < 3; i++) {
     const { page, context } = await openPage(browser, server.url);
     await page.waitForSelector('#metrics-table');
@@ -72,10 +77,12 @@ report.first_chart_visible = summary(firstChart);
     await page.waitForFunction((b) => document.querySelector('#data-source').textContent !== b, before, { timeout: 120000 });
     times.push(Date.now() - t0);
     report.ingest_result = await page.textContent('#data-source');
+    times_parse.push(Number(/checked in (\d+) ms/.exec(report.ingest_result)[1]));
     report.ingest_then_default_view = await page.textContent('#timing');
     await context.close();
   }
   report.ingest_39mb_gz_load_and_simulate = summary(times);
+  report.ingest_39mb_gz_parse_only = summary(times_parse);
 }
 
 await browser.close();

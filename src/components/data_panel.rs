@@ -18,9 +18,13 @@ const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
 /// Parses files into a panel and loads it; on failure the previous data stays
 /// and the error says where. Returns whether the data was loaded.
 fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool) -> bool {
+    let clock = gloo::utils::window().performance();
+    let started = clock.as_ref().map(|p| p.now()).unwrap_or(f64::NAN);
     let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
     match load(&inputs, &IngestOptions { repair_spikes, ..IngestOptions::default() }) {
         Ok(loaded) => {
+            let parse_ms = clock.map(|p| p.now() - started).unwrap_or(f64::NAN);
+            state.dispatch(Action::IngestTimed(parse_ms));
             state.dispatch(Action::DataLoaded {
                 names: files.iter().map(|(n, _)| n.clone()).collect(),
                 fingerprint: engine::share::fingerprint(&loaded.panel),
@@ -130,9 +134,14 @@ pub fn data_panel() -> Html {
             dates[0],
             dates[dates.len() - 1]
         ),
-        DataSource::Files { names, .. } => {
-            format!("{} file(s): {} assets, {} to {}.", names.len(), panel.n_assets(), dates[0], dates[dates.len() - 1])
-        }
+        DataSource::Files { names, .. } => format!(
+            "{} file(s): {} assets, {} to {}.{}",
+            names.len(),
+            panel.n_assets(),
+            dates[0],
+            dates[dates.len() - 1],
+            state.ingest_ms.map(|ms| format!(" Read and checked in {ms:.0} ms.")).unwrap_or_default()
+        ),
     };
 
     let set_date = |which: usize| {

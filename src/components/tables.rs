@@ -1,7 +1,6 @@
 //! The metrics table and the rebalancing log.
 
 use engine::metrics::MetricRow;
-use engine::{Side, TradeReason};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -144,16 +143,6 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
     }
 }
 
-fn reason_text(r: TradeReason) -> &'static str {
-    match r {
-        TradeReason::Rebalance => "rebalance",
-        TradeReason::Reconstitution => "reconstitution",
-        TradeReason::Delisting => "delisting",
-        TradeReason::Band => "band",
-        TradeReason::Regime => "regime",
-    }
-}
-
 /// Every trade of one strategy, filterable, with holdings at a chosen date.
 #[function_component(TradeLog)]
 pub fn trade_log(props: &ResultsProps) -> Html {
@@ -185,12 +174,12 @@ pub fn trade_log(props: &ResultsProps) -> Html {
             out.push_str(&csv_line(&[
                 t.date.to_string(),
                 panel.assets()[t.asset].id.clone(),
-                if t.side == Side::Buy { "buy" } else { "sell" }.to_string(),
+                t.side.as_str().to_string(),
                 format!("{}", t.units * capital),
                 format!("{}", t.price),
                 format!("{:.2}", t.value * capital),
                 format!("{:.2}", t.fee * capital),
-                reason_text(t.reason).to_string(),
+                t.reason.as_str().to_string(),
             ]));
         }
         out
@@ -241,10 +230,10 @@ pub fn trade_log(props: &ResultsProps) -> Html {
                 <tbody>{ for rows.iter().take(SHOWN).map(|t| html! {
                     <tr>
                         <td>{ t.date.to_string() }</td><td>{ &panel.assets()[t.asset].id }</td>
-                        <td class={if t.side == Side::Buy { "buy" } else { "sell" }}>{ if t.side == Side::Buy { "buy" } else { "sell" } }</td>
+                        <td class={t.side.as_str()}>{ t.side.as_str() }</td>
                         <td>{ format!("{:.6}", t.units * capital) }</td><td>{ format!("{:.4}", t.price) }</td>
                         <td>{ format!("{:.2}", t.value * capital) }</td><td>{ format!("{:.2}", t.fee * capital) }</td>
-                        <td>{ reason_text(t.reason) }</td>
+                        <td>{ t.reason.as_str() }</td>
                     </tr>
                 }) }</tbody>
             </table>

@@ -6,7 +6,7 @@ use crate::run::DataInfo;
 use crate::CliError;
 use engine::compare::Run;
 use engine::metrics::MetricRow;
-use engine::{Panel, Side, Strategy, TradeReason};
+use engine::{Panel, Strategy};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -182,23 +182,6 @@ pub fn equity_csv(panel: &Panel, strategies: &[Strategy], runs: &Runs) -> String
     out
 }
 
-fn side(s: Side) -> &'static str {
-    match s {
-        Side::Buy => "buy",
-        Side::Sell => "sell",
-    }
-}
-
-fn reason(r: TradeReason) -> &'static str {
-    match r {
-        TradeReason::Rebalance => "rebalance",
-        TradeReason::Reconstitution => "reconstitution",
-        TradeReason::Delisting => "delisting",
-        TradeReason::Band => "band",
-        TradeReason::Regime => "regime",
-    }
-}
-
 /// Every trade of every strategy, in strategy then date order; units, value
 /// and fee in currency units.
 pub fn trades_csv(panel: &Panel, strategies: &[Strategy], runs: &Runs) -> String {
@@ -212,12 +195,12 @@ pub fn trades_csv(panel: &Panel, strategies: &[Strategy], runs: &Runs) -> String
                 "{},{name},{},{},{},{},{},{},{}\n",
                 t.date,
                 csv_field(&panel.assets()[t.asset].id),
-                side(t.side),
+                t.side.as_str(),
                 t.units * k,
                 t.price,
                 t.value * k,
                 t.fee * k,
-                reason(t.reason)
+                t.reason.as_str()
             ));
         }
     }

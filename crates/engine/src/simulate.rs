@@ -65,6 +65,16 @@ pub enum Side {
     Sell,
 }
 
+impl Side {
+    /// `buy` or `sell`, as the trade log and its CSV write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Buy => "buy",
+            Side::Sell => "sell",
+        }
+    }
+}
+
 /// Why a trade happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TradeReason {
@@ -78,6 +88,19 @@ pub enum TradeReason {
     Band,
     /// The regime rule changed state.
     Regime,
+}
+
+impl TradeReason {
+    /// Lower-case name, as the trade log and its CSV write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TradeReason::Rebalance => "rebalance",
+            TradeReason::Reconstitution => "reconstitution",
+            TradeReason::Delisting => "delisting",
+            TradeReason::Band => "band",
+            TradeReason::Regime => "regime",
+        }
+    }
 }
 
 /// One trade at a close. `units`, `value` and `fee` are normalised (see the

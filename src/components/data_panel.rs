@@ -1,7 +1,7 @@
 //! The data panel: built-in market dials, file upload, the validation report,
 //! the simulated date range, initial capital and the asset list.
 
-use engine::ingest::{load, IngestOptions, InputFile, Report};
+use engine::ingest::{load, Format, IngestOptions, InputFile, Report};
 use engine::synth::MarketParams;
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
@@ -16,12 +16,12 @@ use crate::state::{Action, AppContext, DataSource};
 const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
 
 /// Parses files into a panel and loads it; on failure the previous data stays
-/// and the error says where. Returns whether the data was loaded.
-fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool) -> bool {
+/// and the error says where.
+fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool, format: Option<Format>) {
     let clock = gloo::utils::window().performance();
     let started = clock.as_ref().map(|p| p.now()).unwrap_or(f64::NAN);
     let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
-    match load(&inputs, &IngestOptions { repair_spikes, ..IngestOptions::default() }) {
+    match load(&inputs, &IngestOptions { repair_spikes, format, ..IngestOptions::default() }) {
         Ok(loaded) => {
             let parse_ms = clock.map(|p| p.now() - started).unwrap_or(f64::NAN);
             state.dispatch(Action::IngestTimed(parse_ms));
@@ -31,13 +31,11 @@ fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool) -> bool
                 panel: Rc::new(loaded.panel),
                 report: Rc::new(loaded.report),
             });
-            true
         }
         Err(e) => {
             state.dispatch(Action::DataError(format!(
                 "Could not load the files: {e}. The previous data is still loaded."
             )));
-            false
         }
     }
 }
@@ -48,11 +46,15 @@ pub fn data_panel() -> Html {
     let readers = use_mut_ref(Vec::<FileReader>::new);
     let progress = use_state(|| None::<String>);
     let dragging = use_state(|| false);
-    // The bytes of the files loaded last, to reload them with spikes repaired.
+    // The bytes of the files picked last, to read them again with spikes
+    // repaired or with another format.
     let kept = use_mut_ref(Vec::<NamedBytes>::new);
+    // `None` detects each file's format; the user may force one.
+    let format = use_state(|| None::<Format>);
 
     let on_files = {
         let (state, readers, progress, kept) = (state.clone(), readers.clone(), progress.clone(), kept.clone());
+        let format = *format;
         Callback::from(move |files: Vec<File>| {
             if files.is_empty() {
                 return;
@@ -77,9 +79,9 @@ pub fn data_panel() -> Html {
                     match res {
                         Err(e) => state2.dispatch(Action::DataError(e)),
                         Ok(files) => {
-                            if ingest(&state2, &files, false) {
-                                *kept.borrow_mut() = files;
-                            }
+                            ingest(&state2, &files, false, format);
+                            // Kept even when they failed: a forced format may read them.
+                            *kept.borrow_mut() = files;
                         }
                     }
                 },
@@ -178,6 +180,26 @@ pub fn data_panel() -> Html {
                 <small>{ "CoinGecko CSV exports (one per coin), long or wide CSV, CoinMarketCap, Yahoo, JSON; .gz too. \
                           Files are read in this page and never uploaded." }</small>
             </label>
+            <label title="Formats are detected from each file's header; force one if detection picks the wrong one">
+                { "Format " }
+                <select id="format-override" onchange={
+                    let (format, state, kept) = (format.clone(), state.clone(), kept.clone());
+                    Callback::from(move |e: Event| {
+                        let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse::<usize>().ok();
+                        let f = i.and_then(|i| Format::ALL.get(i)).map(|(f, _)| *f);
+                        format.set(f);
+                        // Re-read the files already loaded with the new choice.
+                        if !kept.borrow().is_empty() {
+                            ingest(&state, &kept.borrow(), false, f);
+                        }
+                    })
+                }>
+                    <option value="auto" selected={format.is_none()}>{ "detect automatically" }</option>
+                    { for Format::ALL.iter().enumerate().map(|(i, (f, label))| html! {
+                        <option value={i.to_string()} selected={*format == Some(*f)}>{ *label }</option>
+                    }) }
+                </select>
+            </label>
             if let Some(p) = &*progress { <p class="progress" role="status">{ p }</p> }
             if let Some(e) = &state.data_error {
                 <div class="error data-error" role="alert">
@@ -198,7 +220,8 @@ pub fn data_panel() -> Html {
             if let Some(r) = &state.report {
                 { spike_warning(r, {
                     let (state, kept) = (state.clone(), kept.clone());
-                    Callback::from(move |_| { ingest(&state, &kept.borrow(), true); })
+                    let format = *format;
+                    Callback::from(move |_| ingest(&state, &kept.borrow(), true, format))
                 }) }
                 <ReportView report={r.clone()} />
             }

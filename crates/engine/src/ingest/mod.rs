@@ -122,6 +122,22 @@ pub enum Format {
     CoinGeckoJson,
 }
 
+impl Format {
+    /// Every format with a short name for people (for a manual override).
+    pub const ALL: [(Format, &'static str); 10] = [
+        (Format::CoinGeckoCsv, "CoinGecko CSV export"),
+        (Format::PerCoinCsv, "One coin per file, other columns"),
+        (Format::LongCsv, "Long CSV (date, asset, price, ...)"),
+        (Format::WidePrices, "Wide CSV of prices"),
+        (Format::WideMarketCaps, "Wide CSV of market caps"),
+        (Format::WideSupply, "Wide CSV of supplies"),
+        (Format::CoinMarketCap, "CoinMarketCap export"),
+        (Format::Yahoo, "Yahoo Finance"),
+        (Format::CryptoDataDownload, "CryptoDataDownload"),
+        (Format::CoinGeckoJson, "CoinGecko API JSON"),
+    ];
+}
+
 /// One file's name and bytes (possibly gzip-compressed).
 #[derive(Clone, Debug)]
 pub struct InputFile<'a> {

@@ -293,9 +293,22 @@ fn market_dials(props: &DialsProps) -> Html {
 fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
     let spikes: Vec<(&str, &engine::ingest::Spike)> =
         r.assets.iter().flat_map(|a| a.spikes.iter().map(move |s| (a.id.as_str(), s))).collect();
-    // Name the most extreme one: the largest jump relative to the day before.
-    let jump = |s: &engine::ingest::Spike| (s.price / s.before).max(s.before / s.price);
-    let Some((id, worst)) = spikes.iter().max_by(|a, b| jump(a.1).total_cmp(&jump(b.1))) else { return html! {} };
+    // Name the one that hurts most: upward jumps inflate a coin's cap and so a
+    // cap-weighted index; rank them first, by the size of the jump.
+    let jump = |s: &engine::ingest::Spike| {
+        let up = s.price / s.before;
+        if up >= 1.0 {
+            (1, up)
+        } else {
+            (0, 1.0 / up)
+        }
+    };
+    let Some((id, worst)) = spikes.iter().max_by(|a, b| {
+        let (x, y) = (jump(a.1), jump(b.1));
+        x.0.cmp(&y.0).then(x.1.total_cmp(&y.1))
+    }) else {
+        return html! {};
+    };
     let repaired = spikes.iter().all(|(_, s)| s.repaired);
     let text = if repaired {
         format!(
@@ -322,6 +335,9 @@ fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
 
 /// A price with four significant digits and thousands separators.
 fn significant(v: f64) -> String {
+    if v != 0.0 && v.abs() < 1e-4 {
+        return format!("{v:.3e}");
+    }
     let digits = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
     charts::format::number(v, (3 - digits).clamp(0, 12) as usize)
 }

@@ -11,7 +11,7 @@ const app = useApp();
 test('forcing a wrong format gives a clear error; detection loads the file again', async () => {
   const { page, context, errors } = await openApp(app);
   const btc = path.join(dataDir, 'coingecko-exports-19', 'btc-usd-max.csv');
-  await page.selectOption('#format-override', { label: 'CoinMarketCap export' });
+  await page.selectOption('#format-override', { label: 'CoinGecko API JSON' });
   await page.setInputFiles('#file-input', btc);
   await page.waitForSelector('.data-error', { timeout: SLOW });
   const message = await page.textContent('.data-error');

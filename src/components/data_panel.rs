@@ -293,20 +293,10 @@ fn market_dials(props: &DialsProps) -> Html {
 fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
     let spikes: Vec<(&str, &engine::ingest::Spike)> =
         r.assets.iter().flat_map(|a| a.spikes.iter().map(move |s| (a.id.as_str(), s))).collect();
-    // Name the one that hurts most: upward jumps inflate a coin's cap and so a
-    // cap-weighted index; rank them first, by the size of the jump.
-    let jump = |s: &engine::ingest::Spike| {
-        let up = s.price / s.before;
-        if up >= 1.0 {
-            (1, up)
-        } else {
-            (0, 1.0 / up)
-        }
-    };
-    let Some((id, worst)) = spikes.iter().max_by(|a, b| {
-        let (x, y) = (jump(a.1), jump(b.1));
-        x.0.cmp(&y.0).then(x.1.total_cmp(&y.1))
-    }) else {
+    // Name the one that hurts most: an upward jump to a high price inflates a
+    // coin's cap and so a cap-weighted index; a jump from 1e-14 to 0.005 does not.
+    let weight = |s: &engine::ingest::Spike| if s.price > s.before { s.price } else { 0.0 };
+    let Some((id, worst)) = spikes.iter().max_by(|a, b| weight(a.1).total_cmp(&weight(b.1))) else {
         return html! {};
     };
     let repaired = spikes.iter().all(|(_, s)| s.repaired);

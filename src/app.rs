@@ -83,6 +83,37 @@ pub fn app() -> Html {
         })
     };
 
+    let export_bundle = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let files: Vec<(&str, &[u8])> = state.files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+            match engine::share::encode_bundle(&state.scenario(), &files) {
+                Ok(bytes) => crate::services::download::bytes(
+                    &format!("scenario{}", crate::components::data_panel::BUNDLE_EXTENSION),
+                    "application/octet-stream",
+                    &bytes,
+                ),
+                Err(e) => state.dispatch(Action::DataError(format!("Could not export the bundle: {e}"))),
+            }
+        })
+    };
+    // The charts-only address for an iframe, shown once asked for.
+    let embed_url = use_state(|| None::<String>);
+    let make_embed = {
+        let (state, embed_url) = (state.clone(), embed_url.clone());
+        Callback::from(move |_| {
+            let mut sc = state.scenario();
+            sc.view.embed = true;
+            match sc.to_link() {
+                Ok(l) => {
+                    let url = link::url_for(&l);
+                    crate::services::clipboard::copy(&url);
+                    embed_url.set(Some(url));
+                }
+                Err(e) => state.dispatch(Action::DataError(format!("Could not make a link: {e}"))),
+            }
+        })
+    };
     // None: not yet; Some(true): copied; Some(false): in the address bar only.
     let copied = use_state(|| None::<bool>);
     let copy_link = {
@@ -145,10 +176,24 @@ pub fn app() -> Html {
                         Some(true) => "Link copied",
                         Some(false) => "Link in the address bar",
                     } }</button>
+                <button class="link" id="embed-link" onclick={make_embed}
+                    title="A link that shows only the charts, for an iframe in a course page or a blog post">{ "Embed" }</button>
+                <button class="link" id="export-bundle" onclick={export_bundle}
+                    title="Save one file with this scenario and the loaded data; drop it on the page to restore both">{ "Export bundle" }</button>
                 <button class="link" id="reset" onclick={reset} title="Back to the built-in market and the default comparison">{ "Reset" }</button>
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
             { notice }
+            if let Some(url) = &*embed_url {
+                <div class="notice info" role="status">
+                    <label>{ "Embed this view (charts only), copied: " }
+                        <input id="embed-url" type="text" readonly=true value={url.clone()} size="60" /></label>
+                    <button class="link" onclick={
+                        let embed_url = embed_url.clone();
+                        Callback::from(move |_| embed_url.set(None))
+                    }>{ "Dismiss" }</button>
+                </div>
+            }
             <main class="layout">
                 <aside class="side">
                     <DataPanel />

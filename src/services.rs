@@ -13,15 +13,24 @@ pub mod download {
         a.click();
     }
 
-    /// Saves text as a file.
-    pub fn text(file_name: &str, mime: &str, body: &str) {
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
+    /// Saves bytes as a file.
+    pub fn bytes(file_name: &str, mime: &str, body: &[u8]) {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(body));
+        save_blob(file_name, mime, &parts);
+    }
+
+    fn save_blob(file_name: &str, mime: &str, parts: &js_sys::Array) {
         let opts = web_sys::BlobPropertyBag::new();
         opts.set_type(mime);
-        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+        let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &opts) else { return };
         let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
         data_url(file_name, &url);
         let _ = web_sys::Url::revoke_object_url(&url);
+    }
+
+    /// Saves text as a file.
+    pub fn text(file_name: &str, mime: &str, body: &str) {
+        save_blob(file_name, mime, &js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body)));
     }
 }
 
@@ -141,15 +150,18 @@ pub mod link {
         OWN.with(|o| o.borrow().as_deref() == Some(hash))
     }
 
+    /// The page's own address with `link` as its fragment.
+    pub fn url_for(link: &str) -> String {
+        let base = gloo::utils::window().location().href().unwrap_or_default();
+        format!("{}#{link}", base.split('#').next().unwrap_or_default())
+    }
+
     /// Puts the link in the address (a new history entry, so back returns to
     /// the previous state) and copies the full address to the clipboard;
     /// returns whether it could be copied (else the address bar holds it).
     pub fn publish(link: &str) -> bool {
         let window = gloo::utils::window();
-        let location = window.location();
-        let base = location.href().unwrap_or_default();
-        let base = base.split('#').next().unwrap_or_default().to_string();
-        let url = format!("{base}#{link}");
+        let url = url_for(link);
         OWN.with(|o| *o.borrow_mut() = Some(link.to_string()));
         if let Ok(history) = window.history() {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));

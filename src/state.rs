@@ -109,6 +109,8 @@ pub struct AppState {
     pub source: DataSource,
     pub panel: Rc<Panel>,
     pub report: Option<Rc<Report>>,
+    /// The bytes of the loaded files (empty for the built-in market), for bundles.
+    pub files: Rc<Vec<(String, Vec<u8>)>>,
     /// Latest data error (a bad file); the previous data stays loaded.
     pub data_error: Option<String>,
     /// How long the last files took to parse and validate, in ms.
@@ -152,6 +154,7 @@ impl AppState {
             source: DataSource::Synthetic(params),
             panel,
             report: None,
+            files: Rc::new(Vec::new()),
             data_error: None,
             ingest_ms: None,
             range,
@@ -258,6 +261,7 @@ impl AppState {
                 if self.source != DataSource::Synthetic(m.clone()) {
                     self.set_panel(Rc::new(engine::synth::generate(m)));
                     self.report = None;
+                    self.files = Rc::new(Vec::new());
                     self.source = DataSource::Synthetic(m.clone());
                 }
                 self.link_notice = None;
@@ -314,7 +318,7 @@ pub enum Action {
     LoadSynthetic(MarketParams),
     /// Files were parsed into a panel (with its fingerprint).
     DataLoaded {
-        names: Vec<String>,
+        files: Rc<Vec<(String, Vec<u8>)>>,
         fingerprint: String,
         panel: Rc<Panel>,
         report: Rc<Report>,
@@ -359,10 +363,13 @@ impl Reducible for AppState {
                 } else {
                     s.set_panel(Rc::new(engine::synth::generate(&params)));
                     s.report = None;
+                    s.files = Rc::new(Vec::new());
                     s.source = DataSource::Synthetic(params);
                 }
             }
-            Action::DataLoaded { names, fingerprint, panel, report } => {
+            Action::DataLoaded { files, fingerprint, panel, report } => {
+                let names = files.iter().map(|(n, _)| n.clone()).collect();
+                s.files = files;
                 if let Some(LinkNotice::NeedsFiles { fingerprint: wanted, .. }) = &s.link_notice {
                     s.link_notice =
                         Some(if *wanted == fingerprint { LinkNotice::SameData } else { LinkNotice::DifferentData });

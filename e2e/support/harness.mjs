@@ -23,13 +23,19 @@ const types = {
   '.json': 'application/json',
 };
 
-/** Serves dist/ on 127.0.0.1 at a free port; resolves to { url, close }. */
-export function serveDist() {
+/** Serves dist/ on 127.0.0.1 at a free port, under `prefix` (a sub-path such
+ * as a GitHub Pages project site uses); resolves to { url, close }. */
+export function serveDist(prefix = '/') {
   if (!fs.existsSync(path.join(distDir, 'index.html'))) {
     throw new Error(`no build in ${distDir}: run 'trunk build --release' first`);
   }
   const server = http.createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const fullPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!fullPath.startsWith(prefix)) {
+      res.writeHead(404).end('outside the site');
+      return;
+    }
+    const urlPath = fullPath.slice(prefix.length - 1);
     let file = path.normalize(path.join(distDir, urlPath));
     if (!file.startsWith(distDir)) {
       res.writeHead(403).end();
@@ -48,7 +54,7 @@ export function serveDist() {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

@@ -2,6 +2,7 @@
 //! the simulated date range, initial capital and the asset list.
 
 use engine::ingest::{load, Format, IngestOptions, InputFile, Report};
+use engine::scenario::Scenario;
 use engine::synth::MarketParams;
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
@@ -26,7 +27,7 @@ fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool, format:
             let parse_ms = clock.map(|p| p.now() - started).unwrap_or(f64::NAN);
             state.dispatch(Action::IngestTimed(parse_ms));
             state.dispatch(Action::DataLoaded {
-                names: files.iter().map(|(n, _)| n.clone()).collect(),
+                files: Rc::new(files.to_vec()),
                 fingerprint: engine::share::fingerprint(&loaded.panel),
                 panel: Rc::new(loaded.panel),
                 report: Rc::new(loaded.report),
@@ -38,6 +39,35 @@ fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool, format:
             )));
         }
     }
+}
+
+/// A bundle exported by IndexLab (scenario and data in one file).
+fn is_bundle(files: &[NamedBytes]) -> bool {
+    files.len() == 1 && files[0].0.ends_with(BUNDLE_EXTENSION)
+}
+
+/// The file name ending of exported bundles.
+pub const BUNDLE_EXTENSION: &str = ".indexlab";
+
+/// Loads a bundle's data files, then its scenario; a damaged bundle changes nothing.
+fn open_bundle(state: &AppContext, (name, bytes): &NamedBytes) {
+    let bundle = match engine::share::decode_bundle::<Scenario>(bytes, engine::share::DEFAULT_BUNDLE_LIMIT) {
+        Ok(b) => b,
+        Err(e) => {
+            state.dispatch(Action::DataError(format!(
+                "{name}: this bundle cannot be opened: {e}. Nothing was changed."
+            )));
+            return;
+        }
+    };
+    if let Err(e) = bundle.scenario.validate() {
+        state.dispatch(Action::DataError(format!("{name}: this bundle holds an invalid scenario: {e}.")));
+        return;
+    }
+    if !bundle.files.is_empty() {
+        ingest(state, &bundle.files, false, None);
+    }
+    state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
 }
 
 #[function_component(DataPanel)]
@@ -78,6 +108,7 @@ pub fn data_panel() -> Html {
                     progress2.set(None);
                     match res {
                         Err(e) => state2.dispatch(Action::DataError(e)),
+                        Ok(files) if is_bundle(&files) => open_bundle(&state2, &files[0]),
                         Ok(files) => {
                             ingest(&state2, &files, false, format);
                             // Kept even when they failed: a forced format may read them.
@@ -175,7 +206,7 @@ pub fn data_panel() -> Html {
             <label
                 class={classes!("drop", (*dragging).then_some("dragging"))}
                 {ondragover} {ondragleave} {ondrop}>
-                <input id="file-input" type="file" multiple=true accept=".csv,.txt,.json,.gz" {onchange} />
+                <input id="file-input" type="file" multiple=true accept=".csv,.txt,.json,.gz,.indexlab" {onchange} />
                 <span>{ "Drop price files here or " }<u>{ "choose files" }</u></span>
                 <small>{ "CoinGecko CSV exports (one per coin), long or wide CSV, CoinMarketCap, Yahoo, JSON; .gz too. \
                           Files are read in this page and never uploaded." }</small>

@@ -162,9 +162,8 @@ pub fn app() -> Html {
         <ContextProvider<AppContext> context={state.clone()}>
             <header class="top">
                 <h1>{ "IndexLab" }</h1>
-                <p class="tagline">{ "Build crypto indexes and compare them on real or built-in data. \
-                    Everything runs in your browser; your files never leave it." }</p>
-                <span class="spacer"></span>
+                <p class="tagline">{ "Compare crypto index rules on real or built-in data, \
+                    all in your browser: your files never leave it." }</p>
                 <button class={classes!("link", state.learn_open.then_some("active"))} id="learn-toggle" onclick={
                     let state = state.clone();
                     let open = state.learn_open;

@@ -219,3 +219,41 @@ test('at most 8 strategies: adding is then disabled', async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('universe rules in the form: exclusions, a minimum volume and a filter on a missing column', async () => {
+  const { page, context, errors } = await openApp(app);
+  const top10 = strategyItems(page).nth(1);
+  const name = (await strategyNames(page))[1];
+  await top10.locator('.edit').click();
+  // Excluding btc and eth (besides the stablecoins) changes what Top 10 holds.
+  const before = await metricCell(page, 'cagr', name);
+  await setValue(page, '.strategy-form .f-exclude-list', 'usdt, usdc, btc, eth');
+  await page.waitForFunction((b) => {
+    const th = [...document.querySelectorAll('#metrics-table thead th')].findIndex((t) => t.textContent.includes('Top 10'));
+    return document.querySelector(`#metrics-table tr[data-key="cagr"] td:nth-child(${th + 1})`).textContent.trim() !== b;
+  }, before, { timeout: SLOW });
+  // A minimum volume nobody reaches leaves the index in cash: no holdings.
+  await setValue(page, '.strategy-form .f-minvol', '1e15');
+  await page.waitForFunction(
+    (n) => {
+      const cols = [...document.querySelectorAll('#metrics-table thead th')].map((t) => t.textContent.trim());
+      const i = cols.findIndex((c) => c.endsWith(n));
+      const cell = document.querySelectorAll('#metrics-table tr[data-key="avg_holdings"] td')[i - 1];
+      return cell && cell.textContent.trim() === '0';
+    },
+    name,
+    { timeout: SLOW },
+  );
+  await setValue(page, '.strategy-form .f-minvol', '');
+  // A filter on a column the data lacks: the strategy reports it instead of running.
+  await setValue(page, '.strategy-form .f-filter', 'score >= 1');
+  await page.waitForFunction(() => /could not run: .*score/.test(document.querySelector('.metrics').textContent), null, {
+    timeout: SLOW,
+  });
+  // A malformed filter is refused in the form.
+  await setValue(page, '.strategy-form .f-filter', 'score is high');
+  assert.match(await page.textContent('.form-error'), /column >= number/);
+  await screenshot(page, 'strategies-universe-rules');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

@@ -1,6 +1,8 @@
 //! The strategy list and the form that edits one strategy.
 
-use engine::strategy::{Bands, Costs, Impact, Regime, RegimeReference, DEFAULT_EXCLUSIONS};
+use engine::strategy::{
+    Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference, DEFAULT_EXCLUSIONS,
+};
 use engine::{Preset, Schedule, Strategy, Weighting};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -130,6 +132,28 @@ const WEIGHTINGS: [(&str, &str); 8] = [
     ("volume", "Volume-weighted"),
     ("custom", "Fixed custom weights"),
 ];
+
+/// Parses `score >= 0.5` (or `<=`) into an extra-column filter; blank = none.
+fn parse_filter(text: &str) -> Result<Option<ExtraFilter>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let (column, op, value) = if let Some((c, v)) = text.split_once(">=") {
+        (c, Comparison::AtLeast, v)
+    } else if let Some((c, v)) = text.split_once("<=") {
+        (c, Comparison::AtMost, v)
+    } else {
+        return Err(format!("Filter '{text}' needs the form column >= number (or <=)"));
+    };
+    let value = value.trim().parse().map_err(|_| format!("Filter: '{}' is not a number", value.trim()))?;
+    Ok(Some(ExtraFilter { column: column.trim().to_string(), op, value }))
+}
+
+fn filter_text(f: &Option<ExtraFilter>) -> String {
+    f.as_ref()
+        .map(|f| format!("{} {} {}", f.column, if f.op == Comparison::AtLeast { ">=" } else { "<=" }, f.value))
+        .unwrap_or_default()
+}
 
 /// Parses `btc: 0.6, eth: 0.4` into custom weights.
 fn parse_custom(text: &str) -> Result<Vec<(String, f64)>, String> {
@@ -279,6 +303,18 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 <label title="Days listed before an asset may enter">{ "Min. history (days) " }
                     <input class="f-minhist" type="number" min="0" value={s.universe.min_history_days.to_string()}
                         onchange={edit(|s, v| { s.universe.min_history_days = num(v, "Min. history")?; Ok(()) })} /></label>
+                <label title="Rank (and square-root weight) on a market cap smoothed by an exponential moving average with this half-life; blank = the day's cap">{ "Cap smoothing half-life (days) " }
+                    <input class="f-halflife" type="number" min="1" step="any" value={fmt_opt(s.universe.rank_half_life_days)}
+                        onchange={edit(|s, v| { s.universe.rank_half_life_days = opt_num(v, "Half-life")?; Ok(()) })} /></label>
+                <label title="Keep only assets whose average daily volume over 30 days is at least this (USD); blank = no minimum">{ "Min. volume (USD/day) " }
+                    <input class="f-minvol" type="number" min="0" step="any" value={fmt_opt(s.universe.min_volume.as_ref().map(|m| m.amount))}
+                        onchange={edit(|s, v| { s.universe.min_volume = opt_num(v, "Min. volume")?.map(|amount| MinVolume { amount, lookback: 30 }); Ok(()) })} /></label>
+                <label title="Keep only assets whose value in an extra column of your data passes a test, e.g. score >= 0.5; blank = no filter">{ "Filter " }
+                    <input class="f-filter" type="text" placeholder="score >= 0.5" value={filter_text(&s.universe.filter)}
+                        onchange={edit(|s, v| { s.universe.filter = parse_filter(v)?; Ok(()) })} /></label>
+                <label title="Asset ids or symbols never held, comma-separated (stablecoins by default)">{ "Excluded " }
+                    <input class="f-exclude-list" type="text" value={s.universe.exclude.join(", ")}
+                        onchange={edit(|s, v| { s.universe.exclude = v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(); Ok(()) })} /></label>
             </fieldset>
             <fieldset><legend>{ "Weighting" }</legend>
                 <select class="f-weighting" onchange={edit(|s, v| {
@@ -347,8 +383,14 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 <label title="Move part of the portfolio to cash (a stablecoin at 0%) while the market is below its moving average">
                     <input class="f-regime" type="checkbox" checked={s.regime.is_some()}
                         onchange={on_check(|s, on| s.regime = on.then_some(Regime { reference: RegimeReference::TotalMarketCap, sma_days: 200, cash_fraction: 1.0 }))} />
-                    { " Risk-off below the total market cap's moving average" }</label>
+                    { " Risk-off below a moving average" }</label>
                 if let Some(r) = &s.regime {
+                    <label title="The series compared with its moving average: an asset id, or blank for the total market cap of the universe">{ "Reference asset " }
+                        <input class="f-regime-ref" type="text" placeholder="total market cap"
+                            value={match &r.reference { RegimeReference::Asset(a) => a.clone(), RegimeReference::TotalMarketCap => String::new() }}
+                            onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() {
+                                r.reference = if v.is_empty() { RegimeReference::TotalMarketCap } else { RegimeReference::Asset(v.to_string()) };
+                            } Ok(()) })} /></label>
                     <label>{ "SMA days " }<input class="f-sma" type="number" min="2" value={r.sma_days.to_string()}
                         onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() { r.sma_days = num(v, "SMA days")?; } Ok(()) })} /></label>
                     <label>{ "Cash when risk-off % " }<input class="f-cash" type="number" min="0" max="100" step="any" value={format!("{}", r.cash_fraction * 100.0)}

@@ -20,16 +20,13 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
-            if let Some(hash) = link::current() {
-                state.dispatch(Action::OpenLink(hash));
-            }
-            let on_nav = move |_: &web_sys::Event| {
-                if let Some(hash) = link::current() {
-                    if !link::is_own(&hash) {
-                        state.dispatch(Action::OpenLink(hash));
-                    }
+            let open = move || {
+                if let Some(hash) = link::current().filter(|h| link::take_if_new(h)) {
+                    state.dispatch(Action::OpenLink(hash));
                 }
             };
+            open();
+            let on_nav = move |_: &web_sys::Event| open();
             let a = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", on_nav.clone());
             let b = gloo::events::EventListener::new(&gloo::utils::window(), "popstate", on_nav);
             move || drop((a, b))

@@ -134,8 +134,8 @@ pub mod link {
     use std::cell::RefCell;
 
     thread_local! {
-        /// The last link this page put in the address itself.
-        static OWN: RefCell<Option<String>> = const { RefCell::new(None) };
+        /// The link the page shows now (published by it, or opened).
+        static SHOWN: RefCell<Option<String>> = const { RefCell::new(None) };
     }
 
     /// The fragment without `#`, when there is one.
@@ -145,9 +145,16 @@ pub mod link {
         (!h.is_empty()).then(|| h.to_string())
     }
 
-    /// Whether `hash` is the link this page published last (no need to reapply).
-    pub fn is_own(hash: &str) -> bool {
-        OWN.with(|o| o.borrow().as_deref() == Some(hash))
+    /// Records `hash` as the link now shown; false when it already was (a
+    /// back or forward step fires both `popstate` and `hashchange`).
+    pub fn take_if_new(hash: &str) -> bool {
+        SHOWN.with(|o| {
+            let new = o.borrow().as_deref() != Some(hash);
+            if new {
+                *o.borrow_mut() = Some(hash.to_string());
+            }
+            new
+        })
     }
 
     /// The page's own address with `link` as its fragment.
@@ -162,7 +169,7 @@ pub mod link {
     pub fn publish(link: &str) -> bool {
         let window = gloo::utils::window();
         let url = url_for(link);
-        OWN.with(|o| *o.borrow_mut() = Some(link.to_string()));
+        SHOWN.with(|o| *o.borrow_mut() = Some(link.to_string()));
         if let Ok(history) = window.history() {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }

@@ -157,3 +157,31 @@ test('without the Clipboard API (plain-http hosting) the copy buttons fail softl
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('back and forward step through the links copied earlier', async () => {
+  const { page, context, errors } = await openApp(app);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
+  const first = await copyLink(page);
+  const three = await metricsColumns(page);
+  await page.selectOption('#add-preset', { index: 2 });
+  await page.waitForFunction(() => document.querySelectorAll('#metrics-table thead th').length === 5, null, {
+    timeout: SLOW,
+  });
+  const second = await copyLink(page);
+  assert.notEqual(first, second);
+  const four = await metricsColumns(page);
+  await page.goBack();
+  await page.waitForFunction((n) => document.querySelectorAll('#metrics-table thead th').length === n, three.length + 1, {
+    timeout: SLOW,
+  });
+  assert.deepEqual(await metricsColumns(page), three);
+  assert.equal(page.url(), first);
+  await page.goForward();
+  await page.waitForFunction((n) => document.querySelectorAll('#metrics-table thead th').length === n, four.length + 1, {
+    timeout: SLOW,
+  });
+  assert.deepEqual(await metricsColumns(page), four);
+  await screenshot(page, 'share-link-forward');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

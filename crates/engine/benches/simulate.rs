@@ -92,6 +92,15 @@ fn equal_monthly_10bps(bencher: divan::Bencher, size: &str) {
     bencher.bench(|| run(panel, &s));
 }
 
+/// The same without the trade log (`record_trades: false`): the simulation
+/// alone, as a vectorised implementation without a log would compute it.
+#[divan::bench(args = ["100x2190", "500x3650"])]
+fn equal_monthly_10bps_without_trade_log(bencher: divan::Bencher, size: &str) {
+    let panel: &Panel = if size == "100x2190" { &SMALL } else { &LARGE };
+    let s = Strategy { record_trades: false, ..strategy(Weighting::Equal, Schedule::Monthly) };
+    bencher.bench(|| run(panel, &s));
+}
+
 const SCHEDULES: [&str; 7] = ["daily", "weekly", "monthly", "quarterly", "yearly", "every_10_days", "never"];
 
 fn schedule(name: &str) -> Schedule {

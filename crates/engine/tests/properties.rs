@@ -212,11 +212,14 @@ proptest! {
         let a = simulate(&m.panel(&identity), &s).unwrap();
         let pb = m.panel(&shuffled);
         let b = simulate(&pb, &s).unwrap();
+        // Asset order changes only the order of floating-point sums (and the
+        // starting point of the iterative ERC and cost solvers, each converged to
+        // ~1e-12), so curves agree to 1e-9 relative over the whole run.
         for t in 0..m.days {
-            prop_assert!(rel_close(a.equity[t], b.equity[t], 1e-11), "day {t}: {} vs {}", a.equity[t], b.equity[t]);
+            prop_assert!(rel_close(a.equity[t], b.equity[t], 1e-9), "day {t}: {} vs {}", a.equity[t], b.equity[t]);
             prop_assert_eq!(a.n_holdings[t], b.n_holdings[t]);
         }
-        prop_assert!((a.total_fees - b.total_fees).abs() < 1e-12);
+        prop_assert!(rel_close(a.total_fees, b.total_fees, 1e-9) || (a.total_fees - b.total_fees).abs() < 1e-12);
         // The same assets are held, by id.
         let held = |r: &engine::SimResult, p: &Panel| {
             let mut ids: Vec<String> = r.weights_at(p, m.days - 1).iter().map(|x| p.assets()[x.0].id.clone()).collect();

@@ -131,7 +131,15 @@ pub struct ChartData {
 }
 
 impl ChartData {
-    pub fn prepare(results: &Results, focus: Option<u32>, rolling_window: usize, palette: &Theme) -> ChartData {
+    /// `with_weights`: build the day x asset weights matrix (only the Weights
+    /// tab draws it, and it is the largest piece on wide panels).
+    pub fn prepare(
+        results: &Results,
+        focus: Option<u32>,
+        rolling_window: usize,
+        with_weights: bool,
+        palette: &Theme,
+    ) -> ChartData {
         let panel = &results.panel;
         let lines: Vec<Line> = results
             .ok()
@@ -156,7 +164,8 @@ impl ChartData {
         let (focus_name, weights, monthly) = match focused {
             Some((e, run)) => {
                 let n = panel.n_assets();
-                let weights: Vec<Vec<f64>> = (0..panel.n_days())
+                let days = if with_weights { panel.n_days() } else { 0 };
+                let weights: Vec<Vec<f64>> = (0..days)
                     .map(|t| {
                         let mut row = vec![0.0; n];
                         for (a, w) in run.sim.weights_at(panel, t) {

@@ -319,6 +319,8 @@ pub enum Action {
     /// Files were parsed into a panel (with its fingerprint).
     DataLoaded {
         files: Rc<Vec<(String, Vec<u8>)>>,
+        /// How long parsing and validation took, in ms.
+        parse_ms: f64,
         fingerprint: String,
         panel: Rc<Panel>,
         report: Rc<Report>,
@@ -332,8 +334,6 @@ pub enum Action {
     SetLearnOpen(bool),
     /// Loading failed; keep everything else.
     DataError(String),
-    /// Parse and validation time of the files about to be loaded.
-    IngestTimed(f64),
     DismissDataError,
     SetRange(usize, usize),
     SetCapital(f64),
@@ -367,7 +367,8 @@ impl Reducible for AppState {
                     s.source = DataSource::Synthetic(params);
                 }
             }
-            Action::DataLoaded { files, fingerprint, panel, report } => {
+            Action::DataLoaded { files, parse_ms, fingerprint, panel, report } => {
+                s.ingest_ms = Some(parse_ms);
                 let names = files.iter().map(|(n, _)| n.clone()).collect();
                 s.files = files;
                 if let Some(LinkNotice::NeedsFiles { fingerprint: wanted, .. }) = &s.link_notice {
@@ -390,7 +391,6 @@ impl Reducible for AppState {
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
             Action::DataError(e) => s.data_error = Some(e),
-            Action::IngestTimed(ms) => s.ingest_ms = Some(ms),
             Action::DismissDataError => s.data_error = None,
             Action::SetRange(a, b) => {
                 let last = s.panel.n_days() - 1;

@@ -24,10 +24,9 @@ fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool, format:
     let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
     match load(&inputs, &IngestOptions { repair_spikes, format, ..IngestOptions::default() }) {
         Ok(loaded) => {
-            let parse_ms = clock.map(|p| p.now() - started).unwrap_or(f64::NAN);
-            state.dispatch(Action::IngestTimed(parse_ms));
             state.dispatch(Action::DataLoaded {
                 files: Rc::new(files.to_vec()),
+                parse_ms: clock.map(|p| p.now() - started).unwrap_or(f64::NAN),
                 fingerprint: engine::share::fingerprint(&loaded.panel),
                 panel: Rc::new(loaded.panel),
                 report: Rc::new(loaded.report),

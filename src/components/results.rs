@@ -28,9 +28,13 @@ pub fn charts_area(props: &ChartsProps) -> Html {
     let focus = state.focused().map(|f| f.id);
     let data = {
         let results = props.results.clone();
-        use_memo((ByPtr(results), focus, view.rolling_window, view.dark), |(results, focus, window, dark)| {
-            Rc::new(ChartData::prepare(&results.0, *focus, *window, &theme(*dark)))
-        })
+        let with_weights = view.tab == Tab::Weights;
+        use_memo(
+            (ByPtr(results), focus, view.rolling_window, with_weights, view.dark),
+            |(results, focus, window, with_weights, dark)| {
+                Rc::new(ChartData::prepare(&results.0, *focus, *window, *with_weights, &theme(*dark)))
+            },
+        )
     };
     let data: Rc<ChartData> = (*data).clone();
     let on_zoom = {

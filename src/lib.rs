@@ -15,6 +15,7 @@ mod compute;
 mod lessons;
 mod services;
 mod state;
+pub mod workers;
 
 pub use app::App;
 

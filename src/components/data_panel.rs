@@ -1,42 +1,81 @@
 //! The data panel: built-in market dials, file upload, the validation report,
 //! the simulated date range, initial capital and the asset list.
 
-use engine::ingest::{load, Format, IngestOptions, InputFile, Report};
+use engine::ingest::{Format, IngestOptions, Report};
 use engine::scenario::Scenario;
 use engine::synth::MarketParams;
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
+use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource};
+use crate::workers::{self, protocol::JobId, protocol::Parsed};
 
 /// Largest total upload accepted, in bytes (uncompressed files).
 const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
 
-/// Parses files into a panel and loads it; on failure the previous data stays
-/// and the error says where.
-fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool, format: Option<Format>) {
-    let clock = gloo::utils::window().performance();
-    let started = clock.as_ref().map(|p| p.now()).unwrap_or(f64::NAN);
-    let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
-    match load(&inputs, &IngestOptions { repair_spikes, format, ..IngestOptions::default() }) {
-        Ok(loaded) => {
-            state.dispatch(Action::DataLoaded {
-                files: Rc::new(files.to_vec()),
-                parse_ms: clock.map(|p| p.now() - started).unwrap_or(f64::NAN),
-                fingerprint: engine::share::fingerprint(&loaded.panel),
-                panel: Rc::new(loaded.panel),
-                report: Rc::new(loaded.report),
-            });
+/// What loading files needs: the state, the progress line and the parse
+/// running in a worker (at most one; a new load or Cancel replaces it).
+#[derive(Clone)]
+struct Loader {
+    state: AppContext,
+    progress: UseStateHandle<Option<String>>,
+    job: Rc<RefCell<Option<JobId>>>,
+    readers: Rc<RefCell<Vec<FileReader>>>,
+}
+
+impl Loader {
+    /// Parses files into a panel in a worker and loads it, then `then` (a
+    /// bundle's scenario); on failure the previous data stays and the error
+    /// says where.
+    fn ingest(&self, files: &[NamedBytes], repair_spikes: bool, format: Option<Format>, then: Option<Scenario>) {
+        self.cancel();
+        let megabytes = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
+        self.progress.set(Some(format!("Parsing {} file(s), {megabytes:.1} MB, in the background…", files.len())));
+        let kept = Rc::new(files.to_vec());
+        let (on_progress, on_done) = (self.clone(), self.clone());
+        let job = workers::parse(
+            files.to_vec(),
+            IngestOptions { repair_spikes, format, ..IngestOptions::default() },
+            move |done, total| on_progress.progress.set(Some(format!("Parsed {done} of {total} file(s)…"))),
+            move |outcome| {
+                on_done.job.borrow_mut().take();
+                on_done.progress.set(None);
+                let state = &on_done.state;
+                match outcome {
+                    Ok(parsed) => {
+                        let Parsed { panel, report, fingerprint, parse_ms } = *parsed;
+                        state.dispatch(Action::DataLoaded {
+                            files: kept,
+                            parse_ms,
+                            fingerprint,
+                            panel: Rc::new(panel),
+                            report: Rc::new(report),
+                        });
+                        if let Some(scenario) = then {
+                            state.dispatch(Action::LoadScenario(Box::new(scenario), None));
+                        }
+                    }
+                    Err(e) => state.dispatch(Action::DataError(format!(
+                        "Could not load the files: {e}. The previous data is still loaded."
+                    ))),
+                }
+            },
+        );
+        *self.job.borrow_mut() = Some(job);
+    }
+
+    /// Stops reading and parsing files; the data loaded before stays.
+    fn cancel(&self) {
+        self.readers.borrow_mut().clear();
+        if let Some(job) = self.job.borrow_mut().take() {
+            workers::cancel(job);
         }
-        Err(e) => {
-            state.dispatch(Action::DataError(format!(
-                "Could not load the files: {e}. The previous data is still loaded."
-            )));
-        }
+        self.progress.set(None);
     }
 }
 
@@ -49,7 +88,8 @@ fn is_bundle(files: &[NamedBytes]) -> bool {
 pub const BUNDLE_EXTENSION: &str = ".indexlab";
 
 /// Loads a bundle's data files, then its scenario; a damaged bundle changes nothing.
-fn open_bundle(state: &AppContext, (name, bytes): &NamedBytes) {
+fn open_bundle(loader: &Loader, (name, bytes): &NamedBytes) {
+    let state = &loader.state;
     let bundle = match engine::share::decode_bundle::<Scenario>(bytes, engine::share::DEFAULT_BUNDLE_LIMIT) {
         Ok(b) => b,
         Err(e) => {
@@ -63,17 +103,22 @@ fn open_bundle(state: &AppContext, (name, bytes): &NamedBytes) {
         state.dispatch(Action::DataError(format!("{name}: this bundle holds an invalid scenario: {e}.")));
         return;
     }
-    if !bundle.files.is_empty() {
-        ingest(state, &bundle.files, false, None);
+    if bundle.files.is_empty() {
+        state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
+    } else {
+        loader.ingest(&bundle.files, false, None, Some(bundle.scenario));
     }
-    state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
 }
 
 #[function_component(DataPanel)]
 pub fn data_panel() -> Html {
     let state = use_context::<AppContext>().expect("app state");
-    let readers = use_mut_ref(Vec::<FileReader>::new);
     let progress = use_state(|| None::<String>);
+    let loader = {
+        let readers = use_mut_ref(Vec::<FileReader>::new);
+        let job = use_mut_ref(|| None::<JobId>);
+        Loader { state: state.clone(), progress: progress.clone(), job, readers }
+    };
     let dragging = use_state(|| false);
     // The bytes of the files picked last, to read them again with spikes
     // repaired or with another format.
@@ -82,7 +127,7 @@ pub fn data_panel() -> Html {
     let format = use_state(|| None::<Format>);
 
     let on_files = {
-        let (state, readers, progress, kept) = (state.clone(), readers.clone(), progress.clone(), kept.clone());
+        let (state, loader, progress, kept) = (state.clone(), loader.clone(), progress.clone(), kept.clone());
         let format = *format;
         Callback::from(move |files: Vec<File>| {
             if files.is_empty() {
@@ -97,9 +142,10 @@ pub fn data_panel() -> Html {
                 )));
                 return;
             }
+            loader.cancel();
             progress.set(Some(format!("Reading {} file(s)…", files.len())));
             let p = progress.clone();
-            let (state2, progress2, kept) = (state.clone(), progress.clone(), kept.clone());
+            let (state2, progress2, kept, loader2) = (state.clone(), progress.clone(), kept.clone(), loader.clone());
             let handles = read_all(
                 files,
                 move |read, total| p.set(Some(format!("Read {read} of {total} file(s)…"))),
@@ -107,16 +153,16 @@ pub fn data_panel() -> Html {
                     progress2.set(None);
                     match res {
                         Err(e) => state2.dispatch(Action::DataError(e)),
-                        Ok(files) if is_bundle(&files) => open_bundle(&state2, &files[0]),
+                        Ok(files) if is_bundle(&files) => open_bundle(&loader2, &files[0]),
                         Ok(files) => {
-                            ingest(&state2, &files, false, format);
+                            loader2.ingest(&files, false, format, None);
                             // Kept even when they failed: a forced format may read them.
                             *kept.borrow_mut() = files;
                         }
                     }
                 },
             );
-            *readers.borrow_mut() = handles;
+            *loader.readers.borrow_mut() = handles;
         })
     };
 
@@ -213,14 +259,14 @@ pub fn data_panel() -> Html {
             <label title="Formats are detected from each file's header; force one if detection picks the wrong one">
                 { "Format " }
                 <select id="format-override" onchange={
-                    let (format, state, kept) = (format.clone(), state.clone(), kept.clone());
+                    let (format, loader, kept) = (format.clone(), loader.clone(), kept.clone());
                     Callback::from(move |e: Event| {
                         let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse::<usize>().ok();
                         let f = i.and_then(|i| Format::ALL.get(i)).map(|(f, _)| *f);
                         format.set(f);
                         // Re-read the files already loaded with the new choice.
                         if !kept.borrow().is_empty() {
-                            ingest(&state, &kept.borrow(), false, f);
+                            loader.ingest(&kept.borrow(), false, f, None);
                         }
                     })
                 }>
@@ -230,7 +276,15 @@ pub fn data_panel() -> Html {
                     }) }
                 </select>
             </label>
-            if let Some(p) = &*progress { <p class="progress" role="status">{ p }</p> }
+            if let Some(p) = &*progress {
+                <p class="progress" role="status">
+                    { p }{ " " }
+                    <button id="cancel-load" class="link" onclick={
+                        let loader = loader.clone();
+                        Callback::from(move |_| loader.cancel())
+                    }>{ "Cancel" }</button>
+                </p>
+            }
             if let Some(e) = &state.data_error {
                 <div class="error data-error" role="alert">
                     <span>{ e }</span>
@@ -249,9 +303,9 @@ pub fn data_panel() -> Html {
             }
             if let Some(r) = &state.report {
                 { spike_warning(r, {
-                    let (state, kept) = (state.clone(), kept.clone());
+                    let (loader, kept) = (loader.clone(), kept.clone());
                     let format = *format;
-                    Callback::from(move |_| ingest(&state, &kept.borrow(), true, format))
+                    Callback::from(move |_| loader.ingest(&kept.borrow(), true, format, None))
                 }) }
                 <ReportView report={r.clone()} />
             }

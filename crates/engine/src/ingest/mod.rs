@@ -293,13 +293,24 @@ fn read_file(f: &InputFile, opts: &IngestOptions) -> Result<FileData, IngestErro
 /// formats and conventions. Never panics; every failure is an [`IngestError`]
 /// naming the file, line and column.
 pub fn load(files: &[InputFile], opts: &IngestOptions) -> Result<Loaded, IngestError> {
+    load_with_progress(files, opts, |_, _| {})
+}
+
+/// [`load`], calling `progress(files_read, total_files)` after each file is
+/// parsed (the app shows it while a worker parses large uploads).
+pub fn load_with_progress(
+    files: &[InputFile],
+    opts: &IngestOptions,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Loaded, IngestError> {
     if files.is_empty() {
         return Err(IngestError::global(ErrorKind::NoFiles));
     }
     let mut warnings: Vec<String> = Vec::new();
     let mut data = Vec::with_capacity(files.len());
-    for f in files {
+    for (i, f) in files.iter().enumerate() {
         data.push(read_file(f, opts)?);
+        progress(i + 1, files.len());
     }
     apply_renames(&mut data, opts, &mut warnings);
     for d in &mut data {

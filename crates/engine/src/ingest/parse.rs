@@ -3,7 +3,7 @@
 //! Both work on the raw bytes of one CSV field and never allocate.
 
 use crate::date::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a numeric field held.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,7 +107,7 @@ fn eq_ci(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// How a date was written; the report lists the styles seen in each file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateStyle {
     /// `2021-03-15`, optionally with a time: `2021-03-15 00:00:00 UTC`, `2021-03-15T00:00:00.000Z`.

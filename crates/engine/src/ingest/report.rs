@@ -3,10 +3,10 @@
 use super::parse::DateStyle;
 use super::Format;
 use crate::date::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything the loader noticed, per file and per asset, for the app to show.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// One entry per input file, in input order.
     pub files: Vec<FileReport>,
@@ -21,7 +21,7 @@ pub struct Report {
 }
 
 /// Order of the data rows in a file, by date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RowOrder {
     /// Oldest first (dates never decrease within an asset).
@@ -33,7 +33,7 @@ pub enum RowOrder {
 }
 
 /// What was found in one input file.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
     pub name: String,
     /// Format detected (or forced by the options).
@@ -52,7 +52,7 @@ pub struct FileReport {
 }
 
 /// Sampling frequency of an asset's observed dates (median spacing).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// Median spacing of 1 day.
@@ -66,7 +66,7 @@ pub enum Frequency {
 }
 
 /// How duplicate rows (same asset, same date) are resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicatePolicy {
     /// The row that comes last in the file wins; earlier ones are discarded.
@@ -74,7 +74,7 @@ pub enum DuplicatePolicy {
 }
 
 /// A one-day price move by more than `spike_factor` that reverts the next day.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spike {
     pub date: Date,
     /// The suspect price.
@@ -88,7 +88,7 @@ pub struct Spike {
 }
 
 /// What was found for one asset.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AssetReport {
     pub id: String,
     /// File the asset's prices came from.
@@ -126,7 +126,7 @@ pub struct AssetReport {
 }
 
 /// Where an asset's market caps came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapSource {
     /// A market cap column or file.

@@ -41,3 +41,41 @@ for (const width of [1400, 1024]) {
     await context.close();
   });
 }
+
+test('a phone (390 x 844) reads the page without sideways scrolling', async () => {
+  const { page, context, errors } = await openApp(app, { width: 390, height: 844 });
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  // Every visible element that is wider than the screen, except inside a
+  // container that scrolls on its own (wide tables do).
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((el) => el.getClientRects().length > 0)
+      .filter((el) => {
+        const b = el.getBoundingClientRect();
+        if (b.right <= innerWidth + 1 && b.left >= -1) return false;
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const o = getComputedStyle(p).overflowX;
+          if (o === 'auto' || o === 'scroll' || o === 'hidden') return false;
+        }
+        return true;
+      })
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right ${Math.round(el.getBoundingClientRect().right)}`),
+  );
+  const canvas = await page.locator('canvas').first().boundingBox();
+  const smallest = await page.evaluate(() =>
+    Math.min(
+      ...[...document.querySelectorAll('p, label, td, th, button, li')]
+        .filter((el) => el.getClientRects().length > 0 && el.textContent.trim())
+        .map((el) => parseFloat(getComputedStyle(el).fontSize)),
+    ),
+  );
+  await screenshot(page, 'layout-phone-top');
+  await page.locator('canvas').first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'layout-phone-chart');
+  assert.ok(scroll <= 0, `the page scrolls ${scroll} px sideways`);
+  assert.deepEqual(wide, [], `elements wider than the screen:\n${wide.join('\n')}`);
+  assert.ok(canvas && canvas.width <= 390 && canvas.width >= 300, `the chart is ${canvas && canvas.width} px wide`);
+  assert.ok(smallest >= 11, `the smallest text is ${smallest} px`);
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

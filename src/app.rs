@@ -57,15 +57,9 @@ pub fn app() -> Html {
         });
     }
 
-    // Every simulation, derived from the inputs that change numbers.
-    let results = {
-        let s = (*state).clone();
-        use_memo(
-            (crate::compute::ByPtr(s.panel.clone()), s.range, s.initial_capital, s.strategies.clone()),
-            move |_| Rc::new(Results::compute(&s)),
-        )
-    };
-    let results: Rc<Results> = (*results).clone();
+    // Every simulation, derived from the inputs that change numbers: here
+    // for small problems, in a worker for large ones (see offload.rs).
+    let (results, updating): (Rc<Results>, bool) = crate::offload::use_results(&state);
 
     let toggle_dark = {
         let state = state.clone();
@@ -203,9 +197,17 @@ pub fn app() -> Html {
                     }
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
                     <MetricsTable results={results.clone()} />
+                    <crate::components::sweep::SweepPanel results={results.clone()} />
+                    if updating {
+                        <p class="notice info" id="updating" role="status">{ format!(
+                            "Simulating {} strategies on {} assets × {} days in a background worker; \
+                             the results below are the previous ones until it finishes.",
+                            state.strategies.len(), state.panel.n_assets(), state.range.1 - state.range.0 + 1) }</p>
+                    }
                     <p class="muted" id="timing">{ format!(
-                        "{} strategies × {} days × {} assets simulated (with and without costs) and measured in {:.1} ms, in this browser.",
-                        results.outcomes.len(), results.panel.n_days(), results.panel.n_assets(), results.elapsed_ms) }</p>
+                        "{} strategies × {} days × {} assets simulated (with and without costs) and measured in {:.1} ms, {}.",
+                        results.outcomes.len(), results.panel.n_days(), results.panel.n_assets(), results.elapsed_ms,
+                        if crate::offload::cells(&state) > crate::offload::MAIN_THREAD_CELLS { "in a background worker" } else { "in this page" }) }</p>
                 </div>
             </main>
         </ContextProvider<AppContext>>

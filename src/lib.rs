@@ -10,9 +10,11 @@
 #![cfg(target_arch = "wasm32")]
 
 mod app;
+pub mod bench;
 mod components;
 mod compute;
 mod lessons;
+mod offload;
 mod services;
 mod state;
 pub mod workers;

@@ -145,6 +145,16 @@ pub const DEFAULT_PRESETS: [Preset; 3] =
 pub const MAX_STRATEGIES: usize = 8;
 
 impl AppState {
+    /// What a worker needs to hold `panel`, the simulated range of this
+    /// state's data (the built-in market travels as its dials).
+    pub fn worker_data(&self, panel: Rc<Panel>) -> crate::workers::Data {
+        let synthetic = match &self.source {
+            DataSource::Synthetic(m) => Some((m.clone(), self.range)),
+            DataSource::Files { .. } => None,
+        };
+        crate::workers::Data { panel, synthetic }
+    }
+
     /// The built-in market with default dials and the default comparison.
     pub fn initial() -> AppState {
         let params = MarketParams::default();
@@ -338,6 +348,8 @@ pub enum Action {
     SetRange(usize, usize),
     SetCapital(f64),
     AddPreset(Preset),
+    /// Add this strategy (a sweep cell the user picked).
+    AddStrategy(Box<Strategy>),
     Duplicate(u32),
     Remove(u32),
     MoveUp(u32),
@@ -406,6 +418,7 @@ impl Reducible for AppState {
                 }
             }
             Action::AddPreset(p) => s.push(Strategy::preset(p)),
+            Action::AddStrategy(strategy) => s.push(*strategy),
             Action::Duplicate(id) => {
                 if let Some(i) = s.index_of(id) {
                     let mut copy = s.strategies[i].strategy.clone();

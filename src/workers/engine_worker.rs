@@ -1,12 +1,26 @@
 //! The worker side: runs engine work off the page's thread.
 
 use engine::ingest::{load_with_progress, InputFile};
+use engine::metrics::MetricsOptions;
+use engine::Panel;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 
 use super::protocol::{Parsed, Reply, Request};
 
-/// Stateless engine worker: each request is answered on its own.
-pub struct EngineWorker;
+/// The engine worker: answers each request in turn and keeps the panel of
+/// the comparisons and sweeps it runs (or why it could not build it).
+pub struct EngineWorker {
+    panel: Option<(u64, Result<Panel, String>)>,
+}
+
+impl EngineWorker {
+    fn panel(&self, id: u64) -> Result<&Panel, String> {
+        match &self.panel {
+            Some((have, p)) if *have == id => p.as_ref().map_err(Clone::clone),
+            _ => Err("the worker does not hold this data".to_string()),
+        }
+    }
+}
 
 impl Worker for EngineWorker {
     type Message = ();
@@ -14,7 +28,7 @@ impl Worker for EngineWorker {
     type Output = Reply;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        EngineWorker
+        EngineWorker { panel: None }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
@@ -38,6 +52,24 @@ impl Worker for EngineWorker {
                 })
                 .map_err(|e| e.to_string());
                 scope.respond(id, Reply::Parsed { job, outcome });
+            }
+            Request::SetPanel { id: panel_id, source } => {
+                // Free the old panel before building the new one.
+                self.panel = None;
+                self.panel = Some((panel_id, source.build()));
+            }
+            Request::Sweep { job, lane, panel, spec, cells } => {
+                let start = cells.start;
+                let outcome = self.panel(panel).and_then(|p| engine::sweep::run_cells(p, &spec, cells));
+                scope.respond(id, Reply::SweepChunk { job, lane, start, outcome });
+            }
+            Request::Compare { job, panel, strategies, benchmark } => {
+                let started = js_sys::Date::now();
+                let outcome = self.panel(panel).map(|p| {
+                    let runs = engine::compare::compare(p, &strategies, benchmark, &MetricsOptions::default());
+                    (runs, js_sys::Date::now() - started)
+                });
+                scope.respond(id, Reply::Compared { job, outcome });
             }
         }
     }

@@ -11,12 +11,17 @@ pub mod protocol;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::{Rc, Weak};
 
+use engine::compare::Run;
 use engine::ingest::IngestOptions;
+use engine::sweep::{CellOutcome, SweepSpec};
+use engine::synth::MarketParams;
+use engine::{Panel, Strategy};
 use gloo::worker::{Registrable, Spawnable, WorkerBridge};
 
 pub use engine_worker::EngineWorker;
-use protocol::{JobId, Parsed, Reply, Request};
+use protocol::{JobId, PanelSource, Parsed, Reply, Request};
 
 /// The worker's loader shim, relative to the page (works under a sub-path).
 const LOADER: &str = "./worker_loader.js";
@@ -26,14 +31,61 @@ pub fn register() {
     EngineWorker::registrar().register();
 }
 
+/// The data a comparison or sweep runs on: the page's panel (the simulated
+/// date range) and, for the built-in market, its dials and day range, so a
+/// worker regenerates it instead of receiving a copy.
+pub struct Data {
+    pub panel: Rc<Panel>,
+    pub synthetic: Option<(MarketParams, (usize, usize))>,
+}
+
 /// A job's reply handler; returns `true` once the job is finished.
 type Handler = Box<dyn FnMut(Reply) -> bool>;
 
 #[derive(Default)]
 struct Pool {
     workers: Vec<Option<WorkerBridge<EngineWorker>>>,
+    /// The panel each worker holds for sweeps, and its id (weak: a worker's
+    /// copy never keeps the page's old data alive).
+    panels: Vec<Option<(u64, Weak<Panel>)>>,
     next_job: JobId,
     handlers: HashMap<JobId, Handler>,
+}
+
+impl Pool {
+    fn new_job(&mut self) -> JobId {
+        self.next_job += 1;
+        self.next_job
+    }
+
+    /// Worker `lane` (started if needed); lanes wrap around the pool size.
+    fn worker(&mut self, lane: usize) -> &WorkerBridge<EngineWorker> {
+        let n = size();
+        if self.workers.len() < n {
+            self.workers.resize_with(n, || None);
+            self.panels.resize_with(n, || None);
+        }
+        self.workers[lane % n].get_or_insert_with(|| EngineWorker::spawner().callback(route).spawn_with_loader(LOADER))
+    }
+
+    /// Makes worker `lane` hold `data` (sent only when it holds another).
+    fn share_panel(&mut self, lane: usize, data: &Data) -> u64 {
+        self.worker(lane);
+        let slot = lane % self.panels.len();
+        if let Some((id, held)) = &self.panels[slot] {
+            if held.upgrade().is_some_and(|p| Rc::ptr_eq(&p, &data.panel)) {
+                return *id;
+            }
+        }
+        let id = self.new_job();
+        let source = match &data.synthetic {
+            Some((params, range)) => PanelSource::Synthetic { params: params.clone(), range: *range },
+            None => PanelSource::Panel((*data.panel).clone()),
+        };
+        self.worker(lane).send(Request::SetPanel { id, source });
+        self.panels[slot] = Some((id, Rc::downgrade(&data.panel)));
+        id
+    }
 }
 
 thread_local! {
@@ -49,7 +101,10 @@ pub fn size() -> usize {
 
 fn job_of(reply: &Reply) -> JobId {
     match reply {
-        Reply::Progress { job, .. } | Reply::Parsed { job, .. } => *job,
+        Reply::Progress { job, .. }
+        | Reply::Parsed { job, .. }
+        | Reply::SweepChunk { job, .. }
+        | Reply::Compared { job, .. } => *job,
     }
 }
 
@@ -65,21 +120,13 @@ fn route(reply: Reply) {
     }
 }
 
-/// Sends a request to worker `index % size()` (started if needed) and routes
-/// its replies to `handler`.
-fn submit(index: usize, request: impl FnOnce(JobId) -> Request, handler: Handler) -> JobId {
+/// Sends a request to worker `lane` and routes its replies to `handler`.
+fn submit(lane: usize, request: impl FnOnce(JobId) -> Request, handler: Handler) -> JobId {
     POOL.with(|p| {
         let mut pool = p.borrow_mut();
-        let n = size();
-        if pool.workers.len() < n {
-            pool.workers.resize_with(n, || None);
-        }
-        pool.next_job += 1;
-        let job = pool.next_job;
+        let job = pool.new_job();
         pool.handlers.insert(job, handler);
-        let bridge = pool.workers[index % n]
-            .get_or_insert_with(|| EngineWorker::spawner().callback(route).spawn_with_loader(LOADER));
-        bridge.send(request(job));
+        pool.worker(lane).send(request(job));
         job
     })
 }
@@ -112,6 +159,112 @@ pub fn parse(
                 }
                 true
             }
+            Reply::SweepChunk { .. } | Reply::Compared { .. } => false,
         }),
     )
+}
+
+/// Simulates and measures `strategies` in worker 0 (see `engine::compare`);
+/// `on_done` gets one outcome per strategy and the worker's time in ms.
+pub fn compare(
+    data: &Data,
+    strategies: Vec<Strategy>,
+    benchmark: Option<usize>,
+    on_done: impl FnOnce(Result<(Vec<Result<Run, String>>, f64), String>) + 'static,
+) -> JobId {
+    let mut on_done = Some(on_done);
+    POOL.with(|p| {
+        let mut pool = p.borrow_mut();
+        let panel = pool.share_panel(0, data);
+        let job = pool.new_job();
+        pool.handlers.insert(
+            job,
+            Box::new(move |reply| match reply {
+                Reply::Compared { outcome, .. } => {
+                    if let Some(f) = on_done.take() {
+                        f(outcome);
+                    }
+                    true
+                }
+                _ => false,
+            }),
+        );
+        pool.worker(0).send(Request::Compare { job, panel, strategies, benchmark });
+        job
+    })
+}
+
+/// Cells per request: small enough that every worker gets several (they
+/// finish together) and Cancel takes effect within one chunk, large enough
+/// that messages cost little next to the simulations.
+fn chunk_size(cells: usize, lanes: usize) -> usize {
+    (cells / (lanes * 6)).clamp(1, 64)
+}
+
+/// Runs a sweep across the pool: every worker takes the next chunk of cells
+/// as soon as it returns one. `on_progress(cells done, total)`; `on_done`
+/// gets every cell's outcome in cell order, or the first error of a chunk.
+/// Returns the job to [`cancel`].
+pub fn sweep(
+    data: &Data,
+    spec: SweepSpec,
+    on_progress: impl Fn(usize, usize) + 'static,
+    on_done: impl FnOnce(Result<Vec<CellOutcome>, String>) + 'static,
+) -> JobId {
+    let total = spec.n_cells();
+    let lanes = size().min(total.max(1));
+    let chunk = chunk_size(total, lanes);
+    POOL.with(|p| {
+        let mut pool = p.borrow_mut();
+        let job = pool.new_job();
+        let panel_ids: Vec<u64> = (0..lanes).map(|lane| pool.share_panel(lane, data)).collect();
+        let mut next = 0usize;
+        let request = move |lane: usize, next: &mut usize| -> Option<Request> {
+            (*next < total).then(|| {
+                let cells = *next..(*next + chunk).min(total);
+                *next = cells.end;
+                Request::Sweep { job, lane, panel: panel_ids[lane], spec: spec.clone(), cells }
+            })
+        };
+        for lane in 0..lanes {
+            if let Some(r) = request(lane, &mut next) {
+                pool.worker(lane).send(r);
+            }
+        }
+        let mut cells: Vec<Option<CellOutcome>> = vec![None; total];
+        let mut done = 0usize;
+        let mut on_done = Some(on_done);
+        let mut finish = move |outcome| {
+            if let Some(f) = on_done.take() {
+                f(outcome);
+            }
+            true
+        };
+        pool.handlers.insert(
+            job,
+            Box::new(move |reply| {
+                let Reply::SweepChunk { lane, start, outcome, .. } = reply else { return false };
+                let values = match outcome {
+                    Ok(v) => v,
+                    Err(e) => return finish(Err(e)),
+                };
+                done += values.len();
+                for (i, v) in values.into_iter().enumerate() {
+                    if let Some(c) = cells.get_mut(start + i) {
+                        *c = Some(v);
+                    }
+                }
+                on_progress(done, total);
+                if let Some(r) = request(lane, &mut next) {
+                    POOL.with(|p| p.borrow_mut().worker(lane).send(r));
+                }
+                if done >= total {
+                    let all: Option<Vec<CellOutcome>> = std::mem::take(&mut cells).into_iter().collect();
+                    return finish(all.ok_or_else(|| "a worker skipped some cells".to_string()));
+                }
+                false
+            }),
+        );
+        job
+    })
 }

@@ -5,68 +5,16 @@
 //! at 500 x 3,650.
 
 use engine::strategy::{Costs, Universe};
-use engine::{simulate, Date, Panel, Schedule, SimResult, Strategy, Weighting};
+use engine::synth::random_walk;
+use engine::{simulate, Panel, Schedule, SimResult, Strategy, Weighting};
 use std::sync::LazyLock;
 
 fn main() {
     divan::main();
 }
 
-/// splitmix64: a tiny seeded generator, good enough for test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box-Muller).
-    fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.uniform();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * self.uniform()).cos()
-    }
-}
-
-/// `n` assets over `days` days from 2017-01-01: log-normal random-walk prices
-/// (daily vol 2-6%), log-normal supplies (so caps span decades), volume 1-10%
-/// of cap; 10% of assets list late and 5% delist early.
-fn market(n: usize, days: usize, seed: u64) -> Panel {
-    let mut rng = Rng(seed);
-    let mut price = vec![f64::NAN; n * days];
-    let mut cap = vec![f64::NAN; n * days];
-    let mut volume = vec![f64::NAN; n * days];
-    for a in 0..n {
-        let first = if rng.uniform() < 0.1 { (rng.uniform() * days as f64 / 2.0) as usize } else { 0 };
-        let last =
-            if rng.uniform() < 0.05 { days / 2 + (rng.uniform() * (days / 2 - 1) as f64) as usize } else { days - 1 };
-        let supply = (18.0 + 2.0 * rng.normal()).exp();
-        let vol = 0.02 + 0.04 * rng.uniform();
-        let mut p = (2.0 * rng.normal()).exp();
-        for t in first..=last.max(first) {
-            p *= (0.0003 + vol * rng.normal()).exp();
-            let i = t * n + a;
-            price[i] = p;
-            cap[i] = p * supply;
-            volume[i] = cap[i] * (0.01 + 0.09 * rng.uniform());
-        }
-    }
-    let start = Date::from_ymd(2017, 1, 1).unwrap().0;
-    let dates = (0..days as i32).map(|d| Date(start + d)).collect();
-    let ids = (0..n).map(|a| format!("coin{a}")).collect();
-    Panel::new(dates, ids, price, cap, volume, vec![]).unwrap()
-}
-
-static SMALL: LazyLock<Panel> = LazyLock::new(|| market(100, 2190, 7));
-static LARGE: LazyLock<Panel> = LazyLock::new(|| market(500, 3650, 11));
+static SMALL: LazyLock<Panel> = LazyLock::new(|| random_walk(100, 2190, 7));
+static LARGE: LazyLock<Panel> = LazyLock::new(|| random_walk(500, 3650, 11));
 
 fn strategy(weighting: Weighting, rebalance: Schedule) -> Strategy {
     Strategy {

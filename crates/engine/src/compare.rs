@@ -10,9 +10,11 @@ use crate::metrics::{Metrics, MetricsOptions, TradingStats};
 use crate::panel::Panel;
 use crate::simulate::{simulate, SimResult};
 use crate::strategy::{Strategy, Weighting};
+use serde::{Deserialize, Serialize};
 
-/// One strategy's simulation and metrics.
-#[derive(Clone, Debug, PartialEq)]
+/// One strategy's simulation and metrics (serde: the app's workers send
+/// runs to the page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     pub sim: SimResult,
     /// Equity of the same strategy with zero costs.

@@ -112,12 +112,14 @@
 //! - BTC's share of the total cap at the end: 28-70%; stablecoins' 2-25%.
 
 mod names;
+mod random_walk;
 pub mod rng;
 
 #[cfg(test)]
 mod tests;
 
 pub use names::tickers;
+pub use random_walk::random_walk;
 
 use crate::date::Date;
 use crate::panel::Panel;

@@ -1,0 +1,114 @@
+// The parameter sweep: a small grid runs through the Web Worker pool, and
+// every cell equals a single simulation of the same configuration, run
+// natively by the CLI from the page's share link (and shown by the page's
+// own metrics table once the cell is added to the comparison).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot, screenshot } from '../support/harness.mjs';
+import { useApp, openApp, metricCell, metricsColumns, setValue, waitForReady, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
+
+const app = useApp();
+
+function cliBinary() {
+  const bin = path.join(repoRoot, 'target', 'debug', 'indexlab-cli');
+  if (!fs.existsSync(bin)) {
+    execFileSync('cargo', ['build', '--quiet', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  return bin;
+}
+
+/** Rows of the sweep's value table: name, exact value, displayed value. */
+function sweepRows(page) {
+  return page.$$eval('#sweep-table tbody tr', (trs) =>
+    trs.map((tr) => ({
+      cell: Number(tr.dataset.cell),
+      value: tr.dataset.value === '' ? NaN : Number(tr.dataset.value),
+      name: tr.cells[0].textContent.trim(),
+      shown: tr.cells[1].textContent.trim(),
+    })),
+  );
+}
+
+test('a 2 x 2 sweep runs in the workers and each cell equals a single simulation', async () => {
+  const { page, context, errors } = await openApp(app);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
+  const workerUrls = [];
+  page.on('worker', (w) => workerUrls.push(w.url()));
+
+  await page.locator('#sweep').scrollIntoViewIfNeeded();
+  await page.selectOption('#sweep-dim-0', 'top_n');
+  await setValue(page, '#sweep-values-0', '5, 20');
+  await page.selectOption('#sweep-dim-1', 'fee_bps');
+  await setValue(page, '#sweep-values-1', '0, 100');
+  await page.selectOption('#sweep-metric', 'cagr');
+  await page.waitForFunction(() => document.querySelector('#sweep-run')?.textContent.includes('Run 4'));
+  await page.click('#sweep-run');
+  await page.waitForSelector('#sweep-status', { timeout: SLOW });
+  const rows = await sweepRows(page);
+  await screenshot(page, 'sweep-2x2');
+
+  assert.equal(rows.length, 4);
+  assert.ok(workerUrls.some((u) => u.endsWith('worker_loader.js')), `no engine worker started: ${workerUrls}`);
+  for (const r of rows) assert.ok(Number.isFinite(r.value), `cell ${r.cell} (${r.name}) has no value`);
+  // The dimensions do something: a higher fee lowers CAGR; Top 5 and Top 20 differ.
+  assert.ok(rows[2].value < rows[0].value && rows[3].value < rows[1].value, 'fees of 100 bp did not lower CAGR');
+  assert.notEqual(rows[0].value, rows[1].value);
+
+  // Add every cell to the comparison: the page's own simulation shows the same number.
+  const before = (await metricsColumns(page)).length;
+  for (const r of rows) {
+    await page.click(`#sweep-table tbody tr[data-cell="${r.cell}"] button.add-cell`);
+  }
+  await page.waitForFunction((n) => document.querySelectorAll('#metrics-table thead th').length === n + 1, before + 4);
+  await waitForReady(page);
+  for (const r of rows) {
+    const cols = await metricsColumns(page);
+    const col = cols.find((c) => c.endsWith(r.name));
+    assert.ok(col, `no column for ${r.name} in ${cols}`);
+    assert.equal(await metricCell(page, 'cagr', col), r.shown, `${r.name}: table vs sweep cell`);
+  }
+
+  // The native CLI, from the share link, computes each configuration alone.
+  await page.click('#copy-link');
+  await page.waitForFunction(() => location.hash.startsWith('#s.v1.'));
+  const link = await page.evaluate(() => location.href);
+  const doc = JSON.parse(execFileSync(cliBinary(), ['run', '--link', link], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 << 20 }));
+  for (const r of rows) {
+    const s = doc.strategies.find((x) => x.name === r.name);
+    assert.ok(s, `the CLI did not run ${r.name}`);
+    const native = s.metrics.cagr;
+    // wasm and native use different libm builds (exp, ln, powf), so the last bits may differ.
+    assert.ok(Math.abs(native - r.value) <= 1e-9 * Math.max(1, Math.abs(native)), `${r.name}: sweep ${r.value} vs CLI ${native}`);
+  }
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('a sweep can be cancelled, and a bad value says what is wrong', async () => {
+  const { page, context, errors } = await openApp(app);
+  await page.locator('#sweep').scrollIntoViewIfNeeded();
+  await setValue(page, '#sweep-values-0', '5, ten');
+  await page.waitForSelector('#sweep-error');
+  assert.match(await page.textContent('#sweep-error'), /Top N: 'ten' is not a whole number/);
+  assert.ok(await page.isDisabled('#sweep-run'));
+
+  // A big grid (1,600 configurations), cancelled while it runs.
+  await setValue(page, '#sweep-values-0', Array.from({ length: 40 }, (_, i) => i + 1).join(', '));
+  await setValue(page, '#sweep-values-1', Array.from({ length: 40 }, (_, i) => i * 5).join(', '));
+  await page.waitForFunction(() => document.querySelector('#sweep-run')?.textContent.includes('Run 1600'));
+  await page.click('#sweep-run');
+  await page.waitForSelector('#sweep-progress');
+  await page.click('#sweep-cancel');
+  await page.waitForSelector('#sweep-run');
+  assert.equal(await page.$('#sweep-status'), null, 'a cancelled sweep showed results');
+  // The page still answers: a strategy edit redraws the table.
+  await page.click('.strategy .edit');
+  await setValue(page, '.f-fee', '30');
+  await waitForReady(page);
+  await screenshot(page, 'sweep-cancelled');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

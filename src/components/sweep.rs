@@ -1,0 +1,306 @@
+//! The parameter sweep: one strategy varied along up to three rules, each
+//! configuration measured by one metric, run across the worker pool and
+//! drawn as a heatmap; picking a cell adds that configuration to the
+//! comparison.
+
+use engine::metrics::{MetricId, MetricValue};
+use engine::sweep::{CellOutcome, SweepDim, SweepSpec, MAX_DIMS};
+use engine::{Schedule, Weighting};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::tables::ResultsProps;
+use crate::state::{Action, AppContext, MAX_STRATEGIES};
+use crate::workers::{self, protocol::JobId};
+
+/// The dimensions a user can pick: key, label, default values, hint.
+const DIMS: [(&str, &str, &str, &str); 6] = [
+    ("weighting", "Weighting", "cap, equal, sqrt", "cap, equal, sqrt, capped, invvol, erc, volume"),
+    ("rebalance", "Rebalance", "weekly, monthly, quarterly", "daily, weekly, monthly, quarterly, yearly, never"),
+    ("top_n", "Top N", "5, 10, 20, 50", "whole numbers, e.g. 5, 10, 20"),
+    ("fee_bps", "Fee (bp)", "0, 10, 25, 50", "basis points, e.g. 0, 10, 50"),
+    ("cap", "Cap level (%)", "10, 20, 30, 100", "largest weight in %, e.g. 10, 25, 100"),
+    ("band", "Drift band (%)", "0, 2, 5, 10", "absolute band in %, 0 = none"),
+];
+
+fn numbers(text: &str, what: &str) -> Result<Vec<f64>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<f64>().map_err(|_| format!("{what}: '{t}' is not a number")))
+        .collect()
+}
+
+/// Reads one dimension from its key and the values typed for it.
+fn parse_dim(key: &str, text: &str) -> Result<SweepDim, String> {
+    let words = || text.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty());
+    Ok(match key {
+        "weighting" => SweepDim::Weighting(
+            words()
+                .map(|w| match w.as_str() {
+                    "cap" => Ok(Weighting::MarketCap),
+                    "equal" => Ok(Weighting::Equal),
+                    "sqrt" => Ok(Weighting::SqrtMarketCap),
+                    "capped" => Ok(Weighting::CappedMarketCap { max_weight: 0.3 }),
+                    "invvol" => Ok(Weighting::InverseVolatility { lookback: 90 }),
+                    "erc" => Ok(Weighting::EqualRiskContribution { lookback: 90 }),
+                    "volume" => Ok(Weighting::VolumeWeighted { lookback: 30 }),
+                    other => Err(format!("Weighting: '{other}' is not one of {}", DIMS[0].3)),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        "rebalance" => SweepDim::Rebalance(
+            words()
+                .map(|w| match w.as_str() {
+                    "daily" => Ok(Schedule::Daily),
+                    "weekly" => Ok(Schedule::Weekly),
+                    "monthly" => Ok(Schedule::Monthly),
+                    "quarterly" => Ok(Schedule::Quarterly),
+                    "yearly" => Ok(Schedule::Yearly),
+                    "never" => Ok(Schedule::Never),
+                    other => Err(format!("Rebalance: '{other}' is not one of {}", DIMS[1].3)),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        "top_n" => SweepDim::TopN(
+            words()
+                .map(|w| w.parse::<usize>().map_err(|_| format!("Top N: '{w}' is not a whole number")))
+                .collect::<Result<_, _>>()?,
+        ),
+        "fee_bps" => SweepDim::FeeBps(numbers(text, "Fee")?),
+        "cap" => SweepDim::CapLevel(numbers(text, "Cap level")?.into_iter().map(|v| v / 100.0).collect()),
+        "band" => SweepDim::BandWidth(numbers(text, "Drift band")?.into_iter().map(|v| v / 100.0).collect()),
+        other => return Err(format!("unknown dimension '{other}'")),
+    })
+}
+
+/// What the user has typed: per dimension row, the key ("" = unused) and text.
+#[derive(Clone, PartialEq)]
+struct Form {
+    base: u32,
+    rows: [(String, String); MAX_DIMS],
+    metric: MetricId,
+}
+
+/// A finished sweep.
+struct Done {
+    spec: SweepSpec,
+    cells: Vec<CellOutcome>,
+    ms: f64,
+    lanes: usize,
+    /// The data it ran on, to tell when it is out of date.
+    panel: Rc<engine::Panel>,
+}
+
+#[function_component(SweepPanel)]
+pub fn sweep_panel(props: &ResultsProps) -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let results = props.results.clone();
+    let first = state.strategies.first().map(|e| e.id).unwrap_or(0);
+    let form = use_state(|| Form {
+        base: first,
+        rows: [
+            (DIMS[2].0.to_string(), DIMS[2].2.to_string()),
+            (DIMS[3].0.to_string(), DIMS[3].2.to_string()),
+            (String::new(), String::new()),
+        ],
+        metric: MetricId::Sharpe,
+    });
+    let running = use_state(|| None::<(JobId, usize, usize)>);
+    let done = use_state(|| None::<Rc<Done>>);
+    let error = use_state(|| None::<String>);
+
+    let base_entry = state.strategies.iter().find(|e| e.id == form.base).or(state.strategies.first());
+    let spec: Result<SweepSpec, String> = (|| {
+        let base = base_entry.ok_or("add a strategy to sweep first")?;
+        let dims = form
+            .rows
+            .iter()
+            .filter(|(k, _)| !k.is_empty())
+            .map(|(k, t)| parse_dim(k, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let spec = SweepSpec {
+            base: engine::Strategy { initial_capital: state.initial_capital, ..base.strategy.clone() },
+            dims,
+            metric: form.metric,
+        };
+        spec.validate()?;
+        Ok(spec)
+    })();
+
+    let run = {
+        let (spec, running, done, error, panel, state) =
+            (spec.clone(), running.clone(), done.clone(), error.clone(), results.panel.clone(), state.clone());
+        Callback::from(move |_| {
+            let Ok(spec) = spec.clone() else { return };
+            let clock = gloo::utils::window().performance();
+            let t0 = clock.as_ref().map(|p| p.now()).unwrap_or(0.0);
+            let total = spec.n_cells();
+            let lanes = workers::size().min(total);
+            error.set(None);
+            let (r1, r2, done, error, sent, panel2) =
+                (running.clone(), running.clone(), done.clone(), error.clone(), spec.clone(), panel.clone());
+            let job = workers::sweep(
+                &state.worker_data(panel.clone()),
+                spec,
+                move |n, total| {
+                    if let Some((job, _, _)) = *r1 {
+                        r1.set(Some((job, n, total)));
+                    }
+                },
+                move |outcome| {
+                    r2.set(None);
+                    let ms = clock.map(|p| p.now() - t0).unwrap_or(f64::NAN);
+                    match outcome {
+                        Ok(cells) => done.set(Some(Rc::new(Done { spec: sent, cells, ms, lanes, panel: panel2 }))),
+                        Err(e) => error.set(Some(format!("The sweep stopped: {e}"))),
+                    }
+                },
+            );
+            running.set(Some((job, 0, total)));
+        })
+    };
+    let cancel = {
+        let running = running.clone();
+        Callback::from(move |_| {
+            if let Some((job, _, _)) = *running {
+                workers::cancel(job);
+            }
+            running.set(None);
+        })
+    };
+    let add = {
+        let (state, error) = (state.clone(), error.clone());
+        move |spec: &SweepSpec, index: usize| {
+            let (state, error, spec) = (state.clone(), error.clone(), spec.clone());
+            Callback::from(move |_: MouseEvent| {
+                if state.strategies.len() >= MAX_STRATEGIES {
+                    error.set(Some(format!(
+                        "The comparison holds at most {MAX_STRATEGIES} strategies: remove one to add this configuration."
+                    )));
+                    return;
+                }
+                match spec.strategy_for(index) {
+                    Ok(s) => state.dispatch(Action::AddStrategy(Box::new(s))),
+                    Err(e) => error.set(Some(e)),
+                }
+            })
+        }
+    };
+
+    let set_row = |d: usize, key: bool| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut f = (*form).clone();
+            if key {
+                let k = e.target_unchecked_into::<HtmlSelectElement>().value();
+                f.rows[d].1 = DIMS.iter().find(|x| x.0 == k).map(|x| x.2.to_string()).unwrap_or_default();
+                f.rows[d].0 = k;
+            } else {
+                f.rows[d].1 = e.target_unchecked_into::<HtmlInputElement>().value();
+            }
+            form.set(f);
+        })
+    };
+    let n_cells = spec.as_ref().map(|s| s.n_cells()).unwrap_or(0);
+
+    html! {
+        <section class="panel sweep-panel" id="sweep" aria-labelledby="sweep-h">
+            <h2 id="sweep-h">{ "Parameter sweep" }</h2>
+            <p class="muted">{ format!(
+                "Vary one strategy along up to three rules and colour every configuration by a metric. \
+                 Runs on {} background worker(s), so the page stays responsive; click a cell to add that \
+                 configuration to the comparison.", workers::size()) }</p>
+            <div class="sweep-form">
+                <label>{ "Start from " }
+                    <select id="sweep-base" onchange={
+                        let form = form.clone();
+                        Callback::from(move |e: Event| {
+                            if let Ok(id) = e.target_unchecked_into::<HtmlSelectElement>().value().parse() {
+                                form.set(Form { base: id, ..(*form).clone() });
+                            }
+                        })
+                    }>
+                        { for state.strategies.iter().map(|e| html! {
+                            <option value={e.id.to_string()} selected={Some(e.id) == base_entry.map(|b| b.id)}>{ &e.strategy.name }</option>
+                        }) }
+                    </select>
+                </label>
+                { for (0..MAX_DIMS).map(|d| html! {
+                    <div class="row sweep-dim">
+                        <label>{ format!("Dimension {} ", d + 1) }
+                            <select id={format!("sweep-dim-{d}")} onchange={set_row(d, true)}>
+                                <option value="" selected={form.rows[d].0.is_empty()}>{ "(none)" }</option>
+                                { for DIMS.iter().map(|(k, label, _, _)| html! {
+                                    <option value={*k} selected={form.rows[d].0 == *k}>{ *label }</option>
+                                }) }
+                            </select>
+                        </label>
+                        if !form.rows[d].0.is_empty() {
+                            <label>{ "values " }
+                                <input id={format!("sweep-values-{d}")} type="text" value={form.rows[d].1.clone()}
+                                    title={DIMS.iter().find(|x| x.0 == form.rows[d].0).map(|x| x.3).unwrap_or("")}
+                                    onchange={set_row(d, false)} />
+                            </label>
+                        }
+                    </div>
+                }) }
+                <label>{ "Metric " }
+                    <select id="sweep-metric" onchange={
+                        let form = form.clone();
+                        Callback::from(move |e: Event| {
+                            let key = e.target_unchecked_into::<HtmlSelectElement>().value();
+                            if let Some(m) = MetricId::ALL.iter().find(|m| m.info().key == key) {
+                                form.set(Form { metric: *m, ..(*form).clone() });
+                            }
+                        })
+                    }>
+                        { for MetricId::ALL.iter().filter(|m| engine::sweep::sweepable(**m)).map(|m| html! {
+                            <option value={m.info().key} selected={*m == form.metric} title={m.info().description}>{ m.info().label }</option>
+                        }) }
+                    </select>
+                </label>
+                if let Some((_, n, total)) = *running {
+                    <p class="progress" role="status" id="sweep-progress">
+                        <progress max={total.to_string()} value={n.to_string()}></progress>
+                        { format!(" {n} of {total} configurations ") }
+                        <button id="sweep-cancel" class="link" onclick={cancel}>{ "Cancel" }</button>
+                    </p>
+                } else {
+                    <button id="sweep-run" class="primary" disabled={spec.is_err()} onclick={run}>
+                        { format!("Run {n_cells} configuration(s)") }</button>
+                }
+            </div>
+            if let Err(e) = &spec { <p class="error" role="alert" id="sweep-error">{ e }</p> }
+            if let Some(e) = &*error { <p class="error" role="alert" id="sweep-error">{ e }</p> }
+            if let Some(d) = &*done {
+                if !Rc::ptr_eq(&d.panel, &results.panel) {
+                    <p class="notice info" id="sweep-stale">{ "The data or date range changed since this sweep ran: run it again for current numbers." }</p>
+                }
+                <p class="muted" id="sweep-status">{ format!(
+                    "{} configurations of '{}' measured by {} in {:.0} ms on {} worker(s).",
+                    d.cells.len(), d.spec.base.name, d.spec.metric.info().label, d.ms, d.lanes) }</p>
+                <div class="table-wrap">
+                    <table id="sweep-table" class="sweep-table">
+                        <thead><tr><th>{ "Configuration" }</th><th>{ d.spec.metric.info().label }</th><th></th></tr></thead>
+                        <tbody>{ for d.cells.iter().enumerate().map(|(i, c)| {
+                            let name = d.spec.strategy_for(i).map(|s| s.name).unwrap_or_default();
+                            html! {
+                                <tr data-cell={i.to_string()}
+                                    data-value={c.as_ref().map(|v| format!("{v:?}")).unwrap_or_default()}>
+                                    <td>{ name }</td>
+                                    <td class="num">{ match c {
+                                        Ok(v) => MetricValue::Number(*v).display(d.spec.metric.info().kind),
+                                        Err(e) => format!("n/a ({e})"),
+                                    } }</td>
+                                    <td><button class="link add-cell" onclick={add(&d.spec, i)}>{ "Add" }</button></td>
+                                </tr>
+                            }
+                        }) }</tbody>
+                    </table>
+                </div>
+            }
+        </section>
+    }
+}

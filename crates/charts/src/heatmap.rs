@@ -55,7 +55,7 @@ impl HeatmapMap {
     }
 }
 
-fn lerp(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+pub(crate) fn lerp(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     let t = t.clamp(0.0, 1.0);
     let m = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
     RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
@@ -74,13 +74,33 @@ fn cell_color(r: Option<f64>, scale: f64, theme: &Theme) -> RGBColor {
 }
 
 /// Dark or white text, whichever reads better on `bg`.
-fn text_on(bg: RGBColor) -> RGBColor {
+pub(crate) fn text_on(bg: RGBColor) -> RGBColor {
     let l = 0.2126 * f64::from(bg.0) + 0.7152 * f64::from(bg.1) + 0.0722 * f64::from(bg.2);
     if l > 150.0 {
         RGBColor(20, 20, 20)
     } else {
         RGBColor(255, 255, 255)
     }
+}
+
+/// The largest text size, from the theme's base size down in steps of 0.5,
+/// at which `sample` fits in a `cell_w` x `cell_h` cell; `None` when only a
+/// size of 7 or less would (too small to read).
+pub(crate) fn cell_text_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sample: &str,
+    cell_w: i32,
+    cell_h: i32,
+    theme: &Theme,
+) -> Option<f64> {
+    let mut size = theme.font_size;
+    while size > 7.0
+        && (text_width(area, sample, &text(theme, size, &theme.foreground)) > cell_w - 4
+            || size * 0.85 > f64::from(cell_h))
+    {
+        size -= 0.5;
+    }
+    (size > 7.0).then_some(size)
 }
 
 /// Months x years grid coloured by return (green up, red down; Okabe-Ito
@@ -126,14 +146,8 @@ pub fn draw_monthly_heatmap<DB: DrawingBackend>(
 
     // Cell text size: the largest (up to the base size) at which a wide
     // label fits in the cell; no text when that is unreadably small.
-    let mut size = theme.font_size;
-    while size > 7.0
-        && (text_width(&rest, "-100.0%", &text(theme, size, &theme.foreground)) > cell_w - 4
-            || size * 0.85 > f64::from(cell_h))
-    {
-        size -= 0.5;
-    }
-    let show_text = size > 7.0;
+    let fitted = cell_text_size(&rest, "-100.0%", cell_w, cell_h, theme);
+    let (size, show_text) = (fitted.unwrap_or(7.0), fitted.is_some());
 
     let scale = |vals: &mut dyn Iterator<Item = f64>| vals.filter(|v| v.is_finite()).map(f64::abs).fold(1e-9, f64::max);
     let month_scale = scale(&mut rows.iter().flat_map(|r| r.1.iter().flatten().copied()));

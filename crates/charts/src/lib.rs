@@ -42,6 +42,7 @@ pub mod format;
 mod heatmap;
 mod layout;
 mod lines;
+mod sweep;
 mod weights;
 
 use std::fmt;
@@ -55,6 +56,7 @@ pub use coord::CoordMap;
 pub use engine::Date;
 pub use heatmap::{draw_monthly_heatmap, HeatmapMap, MonthlyRow};
 pub use lines::{draw_drawdown, draw_growth, draw_rolling, drawdown_from_growth};
+pub use sweep::{best_cell, draw_sweep, sweep_color, Better, SweepAxis, SweepChart, SweepMap};
 pub use weights::{draw_weights, OTHER_LABEL};
 
 /// The Okabe-Ito colour-blind-safe palette, reordered so that the first

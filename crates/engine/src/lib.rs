@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod share;
 pub mod simulate;
 pub mod strategy;
+pub mod sweep;
 pub mod synth;
 pub mod weighting;
 

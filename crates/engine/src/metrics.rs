@@ -363,13 +363,14 @@ pub fn quantile_linear(x: &[f64], q: f64) -> Option<f64> {
     if x.is_empty() || !(0.0..=1.0).contains(&q) {
         return None;
     }
+    // Order statistics lo and lo + 1 by selection (O(n)); under the total
+    // order they are the same values a full sort would put there.
     let mut s = x.to_vec();
-    s.sort_by(f64::total_cmp);
     let h = (s.len() - 1) as f64 * q;
     let lo = (h.floor() as usize).min(s.len() - 1);
-    let hi = (lo + 1).min(s.len() - 1);
     let g = h - lo as f64;
-    let (a, b) = (s[lo], s[hi]);
+    let (_, &mut a, above) = s.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = above.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
     let d = b - a;
     Some(if g >= 0.5 { b - d * (1.0 - g) } else { a + d * g })
 }
@@ -531,8 +532,11 @@ fn period_returns(dates: &[Date], equity: &[f64], key: impl Fn(Date) -> i32) -> 
         Some(&e) => e,
         None => return out,
     };
+    let mut this_key = dates.first().map(|&d| key(d));
     for i in 0..dates.len() {
-        let last_of_period = i + 1 == dates.len() || key(dates[i + 1]) != key(dates[i]);
+        let next_key = dates.get(i + 1).map(|&d| key(d));
+        let last_of_period = next_key != this_key;
+        this_key = next_key;
         if last_of_period {
             out.push((dates[i], equity[i] / base - 1.0));
             base = equity[i];

@@ -364,6 +364,8 @@ struct Sim<'a> {
     alpha: f64,
     // Scratch buffers reused across rebalances.
     candidates: Vec<usize>,
+    /// `(ranking cap, id rank, asset)` of the candidates on a reconstitution day.
+    ranked: Vec<(f64, usize, usize)>,
     weights: Vec<(usize, f64)>,
     legs: Vec<Leg>,
     leg_assets: Vec<usize>,
@@ -402,6 +404,7 @@ impl<'a> Sim<'a> {
             smoothed: half_life.map(|_| vec![f64::NAN; n]),
             alpha: half_life.map_or(0.0, |h| 1.0 - 0.5f64.powf(1.0 / h)),
             candidates: Vec::with_capacity(n),
+            ranked: Vec::with_capacity(if s.universe.top_n.is_some() { n } else { 0 }),
             weights: Vec::with_capacity(n),
             legs: Vec::with_capacity(n),
             leg_assets: Vec::with_capacity(n),
@@ -578,8 +581,24 @@ impl<'a> Sim<'a> {
             Some(n) => {
                 let (panel, smoothed, id_rank) = (self.panel, self.smoothed.as_deref(), &self.plan.id_rank);
                 let rank_cap = |a: usize| smoothed.map_or(panel.market_cap(t, a), |s| s[a]);
-                self.candidates.sort_by(|&x, &y| rank_cap(y).total_cmp(&rank_cap(x)).then(id_rank[x].cmp(&id_rank[y])));
+                // Sort keys: ranking cap (largest first), then id order.
+                self.ranked.clear();
+                self.ranked.extend(self.candidates.iter().map(|&a| (rank_cap(a), id_rank[a], a)));
+                let order = |x: &(f64, usize, usize), y: &(f64, usize, usize)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
                 let limit = ((n as f64) * (1.0 + u.buffer)).floor() as usize;
+                // Only the first `limit` candidates of the ranking are read:
+                // with `i` incumbents among them (i <= n, as there are at most
+                // n incumbents), i are kept and the `room = n - i` newcomers
+                // come from the `limit - i >= room` others. The order is total
+                // (ids are unique), so sorting just that prefix gives the same
+                // prefix as a full sort.
+                let k = limit.min(self.ranked.len());
+                if k > 0 && k < self.ranked.len() {
+                    self.ranked.select_nth_unstable_by(k - 1, order);
+                }
+                self.ranked[..k].sort_unstable_by(order);
+                self.candidates.clear();
+                self.candidates.extend(self.ranked.iter().map(|r| r.2));
                 self.members.extend(self.candidates.iter().take(limit).filter(|&&a| self.is_member[a]).take(n));
                 let room = n - self.members.len();
                 let newcomers = self.candidates.iter().filter(|&&a| !self.is_member[a]).take(room);

@@ -41,6 +41,9 @@ pub fn bench_simulate(n_assets: usize, n_days: usize, seed: u32, repeats: u32) -
 #[wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
     use wasm_bindgen::JsCast;
-    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
-        as f64
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }

@@ -48,6 +48,7 @@ test('a 2 x 2 sweep runs in the workers and each cell equals a single simulation
   await page.click('#sweep-run');
   await page.waitForSelector('#sweep-status', { timeout: SLOW });
   const rows = await sweepRows(page);
+  await page.locator('#sweep-canvas').scrollIntoViewIfNeeded();
   await screenshot(page, 'sweep-2x2');
 
   assert.equal(rows.length, 4);
@@ -57,9 +58,26 @@ test('a 2 x 2 sweep runs in the workers and each cell equals a single simulation
   assert.ok(rows[2].value < rows[0].value && rows[3].value < rows[1].value, 'fees of 100 bp did not lower CAGR');
   assert.notEqual(rows[0].value, rows[1].value);
 
-  // Add every cell to the comparison: the page's own simulation shows the same number.
+  // The heatmap: hovering a cell names it; clicking adds it to the comparison.
   const before = (await metricsColumns(page)).length;
-  for (const r of rows) {
+  const box = await page.locator('#sweep-canvas').boundingBox();
+  let picked = null;
+  for (let fy = 0.2; fy < 0.9 && !picked; fy += 0.05) {
+    for (let fx = 0.1; fx < 0.95 && !picked; fx += 0.05) {
+      await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+      const text = await page.textContent('#sweep-readout');
+      const hit = rows.find((r) => text.startsWith(`${r.name}: ${r.shown}.`));
+      if (hit) picked = { hit, x: box.x + fx * box.width, y: box.y + fy * box.height };
+    }
+  }
+  assert.ok(picked, 'hovering the heatmap never named a cell');
+  await page.mouse.click(picked.x, picked.y);
+  await page.waitForFunction((n) => document.querySelectorAll('#metrics-table thead th').length === n + 1, before + 1);
+  assert.ok((await metricsColumns(page)).some((c) => c.endsWith(picked.hit.name)), 'the clicked cell was not added');
+
+  // Add the other cells from the value table: the page's own simulation shows the same number.
+  await page.click('.sweep-values summary');
+  for (const r of rows.filter((r) => r !== picked.hit)) {
     await page.click(`#sweep-table tbody tr[data-cell="${r.cell}"] button.add-cell`);
   }
   await page.waitForFunction((n) => document.querySelectorAll('#metrics-table thead th').length === n + 1, before + 4);

@@ -54,7 +54,7 @@ fn view_of(zoom: Option<(usize, usize)>, hover: Option<usize>) -> View {
 }
 
 /// Mouse position in canvas pixels (the canvas may be scaled by CSS).
-fn canvas_xy(canvas: &HtmlCanvasElement, e: &MouseEvent) -> (i32, i32) {
+pub(crate) fn canvas_xy(canvas: &HtmlCanvasElement, e: &MouseEvent) -> (i32, i32) {
     let rect = canvas.get_bounding_client_rect();
     let sx = canvas.width() as f64 / rect.width().max(1.0);
     let sy = canvas.height() as f64 / rect.height().max(1.0);

@@ -10,9 +10,14 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::tables::ResultsProps;
+use crate::components::chart;
+use crate::compute::ByPtr;
 use crate::state::{Action, AppContext, MAX_STRATEGIES};
 use crate::workers::{self, protocol::JobId};
+use charts::{draw_sweep, Better, SweepAxis, SweepChart, SweepMap};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
 
 /// The dimensions a user can pick: key, label, default values, hint.
 const DIMS: [(&str, &str, &str, &str); 6] = [
@@ -83,6 +88,109 @@ struct Form {
     metric: MetricId,
 }
 
+/// The sweep chart on a canvas: hovering names a cell, clicking adds it.
+#[derive(Properties)]
+struct HeatmapProps {
+    done: Rc<Done>,
+    dark: bool,
+    size_epoch: u32,
+    on_pick: Callback<usize>,
+}
+
+impl PartialEq for HeatmapProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.done, &o.done) && self.dark == o.dark && self.size_epoch == o.size_epoch
+    }
+}
+
+#[function_component(Heatmap)]
+fn heatmap(props: &HeatmapProps) -> Html {
+    let canvas_ref = use_node_ref();
+    let hover = use_state(|| None::<usize>);
+    let map = use_mut_ref(SweepMap::default);
+    {
+        let (canvas_ref, map, done, dark) = (canvas_ref.clone(), map.clone(), props.done.clone(), props.dark);
+        use_effect_with((ByPtr(props.done.clone()), props.dark, props.size_epoch, *hover), move |(_, _, _, hover)| {
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let width = canvas.client_width().max(320) as u32;
+            let panels = done.spec.dims.get(2).map(|d| d.len()).unwrap_or(1) as u32;
+            let rows = done.spec.dims.get(1).map(|d| d.len()).unwrap_or(1) as u32;
+            let height = (120 + panels * (60 + rows * 26)).clamp(220, 1400);
+            if canvas.width() != width {
+                canvas.set_width(width);
+            }
+            canvas.set_height(height);
+            let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return };
+            let area = backend.into_drawing_area();
+            let labels: Vec<(&'static str, Vec<String>)> = done.spec.axes();
+            let axes: Vec<SweepAxis> = labels.iter().map(|(t, l)| SweepAxis { title: t, labels: l }).collect();
+            let values = engine::sweep::values(&done.cells);
+            let kind = done.spec.metric.info().kind;
+            let format = move |v: f64| MetricValue::Number(v).display(kind);
+            let title = format!("{} of '{}' across the sweep", done.spec.metric.info().label, done.spec.base.name);
+            let chart = SweepChart {
+                title: &title,
+                axes: &axes,
+                values: &values,
+                better: Better::from(engine::sweep::higher_is_better(done.spec.metric)),
+                format: &format,
+                highlight: *hover,
+            };
+            if let Ok(m) = draw_sweep(&area, &chart, &chart::theme(dark)) {
+                *map.borrow_mut() = m;
+            }
+            let _ = area.present();
+        });
+    }
+    let cell_at = {
+        let (canvas_ref, map) = (canvas_ref.clone(), map.clone());
+        move |e: &MouseEvent| {
+            let canvas = canvas_ref.cast::<HtmlCanvasElement>()?;
+            let (x, y) = chart::canvas_xy(&canvas, e);
+            map.borrow().cell_at(x, y)
+        }
+    };
+    let onmousemove = {
+        let (hover, cell_at) = (hover.clone(), cell_at.clone());
+        Callback::from(move |e: MouseEvent| {
+            let cell = cell_at(&e);
+            if *hover != cell {
+                hover.set(cell);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_| hover.set(None))
+    };
+    let onclick = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(cell) = cell_at(&e) {
+                on_pick.emit(cell);
+            }
+        })
+    };
+    let d = &props.done;
+    let readout = hover.and_then(|i| {
+        let name = d.spec.strategy_for(i).ok()?.name;
+        let value = match d.cells.get(i)? {
+            Ok(v) => MetricValue::Number(*v).display(d.spec.metric.info().kind),
+            Err(e) => format!("n/a ({e})"),
+        };
+        Some(format!("{name}: {value}. Click to add it to the comparison."))
+    });
+    html! {
+        <div class="sweep-chart">
+            <canvas ref={canvas_ref} id="sweep-canvas" class={classes!(hover.is_some().then_some("pointing"))}
+                role="img" aria-label="Heatmap of the sweep; the table below lists the same values"
+                {onmousemove} {onmouseleave} {onclick}></canvas>
+            <p class="muted" id="sweep-readout" aria-live="polite">{ readout.unwrap_or_else(||
+                "Hover a cell to read it; click it to add that configuration to the comparison.".to_string()) }</p>
+        </div>
+    }
+}
+
 /// A finished sweep.
 struct Done {
     spec: SweepSpec,
@@ -93,8 +201,20 @@ struct Done {
     panel: Rc<engine::Panel>,
 }
 
+#[derive(Properties)]
+pub struct SweepProps {
+    pub results: Rc<crate::compute::Results>,
+    pub size_epoch: u32,
+}
+
+impl PartialEq for SweepProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.results, &o.results) && self.size_epoch == o.size_epoch
+    }
+}
+
 #[function_component(SweepPanel)]
-pub fn sweep_panel(props: &ResultsProps) -> Html {
+pub fn sweep_panel(props: &SweepProps) -> Html {
     let state = use_context::<AppContext>().expect("app state");
     let results = props.results.clone();
     let first = state.strategies.first().map(|e| e.id).unwrap_or(0);
@@ -170,24 +290,24 @@ pub fn sweep_panel(props: &ResultsProps) -> Html {
             running.set(None);
         })
     };
-    let add = {
-        let (state, error) = (state.clone(), error.clone());
-        move |spec: &SweepSpec, index: usize| {
-            let (state, error, spec) = (state.clone(), error.clone(), spec.clone());
-            Callback::from(move |_: MouseEvent| {
-                if state.strategies.len() >= MAX_STRATEGIES {
-                    error.set(Some(format!(
-                        "The comparison holds at most {MAX_STRATEGIES} strategies: remove one to add this configuration."
-                    )));
-                    return;
-                }
-                match spec.strategy_for(index) {
-                    Ok(s) => state.dispatch(Action::AddStrategy(Box::new(s))),
-                    Err(e) => error.set(Some(e)),
-                }
-            })
-        }
+    // Adds a cell's configuration to the comparison.
+    let pick = {
+        let (state, error, done) = (state.clone(), error.clone(), done.clone());
+        Callback::from(move |index: usize| {
+            let Some(d) = &*done else { return };
+            if state.strategies.len() >= MAX_STRATEGIES {
+                error.set(Some(format!(
+                    "The comparison holds at most {MAX_STRATEGIES} strategies: remove one to add this configuration."
+                )));
+                return;
+            }
+            match d.spec.strategy_for(index) {
+                Ok(s) => state.dispatch(Action::AddStrategy(Box::new(s))),
+                Err(e) => error.set(Some(e)),
+            }
+        })
     };
+    let add = |index: usize| pick.reform(move |_: MouseEvent| index);
 
     let set_row = |d: usize, key: bool| {
         let form = form.clone();
@@ -279,8 +399,11 @@ pub fn sweep_panel(props: &ResultsProps) -> Html {
                     <p class="notice info" id="sweep-stale">{ "The data or date range changed since this sweep ran: run it again for current numbers." }</p>
                 }
                 <p class="muted" id="sweep-status">{ format!(
-                    "{} configurations of '{}' measured by {} in {:.0} ms on {} worker(s).",
-                    d.cells.len(), d.spec.base.name, d.spec.metric.info().label, d.ms, d.lanes) }</p>
+                    "{} configurations of '{}' measured by {} in {:.0} ms on {} worker(s). {}",
+                    d.cells.len(), d.spec.base.name, d.spec.metric.info().label, d.ms, d.lanes,
+                    d.spec.metric.info().description) }</p>
+                <Heatmap done={d.clone()} dark={state.view.dark} size_epoch={props.size_epoch} on_pick={pick.clone()} />
+                <details class="sweep-values"><summary>{ "Values as a table" }</summary>
                 <div class="table-wrap">
                     <table id="sweep-table" class="sweep-table">
                         <thead><tr><th>{ "Configuration" }</th><th>{ d.spec.metric.info().label }</th><th></th></tr></thead>
@@ -294,12 +417,13 @@ pub fn sweep_panel(props: &ResultsProps) -> Html {
                                         Ok(v) => MetricValue::Number(*v).display(d.spec.metric.info().kind),
                                         Err(e) => format!("n/a ({e})"),
                                     } }</td>
-                                    <td><button class="link add-cell" onclick={add(&d.spec, i)}>{ "Add" }</button></td>
+                                    <td><button class="link add-cell" onclick={add(i)}>{ "Add" }</button></td>
                                 </tr>
                             }
                         }) }</tbody>
                     </table>
                 </div>
+                </details>
             }
         </section>
     }

@@ -223,7 +223,7 @@ pub fn sweep(
             (*next < total).then(|| {
                 let cells = *next..(*next + chunk).min(total);
                 *next = cells.end;
-                Request::Sweep { job, lane, panel: panel_ids[lane], spec: spec.clone(), cells }
+                Request::Sweep { job, lane, panel: panel_ids[lane], spec: Box::new(spec.clone()), cells }
             })
         };
         for lane in 0..lanes {

@@ -26,7 +26,7 @@ pub enum Request {
     Compare { job: JobId, panel: u64, strategies: Vec<Strategy>, benchmark: Option<usize> },
     /// Run cells `cells` of a sweep on the panel named `panel`; `lane` is the
     /// pool's index of this worker, echoed in the reply.
-    Sweep { job: JobId, lane: usize, panel: u64, spec: SweepSpec, cells: Range<usize> },
+    Sweep { job: JobId, lane: usize, panel: u64, spec: Box<SweepSpec>, cells: Range<usize> },
 }
 
 #[derive(Serialize, Deserialize)]

@@ -6,10 +6,13 @@
 //!   clippy, native tests, browser (wasm-bindgen-test) tests, a release Trunk
 //!   build and the end-to-end tests in headless Chromium. Ends with one
 //!   `N passed, N failed` line and a non-zero exit code on any failure.
-//! - `cargo xtask bench`: runs the native benchmarks.
+//! - `cargo xtask bench [--skip-native] [--skip-page]`: runs the native
+//!   benchmarks and the in-browser timings and writes them into BENCHMARKS.md
+//!   (see `bench.rs`).
 //!
 //! Only the standard library is used, so this compiles in seconds.
 
+mod bench;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -22,10 +25,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&root),
         Some("test") => test(&root),
-        Some("bench") => bench(&root),
+        Some("bench") => bench::run(&root, &args[1..]),
         Some("install") => tools::ensure_all(&root, true).map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|bench|install>");
+            eprintln!("usage: cargo xtask <serve|test|bench [--skip-native] [--skip-page]|install>");
             return ExitCode::from(2);
         }
     };
@@ -57,24 +60,6 @@ fn serve(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("trunk serve exited with {status}"))
     }
-}
-
-/// Native benchmarks (divan), then in-browser timings of the release build
-/// (`e2e/bench/page.mjs`, written to `target/bench/page.json`).
-fn bench(root: &Path) -> Result<(), String> {
-    let env = tools::ensure_all(root, true)?;
-    let steps: [(&str, &[&str], &Path); 3] = [
-        ("cargo", &["bench", "-p", "engine"], root),
-        ("trunk", &["build", "--release"], root),
-        ("node", &["bench/page.mjs"], &root.join("e2e")),
-    ];
-    for (program, args, dir) in steps {
-        let status = env.command(program, dir).args(args).status().map_err(|e| format!("{program}: {e}"))?;
-        if !status.success() {
-            return Err(format!("{program} {} failed", args.join(" ")));
-        }
-    }
-    Ok(())
 }
 
 /// One step of the test run and how many tests or checks it passed and failed.

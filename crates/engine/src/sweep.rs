@@ -198,7 +198,9 @@ impl SweepDim {
 /// A parameter sweep: see the module docs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepSpec {
-    /// The strategy every cell starts from (its name prefixes the cells' names).
+    /// The strategy every cell starts from (its name prefixes the cells'
+    /// names); the default strategy when left out.
+    #[serde(default)]
     pub base: Strategy,
     /// One to [`MAX_DIMS`] dimensions: dimension 0 across, 1 down, 2 one panel per value.
     pub dims: Vec<SweepDim>,

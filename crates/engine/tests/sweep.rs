@@ -342,6 +342,8 @@ fn specs_round_trip_through_json() {
     .unwrap();
     assert_eq!((s.n_cells(), s.metric), (4, MetricId::MaxDrawdown));
     s.validate().unwrap();
+    let minimal: SweepSpec = serde_json::from_str(r#"{"dims": [{"fee_bps": [0, 10]}], "metric": "cagr"}"#).unwrap();
+    assert_eq!((&minimal.base, minimal.n_cells()), (&Strategy::default(), 2));
     // Cell outcomes cross a worker boundary as JSON too.
     let out = run_cells(&PANEL, &s, 0..2).unwrap();
     let back: Vec<Result<f64, String>> = serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();

@@ -10,10 +10,17 @@ use engine::{simulate, Schedule, Strategy, Weighting};
 use wasm_bindgen::prelude::*;
 
 /// Builds `random_walk(n_assets, n_days, seed)`, then simulates the headline
-/// strategy `repeats` times; returns the milliseconds of each run
-/// (`performance.now()`), after one untimed warm-up run.
+/// strategy in `samples` samples of `batch` runs each; returns each sample's
+/// milliseconds per run (`performance.now()` is coarsened to 0.1 ms in
+/// browsers, so short runs are timed in batches), after one untimed warm-up.
 #[wasm_bindgen]
-pub fn bench_simulate(n_assets: usize, n_days: usize, seed: u32, repeats: u32) -> Result<Vec<f64>, JsError> {
+pub fn bench_simulate(
+    n_assets: usize,
+    n_days: usize,
+    seed: u32,
+    samples: u32,
+    batch: u32,
+) -> Result<Vec<f64>, JsError> {
     let panel = engine::synth::random_walk(n_assets, n_days, u64::from(seed));
     let strategy = Strategy {
         weighting: Weighting::Equal,
@@ -24,14 +31,17 @@ pub fn bench_simulate(n_assets: usize, n_days: usize, seed: u32, repeats: u32) -
     };
     let clock = gloo::utils::window().performance().ok_or_else(|| JsError::new("no performance clock"))?;
     simulate(&panel, &strategy).map_err(|e| JsError::new(&e.to_string()))?;
-    let mut times = Vec::with_capacity(repeats as usize);
-    for _ in 0..repeats {
+    let batch = batch.max(1);
+    let mut times = Vec::with_capacity(samples as usize);
+    for _ in 0..samples {
         let t0 = clock.now();
-        let r = simulate(&panel, &strategy).map_err(|e| JsError::new(&e.to_string()))?;
-        times.push(clock.now() - t0);
-        if !r.equity.iter().all(|e| e.is_finite() && *e > 0.0) {
-            return Err(JsError::new("the benchmark simulation gave a non-finite or non-positive value"));
+        for _ in 0..batch {
+            let r = simulate(&panel, &strategy).map_err(|e| JsError::new(&e.to_string()))?;
+            if !r.equity.iter().all(|e| e.is_finite() && *e > 0.0) {
+                return Err(JsError::new("the benchmark simulation gave a non-finite or non-positive value"));
+            }
         }
+        times.push((clock.now() - t0) / f64::from(batch));
     }
     Ok(times)
 }

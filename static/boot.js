@@ -1,0 +1,9 @@
+// Starts the app without inline script, so the Content Security Policy in
+// index.html can forbid inline script entirely. Trunk writes the hashed names
+// of wasm-bindgen's module and of the wasm into <meta name="indexlab-app">
+// (Trunk.toml `pattern_script`); they are relative to the page, so the app
+// runs from any sub-path.
+const app = document.querySelector('meta[name="indexlab-app"]');
+const at = (name) => new URL(app.getAttribute(name), document.baseURI).href;
+const { default: init } = await import(at('data-js'));
+await init({ module_or_path: at('data-wasm') });

@@ -13,16 +13,15 @@ use yew::prelude::*;
 use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource};
 
-/// Largest total upload accepted, in bytes (uncompressed files).
-const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
-
 /// Parses files into a panel and loads it; on failure the previous data stays
 /// and the error says where.
 fn ingest(state: &AppContext, files: &[NamedBytes], repair_spikes: bool, format: Option<Format>) {
     let clock = gloo::utils::window().performance();
     let started = clock.as_ref().map(|p| p.now()).unwrap_or(f64::NAN);
     let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
-    match load(&inputs, &IngestOptions { repair_spikes, format, ..IngestOptions::default() }) {
+    // Bounds what a gzip file may expand to in this tab's memory.
+    let max_bytes = engine::ingest::limits::MAX_DECOMPRESSED_BYTES;
+    match load(&inputs, &IngestOptions { repair_spikes, format, max_bytes, ..IngestOptions::default() }) {
         Ok(loaded) => {
             state.dispatch(Action::DataLoaded {
                 files: Rc::new(files.to_vec()),
@@ -88,13 +87,11 @@ pub fn data_panel() -> Html {
             if files.is_empty() {
                 return;
             }
-            let total: u64 = files.iter().map(|f| f.size()).sum();
-            if total as usize > MAX_UPLOAD_BYTES {
-                state.dispatch(Action::DataError(format!(
-                    "These files hold {:.0} MB; IndexLab loads at most {} MB at once.",
-                    total as f64 / 1e6,
-                    MAX_UPLOAD_BYTES / 1_000_000
-                )));
+            // Refused before reading, so a huge file never fills the tab's memory.
+            let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+            let sizes = names.iter().map(String::as_str).zip(files.iter().map(|f| f.size()));
+            if let Err(e) = engine::ingest::limits::check_sizes(sizes) {
+                state.dispatch(Action::DataError(format!("{e}. Nothing was read; the previous data is still loaded.")));
                 return;
             }
             progress.set(Some(format!("Reading {} file(s)…", files.len())));

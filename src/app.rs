@@ -123,7 +123,7 @@ pub fn app() -> Html {
             LinkNotice::Error(e) => ("error", format!("{e} Your current setup is unchanged.")),
             LinkNotice::NeedsFiles { names, fingerprint } => ("info", format!(
                 "This link was made with uploaded data ({}). Load the same files in the Data panel to reproduce it;                  they will be checked against the link's fingerprint {}….",
-                names.join(", "), &fingerprint[..fingerprint.len().min(12)])),
+                names.join(", "), fingerprint.chars().take(12).collect::<String>())),
             LinkNotice::SameData => ("ok", "Same data: the loaded files match the link's fingerprint, so the results are the sender's.".to_string()),
             LinkNotice::DifferentData => ("error", "Different data: the loaded files do not match the link's fingerprint, so results will differ from the sender's.".to_string()),
         };

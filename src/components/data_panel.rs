@@ -15,9 +15,6 @@ use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource};
 use crate::workers::{self, protocol::JobId, protocol::Parsed};
 
-/// Largest total upload accepted, in bytes (uncompressed files).
-const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
-
 /// What loading files needs: the state, the progress line and the parse
 /// running in a worker (at most one; a new load or Cancel replaces it).
 #[derive(Clone)]
@@ -40,7 +37,13 @@ impl Loader {
         let (on_progress, on_done) = (self.clone(), self.clone());
         let job = workers::parse(
             files.to_vec(),
-            IngestOptions { repair_spikes, format, ..IngestOptions::default() },
+            // max_bytes bounds what a gzip file may expand to in the worker's memory.
+            IngestOptions {
+                repair_spikes,
+                format,
+                max_bytes: engine::ingest::limits::MAX_DECOMPRESSED_BYTES,
+                ..IngestOptions::default()
+            },
             move |done, total| on_progress.progress.set(Some(format!("Parsed {done} of {total} file(s)…"))),
             move |outcome| {
                 on_done.job.borrow_mut().take();
@@ -133,13 +136,11 @@ pub fn data_panel() -> Html {
             if files.is_empty() {
                 return;
             }
-            let total: u64 = files.iter().map(|f| f.size()).sum();
-            if total as usize > MAX_UPLOAD_BYTES {
-                state.dispatch(Action::DataError(format!(
-                    "These files hold {:.0} MB; IndexLab loads at most {} MB at once.",
-                    total as f64 / 1e6,
-                    MAX_UPLOAD_BYTES / 1_000_000
-                )));
+            // Refused before reading, so a huge file never fills the tab's memory.
+            let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+            let sizes = names.iter().map(String::as_str).zip(files.iter().map(|f| f.size()));
+            if let Err(e) = engine::ingest::limits::check_sizes(sizes) {
+                state.dispatch(Action::DataError(format!("{e}. Nothing was read; the previous data is still loaded.")));
                 return;
             }
             loader.cancel();

@@ -158,7 +158,9 @@ impl fmt::Display for ShareError {
             }
             ShareError::Truncated => write!(f, "the link's data ends early (was the link cut off?)"),
             ShareError::Corrupt(d) => write!(f, "the link's compressed data is corrupt: {d}"),
-            ShareError::TooLarge { limit } => write!(f, "the data expands to more than {limit} bytes; refused"),
+            ShareError::TooLarge { limit } => {
+                write!(f, "the data expands to more than {}; refused", crate::ingest::limits::size_text(*limit))
+            }
             ShareError::Serialize(d) => write!(f, "could not serialise the value: {d}"),
             ShareError::Json(d) => write!(f, "the link's content does not match what was expected: {d}"),
             ShareError::Bundle(d) => write!(f, "invalid bundle: {d}"),

@@ -130,7 +130,11 @@ impl fmt::Display for IngestError {
             ErrorKind::Empty => write!(f, "the file is empty"),
             ErrorKind::HeaderOnly => write!(f, "the file has a header line but no data rows"),
             ErrorKind::TooLarge { limit } => {
-                write!(f, "the data is larger than the limit of {limit} bytes (after decompression)")
+                write!(
+                    f,
+                    "the data is larger than the limit of {} (after decompression)",
+                    super::limits::size_text(*limit as u64)
+                )
             }
             ErrorKind::BadGzip { reason } => write!(f, "the file looks gzip-compressed but cannot be unpacked: {reason}"),
             ErrorKind::NotText => write!(f, "found bytes that are not UTF-8 text; save the file as UTF-8 CSV"),

@@ -90,6 +90,7 @@
 mod csvfile;
 mod error;
 mod json;
+pub mod limits;
 mod parse;
 mod report;
 mod table;
@@ -103,7 +104,6 @@ use crate::panel::{Extra, Panel};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Read;
 use table::{FileData, Role};
 
 /// The file formats the loader understands. See the module docs.
@@ -228,16 +228,15 @@ fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), In
         return Err(IngestError::file(name, ErrorKind::TooLarge { limit: max }));
     }
     let (bytes, gzip): (Cow<'a, [u8]>, bool) = if f.bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(f.bytes.len().saturating_mul(3).min(max.saturating_add(1)));
         let dec = flate2::read::MultiGzDecoder::new(f.bytes);
-        if let Err(e) = dec.take((max as u64).saturating_add(1)).read_to_end(&mut out) {
+        let out = limits::read_bounded(dec, max, f.bytes.len().saturating_mul(3)).map_err(|e| {
             let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
                 "the compressed data is cut short (truncated download?)".to_string()
             } else {
                 e.to_string()
             };
-            return Err(IngestError::file(name, ErrorKind::BadGzip { reason }));
-        }
+            IngestError::file(name, ErrorKind::BadGzip { reason })
+        })?;
         if out.len() > max {
             return Err(IngestError::file(name, ErrorKind::TooLarge { limit: max }));
         }

@@ -1,0 +1,11 @@
+// Starts the app without inline script, so the Content Security Policy in
+// index.html can forbid inline script entirely. Trunk writes the hashed names
+// of wasm-bindgen's module and of the wasm into <meta name="indexlab-app">
+// (Trunk.toml `pattern_script`); they are relative to the page, so the app
+// runs from any sub-path.
+const app = document.querySelector('meta[name="indexlab-app"]');
+const at = (name) => new URL(app.getAttribute(name), document.baseURI).href;
+const bindings = await import(at('data-js'));
+await bindings.default({ module_or_path: at('data-wasm') });
+// The exported functions, for the page benchmark (e2e/bench/workers.mjs).
+window.wasmBindings = bindings;

@@ -24,6 +24,22 @@ impl<T> PartialEq for ByPtr<T> {
     }
 }
 
+/// Runs `f` and records it as a `performance.measure` named `name`, shown in
+/// the browser's performance tools and read by `e2e/bench/page.mjs` (names:
+/// `indexlab:simulate`, `indexlab:chart-data`, `indexlab:paint:<chart>`).
+/// Each name keeps only its latest measure, so the timeline does not grow
+/// while the page is used.
+pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let Some(perf) = gloo::utils::window().performance() else { return f() };
+    let start = format!("{name}:start");
+    let _ = perf.mark(&start);
+    let out = f();
+    perf.clear_measures_with_measure_name(name);
+    let _ = perf.measure_with_start_mark(name, &start);
+    perf.clear_marks_with_mark_name(&start);
+    out
+}
+
 /// One strategy's outcome in the comparison.
 pub struct Outcome {
     pub entry: StrategyEntry,
@@ -43,6 +59,10 @@ pub struct Results {
 impl Results {
     /// Simulates every strategy of `state` (costs, capital and range applied).
     pub fn compute(state: &AppState) -> Results {
+        measured("indexlab:simulate", || Results::compute_now(state))
+    }
+
+    fn compute_now(state: &AppState) -> Results {
         let clock = gloo::utils::window().performance();
         let started = clock.as_ref().map(|p| p.now());
         let panel = if state.range == (0, state.panel.n_days() - 1) {
@@ -134,6 +154,18 @@ impl ChartData {
     /// `with_weights`: build the day x asset weights matrix (only the Weights
     /// tab draws it, and it is the largest piece on wide panels).
     pub fn prepare(
+        results: &Results,
+        focus: Option<u32>,
+        rolling_window: usize,
+        with_weights: bool,
+        palette: &Theme,
+    ) -> ChartData {
+        measured("indexlab:chart-data", || {
+            ChartData::prepare_now(results, focus, rolling_window, with_weights, palette)
+        })
+    }
+
+    fn prepare_now(
         results: &Results,
         focus: Option<u32>,
         rolling_window: usize,

@@ -4,17 +4,158 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveDist, launch, openPage, repoRoot, dataDir } from '../support/harness.mjs';
 
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const round = (x) => Math.round(x * 100) / 100;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const summary = (xs) => ({ runs: xs.length, median_ms: median(xs), p95_ms: quantile(xs, 0.95), min_ms: Math.min(...xs), max_ms: Math.max(...xs) });
+const summary = (xs) => ({
+  runs: xs.length,
+  median_ms: round(median(xs)),
+  p95_ms: round(quantile(xs, 0.95)),
+  p25_ms: round(quantile(xs, 0.25)),
+  p75_ms: round(quantile(xs, 0.75)),
+  min_ms: round(Math.min(...xs)),
+  max_ms: round(Math.max(...xs)),
+});
+
+
+/** Adds presets from the "add a preset" menu until `n` strategies are compared. */
+async function addPresets(page, n) {
+  const columns = () => page.$$eval('#metrics-table thead th', (ths) => ths.length - 1);
+  while ((await columns()) < n) {
+    const have = await page.$$eval('#metrics-table thead th', (ths) => ths.slice(1).map((th) => th.textContent.trim()));
+    const options = await page.$$eval('#add-preset option', (os) =>
+      os.filter((o) => o.value !== '').map((o) => ({ value: o.value, label: o.textContent.trim() })),
+    );
+    const pick = options.find((o) => !have.includes(o.label));
+    if (!pick) throw new Error(`only ${have.length} distinct presets to add, wanted ${n}`);
+    await page.selectOption('#add-preset', pick.value);
+    await page.waitForFunction((k) => document.querySelectorAll('#metrics-table thead th').length === k + 1, have.length + 1);
+  }
+}
+
+// Runs in the page: one fee change on the first strategy (10 <-> 11 bp). `t0` is just before
+// the change event; `frame_ms` ends at the first animation frame after the
+// table changed and every visible chart canvas was painted (what the user
+// sees); `work_ms` ends when the last paint finished. The app's
+// `performance.measure` entries (`indexlab:*`, see src/compute.rs and
+// src/components/chart.rs) split the work; builds without them fall back to
+// "table changed, then one more frame".
+async function feeChange() {
+  const input = document.querySelector('.f-fee');
+  const fee = input.value === '11' ? '10' : '11';
+  // The fee changes the Fees row, so the table text tells when the new results are in.
+  const table = () => document.querySelector('#metrics-table').textContent;
+  const charts = [...document.querySelectorAll('canvas.chart-canvas')].map((c) => c.id.replace(/^chart-/, ''));
+  const measures = () => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('indexlab:'));
+  const painted = () => new Set(measures().filter((m) => m.name.startsWith('indexlab:paint:')).map((m) => m.name.slice(15)));
+  const before = table();
+  performance.clearMeasures();
+  const t0 = performance.now();
+  input.value = fee;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  let marks = false;
+  for (let frames = 0; ; frames++) {
+    if (frames > 600) throw new Error('the metrics did not change after a fee change');
+    await new Promise((r) => requestAnimationFrame(r));
+    if (table() === before) continue;
+    const p = painted();
+    marks = measures().length > 0;
+    if (!marks || charts.every((c) => p.has(c))) break;
+  }
+  // Without the app's marks the canvases may be drawn in effects after the DOM update: one more frame.
+  if (!marks) await new Promise((r) => requestAnimationFrame(r));
+  const frame_ms = performance.now() - t0;
+  const ms = measures();
+  const sum = (pred) => ms.filter((m) => pred(m.name)).reduce((a, m) => a + m.duration, 0);
+  const work_ms = marks ? Math.max(...ms.map((m) => m.startTime + m.duration)) - t0 : NaN;
+  const paints = {};
+  for (const m of ms.filter((m) => m.name.startsWith('indexlab:paint:'))) paints[m.name.slice(15)] = (paints[m.name.slice(15)] || 0) + m.duration;
+  return {
+    frame_ms,
+    work_ms,
+    simulate_ms: sum((n) => n === 'indexlab:simulate'),
+    chart_data_ms: sum((n) => n === 'indexlab:chart-data'),
+    paint_ms: sum((n) => n.startsWith('indexlab:paint:')),
+    paints,
+    charts,
+  };
+}
+
+/** `runs` fee changes (after 3 warm-up ones): timings and where the time went. */
+async function redrawRuns(page, runs) {
+  await page.click('.strategy .edit');
+  const all = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const r = await page.evaluate(feeChange);
+    const t = await page.textContent('#timing');
+    r.simulate_shown_ms = Number(/in ([\d.]+) ms/.exec(t)[1]);
+    if (i >= 3) all.push(r);
+  }
+  await page.click('.strategy .edit');
+  const pick = (f) => all.map(f);
+  const out = { frame: summary(pick((r) => r.frame_ms)), simulate: summary(pick((r) => r.simulate_shown_ms)) };
+  if (all.every((r) => Number.isFinite(r.work_ms))) {
+    out.work = summary(pick((r) => r.work_ms));
+    const parts = {
+      simulate_and_metrics: pick((r) => r.simulate_ms),
+      chart_data_prep: pick((r) => r.chart_data_ms),
+      canvas_paint: pick((r) => r.paint_ms),
+      yew_dom_and_scheduling: pick((r) => r.work_ms - r.simulate_ms - r.chart_data_ms - r.paint_ms),
+      waiting_for_frame: pick((r) => r.frame_ms - r.work_ms),
+    };
+    for (const c of all[0].charts) parts[`paint_${c}`] = pick((r) => r.paints[c] ?? 0);
+    out.breakdown = Object.fromEntries(
+      Object.entries(parts).map(([k, xs]) => [k, { median_ms: round(median(xs)), mean_ms: round(mean(xs)), p95_ms: round(quantile(xs, 0.95)) }]),
+    );
+    out.breakdown.charts_visible = all[0].charts;
+  }
+  return out;
+}
+
+/** A CPU profile (CDP Profiler) over `runs` fee changes: the functions with the most self time. */
+async function profileRedraws(page, runs) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await page.click('.strategy .edit');
+  await cdp.send('Profiler.start');
+  for (let i = 0; i < runs; i++) await page.evaluate(feeChange);
+  const { profile } = await cdp.send('Profiler.stop');
+  await page.click('.strategy .edit');
+  const file = path.join(repoRoot, 'target', 'bench', 'redraw.cpuprofile');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(profile));
+  const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
+  for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], dt.get(profile.samples[i]) + (profile.timeDeltas[i] ?? 0));
+  const self = new Map();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url ? path.basename(f.url) : ''}`.trim();
+    self.set(key, (self.get(key) || 0) + dt.get(n.id) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return {
+    file: path.relative(repoRoot, file),
+    runs,
+    top_self_ms_per_change: [...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([k, ms]) => [k, round(ms / runs), `${round((100 * ms) / total)}%`]),
+  };
+}
 
 const server = await serveDist();
 const browser = await launch();
 const report = { date: new Date().toISOString(), machine: `${process.arch}, ${(await import('node:os')).cpus().length} cores` };
 
+// `--redraw-only`: section 2 alone, written to target/bench/page-redraw.json
+// (for profiling the redraw); `--profile` adds a CPU profile of fee changes.
+const redrawOnly = process.argv.includes('--redraw-only');
+
 // 1. First chart visible: ms from navigation start until the growth canvas has ink.
 const firstChart = [];
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < (redrawOnly ? 0 : 5); i++) {
   const { page, context } = await openPage(browser, server.url);
   await page.waitForFunction(() => {
     const c = document.querySelector('#chart-growth');
@@ -26,40 +167,28 @@ for (let i = 0; i < 5; i++) {
   firstChart.push(await page.evaluate(() => performance.now()));
   await context.close();
 }
-report.first_chart_visible = summary(firstChart);
+if (!redrawOnly) report.first_chart_visible = summary(firstChart);
 
-// 2. A parameter change: every strategy re-simulated and every chart redrawn.
+// 2. A parameter change: every strategy re-simulated and every visible chart
+// redrawn, with the default 3 strategies and with 6 (the three other presets
+// added through the "add a preset" menu, as a user does).
 {
   const { page, context } = await openPage(browser, server.url);
   await page.waitForSelector('#metrics-table');
-  await page.click('.strategy .edit');
-  const redraw = [];
-  const sim = [];
-  for (let i = 0; i < 30; i++) {
-    const fee = i % 2 === 0 ? '11' : '10';
-    const ms = await page.evaluate(async (fee) => {
-      const input = document.querySelector('.f-fee');
-      // The fee changes the Fees row, so the table text tells when the new results are in.
-      const table = () => document.querySelector('#metrics-table').textContent;
-      const before = table();
-      const t0 = performance.now();
-      input.value = fee;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-      for (let frames = 0; table() === before; frames++) {
-        if (frames > 600) throw new Error('the metrics did not change after a fee change');
-        await new Promise((r) => requestAnimationFrame(r));
-      }
-      // One more frame: the charts' canvases are drawn in effects after the DOM update.
-      await new Promise((r) => requestAnimationFrame(r));
-      return performance.now() - t0;
-    }, fee);
-    redraw.push(ms);
-    const t = await page.textContent('#timing');
-    sim.push(Number(/in ([\d.]+) ms/.exec(t)[1]));
-  }
-  report.parameter_change_redraw = summary(redraw);
-  report.parameter_change_simulate_only = summary(sim);
+  const three = await redrawRuns(page, 30);
+  report.parameter_change_redraw = three.frame;
+  report.parameter_change_simulate_only = three.simulate;
+  report.parameter_change_breakdown = three.breakdown;
   report.default_view = await page.textContent('#timing');
+
+  await addPresets(page, 6);
+  const six = await redrawRuns(page, 40);
+  report.parameter_change_6_strategies_redraw = six.frame;
+  report.parameter_change_6_strategies_work = six.work;
+  report.parameter_change_6_strategies_simulate_only = six.simulate;
+  report.parameter_change_6_strategies_breakdown = six.breakdown;
+  report.default_view_6_strategies = await page.textContent('#timing');
+  if (process.argv.includes('--profile')) report.redraw_cpu_profile = await profileRedraws(page, 20);
   await context.close();
 }
 
@@ -67,8 +196,8 @@ report.first_chart_visible = summary(firstChart);
 const gz = path.join(dataDir, 'coingecko-top150-2017-2021.csv.gz');
 const unpacked = path.join(repoRoot, 'target', 'bench', 'coingecko-top150-2017-2021.csv');
 fs.mkdirSync(path.dirname(unpacked), { recursive: true });
-fs.writeFileSync(unpacked, (await import('node:zlib')).gunzipSync(fs.readFileSync(gz)));
-for (const [label, file] of [['csv_39mb', unpacked], ['gz', gz]]) {
+if (!redrawOnly) fs.writeFileSync(unpacked, (await import('node:zlib')).gunzipSync(fs.readFileSync(gz)));
+for (const [label, file] of redrawOnly ? [] : [['csv_39mb', unpacked], ['gz', gz]]) {
   const times = [];
   const times_parse = [];
   for (let i = 0; i < 3; i++) {
@@ -92,5 +221,5 @@ await browser.close();
 await server.close();
 const out = path.join(repoRoot, 'target', 'bench');
 fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'page.json'), JSON.stringify(report, null, 2));
+fs.writeFileSync(path.join(out, redrawOnly ? 'page-redraw.json' : 'page.json'), JSON.stringify(report, null, 2));
 console.log(JSON.stringify(report, null, 2));

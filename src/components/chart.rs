@@ -9,7 +9,7 @@ use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::compute::{ChartData, ChartKind};
+use crate::compute::{measured, ChartData, ChartKind};
 use crate::services::download;
 
 #[derive(Properties, Clone)]
@@ -76,25 +76,35 @@ pub fn chart(props: &ChartProps) -> Html {
         let props = props.clone();
         let hover_now = *hover;
         use_effect_with((props.clone(), hover_now), move |_| {
-            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            measured(&format!("indexlab:paint:{}", props.kind.file_stem()), || {
+                // Resizing a canvas (even to its current size) clears and
+                // reallocates it: only do it when the size changed.
                 let width = canvas.client_width().max(320) as u32;
                 if canvas.width() != width {
                     canvas.set_width(width);
                 }
-                canvas.set_height(props.height);
+                if canvas.height() != props.height {
+                    canvas.set_height(props.height);
+                }
                 if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
                     let area = backend.into_drawing_area();
                     let view = view_of(props.zoom, hover_now);
-                    match props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark)) {
+                    let outcome = props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark));
+                    let message = match outcome {
                         Ok(m) => {
                             *map.borrow_mut() = Some(m);
-                            error.set(None);
+                            None
                         }
-                        Err(e) => error.set(Some(e.to_string())),
+                        Err(e) => Some(e.to_string()),
+                    };
+                    // Setting the state re-renders the component: only on a change.
+                    if *error != message {
+                        error.set(message);
                     }
                     let _ = area.present();
                 }
-            }
+            });
         });
     }
 

@@ -10,11 +10,20 @@ use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, Value
 /// (`limit.0` at `lo`). The same function is used by plotters (through
 /// [`TickAxis`]) and by [`crate::CoordMap`], so hover maths matches the drawing.
 pub(crate) fn to_pixel(v: f64, lo: f64, hi: f64, log: bool, limit: (i32, i32)) -> i32 {
+    limit.0 + (pixel_offset(v, lo, hi, log, limit)).round() as i32
+}
+
+/// [`to_pixel`] before rounding: the position of `v` as a fractional pixel.
+pub(crate) fn to_pixel_f64(v: f64, lo: f64, hi: f64, log: bool, limit: (i32, i32)) -> f64 {
+    f64::from(limit.0) + pixel_offset(v, lo, hi, log, limit)
+}
+
+fn pixel_offset(v: f64, lo: f64, hi: f64, log: bool, limit: (i32, i32)) -> f64 {
     let (v, lo, hi) = if log { (v.log10(), lo.log10(), hi.log10()) } else { (v, lo, hi) };
     let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
     // Far outside values are clamped so that the integer maths cannot overflow.
     let t = if t.is_nan() { 0.0 } else { t.clamp(-10.0, 10.0) };
-    limit.0 + (t * f64::from(limit.1 - limit.0)).round() as i32
+    t * f64::from(limit.1 - limit.0)
 }
 
 /// The inverse of [`to_pixel`].
@@ -120,8 +129,12 @@ pub(crate) fn date_ticks(dates: &[Date], first: usize, last: usize, max_ticks: u
     }
     let max_ticks = max_ticks.max(1);
     let mut best = Vec::new();
-    for step in DATE_STEPS {
-        let ticks = ticks_for_step(dates, first, last, step);
+    for (i, step) in DATE_STEPS.into_iter().enumerate() {
+        // A step that gives too many ticks is abandoned as soon as it does
+        // (a chart redraw would otherwise label every day of a long history
+        // only to throw the labels away); the coarsest step is kept whole.
+        let limit = if i + 1 < DATE_STEPS.len() { max_ticks } else { usize::MAX };
+        let ticks = ticks_for_step(dates, first, last, step, limit);
         let fits = ticks.len() <= max_ticks;
         best = ticks;
         if fits {
@@ -136,9 +149,13 @@ pub(crate) fn date_ticks(dates: &[Date], first: usize, last: usize, max_ticks: u
     best
 }
 
-fn ticks_for_step(dates: &[Date], first: usize, last: usize, step: DateStep) -> Vec<(f64, String)> {
+/// The ticks of one step, stopping once there are more than `limit`.
+fn ticks_for_step(dates: &[Date], first: usize, last: usize, step: DateStep, limit: usize) -> Vec<(f64, String)> {
     let mut out = Vec::new();
     for i in first..=last {
+        if out.len() > limit {
+            break;
+        }
         let d = dates[i];
         let prev = if i > 0 { Some(dates[i - 1]) } else { None };
         let (y, m, day) = d.ymd();
@@ -201,6 +218,33 @@ mod tests {
         assert_eq!(t.len(), 12, "{t:?}");
         assert_eq!(t[1].1, "Apr 2020");
         assert_eq!(t[1].0, f64::from(Date::from_ymd(2020, 4, 1).unwrap().0 - start.0));
+    }
+
+    #[test]
+    fn abandoning_crowded_steps_early_changes_no_tick() {
+        // The reference: every step's ticks in full, the first that fits.
+        let full = |dates: &[Date], first: usize, last: usize, max: usize| {
+            let mut best = Vec::new();
+            for step in DATE_STEPS {
+                best = ticks_for_step(dates, first, last, step, usize::MAX);
+                if best.len() <= max {
+                    break;
+                }
+            }
+            best
+        };
+        let daily = days(Date::from_ymd(2017, 3, 5).unwrap(), 3_650);
+        let weekly: Vec<Date> = (0..400).map(|i| Date(daily[0].0 + 7 * i)).collect();
+        for dates in [&daily, &weekly] {
+            for (first, last) in [(0, dates.len() - 1), (10, 40), (100, 399), (5, 5)] {
+                for max in [1, 4, 9, 12, 30] {
+                    let want = full(dates, first, last, max);
+                    if !want.is_empty() {
+                        assert_eq!(date_ticks(dates, first, last, max), want, "{first}..={last}, at most {max}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

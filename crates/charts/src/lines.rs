@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use crate::coord::CoordMap;
 use crate::layout::{
-    date_chart, draw_hover, draw_segments, header, message, min_max, pad_linear, pad_log, rect_of, segments, too_small,
-    HoverRow, LegendItem, Swatch, YSpec,
+    date_chart, draw_hover, draw_line, header, message, min_max, pad_linear, pad_log, rect_of, too_small, HoverRow,
+    LegendItem, Swatch, YSpec,
 };
 use crate::{DrawResult, Series, Theme, ValueFormat, View, YAxis};
 
@@ -144,16 +144,7 @@ fn line_chart<DB: DrawingBackend>(
         chart.draw_series(std::iter::once(PathElement::new(vec![(a, 0.0), (b, 0.0)], theme.muted.stroke_width(1))))?;
     }
     for s in series {
-        let segs = segments(s.values, window, ok);
-        if matches!(kind, Kind::Drawdown) {
-            for seg in segs.iter().filter(|seg| seg.len() > 1) {
-                let (x0, x1) = (seg[0].0, seg[seg.len() - 1].0);
-                let poly: Vec<(f64, f64)> =
-                    std::iter::once((x0, 0.0)).chain(seg.iter().copied()).chain(std::iter::once((x1, 0.0))).collect();
-                chart.draw_series(std::iter::once(Polygon::new(poly, s.color.mix(0.12).filled())))?;
-            }
-        }
-        draw_segments(&mut chart, &segs, s.color)?;
+        draw_line(&mut chart, &map, s.values, window, ok, s.color, matches!(kind, Kind::Drawdown))?;
     }
 
     if let Some(day) = view.hover.filter(|d| (window.0..=window.1).contains(d)) {

@@ -14,7 +14,7 @@ fn data() -> (Vec<charts::Date>, Vec<f64>, Vec<f64>, Vec<f64>) {
 }
 
 #[test]
-fn growth_has_one_polyline_per_series_a_legend_and_date_labels() {
+fn growth_has_one_line_per_series_a_legend_and_date_labels() {
     let (dates, a, b, c) = data();
     let series = [
         Series::new("Market cap", color_for(0), &a),
@@ -25,7 +25,7 @@ fn growth_has_one_polyline_per_series_a_legend_and_date_labels() {
         render("growth_linear", |area| draw_growth(area, &dates, &series, false, View::ALL, &Theme::light()));
     let map = map.unwrap();
     for s in &series {
-        assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(s.color)), 1, "{}", s.name);
+        assert_eq!(count_lines(&svg, s.color), 1, "{}", s.name);
         assert!(has_text(&svg, s.name), "legend label {}", s.name);
     }
     assert!(has_text(&svg, "Growth of 1"));
@@ -64,8 +64,8 @@ fn log_scale_clips_non_positive_values_with_a_note() {
     let (svg, map) =
         render("growth_log_clipped", |area| draw_growth(area, &dates, &series, true, View::ALL, &Theme::dark()));
     assert!(map.unwrap().has_data);
-    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(0))), 2, "split at the non-positive days");
-    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(1))), 0);
+    assert_eq!(count_lines(&svg, color_for(0)), 2, "split at the non-positive days");
+    assert_eq!(count_lines(&svg, color_for(1)), 0);
     assert!(has_text(&svg, "values \u{2264} 0 not shown on log scale"));
     assert!(has_text(&svg, "Wiped out (no data)"));
     // A narrow log range (1 to 2) gets decimal ticks, each written once.
@@ -171,7 +171,7 @@ fn empty_and_single_day_and_all_nan_do_not_panic() {
     let (svg, map) = render("growth_all_nan", |area| draw_growth(area, &dates, &series, false, View::ALL, &theme));
     assert!(map.unwrap().has_data);
     assert!(has_text(&svg, "Nothing (no data)"));
-    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(1))), 1);
+    assert_eq!(count_lines(&svg, color_for(1)), 1);
     let (svg, map) =
         render("growth_only_nan", |area| draw_growth(area, &dates, &series[..1], false, View::ALL, &theme));
     assert!(!map.unwrap().has_data);
@@ -196,7 +196,7 @@ fn drawdown_is_in_percent_below_zero() {
     let map = map.unwrap();
     assert!(map.y_hi == 0.0 && map.y_lo < 0.0);
     for s in &series {
-        assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(s.color)), 1);
+        assert_eq!(count_lines(&svg, s.color), 1);
         assert!(has_text(&svg, s.name));
         assert!(count_tag_with(&svg, "polygon", "fill", &hex(s.color)) >= 1, "underwater fill");
     }
@@ -231,8 +231,8 @@ fn rolling_lines_split_at_nan() {
     let (svg, map) =
         render("rolling_vol", |area| draw_rolling(area, &dates, &series, &axis, View::ALL, &Theme::light()));
     assert!(map.unwrap().has_data);
-    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(0))), 1);
-    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(1))), 2, "split at the NaN gap");
+    assert_eq!(count_lines(&svg, color_for(0)), 1);
+    assert_eq!(count_lines(&svg, color_for(1)), 2, "split at the NaN gap");
     assert!(has_text(&svg, "Rolling 90-day volatility"));
     assert!(texts(&svg).iter().any(|t| t.starts_with('+') && t.ends_with('%')), "{:?}", texts(&svg));
 
@@ -286,4 +286,68 @@ fn many_series_wrap_the_legend() {
     assert!(legend_ys.len() >= 3, "{legend_ys:?}");
     assert!(legend_ys.iter().all(|&y| y < map.top), "{legend_ys:?} vs top {}", map.top);
     assert!(map.bottom - map.top > 150, "the plot keeps most of the height");
+}
+
+#[test]
+fn dense_lines_are_downsampled_to_the_pixel_width_with_exact_extremes_and_hover() {
+    // Ten thousand days on an 800 px chart: many days per pixel column.
+    let n = 10_000;
+    let dates = dates_from(1995, 1, 1, n);
+    let mut v: Vec<f64> = (0..n).map(|i| 2.0 + (i as f64 / 300.0).sin() + 0.3 * (i as f64 / 7.0).sin()).collect();
+    v[4_321] = 9.0; // a one-day spike
+    v[7_777] = 0.2; // and a one-day crash
+    let (hi, lo) = (9.0, 0.2);
+    let theme = Theme::light();
+    let series = [Series::new("A", color_for(0), &v)];
+    let (svg, map) = render("growth_dense", |area| draw_growth(area, &dates, &series, false, View::ALL, &theme));
+    let map = map.unwrap();
+    let bands = band_points(&svg, color_for(0));
+    assert_eq!(bands.len(), 1, "one band for one unbroken line");
+    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(0))), 0);
+    let band = &bands[0];
+    // Point count bounded by the pixel width: two vertices per column.
+    let width = (map.right - map.left + 1) as usize;
+    assert!(band.len() <= 2 * width, "{} vertices for {width} columns", band.len());
+    assert!(band.len() >= width, "every column is drawn");
+    // The extremes are drawn exactly: the band reaches the spike and the
+    // crash, plus half the line width, and goes no further.
+    let top = band.iter().map(|p| p.1).min().unwrap();
+    let bottom = band.iter().map(|p| p.1).max().unwrap();
+    assert_eq!(top, map.value_to_pixel(hi).unwrap() - 1);
+    assert_eq!(bottom, map.value_to_pixel(lo).unwrap() + 1);
+    assert!(band.contains(&(map.day_to_pixel(4_321).unwrap(), top)), "the spike is at its day's column");
+    assert!(band.contains(&(map.day_to_pixel(7_777).unwrap(), bottom)), "so is the crash");
+
+    // The hover readout shows the day's own value, not its column's extremes.
+    let d = (5_000..6_000)
+        .find(|&d| (d - 1..=d + 1).all(|e| map.day_to_pixel(e) == map.day_to_pixel(d)))
+        .expect("three days in one column");
+    let mut w = v.clone();
+    (w[d - 1], w[d], w[d + 1]) = (1.0, 2.4, 3.0);
+    let series = [Series::new("A", color_for(0), &w)];
+    let view = View::ALL.with_hover(Some(d));
+    let (svg, _) = render("growth_dense_hover", |area| draw_growth(area, &dates, &series, false, view, &theme));
+    let row = texts(&svg).into_iter().find(|t| t.starts_with("A: ")).expect("hover row");
+    let shown: f64 = row["A: ".len()..].replace(',', "").parse().unwrap();
+    // Shown to the chart's precision (one decimal here); the column's extremes are 1 and 3.
+    assert!((shown - 2.4).abs() < 0.051, "{row}");
+    assert!(has_text(&svg, &dates[d].to_string()));
+}
+
+#[test]
+fn sparse_lines_keep_a_stroke_through_every_day() {
+    // Fewer days than pixels (a zoomed window): the classic polyline, one vertex per day.
+    let (dates, a, _, _) = data();
+    let series = [Series::new("A", color_for(0), &a)];
+    let (svg, map) = render("growth_sparse", |area| {
+        draw_growth(area, &dates, &series, false, View::window(100, 199), &Theme::light())
+    });
+    assert_eq!(count_tag_with(&svg, "polyline", "stroke", &hex(color_for(0))), 1);
+    assert!(band_points(&svg, color_for(0)).is_empty());
+    let stroke = format!("stroke=\"{}\"", hex(color_for(0)));
+    let line = svg.split("<polyline ").find(|el| el.contains(&stroke)).unwrap();
+    let points = line.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert_eq!(points.split_whitespace().count(), 100);
+    let map = map.unwrap();
+    assert_eq!((map.first_day, map.last_day), (100, 199));
 }

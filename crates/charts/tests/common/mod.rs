@@ -71,6 +71,39 @@ pub fn count_tag_with(svg: &str, tag: &str, attr: &str, value: &str) -> usize {
         .count()
 }
 
+/// Drawn lines of colour `c`: stroked `<polyline>`s (days at least a pixel
+/// apart) plus opaque `<polygon>` bands (a line downsampled to pixel
+/// columns); translucent fills such as the drawdown's are not lines.
+pub fn count_lines(svg: &str, c: RGBColor) -> usize {
+    let bands = svg
+        .split("<polygon ")
+        .skip(1)
+        .filter(|el| {
+            let el = &el[..el.find("/>").unwrap_or(el.len())];
+            el.contains(&format!("fill=\"{}\"", hex(c))) && el.contains("opacity=\"1\"")
+        })
+        .count();
+    count_tag_with(svg, "polyline", "stroke", &hex(c)) + bands
+}
+
+/// The `points` of every `<polygon>` with `fill` colour `c` and opacity 1, as pixel pairs.
+pub fn band_points(svg: &str, c: RGBColor) -> Vec<Vec<(i32, i32)>> {
+    svg.split("<polygon ")
+        .skip(1)
+        .map(|el| &el[..el.find("/>").unwrap_or(el.len())])
+        .filter(|el| el.contains(&format!("fill=\"{}\"", hex(c))) && el.contains("opacity=\"1\""))
+        .map(|el| {
+            let pts = el.split("points=\"").nth(1).expect("points").split('"').next().unwrap();
+            pts.split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').expect("x,y");
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
 pub fn count_tag(svg: &str, tag: &str) -> usize {
     svg.matches(&format!("<{tag} ")).count()
 }

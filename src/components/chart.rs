@@ -61,6 +61,34 @@ pub(crate) fn canvas_xy(canvas: &HtmlCanvasElement, e: &MouseEvent) -> (i32, i32
     (((e.client_x() as f64 - rect.left()) * sx) as i32, ((e.client_y() as f64 - rect.top()) * sy) as i32)
 }
 
+/// Sizes the canvas to `width` x `props.height` (only when they differ:
+/// resizing clears and reallocates a canvas), paints the chart and returns
+/// its coordinate map, timed as `indexlab:paint:<chart>`.
+fn paint(
+    canvas: HtmlCanvasElement,
+    width: u32,
+    props: &ChartProps,
+    hover: Option<usize>,
+) -> Option<Result<CoordMap, String>> {
+    measured(&format!("indexlab:paint:{}", props.kind.file_stem()), || {
+        if canvas.width() != width {
+            canvas.set_width(width);
+        }
+        if canvas.height() != props.height {
+            canvas.set_height(props.height);
+        }
+        let backend = CanvasBackend::with_canvas_object(canvas)?;
+        let area = backend.into_drawing_area();
+        let view = view_of(props.zoom, hover);
+        let outcome = props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark));
+        let _ = area.present();
+        Some(outcome.map_err(|e| e.to_string()))
+    })
+}
+
+/// What a canvas shows: the props and hovered day it was last painted with.
+type Painted = Rc<RefCell<Option<(ChartProps, Option<usize>)>>>;
+
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let canvas_ref = use_node_ref();
@@ -68,43 +96,59 @@ pub fn chart(props: &ChartProps) -> Html {
     let drag_from = use_mut_ref(|| None::<i32>);
     let map: Rc<RefCell<Option<CoordMap>>> = use_mut_ref(|| None);
     let error = use_state(|| None::<String>);
+    let painted: Painted = use_mut_ref(|| None);
+
+    // An update of a mounted canvas at an unchanged size is painted right
+    // away, during the render: the scheduler may let the browser draw a
+    // frame between rendering and effects, and the charts would then wait
+    // for that frame. The canvas keeps its current width here (reading the
+    // laid-out width would force a layout of the half-updated page); the
+    // effect below checks it after the update and repaints if it changed.
+    if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+        let key = (props.clone(), *hover);
+        let same_size = painted.borrow().as_ref().is_some_and(|(p, _)| {
+            p.size_epoch == props.size_epoch && p.height == props.height && canvas.height() == props.height
+        });
+        if same_size && painted.borrow().as_ref() != Some(&key) {
+            if let Some(Ok(m)) = paint(canvas.clone(), canvas.width(), props, *hover) {
+                *map.borrow_mut() = Some(m);
+                *painted.borrow_mut() = Some(key);
+            }
+        }
+    }
 
     {
         let canvas_ref = canvas_ref.clone();
         let map = map.clone();
         let error = error.clone();
-        let props = props.clone();
+        let painted = painted.clone();
         let hover_now = *hover;
-        use_effect_with((props.clone(), hover_now), move |_| {
+        use_effect_with((props.clone(), hover_now), move |(props, hover)| {
             let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
-            measured(&format!("indexlab:paint:{}", props.kind.file_stem()), || {
-                // Resizing a canvas (even to its current size) clears and
-                // reallocates it: only do it when the size changed.
-                let width = canvas.client_width().max(320) as u32;
-                if canvas.width() != width {
-                    canvas.set_width(width);
-                }
-                if canvas.height() != props.height {
-                    canvas.set_height(props.height);
-                }
-                if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
-                    let area = backend.into_drawing_area();
-                    let view = view_of(props.zoom, hover_now);
-                    let outcome = props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark));
-                    let message = match outcome {
-                        Ok(m) => {
-                            *map.borrow_mut() = Some(m);
-                            None
-                        }
-                        Err(e) => Some(e.to_string()),
-                    };
-                    // Setting the state re-renders the component: only on a change.
-                    if *error != message {
-                        error.set(message);
+            let width = canvas.client_width().max(320) as u32;
+            let key = (props.clone(), *hover);
+            let fresh =
+                painted.borrow().as_ref() == Some(&key) && canvas.width() == width && canvas.height() == props.height;
+            let message = if fresh {
+                None
+            } else {
+                match paint(canvas, width, props, *hover) {
+                    Some(Ok(m)) => {
+                        *map.borrow_mut() = Some(m);
+                        *painted.borrow_mut() = Some(key);
+                        None
                     }
-                    let _ = area.present();
+                    Some(Err(e)) => {
+                        *painted.borrow_mut() = None;
+                        Some(e)
+                    }
+                    None => None,
                 }
-            });
+            };
+            // Setting the state re-renders the component: only on a change.
+            if *error != message {
+                error.set(message);
+            }
         });
     }
 

@@ -26,7 +26,16 @@ pub(crate) fn top_assets(
     (first, last): (usize, usize),
     top_k: usize,
 ) -> (Vec<usize>, bool) {
-    let avg: Vec<f64> = (0..n_assets).map(|a| (first..=last).map(|d| weight(weights, d, a)).sum::<f64>()).collect();
+    // Day by day along the rows (the matrix is day-major), each asset's sum
+    // still in day order.
+    let mut avg = vec![0.0; n_assets];
+    for row in weights.iter().take(last + 1).skip(first) {
+        for (sum, &w) in avg.iter_mut().zip(row) {
+            if w.is_finite() && w > 0.0 {
+                *sum += w;
+            }
+        }
+    }
     let mut order: Vec<usize> = (0..n_assets).filter(|&a| avg[a] > 0.0).collect();
     order.sort_by(|&a, &b| avg[b].total_cmp(&avg[a]).then(a.cmp(&b)));
     let other = order.len() > top_k;

@@ -18,29 +18,36 @@ const summary = (xs) => ({
   max_ms: round(Math.max(...xs)),
 });
 
-
 /** Adds presets from the "add a preset" menu until `n` strategies are compared. */
 async function addPresets(page, n) {
   const columns = () => page.$$eval('#metrics-table thead th', (ths) => ths.length - 1);
   while ((await columns()) < n) {
-    const have = await page.$$eval('#metrics-table thead th', (ths) => ths.slice(1).map((th) => th.textContent.trim()));
+    const have = await page.$$eval('#metrics-table thead th', (ths) =>
+      ths.slice(1).map((th) => th.textContent.trim()),
+    );
     const options = await page.$$eval('#add-preset option', (os) =>
       os.filter((o) => o.value !== '').map((o) => ({ value: o.value, label: o.textContent.trim() })),
     );
     const pick = options.find((o) => !have.includes(o.label));
     if (!pick) throw new Error(`only ${have.length} distinct presets to add, wanted ${n}`);
     await page.selectOption('#add-preset', pick.value);
-    await page.waitForFunction((k) => document.querySelectorAll('#metrics-table thead th').length === k + 1, have.length + 1);
+    await page.waitForFunction(
+      (k) => document.querySelectorAll('#metrics-table thead th').length === k + 1,
+      have.length + 1,
+    );
   }
 }
 
-// Runs in the page: one fee change on the first strategy (10 <-> 11 bp). `t0` is just before
-// the change event; `frame_ms` ends at the first animation frame after the
-// table changed and every visible chart canvas was painted (what the user
-// sees); `work_ms` ends when the last paint finished. The app's
-// `performance.measure` entries (`indexlab:*`, see src/compute.rs and
-// src/components/chart.rs) split the work; builds without them fall back to
-// "table changed, then one more frame".
+// Runs in the page: one fee change on the first strategy (10 <-> 11 bp),
+// which re-simulates every strategy (the first is the benchmark of the
+// others) and redraws every chart. `t0` is just before the change event.
+// `work_ms` ends when the last chart finished painting; `frame_ms` at the
+// first animation frame after the table changed and every visible chart was
+// painted, i.e. when the browser starts the frame that shows them (it adds
+// the wait for the display's next frame, 0-17 ms). The app's
+// `performance.measure` entries (`indexlab:simulate`, `indexlab:chart-data`,
+// `indexlab:paint:<chart>`; see src/compute.rs) split the work; builds
+// without them fall back to "table changed, then one more frame".
 async function feeChange() {
   const input = document.querySelector('.f-fee');
   const fee = input.value === '11' ? '10' : '11';
@@ -48,7 +55,8 @@ async function feeChange() {
   const table = () => document.querySelector('#metrics-table').textContent;
   const charts = [...document.querySelectorAll('canvas.chart-canvas')].map((c) => c.id.replace(/^chart-/, ''));
   const measures = () => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('indexlab:'));
-  const painted = () => new Set(measures().filter((m) => m.name.startsWith('indexlab:paint:')).map((m) => m.name.slice(15)));
+  const paintOf = (m) => (m.name.startsWith('indexlab:paint:') ? m.name.slice('indexlab:paint:'.length) : null);
+  const painted = () => new Set(measures().map(paintOf).filter(Boolean));
   const before = table();
   performance.clearMeasures();
   const t0 = performance.now();
@@ -70,13 +78,13 @@ async function feeChange() {
   const sum = (pred) => ms.filter((m) => pred(m.name)).reduce((a, m) => a + m.duration, 0);
   const work_ms = marks ? Math.max(...ms.map((m) => m.startTime + m.duration)) - t0 : NaN;
   const paints = {};
-  for (const m of ms.filter((m) => m.name.startsWith('indexlab:paint:'))) paints[m.name.slice(15)] = (paints[m.name.slice(15)] || 0) + m.duration;
+  for (const m of ms.filter(paintOf)) paints[paintOf(m)] = (paints[paintOf(m)] || 0) + m.duration;
   return {
     frame_ms,
     work_ms,
     simulate_ms: sum((n) => n === 'indexlab:simulate'),
     chart_data_ms: sum((n) => n === 'indexlab:chart-data'),
-    paint_ms: sum((n) => n.startsWith('indexlab:paint:')),
+    paint_ms: sum((n) => paintOf({ name: n }) !== null),
     paints,
     charts,
   };
@@ -101,19 +109,24 @@ async function redrawRuns(page, runs) {
       simulate_and_metrics: pick((r) => r.simulate_ms),
       chart_data_prep: pick((r) => r.chart_data_ms),
       canvas_paint: pick((r) => r.paint_ms),
+      // Yew rendering, DOM updates, layout and scheduling gaps: the rest of the work.
       yew_dom_and_scheduling: pick((r) => r.work_ms - r.simulate_ms - r.chart_data_ms - r.paint_ms),
       waiting_for_frame: pick((r) => r.frame_ms - r.work_ms),
     };
     for (const c of all[0].charts) parts[`paint_${c}`] = pick((r) => r.paints[c] ?? 0);
-    out.breakdown = Object.fromEntries(
-      Object.entries(parts).map(([k, xs]) => [k, { median_ms: round(median(xs)), mean_ms: round(mean(xs)), p95_ms: round(quantile(xs, 0.95)) }]),
-    );
+    const stats = (xs) => ({
+      median_ms: round(median(xs)),
+      mean_ms: round(mean(xs)),
+      p95_ms: round(quantile(xs, 0.95)),
+    });
+    out.breakdown = Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, stats(xs)]));
     out.breakdown.charts_visible = all[0].charts;
   }
   return out;
 }
 
-/** A CPU profile (CDP Profiler) over `runs` fee changes: the functions with the most self time. */
+/** A CPU profile (CDP Profiler) over `runs` fee changes, saved to target/bench/redraw.cpuprofile
+ * (open it in Chrome's DevTools): the functions with the most self time. */
 async function profileRedraws(page, runs) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -127,7 +140,7 @@ async function profileRedraws(page, runs) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(profile));
   const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
-  for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], dt.get(profile.samples[i]) + (profile.timeDeltas[i] ?? 0));
+  profile.samples.forEach((id, i) => dt.set(id, dt.get(id) + (profile.timeDeltas[i] ?? 0)));
   const self = new Map();
   for (const n of profile.nodes) {
     const f = n.callFrame;

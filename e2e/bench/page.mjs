@@ -183,23 +183,26 @@ for (let i = 0; i < (redrawOnly ? 0 : 5); i++) {
 if (!redrawOnly) report.first_chart_visible = summary(firstChart);
 
 // 2. A parameter change: every strategy re-simulated and every visible chart
-// redrawn, with the default 3 strategies and with 6 (the three other presets
-// added through the "add a preset" menu, as a user does).
+// redrawn. The target (issue 7: p95 <= 50 ms) is for the default view with 6
+// strategies: the three other presets are added through the "add a preset"
+// menu, as a user does. `parameter_change_*` are for 6 strategies,
+// `parameter_change_3_strategies_*` for the page as it opens.
 {
   const { page, context } = await openPage(browser, server.url);
   await page.waitForSelector('#metrics-table');
   const three = await redrawRuns(page, 30);
-  report.parameter_change_redraw = three.frame;
-  report.parameter_change_simulate_only = three.simulate;
-  report.parameter_change_breakdown = three.breakdown;
+  report.parameter_change_3_strategies_redraw = three.frame;
+  report.parameter_change_3_strategies_work = three.work;
+  report.parameter_change_3_strategies_simulate_only = three.simulate;
+  report.parameter_change_3_strategies_breakdown = three.breakdown;
   report.default_view = await page.textContent('#timing');
 
   await addPresets(page, 6);
   const six = await redrawRuns(page, 40);
-  report.parameter_change_6_strategies_redraw = six.frame;
-  report.parameter_change_6_strategies_work = six.work;
-  report.parameter_change_6_strategies_simulate_only = six.simulate;
-  report.parameter_change_6_strategies_breakdown = six.breakdown;
+  report.parameter_change_redraw = six.frame;
+  report.parameter_change_work = six.work;
+  report.parameter_change_simulate_only = six.simulate;
+  report.parameter_change_breakdown = six.breakdown;
   report.default_view_6_strategies = await page.textContent('#timing');
   if (process.argv.includes('--profile')) report.redraw_cpu_profile = await profileRedraws(page, 20);
   await context.close();

@@ -6,7 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::coord::CoordMap;
-use crate::layout::{date_chart, draw_hover, header, message, rect_of, too_small, HoverRow, LegendItem, Swatch, YSpec};
+use crate::layout::{
+    date_chart, draw_hover, fill_between, header, message, rect_of, too_small, HoverRow, LegendItem, Swatch, YSpec,
+};
 use crate::{DrawResult, Theme, ValueFormat, View};
 
 /// Legend name of the group of assets outside the top k.
@@ -91,12 +93,28 @@ pub fn draw_weights<DB: DrawingBackend>(
 
     let (first, last) = window;
     let band_value = |d: usize, assets: &[usize]| assets.iter().map(|&a| weight(weights, d, a)).sum::<f64>();
-    // Cumulative tops per band and day.
+    // Cumulative tops per band and day, each band's assets summed in index
+    // order along the day's row (as `band_value` does).
+    let mut band_of = vec![None; asset_names.len()];
+    for (b, (_, _, assets)) in bands.iter().enumerate() {
+        for &a in assets {
+            band_of[a] = Some(b);
+        }
+    }
     let mut cum = vec![vec![0.0; last - first + 1]; bands.len()];
+    let mut sums = vec![0.0; bands.len()];
     for (i, d) in (first..=last).enumerate() {
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        for (a, &w) in weights.get(d).map_or(&[][..], Vec::as_slice).iter().enumerate() {
+            if let Some(b) = band_of.get(a).copied().flatten() {
+                if w.is_finite() && w > 0.0 {
+                    sums[b] += w;
+                }
+            }
+        }
         let mut acc = 0.0;
-        for (b, (_, _, assets)) in bands.iter().enumerate() {
-            acc += band_value(d, assets);
+        for (b, s) in sums.iter().enumerate() {
+            acc += s;
             cum[b][i] = acc;
         }
     }
@@ -105,17 +123,17 @@ pub fn draw_weights<DB: DrawingBackend>(
         YSpec { lo: 0.0, hi: max_total.max(1.0), log: false, format: ValueFormat::Share, desc: "share of portfolio" };
     let (mut chart, map, ystep) = date_chart(&rest, dates, window, 0.0, &y, theme)?;
 
-    // x positions of the days; a single day becomes a one-day-wide block.
-    let xs: Vec<(usize, f64)> = if first == last {
-        vec![(0, first as f64 - 0.5), (0, first as f64 + 0.5)]
-    } else {
-        (0..=last - first).map(|i| (i, (first + i) as f64)).collect()
-    };
+    let zeros = vec![0.0; last - first + 1];
     for (b, (_, color, _)) in bands.iter().enumerate() {
-        let upper = xs.iter().map(|&(i, x)| (x, cum[b][i]));
-        let lower = xs.iter().rev().map(|&(i, x)| (x, if b == 0 { 0.0 } else { cum[b - 1][i] }));
-        let poly: Vec<(f64, f64)> = upper.chain(lower).collect();
-        chart.draw_series(std::iter::once(Polygon::new(poly, color.filled())))?;
+        let lower = if b == 0 { &zeros } else { &cum[b - 1] };
+        if first < last {
+            fill_between(&chart, &map, first, &cum[b], lower, *color)?;
+        } else {
+            // A single day is a one-day-wide block.
+            let x = first as f64;
+            let poly = vec![(x - 0.5, cum[b][0]), (x + 0.5, cum[b][0]), (x + 0.5, lower[0]), (x - 0.5, lower[0])];
+            chart.draw_series(std::iter::once(Polygon::new(poly, color.filled())))?;
+        }
     }
 
     if let Some(day) = view.hover.filter(|d| (first..=last).contains(d)) {

@@ -349,5 +349,8 @@ fn sparse_lines_keep_a_stroke_through_every_day() {
     let points = line.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
     assert_eq!(points.split_whitespace().count(), 100);
     let map = map.unwrap();
+    // plotters maps the stroke's points as CoordMap (and the dense bands) do.
+    let first = format!("{},{}", map.day_to_pixel(100).unwrap(), map.value_to_pixel(a[100]).unwrap());
+    assert_eq!(points.split_whitespace().next(), Some(first.as_str()));
     assert_eq!((map.first_day, map.last_day), (100, 199));
 }

@@ -484,17 +484,18 @@ pub(crate) fn draw_line<DB: DrawingBackend>(
 }
 
 /// Fills the area between two curves: `upper[i]` and `lower[i]` are the
-/// values of day `first + i`. The polygon is built in pixel space, mapped as
-/// plotters maps it, and the days that fall in one pixel column add only the
-/// first and last point of each edge there: the points between only trace
-/// zero-width vertical edges inside that column, so the filled region is the
-/// same, with at most four vertices per column however many days.
+/// values of day `first + i`; without `lower`, down to zero. The polygon is
+/// built in pixel space, mapped as plotters maps it, and the days that fall
+/// in one pixel column add only the first and last point of each edge
+/// there: the points between only trace zero-width vertical edges inside
+/// that column, so the filled region is the same, with at most four
+/// vertices per column however many days.
 pub(crate) fn fill_between<DB: DrawingBackend>(
     chart: &DateChart<'_, DB>,
     map: &CoordMap,
     first: usize,
     upper: &[f64],
-    lower: &[f64],
+    lower: Option<&[f64]>,
     color: RGBColor,
 ) -> DrawResult<()> {
     let plot: DrawingArea<DB, Shift> = chart.plotting_area().strip_coord_spec();
@@ -523,8 +524,17 @@ pub(crate) fn fill_between<DB: DrawingBackend>(
     }
     // The lower edge starts a new run, even in the last column.
     run = poly.len();
-    for (i, &v) in lower.iter().enumerate().rev() {
-        push(&mut poly, &mut run, point(i, v));
+    match lower {
+        Some(lower) => {
+            for (i, &v) in lower.iter().enumerate().rev() {
+                push(&mut poly, &mut run, point(i, v));
+            }
+        }
+        None if !upper.is_empty() => {
+            poly.push(point(upper.len() - 1, 0.0));
+            poly.push(point(0, 0.0));
+        }
+        None => {}
     }
     plot.draw(&Polygon::new(poly, color.filled()))?;
     Ok(())
@@ -743,7 +753,7 @@ mod tests {
             let area = plotters_svg::SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
             let y = YSpec { lo: 0.0, hi: 1.0, log: false, format: ValueFormat::Share, desc: "" };
             let (chart, map, _) = date_chart(&area, &dates, (0, n - 1), 0.0, &y, &theme).unwrap();
-            fill_between(&chart, &map, 0, &upper, &lower, theme.other).unwrap();
+            fill_between(&chart, &map, 0, &upper, Some(&lower), theme.other).unwrap();
             area.present().unwrap();
             map
         };

@@ -123,15 +123,17 @@ pub fn draw_weights<DB: DrawingBackend>(
         YSpec { lo: 0.0, hi: max_total.max(1.0), log: false, format: ValueFormat::Share, desc: "share of portfolio" };
     let (mut chart, map, ystep) = date_chart(&rest, dates, window, 0.0, &y, theme)?;
 
-    let zeros = vec![0.0; last - first + 1];
-    for (b, (_, color, _)) in bands.iter().enumerate() {
-        let lower = if b == 0 { &zeros } else { &cum[b - 1] };
+    // Painted from the top band down, each from its cumulative top to zero:
+    // the next band covers all but its own share (the tops only grow band
+    // by band), with half the vertices of a polygon per band and no
+    // background seams between bands.
+    for (b, (_, color, _)) in bands.iter().enumerate().rev() {
         if first < last {
-            fill_between(&chart, &map, first, &cum[b], lower, *color)?;
+            fill_between(&chart, &map, first, &cum[b], None, *color)?;
         } else {
             // A single day is a one-day-wide block.
-            let x = first as f64;
-            let poly = vec![(x - 0.5, cum[b][0]), (x + 0.5, cum[b][0]), (x + 0.5, lower[0]), (x - 0.5, lower[0])];
+            let (x, top) = (first as f64, cum[b][0]);
+            let poly = vec![(x - 0.5, top), (x + 0.5, top), (x + 0.5, 0.0), (x - 0.5, 0.0)];
             chart.draw_series(std::iter::once(Polygon::new(poly, color.filled())))?;
         }
     }

@@ -114,6 +114,12 @@ pub const PAIRS: &[Pair] = &[
         target: Target::None,
     },
     Pair {
+        label: "Longest main-thread task while the 39 MB CSV loads (parsed in a worker)",
+        native: "",
+        page: "ingest_csv_39mb_longest_main_thread_task",
+        target: Target::MedianAtMost(50.0),
+    },
+    Pair {
         label: "Parameter change: every strategy re-simulated, every chart redrawn",
         native: "",
         page: "parameter_change_redraw",

@@ -1,13 +1,11 @@
 //! The page: header, data and strategy panels on the left, results on the right.
 
-use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::data_panel::DataPanel;
 use crate::components::results::ChartsArea;
 use crate::components::strategies::StrategyList;
 use crate::components::tables::MetricsTable;
-use crate::compute::Results;
 use crate::services::{link, storage};
 use crate::state::{Action, AppContext, AppState, LinkNotice};
 
@@ -59,7 +57,7 @@ pub fn app() -> Html {
 
     // Every simulation, derived from the inputs that change numbers: here
     // for small problems, in a worker for large ones (see offload.rs).
-    let (results, updating): (Rc<Results>, bool) = crate::offload::use_results(&state);
+    let crate::offload::Shown { results, updating, from_worker } = crate::offload::use_results(&state);
 
     let toggle_dark = {
         let state = state.clone();
@@ -207,7 +205,7 @@ pub fn app() -> Html {
                     <p class="muted" id="timing">{ format!(
                         "{} strategies × {} days × {} assets simulated (with and without costs) and measured in {:.1} ms, {}.",
                         results.outcomes.len(), results.panel.n_days(), results.panel.n_assets(), results.elapsed_ms,
-                        if crate::offload::cells(&state) > crate::offload::MAIN_THREAD_CELLS { "in a background worker" } else { "in this page" }) }</p>
+                        if from_worker { "in a background worker" } else { "in this page" }) }</p>
                 </div>
             </main>
         </ContextProvider<AppContext>>

@@ -34,24 +34,34 @@ fn simulated_panel(state: &AppState) -> Rc<engine::Panel> {
     }
 }
 
-/// The results to show and whether newer ones are being computed in a worker.
+/// What the page shows: the results, whether newer ones are being computed
+/// in a worker, and whether these came from one.
+pub struct Shown {
+    pub results: Rc<Results>,
+    pub updating: bool,
+    pub from_worker: bool,
+}
+
+/// The inputs that change numbers.
+type Key = (ByPtr<engine::Panel>, (usize, usize), f64, Vec<crate::state::StrategyEntry>);
+
+/// The results to show (see the module docs).
 #[hook]
-pub fn use_results(state: &AppState) -> (Rc<Results>, bool) {
-    let key = (ByPtr(state.panel.clone()), state.range, state.initial_capital, state.strategies.clone());
+pub fn use_results(state: &AppState) -> Shown {
+    let key: Key = (ByPtr(state.panel.clone()), state.range, state.initial_capital, state.strategies.clone());
     let heavy = cells(state) > MAIN_THREAD_CELLS;
     let here = {
         let s = state.clone();
         use_memo((key.clone(), heavy), move |(_, heavy)| (!heavy).then(|| Rc::new(Results::compute(&s))))
     };
-    let from_worker = use_state(|| None::<Rc<Results>>);
-    let pending = use_state(|| false);
-    let shown = use_mut_ref(|| None::<Rc<Results>>);
+    // The worker's latest results and the inputs they are for.
+    let from_worker = use_state(|| None::<(Key, Rc<Results>)>);
+    let shown = use_mut_ref(|| None::<(Rc<Results>, bool)>);
     {
-        let (s, from_worker, pending) = (state.clone(), from_worker.clone(), pending.clone());
-        use_effect_with((key, heavy), move |(_, heavy)| {
+        let (s, from_worker) = (state.clone(), from_worker.clone());
+        use_effect_with((key.clone(), heavy), move |(key, heavy)| {
             let mut job = None;
             if *heavy {
-                pending.set(true);
                 let panel = simulated_panel(&s);
                 let strategies: Vec<engine::Strategy> = s
                     .strategies
@@ -61,8 +71,8 @@ pub fn use_results(state: &AppState) -> (Rc<Results>, bool) {
                 let bench_idx = engine::compare::default_benchmark(&strategies);
                 let entries = s.strategies.clone();
                 let data = s.worker_data(panel.clone());
+                let key = key.clone();
                 job = Some(workers::compare(&data, strategies, bench_idx, move |outcome| {
-                    pending.set(false);
                     let (runs, elapsed_ms) = match outcome {
                         Ok(done) => done,
                         Err(e) => (entries.iter().map(|_| Err(e.clone())).collect(), f64::NAN),
@@ -70,7 +80,7 @@ pub fn use_results(state: &AppState) -> (Rc<Results>, bool) {
                     let benchmark = bench_idx.map(|i| entries[i].id);
                     let outcomes =
                         entries.into_iter().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
-                    from_worker.set(Some(Rc::new(Results { panel, outcomes, benchmark, elapsed_ms })));
+                    from_worker.set(Some((key, Rc::new(Results { panel, outcomes, benchmark, elapsed_ms }))));
                 }));
             }
             move || {
@@ -80,8 +90,14 @@ pub fn use_results(state: &AppState) -> (Rc<Results>, bool) {
             }
         });
     }
-    let current = (*here).clone().or_else(|| (*from_worker).clone()).or_else(|| shown.borrow().clone());
-    let results = current.unwrap_or_else(|| Rc::new(Results::compute(state)));
-    *shown.borrow_mut() = Some(results.clone());
-    (results, heavy && *pending)
+    let fresh_from_worker = from_worker.as_ref().filter(|(k, _)| heavy && *k == key).map(|(_, r)| r.clone());
+    let current = match (&*here, fresh_from_worker) {
+        (Some(r), _) => Some((r.clone(), false)),
+        (None, Some(r)) => Some((r, true)),
+        (None, None) => shown.borrow().clone(),
+    };
+    let (results, from_worker_now) = current.unwrap_or_else(|| (Rc::new(Results::compute(state)), false));
+    *shown.borrow_mut() = Some((results.clone(), from_worker_now));
+    let updating = heavy && !from_worker.as_ref().is_some_and(|(k, _)| *k == key);
+    Shown { results, updating, from_worker: from_worker_now }
 }

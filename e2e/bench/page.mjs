@@ -227,7 +227,12 @@ for (const [label, file] of redrawOnly ? [] : [['csv_39mb', unpacked], ['gz', gz
     await page.setInputFiles('#file-input', file);
     // Loaded, and the comparison (in a worker at this size) is on screen.
     await page.waitForFunction(
-      (b) => document.querySelector('#data-source').textContent !== b && !document.querySelector('#updating'),
+      (b) => {
+        const source = document.querySelector('#data-source').textContent;
+        const assets = /: (\d+) assets/.exec(source);
+        return source !== b && assets && !document.querySelector('#updating') &&
+          document.querySelector('#timing').textContent.includes(`× ${assets[1]} assets`);
+      },
       before,
       { timeout: 120000, polling: 50 },
     );

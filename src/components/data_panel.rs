@@ -45,18 +45,20 @@ impl Loader {
                 ..IngestOptions::default()
             },
             move |done, total| on_progress.progress.set(Some(format!("Parsed {done} of {total} file(s)…"))),
-            move |outcome| {
+            move |job, outcome| {
                 on_done.job.borrow_mut().take();
                 on_done.progress.set(None);
                 let state = &on_done.state;
                 match outcome {
                     Ok(parsed) => {
                         let Parsed { panel, report, fingerprint, parse_ms } = *parsed;
+                        let panel = Rc::new(panel);
+                        workers::adopt(job, &panel);
                         state.dispatch(Action::DataLoaded {
                             files: kept,
                             parse_ms,
                             fingerprint,
-                            panel: Rc::new(panel),
+                            panel,
                             report: Rc::new(report),
                         });
                         if let Some(scenario) = then {
@@ -76,7 +78,7 @@ impl Loader {
     fn cancel(&self) {
         self.readers.borrow_mut().clear();
         if let Some(job) = self.job.borrow_mut().take() {
-            workers::cancel(job);
+            workers::cancel_parse(job);
         }
         self.progress.set(None);
     }
@@ -432,19 +434,26 @@ impl PartialEq for ReportProps {
 #[function_component(ReportView)]
 fn report_view(props: &ReportProps) -> Html {
     let r = &props.report;
+    // The table can hold hundreds of assets: built only once opened.
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open()))
+    };
     let issues: usize = r
         .assets
         .iter()
         .map(|a| a.carried_forward + a.duplicate_dates + a.price_invalid + a.spikes.len() + a.not_midnight)
         .sum();
     html! {
-        <details class="report" id="report">
+        <details class="report" id="report" {ontoggle}>
             <summary>{ format!(
                 "Report: {} assets, {} to {}, {} warning(s), {} row issue(s) handled",
                 r.n_assets, r.first_date, r.last_date, r.warnings.len(), issues) }</summary>
             if !r.warnings.is_empty() {
                 <ul class="warnings">{ for r.warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
             }
+            if *open {
             <table class="report-table">
                 <thead><tr>
                     <th>{ "Asset" }</th><th>{ "File" }</th><th>{ "First" }</th><th>{ "Last" }</th><th>{ "Rows" }</th>
@@ -463,6 +472,7 @@ fn report_view(props: &ReportProps) -> Html {
                     </tr>
                 }) }</tbody>
             </table>
+            }
         </details>
     }
 }

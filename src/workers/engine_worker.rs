@@ -43,6 +43,9 @@ impl Worker for EngineWorker {
                     scope.respond(id, Reply::Progress { job, done, total })
                 })
                 .map(|loaded| {
+                    // Kept under the job's id: the page's comparisons on this
+                    // data then need no copy of it (see `workers::adopt`).
+                    self.panel = Some((job, Ok(loaded.panel.clone())));
                     Box::new(Parsed {
                         fingerprint: engine::share::fingerprint(&loaded.panel),
                         panel: loaded.panel,

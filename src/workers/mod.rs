@@ -131,31 +131,60 @@ fn submit(lane: usize, request: impl FnOnce(JobId) -> Request, handler: Handler)
     })
 }
 
+/// Records that worker 0 holds `panel` under id `job`: a successful
+/// [`parse`] leaves its panel in the worker that parsed it, so the first
+/// comparison on new data copies nothing.
+pub fn adopt(job: JobId, panel: &Rc<Panel>) {
+    POOL.with(|p| {
+        let mut pool = p.borrow_mut();
+        pool.worker(0);
+        pool.panels[0] = Some((job, Rc::downgrade(panel)));
+    });
+}
+
 /// Forgets a job: its later replies are dropped.
 pub fn cancel(job: JobId) {
     POOL.with(|p| p.borrow_mut().handlers.remove(&job));
 }
 
-/// Parses files in a worker. `on_progress(done, total)` follows the files;
-/// `on_done` gets the panel or the message saying what is wrong.
+/// Forgets a [`parse`]: besides dropping its reply, worker 0 may have kept
+/// its panel in place of the one the pool recorded, so that record goes
+/// (the next comparison sends its data again).
+pub fn cancel_parse(job: JobId) {
+    POOL.with(|p| {
+        let mut pool = p.borrow_mut();
+        pool.handlers.remove(&job);
+        if let Some(slot) = pool.panels.first_mut() {
+            *slot = None;
+        }
+    });
+}
+
+/// Parses files in worker 0. `on_progress(done, total)` follows the files;
+/// `on_done` gets the job and the panel (also kept by the worker, see
+/// [`adopt`]) or the message saying what is wrong.
 pub fn parse(
     files: Vec<(String, Vec<u8>)>,
     options: IngestOptions,
     on_progress: impl Fn(usize, usize) + 'static,
-    on_done: impl FnOnce(Result<Box<Parsed>, String>) + 'static,
+    on_done: impl FnOnce(JobId, Result<Box<Parsed>, String>) + 'static,
 ) -> JobId {
     let mut on_done = Some(on_done);
     submit(
         0,
-        move |job| Request::Parse { job, files, options },
+        move |job| Request::Parse {
+            job,
+            files: files.into_iter().map(|(name, bytes)| (name, serde_bytes::ByteBuf::from(bytes))).collect(),
+            options,
+        },
         Box::new(move |reply| match reply {
             Reply::Progress { done, total, .. } => {
                 on_progress(done, total);
                 false
             }
-            Reply::Parsed { outcome, .. } => {
+            Reply::Parsed { job, outcome } => {
                 if let Some(f) = on_done.take() {
-                    f(outcome);
+                    f(job, outcome);
                 }
                 true
             }

@@ -9,6 +9,7 @@ use engine::sweep::{CellOutcome, SweepSpec};
 use engine::synth::MarketParams;
 use engine::{Panel, Strategy};
 use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 use std::ops::Range;
 
 /// A job id chosen by the page.
@@ -17,7 +18,8 @@ pub type JobId = u64;
 #[derive(Serialize, Deserialize)]
 pub enum Request {
     /// Parse files (name, bytes) into a panel, reporting progress per file.
-    Parse { job: JobId, files: Vec<(String, Vec<u8>)>, options: IngestOptions },
+    /// The bytes travel as one block each (`ByteBuf`), not byte by byte.
+    Parse { job: JobId, files: Vec<(String, ByteBuf)>, options: IngestOptions },
     /// Keep this panel (the simulated date range of the page's data) for the
     /// comparisons and sweeps that follow; `id` names it.
     SetPanel { id: u64, source: PanelSource },

@@ -4,20 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveDist, launch, openPage, repoRoot, dataDir } from '../support/harness.mjs';
 import * as engineBench from './workers.mjs';
-
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const round = (x) => Math.round(x * 100) / 100;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const summary = (xs) => ({
-  runs: xs.length,
-  median_ms: round(median(xs)),
-  p95_ms: round(quantile(xs, 0.95)),
-  p25_ms: round(quantile(xs, 0.25)),
-  p75_ms: round(quantile(xs, 0.75)),
-  min_ms: round(Math.min(...xs)),
-  max_ms: round(Math.max(...xs)),
-});
+import { mean, median, quantile, round, summary } from './stats.mjs';
 
 /** Adds presets from the "add a preset" menu until `n` strategies are compared. */
 async function addPresets(page, n) {

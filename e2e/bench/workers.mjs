@@ -5,17 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { openPage } from '../support/harness.mjs';
-
-const round = (x) => Math.round(x * 1000) / 1000;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const summary = (xs) => ({
-  runs: xs.length,
-  median_ms: round(median(xs)),
-  p95_ms: round(quantile(xs, 0.95)),
-  min_ms: round(Math.min(...xs)),
-  max_ms: round(Math.max(...xs)),
-});
+import { summary } from './stats.mjs';
 
 async function ready(page) {
   await page.waitForSelector('#metrics-table tbody tr[data-key="cagr"] td', { timeout: 120000 });

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serveDist, launch, openPage } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { serveDist, launch, openPage, repoRoot } from './harness.mjs';
 
 /** Generous default wait: the wasm loads in about a second, but 19 real
  * coins over ten years on a shared 2-core machine can take a while. */
@@ -187,4 +188,13 @@ export function parseCsv(text) {
     rows.push(row);
   }
   return rows;
+}
+
+/** The native CLI binary (built by the native tests; built here if missing). */
+export function cliBinary() {
+  const bin = path.join(repoRoot, 'target', 'debug', 'indexlab-cli');
+  if (!fs.existsSync(bin)) {
+    execFileSync('cargo', ['build', '--quiet', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  return bin;
 }

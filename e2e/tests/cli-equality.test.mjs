@@ -4,21 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { repoRoot, screenshot } from '../support/harness.mjs';
-import { useApp, openApp, metricsColumns, metricRow, setValue, waitForReady, assertNoConsoleErrors } from '../support/app.mjs';
+import { useApp, openApp, cliBinary, metricsColumns, metricRow, setValue, waitForReady, assertNoConsoleErrors } from '../support/app.mjs';
 
 const app = useApp();
-
-/** The CLI binary, built by the native tests; built here if missing. */
-function cliBinary() {
-  const bin = path.join(repoRoot, 'target', 'debug', 'indexlab-cli');
-  if (!fs.existsSync(bin)) {
-    execFileSync('cargo', ['build', '--quiet', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
-  }
-  return bin;
-}
 
 const percent = (v) => `${(v * 100).toFixed(2)}%`;
 const ratio = (v) => v.toFixed(2);

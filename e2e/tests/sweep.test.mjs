@@ -5,20 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { repoRoot, screenshot } from '../support/harness.mjs';
-import { useApp, openApp, metricCell, metricsColumns, setValue, waitForReady, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
+import { useApp, openApp, cliBinary, metricCell, metricsColumns, setValue, waitForReady, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
 
 const app = useApp();
-
-function cliBinary() {
-  const bin = path.join(repoRoot, 'target', 'debug', 'indexlab-cli');
-  if (!fs.existsSync(bin)) {
-    execFileSync('cargo', ['build', '--quiet', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
-  }
-  return bin;
-}
 
 /** Rows of the sweep's value table: name, exact value, displayed value. */
 function sweepRows(page) {

@@ -52,21 +52,33 @@ pub fn compare(
         .enumerate()
         .map(|(i, r)| {
             let (net, gross) = r.as_ref().map_err(Clone::clone)?;
-            // The simulator records one-sided turnover; metrics take two-sided.
-            let turnover: Vec<f64> = net.rebalances.iter().map(|r| 2.0 * r.turnover).collect();
-            let trading = TradingStats {
-                turnover: Some(&turnover),
-                fees_total: Some(net.total_fees),
-                holdings: Some(&net.n_holdings),
-                effective_n: Some(&net.effective_n),
-                gross_equity: Some(&gross.equity),
-            };
             let bench = if Some(i) == benchmark { None } else { bench };
-            let metrics =
-                Metrics::compute(panel.dates(), &net.equity, bench, &trading, opts).map_err(|e| e.to_string())?;
+            let metrics = measure(panel, net, Some(&gross.equity), bench, opts)?;
             Ok(Run { sim: net.clone(), gross_equity: gross.equity.clone(), metrics })
         })
         .collect()
+}
+
+/// The metrics of one simulation, with its trading statistics: what
+/// [`compare`] and the parameter sweep measure. `gross_equity` (the same
+/// strategy without costs) is needed only for the cost drag.
+pub fn measure(
+    panel: &Panel,
+    net: &SimResult,
+    gross_equity: Option<&[f64]>,
+    benchmark: Option<&[f64]>,
+    opts: &MetricsOptions,
+) -> Result<Metrics, String> {
+    // The simulator records one-sided turnover; metrics take two-sided.
+    let turnover: Vec<f64> = net.rebalances.iter().map(|r| 2.0 * r.turnover).collect();
+    let trading = TradingStats {
+        turnover: Some(&turnover),
+        fees_total: Some(net.total_fees),
+        holdings: Some(&net.n_holdings),
+        effective_n: Some(&net.effective_n),
+        gross_equity,
+    };
+    Metrics::compute(panel.dates(), &net.equity, benchmark, &trading, opts).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -39,9 +39,7 @@
 //! runs the gross-of-costs simulation only for the cost drag metric; the
 //! periods per year are inferred from the panel's dates once per call.
 
-use crate::metrics::{
-    infer_periods_per_year, FormatKind, MetricGroup, MetricId, MetricValue, Metrics, MetricsOptions, TradingStats,
-};
+use crate::metrics::{infer_periods_per_year, FormatKind, MetricGroup, MetricId, MetricValue, MetricsOptions};
 use crate::panel::Panel;
 use crate::schedule::Schedule;
 use crate::simulate::simulate;
@@ -432,16 +430,7 @@ fn run_cell(panel: &Panel, spec: &SweepSpec, index: usize, opts: &MetricsOptions
     } else {
         None
     };
-    // The simulator records one-sided turnover; metrics take two-sided (as in compare).
-    let turnover: Vec<f64> = net.rebalances.iter().map(|r| 2.0 * r.turnover).collect();
-    let trading = TradingStats {
-        turnover: Some(&turnover),
-        fees_total: Some(net.total_fees),
-        holdings: Some(&net.n_holdings),
-        effective_n: Some(&net.effective_n),
-        gross_equity: gross.as_deref(),
-    };
-    let m = Metrics::compute(panel.dates(), &net.equity, None, &trading, opts).map_err(|e| e.to_string())?;
+    let m = crate::compare::measure(panel, &net, gross.as_deref(), None, opts)?;
     match m.value(spec.metric) {
         MetricValue::Number(v) if v.is_finite() => Ok(v),
         _ => Err(format!("{} is undefined for this configuration", spec.metric.info().label)),

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::axis::{date_ticks, to_pixel, to_pixel_f64, TickAxis};
+use crate::axis::{date_ticks, Scale, TickAxis};
 use crate::coord::CoordMap;
 use crate::{DrawResult, Theme, ValueFormat};
 
@@ -447,8 +447,9 @@ pub(crate) fn draw_line<DB: DrawingBackend>(
     }
     // Pixel coordinates relative to the plot, as plotters maps them.
     let plot: DrawingArea<DB, Shift> = chart.plotting_area().strip_coord_spec();
-    let x_of = |d: usize| to_pixel(d as f64, map.x_lo, map.x_hi, false, (map.left, map.right)) - map.left;
-    let y_of = |v: f64| to_pixel_f64(v, map.y_lo, map.y_hi, map.log_y, (map.bottom, map.top)) - f64::from(map.top);
+    let (xs, ys) = scales(map);
+    let x_of = |d: usize| xs.pixel(d as f64) - map.left;
+    let y_of = |v: f64| ys.pixel_f64(v) - f64::from(map.top);
     let row = |y: f64| y.round() as i32;
     let r = f64::from(LINE_WIDTH) / 2.0;
     for run in pixel_columns(values, window, ok, x_of) {
@@ -483,6 +484,14 @@ pub(crate) fn draw_line<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The x and y pixel mappings of a date chart, as plotters maps its points.
+fn scales(map: &CoordMap) -> (Scale, Scale) {
+    (
+        Scale::new(map.x_lo, map.x_hi, false, (map.left, map.right)),
+        Scale::new(map.y_lo, map.y_hi, map.log_y, (map.bottom, map.top)),
+    )
+}
+
 /// Fills the area between two curves: `upper[i]` and `lower[i]` are the
 /// values of day `first + i`; without `lower`, down to zero. The polygon is
 /// built in pixel space, mapped as plotters maps it, and the days that fall
@@ -499,11 +508,8 @@ pub(crate) fn fill_between<DB: DrawingBackend>(
     color: RGBColor,
 ) -> DrawResult<()> {
     let plot: DrawingArea<DB, Shift> = chart.plotting_area().strip_coord_spec();
-    let point = |i: usize, v: f64| {
-        let x = to_pixel((first + i) as f64, map.x_lo, map.x_hi, false, (map.left, map.right));
-        let y = to_pixel(v, map.y_lo, map.y_hi, map.log_y, (map.bottom, map.top));
-        (x - map.left, y - map.top)
-    };
+    let (xs, ys) = scales(map);
+    let point = |i: usize, v: f64| (xs.pixel((first + i) as f64) - map.left, ys.pixel(v) - map.top);
     // Appends `p`; a third point in the same column as the run's first two
     // replaces the run's last one.
     fn push(poly: &mut Vec<(i32, i32)>, run_start: &mut usize, p: (i32, i32)) {

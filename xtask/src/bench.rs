@@ -505,6 +505,8 @@ pub fn parse_page(text: &str) -> Result<PageReport, String> {
             ("date", Json::Str(s)) => report.date = Some(s.clone()),
             ("machine", Json::Str(s)) => report.machine = Some(s.clone()),
             (_, Json::Str(s)) => report.notes.push((k.clone(), s.clone())),
+            // A single reading (a count, megabytes, one timed run) is listed as a note.
+            (_, Json::Num(n)) => report.notes.push((k.clone(), format!("{}", (n * 1000.0).round() / 1000.0))),
             _ => collect(k, v, &mut report.measures),
         }
     }

@@ -7,7 +7,8 @@ use engine::ingest::{load, IngestOptions, InputFile};
 use engine::metrics::{Metrics, MetricsOptions, TradingStats};
 use engine::scenario::Scenario;
 use engine::share::{decode_bundle, ShareError, BUNDLE_MAGIC, BUNDLE_VERSION, DEFAULT_BUNDLE_LIMIT};
-use engine::{Date, Strategy};
+use engine::simulate::{MAX_VALUE, MIN_VALUE};
+use engine::{simulate, Date, Panel, Schedule, Strategy, Weighting};
 use std::io::Write;
 
 /// fuzz/regressions/ingest_coingecko_json/cagr-overflow-cost-drag-nan.json:
@@ -50,6 +51,57 @@ fn overflowing_metrics_nan() {
     .unwrap();
     assert_eq!((m.tracking_error, m.information_ratio, m.beta, m.correlation), (None, None, None, None));
     assert!(m.volatility.is_some_and(f64::is_finite));
+}
+
+/// Two assets on consecutive days from 2024-01-01 (`prices[a][t]`), caps 1e9 x price.
+fn panel(prices: [&[f64]; 2]) -> Panel {
+    let n = prices[0].len();
+    let price: Vec<f64> = (0..n).flat_map(|t| [prices[0][t], prices[1][t]]).collect();
+    let cap = price.iter().map(|p| p * 1e9).collect();
+    let dates = (0..n as i32).map(|i| Date(19_723 + i)).collect();
+    Panel::new(dates, vec!["a".into(), "b".into()], price, cap, vec![1e9; 2 * n], vec![]).unwrap()
+}
+
+fn equal_daily() -> Strategy {
+    let mut s = Strategy { weighting: Weighting::Equal, rebalance: Schedule::Daily, ..Strategy::default() };
+    s.costs.fee_bps = 0.0;
+    s
+}
+
+/// fuzz/regressions/engine_sim/subnormal-units-weights-off: after a fall to
+/// 1e-12, buying an asset priced at `f64::MAX` needed 5.8e-320 units, a
+/// subnormal number with a few bits of precision, and the weights no longer
+/// summed to 1. A run now stops with an error (field `data`) when units
+/// cannot hold a purchase's value or the value leaves 1e-150..=1e150.
+#[test]
+fn subnormal_units_weights_off() {
+    let nan = f64::NAN;
+    let p = panel([&[1.0, 1e-12, 1e-12], &[nan, f64::MAX, f64::MAX]]);
+    let e = simulate(&p, &equal_daily()).unwrap_err();
+    assert_eq!(e.field, "data");
+    assert!(
+        e.message.starts_with("buying b at a price of 1.7976931348623157e308 needs 2.78e-321 units"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("on 2024-01-02") && e.message.contains("check the data"), "{}", e.message);
+    // The value falling below 1e-150 or rising above 1e150 of its start.
+    assert_eq!((MIN_VALUE, MAX_VALUE), (1e-150, 1e150));
+    let e = simulate(&p_one(&[1.0, 1e-100, 1e-200]), &equal_daily()).unwrap_err();
+    assert_eq!(e.message, "the portfolio value reached 1e-200 times its start on 2024-01-03: the prices change by impossible factors, check the data for wrong prices");
+    let e = simulate(&p_one(&[1.0, 1e160]), &equal_daily()).unwrap_err();
+    assert!(e.message.starts_with("the portfolio value reached 1e160 times its start on 2024-01-02"), "{}", e.message);
+    // Just inside the range, the run completes; compare reports the failing one alone.
+    assert!(simulate(&p_one(&[1.0, 1e-140, 1e-145]), &equal_daily()).is_ok());
+    let runs = compare(&p_one(&[1.0, 1e160]), &[equal_daily(), equal_daily()], None, &MetricsOptions::default());
+    assert!(runs.iter().all(|r| r.as_ref().is_err_and(|e| e.contains("impossible factors"))));
+}
+
+/// One asset `a` on consecutive days.
+fn p_one(prices: &[f64]) -> Panel {
+    let dates = (0..prices.len() as i32).map(|i| Date(19_723 + i)).collect();
+    let caps = prices.iter().map(|p| p * 1e9).collect();
+    Panel::new(dates, vec!["a".into()], prices.to_vec(), caps, vec![1e9; prices.len()], vec![]).unwrap()
 }
 
 /// gzip-compresses a bundle container.

@@ -695,7 +695,8 @@ impl<'a> Sim<'a> {
             let new_units = leg.weight * v_post / prices[a];
             // Units below the normal f64 range lose their precision: refuse a
             // purchase whose value they would get wrong by more than 1e-12 of the portfolio.
-            if !((new_units * prices[a] - leg.weight * v_post).abs() <= 1e-12 * v_post) {
+            let miss = (new_units * prices[a] - leg.weight * v_post).abs();
+            if miss.is_nan() || miss > 1e-12 * v_post {
                 let what =
                     format!("buying {} at a price of {:e} needs {new_units:e} units", panel.assets()[a].id, prices[a]);
                 return Err(out_of_range(date, what));

@@ -60,7 +60,7 @@
 use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
 use crate::panel::Panel;
-use crate::strategy::{Comparison, RegimeReference, Strategy, StrategyError, Weighting};
+use crate::strategy::{short, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
 use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -296,7 +296,8 @@ impl<'a> Plan<'a> {
             for (id, w) in weights {
                 match id.split('|').find_map(|alt| by_id.get(&alt.trim().to_lowercase())) {
                     Some(&a) => custom[a] += w,
-                    None => warnings.add(first_date, &format!("custom weight for '{id}' matches no asset in the data")),
+                    None => warnings
+                        .add(first_date, &format!("custom weight for '{}' matches no asset in the data", short(id))),
                 }
             }
         }
@@ -304,7 +305,10 @@ impl<'a> Plan<'a> {
         let filter = match &s.universe.filter {
             Some(f) => {
                 let col = panel.extra(&f.column).ok_or_else(|| {
-                    StrategyError::new("universe.filter", format!("filter column '{}' is not in the data", f.column))
+                    StrategyError::new(
+                        "universe.filter",
+                        format!("filter column '{}' is not in the data", short(&f.column)),
+                    )
                 })?;
                 Some((col, f.op, f.value))
             }
@@ -318,7 +322,7 @@ impl<'a> Plan<'a> {
                     let &a = by_id.get(&id.trim().to_lowercase()).ok_or_else(|| {
                         StrategyError::new(
                             "regime.reference",
-                            format!("regime reference asset '{id}' is not in the data"),
+                            format!("regime reference asset '{}' is not in the data", short(id)),
                         )
                     })?;
                     (0..n_days).map(|t| panel.price(t, a)).collect()

@@ -147,6 +147,56 @@ fn long_serde_message() {
     );
 }
 
+/// fuzz/regressions/share_link/long-strategy-name.json and
+/// long-custom-weight-id.json (probe inputs written for the share_link
+/// target; ten minutes of fuzzing did not build such long strings): the
+/// validation message quoted a strategy name or an asset id in full, so a
+/// link could produce a message of a megabyte. Quoted text is cut to 60
+/// characters.
+#[test]
+fn long_names_in_link_messages() {
+    let long = "N".repeat(5000);
+    let link = |json: String| {
+        let payload = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6);
+        format!("s.v1.{}", base64_url(&payload))
+    };
+    let msg =
+        Scenario::from_link(&link(format!(r#"{{"strategies": [{{"name": "{long}", "universe": {{"top_n": 0}}}}]}}"#)))
+            .unwrap_err();
+    assert_eq!(
+        msg,
+        format!("This link holds an invalid scenario: strategy 1 (“{}…”): top_n must be at least 1", "N".repeat(60))
+    );
+    let msg = Scenario::from_link(&link(format!(
+        r#"{{"strategies": [{{"weighting": {{"custom": {{"weights": [["{long}", -1]]}}}}}}]}}"#
+    )))
+    .unwrap_err();
+    assert!(
+        msg.ends_with(&format!("custom weight of '{}…' must be a finite number, 0 or more", "N".repeat(60))),
+        "{msg}"
+    );
+    // The simulation's messages about missing assets and columns, too.
+    let p = p_one(&[1.0, 2.0]);
+    let mut s = equal_daily();
+    s.universe.filter = Some(engine::strategy::ExtraFilter {
+        column: long.clone(),
+        op: engine::strategy::Comparison::AtLeast,
+        value: 0.0,
+    });
+    assert!(simulate(&p, &s).unwrap_err().message.len() < 120);
+    let mut s = equal_daily();
+    s.regime = Some(engine::strategy::Regime {
+        reference: engine::strategy::RegimeReference::Asset(long.clone()),
+        sma_days: 2,
+        cash_fraction: 0.5,
+    });
+    assert!(simulate(&p, &s).unwrap_err().message.len() < 120);
+    let s =
+        Strategy { weighting: Weighting::Custom { weights: vec![(long, 1.0), ("a".into(), 1.0)] }, ..equal_daily() };
+    let r = simulate(&p, &s).unwrap();
+    assert!(r.warnings.iter().all(|w| w.len() < 160), "{:?}", r.warnings);
+}
+
 /// base64url without padding (RFC 4648 §5), as share links use.
 fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine as _;

@@ -268,14 +268,14 @@ fn decode_v1<T: DeserializeOwned>(payload: &str, offset: usize) -> Result<T, Sha
     serde_json::from_slice(&json).map_err(json_error)
 }
 
-/// Longest detail text kept in a [`ShareError`]; serde quotes unknown field
-/// and variant names in full, and a crafted link or bundle can make them a
-/// megabyte long.
+/// Longest detail text kept in a [`ShareError`] (and an ingest JSON error);
+/// serde quotes unknown field and variant names and wrong strings in full,
+/// and a crafted link, bundle or file can make them a megabyte long.
 const MAX_DETAIL_CHARS: usize = 240;
 
 /// `text` if it is at most [`MAX_DETAIL_CHARS`] characters long, else its
 /// start and end around an ellipsis (serde puts the position at the end).
-fn clip(text: &str) -> String {
+pub(crate) fn clip(text: &str) -> String {
     let n = text.chars().count();
     if n <= MAX_DETAIL_CHARS {
         return text.to_string();

@@ -217,6 +217,22 @@ fn long_names_in_link_messages() {
     assert!(r.warnings.iter().all(|w| w.len() < 160), "{:?}", r.warnings);
 }
 
+/// fuzz/regressions/ingest_coingecko_json/long-serde-message.json: a JSON
+/// file with a long string where a number belongs gave an error quoting the
+/// whole string (serde's message). The reason is clipped like link errors.
+#[test]
+fn long_serde_message_in_json_file() {
+    let file = format!(r#"{{"prices": [[1609459200000, "{}"]]}}"#, "9, ".repeat(10_000));
+    let e = load(&[InputFile::new("bitcoin.json", file.as_bytes())], &IngestOptions::default()).unwrap_err();
+    let engine::ingest::ErrorKind::Json { reason } = &e.kind else { panic!("{e:?}") };
+    assert_eq!(reason.chars().count(), 240, "{reason}");
+    assert!(
+        reason.starts_with("invalid type: string \"9, 9, ") && reason.ends_with("expected f64 at line 1 column 30030"),
+        "{reason}"
+    );
+    assert!(e.to_string().len() < 450);
+}
+
 /// base64url without padding (RFC 4648 §5), as share links use.
 fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine as _;

@@ -4,11 +4,14 @@
 //!   at http://127.0.0.1:8080.
 //! - `cargo xtask test`: installs what is missing and runs every check: fmt,
 //!   clippy, native tests, browser (wasm-bindgen-test) tests, a release Trunk
-//!   build and the end-to-end tests in headless Chromium. Ends with one
-//!   `N passed, N failed` line and a non-zero exit code on any failure.
+//!   build and the end-to-end tests in headless Chromium (the native tests
+//!   replay the fuzz corpus and regressions). Ends with one `N passed,
+//!   N failed` line and a non-zero exit code on any failure.
 //! - `cargo xtask bench [--skip-native] [--skip-page]`: runs the native
 //!   benchmarks and the in-browser timings and writes them into BENCHMARKS.md
 //!   (see `bench.rs`).
+//! - `cargo xtask fuzz`: a few seconds of each cargo-fuzz target (needs
+//!   `cargo +nightly fuzz`; see ROBUSTNESS.md).
 //!
 //! Only the standard library is used, so this compiles in seconds.
 
@@ -27,8 +30,12 @@ fn main() -> ExitCode {
         Some("test") => test(&root),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("install") => tools::ensure_all(&root, true).map(|_| ()),
+        Some("fuzz") => tools::ensure_all(&root, false).and_then(|env| match fuzz_smoke(&root, &env).failed {
+            0 => Ok(()),
+            n => Err(format!("{n} fuzz target(s) failed")),
+        }),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|bench [--skip-native] [--skip-page]|install>");
+            eprintln!("usage: cargo xtask <serve|test|bench [--skip-native] [--skip-page]|install|fuzz>");
             return ExitCode::from(2);
         }
     };
@@ -149,6 +156,83 @@ fn test(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("{failed} failed"))
     }
+}
+
+/// Seconds each fuzz target runs in the smoke pass.
+const FUZZ_SMOKE_SECONDS: u32 = 3;
+
+/// `cargo xtask fuzz`: a few seconds of every cargo-fuzz target (fuzz/), when
+/// `cargo +nightly fuzz` is available; skipped (0 passed, 0 failed)
+/// otherwise. Not part of `cargo xtask test`, whose result must not depend on
+/// what a random search happens to reach in a few seconds. The committed
+/// corpus is replayed on stable by `crates/fuzzing/tests/replay.rs` in the
+/// native tests either way. New inputs go to `target/fuzz-smoke/`, so the
+/// committed corpus is never modified.
+fn fuzz_smoke(root: &Path, env: &tools::Env) -> StepResult {
+    let start = Instant::now();
+    let mut result = StepResult { name: "fuzz smoke (cargo +nightly fuzz)", passed: 0, failed: 0, seconds: 0.0 };
+    let available = env
+        .command("cargo", root)
+        .args(["+nightly", "fuzz", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        println!("\n=== fuzz smoke: skipped (no nightly toolchain with cargo-fuzz; the corpus replay ran in the native tests)");
+        result.name = "fuzz smoke (skipped: no cargo +nightly fuzz)";
+        return result;
+    }
+    // The same flags for build and run, so each run reuses the build.
+    let flags = ["--fuzz-dir", "fuzz", "-O", "-a", "-s", "none"];
+    println!("\n=== fuzz smoke: {FUZZ_SMOKE_SECONDS} s per target");
+    let (built, _) = run_tee(env.command("cargo", root).args(["+nightly", "fuzz", "build"]).args(flags));
+    if !built {
+        result.failed = 1;
+        result.seconds = start.elapsed().as_secs_f64();
+        return result;
+    }
+    let targets = std::fs::read_dir(root.join("fuzz/fuzz_targets"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut targets: Vec<String> = targets.iter().filter_map(|n| n.strip_suffix(".rs").map(String::from)).collect();
+    targets.sort();
+    for t in &targets {
+        let scratch = root.join("target/fuzz-smoke").join(t);
+        let artifacts = scratch.join("artifacts");
+        let _ = std::fs::create_dir_all(scratch.join("corpus"));
+        let _ = std::fs::create_dir_all(&artifacts);
+        let output = env
+            .command("cargo", root)
+            .args(["+nightly", "fuzz", "run"])
+            .args(flags)
+            .arg(t)
+            .arg(scratch.join("corpus"))
+            .arg(root.join("fuzz/corpus").join(t))
+            .arg("--")
+            .arg(format!("-max_total_time={FUZZ_SMOKE_SECONDS}"))
+            .args(["-timeout=10", "-max_len=4096", "-print_final_stats=1"])
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .output();
+        let (ok, log) = match output {
+            Ok(o) => (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned()),
+            Err(e) => (false, e.to_string()),
+        };
+        let runs = log.lines().find_map(|l| l.strip_prefix("stat::number_of_executed_units:")).map(str::trim);
+        if ok {
+            result.passed += 1;
+            println!("fuzz {t}: ok, {} runs", runs.unwrap_or("?"));
+        } else {
+            result.failed += 1;
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            println!("fuzz {t}: FAILED (inputs in {})", artifacts.display());
+            for line in tail.iter().rev() {
+                println!("  {line}");
+            }
+        }
+    }
+    result.seconds = start.elapsed().as_secs_f64();
+    result
 }
 
 /// The end-to-end test files, `e2e/tests/*.test.mjs`, relative to `e2e/`.

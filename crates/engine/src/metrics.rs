@@ -94,7 +94,10 @@
 //! (floating-point noise on a constant-growth curve), makes the ratios that
 //! divide by it `None`; skew needs `n ≥ 3`, kurtosis `n ≥ 4` and a non-zero
 //! variance (pandas returns 0 for a constant series; we return `None`). Calmar is
-//! `None` without a drawdown. Input errors (empty, length mismatch, non-finite
+//! `None` without a drawdown. A value that overflows `f64` is `None` too (a
+//! curve that grows a million-fold in a week has a CAGR beyond `f64::MAX`,
+//! and one infinite return makes the volatility `inf - inf`); monthly and
+//! yearly returns are kept as they are. Input errors (empty, length mismatch, non-finite
 //! or non-positive equity, dates not strictly increasing) are reported as
 //! [`MetricsError`].
 //!
@@ -871,7 +874,47 @@ impl Metrics {
                 }
             }
         }
+        m.drop_non_finite();
         Ok(m)
+    }
+
+    /// Makes every optional value that is not finite `None` (see "Edge cases"
+    /// in the module docs): an overflowed figure is as undefined as a missing one.
+    fn drop_non_finite(&mut self) {
+        for v in [
+            &mut self.cagr,
+            &mut self.volatility,
+            &mut self.sharpe,
+            &mut self.sortino,
+            &mut self.calmar,
+            &mut self.var,
+            &mut self.cvar,
+            &mut self.skew,
+            &mut self.kurtosis,
+            &mut self.best_day,
+            &mut self.worst_day,
+            &mut self.best_month,
+            &mut self.worst_month,
+            &mut self.best_year,
+            &mut self.worst_year,
+            &mut self.positive_months,
+            &mut self.turnover_annual,
+            &mut self.fees_total,
+            &mut self.cost_drag,
+            &mut self.avg_holdings,
+            &mut self.avg_effective_n,
+            &mut self.benchmark_total_return,
+            &mut self.benchmark_cagr,
+            &mut self.tracking_error,
+            &mut self.information_ratio,
+            &mut self.beta,
+            &mut self.alpha,
+            &mut self.correlation,
+        ] {
+            if v.is_some_and(|x| !x.is_finite()) {
+                *v = None;
+            }
+        }
     }
 
     /// The monthly returns as a year × month table with the yearly return.

@@ -11,7 +11,7 @@
 
 use crate::date::Date;
 use crate::share::{self, ShareError};
-use crate::strategy::Strategy;
+use crate::strategy::{short, Strategy};
 use crate::synth::MarketParams;
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,7 @@ impl Scenario {
             return Err(format!("{} strategies; at most {MAX_STRATEGIES} are allowed", self.strategies.len()));
         }
         for (i, s) in self.strategies.iter().enumerate() {
-            s.validate().map_err(|e| format!("strategy {} (“{}”): {e}", i + 1, s.name))?;
+            s.validate().map_err(|e| format!("strategy {} (“{}”): {e}", i + 1, short(&s.name)))?;
         }
         if let DataRef::Synthetic(m) = &self.data {
             m.validate().map_err(|e| format!("built-in market: {e}"))?;

@@ -267,7 +267,28 @@ fn decode_v1<T: DeserializeOwned>(payload: &str, offset: usize) -> Result<T, Sha
     }
     let packed = URL_SAFE_NO_PAD.decode(payload).map_err(|e| base64_error(e, offset, payload.len()))?;
     let json = inflate_bounded(&packed, MAX_INFLATED_BYTES)?;
-    serde_json::from_slice(&json).map_err(|e| ShareError::Json(e.to_string()))
+    serde_json::from_slice(&json).map_err(json_error)
+}
+
+/// Longest detail text kept in a [`ShareError`] (and an ingest JSON error);
+/// serde quotes unknown field and variant names and wrong strings in full,
+/// and a crafted link, bundle or file can make them a megabyte long.
+const MAX_DETAIL_CHARS: usize = 240;
+
+/// `text` if it is at most [`MAX_DETAIL_CHARS`] characters long, else its
+/// start and end around an ellipsis (serde puts the position at the end).
+pub(crate) fn clip(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= MAX_DETAIL_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(MAX_DETAIL_CHARS - 60).collect();
+    let tail: String = text.chars().skip(n - 59).collect();
+    format!("{head}…{tail}")
+}
+
+fn json_error(e: serde_json::Error) -> ShareError {
+    ShareError::Json(clip(&e.to_string()))
 }
 
 fn base64_error(e: base64::DecodeError, offset: usize, len: usize) -> ShareError {
@@ -333,7 +354,7 @@ fn check_file_name(name: &str) -> Result<(), ShareError> {
         || name == ".."
         || name.chars().any(|c| c == '/' || c == '\\' || c.is_control());
     if bad {
-        Err(ShareError::Bundle(format!("invalid file name {name:?}")))
+        Err(ShareError::Bundle(format!("invalid file name {}", clip(&format!("{name:?}")))))
     } else {
         Ok(())
     }
@@ -428,7 +449,7 @@ pub fn decode_bundle<T: DeserializeOwned>(bytes: &[u8], max_decompressed: u64) -
     if (manifest.len() as u64) < m_len {
         return Err(ShareError::Truncated);
     }
-    let manifest: ManifestIn<T> = serde_json::from_slice(&manifest).map_err(|e| ShareError::Json(e.to_string()))?;
+    let manifest: ManifestIn<T> = serde_json::from_slice(&manifest).map_err(json_error)?;
     let total: u64 = manifest.files.iter().fold(0u64, |a, f| a.saturating_add(f.size));
     if total > budget {
         return Err(too_large);

@@ -25,6 +25,12 @@
 //!   over the held assets.
 //! - **Regime**: while risk-off, targets are scaled by `1 - cash_fraction` and
 //!   the rest is held as cash.
+//! - **Numeric range**: the run stops with an error (field `data`) when the
+//!   portfolio value leaves [`MIN_VALUE`]..=[`MAX_VALUE`] (it starts at 1), or
+//!   when a purchase needs so few units (below the normal `f64` range) that
+//!   they would hold its value wrong by more than 1e-12 of the portfolio: only
+//!   prices that move by factors like 1e150 (bad data) get there, and beyond
+//!   it the floating-point results lose their precision.
 //!
 //! # Example
 //! ```
@@ -54,7 +60,7 @@
 use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
 use crate::panel::Panel;
-use crate::strategy::{Comparison, RegimeReference, Strategy, StrategyError, Weighting};
+use crate::strategy::{short, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
 use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -186,12 +192,26 @@ impl SimResult {
     }
 }
 
+/// Smallest portfolio value a run may reach (the start is 1); see the module docs.
+pub const MIN_VALUE: f64 = 1e-150;
+/// Largest portfolio value a run may reach (the start is 1); see the module docs.
+pub const MAX_VALUE: f64 = 1e150;
+
 /// Runs `strategy` over `panel`. Fails if the strategy is invalid or refers
-/// to a column or asset the panel lacks.
+/// to a column or asset the panel lacks, or when the prices take the value
+/// out of the range a run can compute (see "Numeric range" in the module docs).
 pub fn simulate(panel: &Panel, strategy: &Strategy) -> Result<SimResult, StrategyError> {
     strategy.validate()?;
     let plan = Plan::new(panel, strategy)?;
-    Ok(Sim::new(panel, strategy, plan).run())
+    Sim::new(panel, strategy, plan).run()
+}
+
+/// The error of a run whose numbers left the computable range on `date`.
+fn out_of_range(date: Date, what: String) -> StrategyError {
+    StrategyError::new(
+        "data",
+        format!("{what} on {date}: the prices change by impossible factors, check the data for wrong prices"),
+    )
 }
 
 /// `(Σ x_i, Σ x_i²)` with `x_i = units_i × prices[assets_i]`: the value of the
@@ -276,7 +296,8 @@ impl<'a> Plan<'a> {
             for (id, w) in weights {
                 match id.split('|').find_map(|alt| by_id.get(&alt.trim().to_lowercase())) {
                     Some(&a) => custom[a] += w,
-                    None => warnings.add(first_date, &format!("custom weight for '{id}' matches no asset in the data")),
+                    None => warnings
+                        .add(first_date, &format!("custom weight for '{}' matches no asset in the data", short(id))),
                 }
             }
         }
@@ -284,7 +305,10 @@ impl<'a> Plan<'a> {
         let filter = match &s.universe.filter {
             Some(f) => {
                 let col = panel.extra(&f.column).ok_or_else(|| {
-                    StrategyError::new("universe.filter", format!("filter column '{}' is not in the data", f.column))
+                    StrategyError::new(
+                        "universe.filter",
+                        format!("filter column '{}' is not in the data", short(&f.column)),
+                    )
                 })?;
                 Some((col, f.op, f.value))
             }
@@ -298,7 +322,7 @@ impl<'a> Plan<'a> {
                     let &a = by_id.get(&id.trim().to_lowercase()).ok_or_else(|| {
                         StrategyError::new(
                             "regime.reference",
-                            format!("regime reference asset '{id}' is not in the data"),
+                            format!("regime reference asset '{}' is not in the data", short(id)),
                         )
                     })?;
                     (0..n_days).map(|t| panel.price(t, a)).collect()
@@ -421,7 +445,7 @@ impl<'a> Sim<'a> {
         c.is_finite() && c > 0.0
     }
 
-    fn run(mut self) -> SimResult {
+    fn run(mut self) -> Result<SimResult, StrategyError> {
         let mut next_delisting = 0;
         let mut was_risk_off = false;
         let panel = self.panel;
@@ -450,10 +474,14 @@ impl<'a> Sim<'a> {
                 None
             };
             if let Some(reason) = reason {
-                value = self.rebalance(t, value, reason, risk_off);
+                value = self.rebalance(t, value, reason, risk_off)?;
                 (invested, invested_sq) = dot(&self.held, &self.held_units, prices);
             }
             was_risk_off = risk_off;
+            if !(MIN_VALUE..=MAX_VALUE).contains(&value) {
+                let what = format!("the portfolio value reached {value:e} times its start");
+                return Err(out_of_range(panel.dates()[t], what));
+            }
             self.out.equity.push(value);
             self.out.cash.push(self.cash);
             self.out.n_holdings.push(self.held.len());
@@ -461,7 +489,7 @@ impl<'a> Sim<'a> {
         }
         let mut out = self.out;
         out.warnings = self.plan.warnings.finish();
-        out
+        Ok(out)
     }
 
     /// Updates the cap EWMA: `s = a cap + (1 - a) s`, started at the first finite cap.
@@ -618,7 +646,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Trades to the target weights at the close of day `t`; returns the post-trade value.
-    fn rebalance(&mut self, t: usize, value: f64, reason: TradeReason, risk_off: bool) -> f64 {
+    fn rebalance(&mut self, t: usize, value: f64, reason: TradeReason, risk_off: bool) -> Result<f64, StrategyError> {
         let panel = self.panel;
         let date = panel.dates()[t];
         let recon = t == 0 || self.plan.recon[t];
@@ -688,6 +716,14 @@ impl<'a> Sim<'a> {
             fees += fee;
             traded += d;
             let new_units = leg.weight * v_post / prices[a];
+            // Units below the normal f64 range lose their precision: refuse a
+            // purchase whose value they would get wrong by more than 1e-12 of the portfolio.
+            let miss = (new_units * prices[a] - leg.weight * v_post).abs();
+            if miss.is_nan() || miss > 1e-12 * v_post {
+                let what =
+                    format!("buying {} at a price of {:e} needs {new_units:e} units", panel.assets()[a].id, prices[a]);
+                return Err(out_of_range(date, what));
+            }
             let delta = new_units - self.units[a];
             self.units[a] = new_units;
             if leg.weight > 0.0 {
@@ -716,6 +752,6 @@ impl<'a> Sim<'a> {
             holdings: self.targets.clone(),
         });
         self.push_segment(t);
-        v_post
+        Ok(v_post)
     }
 }

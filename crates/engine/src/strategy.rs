@@ -335,6 +335,21 @@ impl fmt::Display for StrategyError {
 
 impl std::error::Error for StrategyError {}
 
+/// Most characters of a name, id or column quoted in a message.
+const MAX_QUOTED_CHARS: usize = 60;
+
+/// `text` for quoting in a message: cut to [`MAX_QUOTED_CHARS`] characters
+/// with an ellipsis, so a name pasted from a crafted link cannot make a
+/// message megabytes long.
+pub(crate) fn short(text: &str) -> String {
+    if text.chars().count() <= MAX_QUOTED_CHARS {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX_QUOTED_CHARS).collect();
+        format!("{cut}…")
+    }
+}
+
 fn check(ok: bool, field: &str, message: &str) -> Result<(), StrategyError> {
     if ok {
         Ok(())
@@ -482,7 +497,7 @@ impl Strategy {
                     if !(w.is_finite() && *w >= 0.0) {
                         return Err(StrategyError::new(
                             "weighting.weights",
-                            format!("custom weight of '{id}' must be a finite number, 0 or more"),
+                            format!("custom weight of '{}' must be a finite number, 0 or more", short(id)),
                         ));
                     }
                 }

@@ -41,7 +41,7 @@ pub(crate) fn read_json(file: &str, bytes: &[u8], gzip: bool, asset: &str) -> Re
         file: Some(file.to_string()),
         line: (e.line() > 0).then_some(e.line()),
         column: None,
-        kind: ErrorKind::Json { reason: e.to_string() },
+        kind: ErrorKind::Json { reason: crate::share::clip(&e.to_string()) },
     })?;
     if chart.prices.is_empty() {
         return Err(IngestError::file(file, ErrorKind::HeaderOnly));

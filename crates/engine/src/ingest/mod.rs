@@ -369,10 +369,12 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     }
     let mut ids: Vec<&str> = owner.iter().filter(|(_, &(fi, li))| has_obs[fi][li]).map(|(&name, _)| name).collect();
     ids.sort_unstable();
-    for (&name, &(fi, li)) in &owner {
-        if !has_obs[fi][li] {
-            warnings.push(format!("{}: asset '{name}' has no usable price and was left out", data[fi].name));
-        }
+    // In file and name order (not the map's), so the report is the same on every run.
+    let mut left_out: Vec<(usize, &str)> =
+        owner.iter().filter(|(_, &(fi, li))| !has_obs[fi][li]).map(|(&name, &(fi, _))| (fi, name)).collect();
+    left_out.sort_unstable();
+    for (fi, name) in left_out {
+        warnings.push(format!("{}: asset '{name}' has no usable price and was left out", data[fi].name));
     }
     let global: HashMap<&str, usize> = ids.iter().enumerate().map(|(g, &n)| (n, g)).collect();
     let maps: Vec<Vec<Option<usize>>> =

@@ -109,6 +109,11 @@ test('a sweep can be cancelled, and a bad value says what is wrong', async () =>
   await page.waitForFunction(() => document.querySelector('#sweep-run')?.textContent.includes('Run 1600'));
   await page.click('#sweep-run');
   await page.waitForSelector('#sweep-progress');
+  // Progress follows the chunks the workers return.
+  await page.waitForFunction(() => {
+    const m = /(\d+) of 1600/.exec(document.querySelector('#sweep-progress')?.textContent || '');
+    return m && Number(m[1]) > 0;
+  });
   await page.click('#sweep-cancel');
   await page.waitForSelector('#sweep-run');
   assert.equal(await page.$('#sweep-status'), null, 'a cancelled sweep showed results');

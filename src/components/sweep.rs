@@ -261,14 +261,14 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
             error.set(None);
             let (r1, r2, done, error, sent, panel2) =
                 (running.clone(), running.clone(), done.clone(), error.clone(), spec.clone(), panel.clone());
+            let job_id = Rc::new(std::cell::Cell::new(0));
+            let job_id2 = job_id.clone();
             let job = workers::sweep(
                 &state.worker_data(panel.clone()),
                 spec,
-                move |n, total| {
-                    if let Some((job, _, _)) = *r1 {
-                        r1.set(Some((job, n, total)));
-                    }
-                },
+                // Replies stop once the job is cancelled or done, so every
+                // progress report belongs to the running sweep.
+                move |n, total| r1.set(Some((job_id.get(), n, total))),
                 move |outcome| {
                     r2.set(None);
                     let ms = clock.map(|p| p.now() - t0).unwrap_or(f64::NAN);
@@ -278,6 +278,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
                     }
                 },
             );
+            job_id2.set(job);
             running.set(Some((job, 0, total)));
         })
     };

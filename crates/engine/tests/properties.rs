@@ -139,10 +139,18 @@ proptest! {
         // Every fee is the rate times the traded value (the base rate without
         // impact, at least it with), and they add up.
         for tr in &r.trades {
+            // The fee is charged on the value traded by weights and `value` is
+            // units x price: both are differences of nearly equal amounts, so
+            // they agree to rounding of the portfolio's value, not of a tiny
+            // trade (as the fuzz finding `fee-rounding-on-tiny-trade` showed).
+            let slack = 1e-12 * r.equity[tr.day] + f64::MIN_POSITIVE;
             if impact_k.is_none() {
-                prop_assert!((tr.fee - rate * tr.value).abs() <= 1e-15 + 1e-13 * tr.fee);
+                prop_assert!((tr.fee - rate * tr.value).abs() <= 1e-15 + 1e-13 * tr.fee + slack);
             } else {
-                prop_assert!(tr.fee >= rate * tr.value * (1.0 - 1e-12) && tr.fee <= 0.5 * tr.value * (1.0 + 1e-12));
+                prop_assert!(
+                    tr.fee >= rate * tr.value * (1.0 - 1e-12) - slack
+                        && tr.fee <= 0.5 * tr.value * (1.0 + 1e-12) + slack
+                );
             }
             prop_assert!((tr.value - tr.units * tr.price).abs() <= 1e-14);
         }

@@ -102,6 +102,7 @@ pub(crate) fn target_weights(
         }
         Weighting::CappedMarketCap { max_weight } => {
             out.extend(candidates.iter().map(|&a| (a, cap(a))));
+            keep_sum_finite(out);
             if !out.is_empty() && (out.len() as f64) * max_weight < 1.0 {
                 notes.push(Fallback::CapTooSmall { n: out.len() });
                 out.iter_mut().for_each(|x| x.1 = 1.0);
@@ -161,9 +162,26 @@ pub(crate) fn target_weights(
         notes.push(Fallback::EqualInstead);
         out.extend(candidates.iter().map(|&a| (a, 1.0)));
     }
+    keep_sum_finite(out);
     let total: f64 = out.iter().map(|x| x.1).sum();
     out.iter_mut().for_each(|x| x.1 /= total);
+    // A score below 1e-308 of the total underflows to a weight of 0: not a holding.
+    out.retain(|&(_, w)| w > 0.0);
     notes
+}
+
+/// Divides every score by the largest when their sum overflows `f64` (market
+/// caps near `f64::MAX`), so that normalising does not turn every weight
+/// into `x / inf = 0`. Weights depend only on the ratios, which are kept;
+/// sums that fit (every real market) are left bit for bit as they were.
+fn keep_sum_finite(items: &mut [(usize, f64)]) {
+    let sum: f64 = items.iter().map(|x| x.1).sum();
+    if sum == f64::INFINITY {
+        let max = items.iter().map(|x| x.1).filter(|w| w.is_finite()).fold(0.0, f64::max);
+        if max > 0.0 {
+            items.iter_mut().for_each(|x| x.1 /= max);
+        }
+    }
 }
 
 fn inverse_volatility(
@@ -471,5 +489,36 @@ mod tests {
         assert_eq!(notes, vec![Fallback::ShrunkCovariance, Fallback::ErcFailed, Fallback::NoEstimate { left_out: 1 }]);
         let expected = [(1.0 / sa) / (1.0 / sa + 1.0 / sb), (1.0 / sb) / (1.0 / sa + 1.0 / sb)];
         close(&weights_of(&out), &expected, 1e-12);
+    }
+
+    #[test]
+    fn caps_whose_sum_overflows_keep_their_ratios() {
+        // Caps near f64::MAX: the plain sum is inf and every weight would be 0.
+        let price = vec![1.0; 3];
+        let cap = vec![1.5e308, 1.5e308, 0.5e308];
+        let ids = vec!["a".into(), "b".into(), "c".into()];
+        let panel = Panel::new(vec![Date(0)], ids, price, cap, vec![0.0; 3], vec![]).unwrap();
+        let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 3] };
+        let mut out = Vec::new();
+        assert!(target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out).is_empty());
+        close(&weights_of(&out), &[3.0 / 7.0, 3.0 / 7.0, 1.0 / 7.0], 1e-15);
+        target_weights(&Weighting::CappedMarketCap { max_weight: 0.4 }, &inp, &[0, 1, 2], &mut out);
+        close(&weights_of(&out), &[0.4, 0.4, 0.2], 1e-15);
+        // A score 1e-320 of the others underflows to a weight of 0 and is not held.
+        let mut items = vec![(0, 1e300), (1, 1e-20)];
+        keep_sum_finite(&mut items);
+        assert_eq!(items, vec![(0, 1e300), (1, 1e-20)], "finite sums are left alone");
+        let panel = Panel::new(
+            vec![Date(0)],
+            vec!["a".into(), "b".into()],
+            vec![1.0; 2],
+            vec![1e300, 1e-30],
+            vec![0.0; 2],
+            vec![],
+        )
+        .unwrap();
+        let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 2] };
+        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out);
+        assert_eq!(out, vec![(0, 1.0)]);
     }
 }

@@ -238,3 +238,27 @@ fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+/// fuzz/regressions/engine_sim/weights-and-cash-zero-with-positive-equity:
+/// two market caps near `f64::MAX` summed to infinity, so cap weighting
+/// divided every cap by `inf` and targeted weights of 0: the run sold
+/// everything, held neither assets nor cash, and still reported a positive
+/// value. Weights are now normalised by the largest cap when the sum overflows.
+#[test]
+fn weights_and_cash_zero_with_positive_equity() {
+    let n = 4;
+    let price: Vec<f64> = (0..n).flat_map(|t| [1.0 + t as f64, 2.0]).collect();
+    let cap: Vec<f64> = (0..n).flat_map(|_| [1.5e308, 0.5e308]).collect();
+    let dates = (0..n as i32).map(|i| Date(19_000 + i)).collect();
+    let panel = Panel::new(dates, vec!["a".into(), "b".into()], price, cap, vec![0.0; 2 * n], vec![]).unwrap();
+    let s = Strategy { weighting: Weighting::MarketCap, rebalance: Schedule::Daily, ..Strategy::default() };
+    let r = simulate(&panel, &s).unwrap();
+    for t in 0..n {
+        let w = r.weights_at(&panel, t);
+        let ids: Vec<usize> = w.iter().map(|x| x.0).collect();
+        assert_eq!(ids, [0, 1], "both assets held on day {t}");
+        let total: f64 = w.iter().map(|x| x.1).sum::<f64>() + r.cash[t] / r.equity[t];
+        assert!((total - 1.0).abs() < 1e-12, "weights + cash = {total} on day {t}");
+        assert!((w[0].1 - 0.75).abs() < 1e-12, "cap weights 3:1 on day {t}: {w:?}");
+    }
+}

@@ -29,14 +29,15 @@ impl Loader {
     /// Parses files into a panel in a worker and loads it, then `then` (a
     /// bundle's scenario); on failure the previous data stays and the error
     /// says where.
-    fn ingest(&self, files: &[NamedBytes], repair_spikes: bool, format: Option<Format>, then: Option<Scenario>) {
+    /// The bytes are shared (not copied) with the request and the state.
+    fn ingest(&self, files: Rc<Vec<NamedBytes>>, repair_spikes: bool, format: Option<Format>, then: Option<Scenario>) {
         self.cancel();
         let megabytes = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
         self.progress.set(Some(format!("Parsing {} file(s), {megabytes:.1} MB, in the background…", files.len())));
-        let kept = Rc::new(files.to_vec());
+        let kept = files.clone();
         let (on_progress, on_done) = (self.clone(), self.clone());
         let job = workers::parse(
-            files.to_vec(),
+            files,
             // max_bytes bounds what a gzip file may expand to in the worker's memory.
             IngestOptions {
                 repair_spikes,
@@ -111,7 +112,7 @@ fn open_bundle(loader: &Loader, (name, bytes): &NamedBytes) {
     if bundle.files.is_empty() {
         state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
     } else {
-        loader.ingest(&bundle.files, false, None, Some(bundle.scenario));
+        loader.ingest(Rc::new(bundle.files), false, None, Some(bundle.scenario));
     }
 }
 
@@ -127,7 +128,7 @@ pub fn data_panel() -> Html {
     let dragging = use_state(|| false);
     // The bytes of the files picked last, to read them again with spikes
     // repaired or with another format.
-    let kept = use_mut_ref(Vec::<NamedBytes>::new);
+    let kept = use_mut_ref(|| Rc::new(Vec::<NamedBytes>::new()));
     // `None` detects each file's format; the user may force one.
     let format = use_state(|| None::<Format>);
 
@@ -158,7 +159,8 @@ pub fn data_panel() -> Html {
                         Err(e) => state2.dispatch(Action::DataError(e)),
                         Ok(files) if is_bundle(&files) => open_bundle(&loader2, &files[0]),
                         Ok(files) => {
-                            loader2.ingest(&files, false, format, None);
+                            let files = Rc::new(files);
+                            loader2.ingest(files.clone(), false, format, None);
                             // Kept even when they failed: a forced format may read them.
                             *kept.borrow_mut() = files;
                         }
@@ -269,7 +271,7 @@ pub fn data_panel() -> Html {
                         format.set(f);
                         // Re-read the files already loaded with the new choice.
                         if !kept.borrow().is_empty() {
-                            loader.ingest(&kept.borrow(), false, f, None);
+                            loader.ingest(kept.borrow().clone(), false, f, None);
                         }
                     })
                 }>
@@ -308,7 +310,7 @@ pub fn data_panel() -> Html {
                 { spike_warning(r, {
                     let (loader, kept) = (loader.clone(), kept.clone());
                     let format = *format;
-                    Callback::from(move |_| loader.ingest(&kept.borrow(), true, format, None))
+                    Callback::from(move |_| loader.ingest(kept.borrow().clone(), true, format, None))
                 }) }
                 <ReportView report={r.clone()} />
             }

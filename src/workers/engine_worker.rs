@@ -4,16 +4,35 @@ use engine::ingest::{load_with_progress, InputFile};
 use engine::metrics::MetricsOptions;
 use engine::Panel;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
+use std::collections::HashMap;
 
-use super::protocol::{Parsed, Reply, Request};
+use super::protocol::{parts, Parsed, Reply, Request, PART_BYTES};
 
 /// The engine worker: answers each request in turn and keeps the panel of
 /// the comparisons and sweeps it runs (or why it could not build it).
 pub struct EngineWorker {
     panel: Option<(u64, Result<Panel, String>)>,
+    /// Requests arriving in parts, by key, until their last part.
+    partial: HashMap<u64, Vec<u8>>,
+    /// This worker's random id, telling its reply parts from another's.
+    id: u64,
 }
 
 impl EngineWorker {
+    /// Sends `reply`, in parts when its bytes exceed [`PART_BYTES`].
+    fn respond(&self, scope: &WorkerScope<Self>, to: HandlerId, reply: Reply) {
+        match bincode::serialize(&reply) {
+            Ok(bytes) if bytes.len() > PART_BYTES => {
+                let job = reply.job();
+                drop(reply);
+                for (part, last) in parts(&bytes) {
+                    scope.respond(to, Reply::Part { job, from: self.id, bytes: part, last });
+                }
+            }
+            _ => scope.respond(to, reply),
+        }
+    }
+
     fn panel(&self, id: u64) -> Result<&Panel, String> {
         match &self.panel {
             Some((have, p)) if *have == id => p.as_ref().map_err(Clone::clone),
@@ -28,17 +47,27 @@ impl Worker for EngineWorker {
     type Output = Reply;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        EngineWorker { panel: None }
+        EngineWorker { panel: None, partial: HashMap::new(), id: (js_sys::Math::random() * 2f64.powi(53)) as u64 }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
         match msg {
+            Request::Part { key, bytes, last } => {
+                self.partial.entry(key).or_default().extend_from_slice(&bytes);
+                if last {
+                    let whole = self.partial.remove(&key).unwrap_or_default();
+                    match bincode::deserialize::<Request>(&whole) {
+                        Ok(request) => self.received(scope, request, id),
+                        Err(e) => gloo::console::error!(format!("a request in parts could not be read: {e}")),
+                    }
+                }
+            }
             Request::Parse { job, files, options } => {
                 let started = js_sys::Date::now();
                 let inputs: Vec<InputFile> =
-                    files.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
+                    files.0.iter().map(|(n, b)| InputFile::new(n.clone(), b.as_slice())).collect();
                 let outcome = load_with_progress(&inputs, &options, |done, total| {
                     scope.respond(id, Reply::Progress { job, done, total })
                 })
@@ -54,7 +83,7 @@ impl Worker for EngineWorker {
                     })
                 })
                 .map_err(|e| e.to_string());
-                scope.respond(id, Reply::Parsed { job, outcome });
+                self.respond(scope, id, Reply::Parsed { job, outcome });
             }
             Request::SetPanel { id: panel_id, source } => {
                 // Free the old panel before building the new one.
@@ -64,7 +93,7 @@ impl Worker for EngineWorker {
             Request::Sweep { job, lane, panel, spec, cells } => {
                 let start = cells.start;
                 let outcome = self.panel(panel).and_then(|p| engine::sweep::run_cells(p, &spec, cells));
-                scope.respond(id, Reply::SweepChunk { job, lane, start, outcome });
+                self.respond(scope, id, Reply::SweepChunk { job, lane, start, outcome });
             }
             Request::Compare { job, panel, strategies, benchmark } => {
                 let started = js_sys::Date::now();
@@ -72,7 +101,7 @@ impl Worker for EngineWorker {
                     let runs = engine::compare::compare(p, &strategies, benchmark, &MetricsOptions::default());
                     (runs, js_sys::Date::now() - started)
                 });
-                scope.respond(id, Reply::Compared { job, outcome });
+                self.respond(scope, id, Reply::Compared { job, outcome });
             }
         }
     }

@@ -10,7 +10,7 @@ mod engine_worker;
 pub mod protocol;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::{Rc, Weak};
 
 use engine::compare::Run;
@@ -21,7 +21,8 @@ use engine::{Panel, Strategy};
 use gloo::worker::{Registrable, Spawnable, WorkerBridge};
 
 pub use engine_worker::EngineWorker;
-use protocol::{JobId, PanelSource, Parsed, Reply, Request};
+use protocol::{Files, JobId, PanelSource, Parsed, Reply, Request, PART_BYTES};
+use serde_bytes::ByteBuf;
 
 /// The worker's loader shim, relative to the page (works under a sub-path).
 const LOADER: &str = "./worker_loader.js";
@@ -50,6 +51,12 @@ struct Pool {
     panels: Vec<Option<(u64, Weak<Panel>)>>,
     next_job: JobId,
     handlers: HashMap<JobId, Handler>,
+    /// Requests waiting for each worker behind the parts of a large one
+    /// (sent one per task, in order), and whether a task is sending them.
+    outbox: Vec<VecDeque<Outgoing>>,
+    sending: Vec<bool>,
+    /// Replies arriving in parts, by job and sending worker.
+    partial: HashMap<(JobId, u64), Vec<u8>>,
 }
 
 impl Pool {
@@ -64,8 +71,29 @@ impl Pool {
         if self.workers.len() < n {
             self.workers.resize_with(n, || None);
             self.panels.resize_with(n, || None);
+            self.outbox.resize_with(n, VecDeque::new);
+            self.sending.resize(n, false);
         }
         self.workers[lane % n].get_or_insert_with(|| EngineWorker::spawner().callback(route).spawn_with_loader(LOADER))
+    }
+
+    /// Sends `request` to worker `lane`, after whatever still waits for it.
+    /// A request over [`PART_BYTES`] is encoded in a task of its own and
+    /// sent in parts, one per task (see [`send_next`]), so the page's thread
+    /// never copies a large file or panel into a message in one go.
+    fn send(&mut self, lane: usize, request: Request) {
+        self.worker(lane);
+        let slot = lane % self.workers.len();
+        let large = bincode::serialized_size(&request).is_ok_and(|n| n > PART_BYTES as u64);
+        if !large && self.outbox[slot].is_empty() {
+            self.worker(lane).send(request);
+            return;
+        }
+        self.outbox[slot].push_back(if large { Outgoing::Encode(request) } else { Outgoing::Whole(request) });
+        if !self.sending[slot] {
+            self.sending[slot] = true;
+            send_next(slot);
+        }
     }
 
     /// Makes worker `lane` hold `data` (sent only when it holds another).
@@ -82,7 +110,7 @@ impl Pool {
             Some((params, range)) => PanelSource::Synthetic { params: params.clone(), range: *range },
             None => PanelSource::Panel((*data.panel).clone()),
         };
-        self.worker(lane).send(Request::SetPanel { id, source });
+        self.send(lane, Request::SetPanel { id, source });
         self.panels[slot] = Some((id, Rc::downgrade(&data.panel)));
         id
     }
@@ -92,6 +120,53 @@ thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
 }
 
+/// A request waiting for its worker.
+enum Outgoing {
+    /// Sent as it is.
+    Whole(Request),
+    /// Too large for one message: encoded first (in a task of its own).
+    Encode(Request),
+    /// An encoded request under `key`, sent from byte `sent` on in parts.
+    Bytes { key: u64, bytes: Vec<u8>, sent: usize },
+}
+
+/// Does the next step for worker `slot` in a task of its own (sends a
+/// request or one part, or encodes a large request), then schedules the
+/// step after.
+fn send_next(slot: usize) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        POOL.with(|p| {
+            let mut pool = p.borrow_mut();
+            match pool.outbox[slot].pop_front() {
+                Some(Outgoing::Whole(request)) => pool.worker(slot).send(request),
+                Some(Outgoing::Encode(request)) => match bincode::serialize(&request) {
+                    Ok(bytes) => {
+                        let key = pool.new_job();
+                        pool.outbox[slot].push_front(Outgoing::Bytes { key, bytes, sent: 0 });
+                    }
+                    Err(e) => gloo::console::error!(format!("a request could not be encoded: {e}")),
+                },
+                Some(Outgoing::Bytes { key, bytes, sent }) => {
+                    let end = (sent + PART_BYTES).min(bytes.len());
+                    let part = ByteBuf::from(bytes[sent..end].to_vec());
+                    let last = end == bytes.len();
+                    pool.worker(slot).send(Request::Part { key, bytes: part, last });
+                    if !last {
+                        pool.outbox[slot].push_front(Outgoing::Bytes { key, bytes, sent: end });
+                    }
+                }
+                None => {}
+            }
+            if pool.outbox[slot].is_empty() {
+                pool.sending[slot] = false;
+            } else {
+                send_next(slot);
+            }
+        })
+    })
+    .forget();
+}
+
 /// How many workers the pool runs: one per logical core the browser reports,
 /// at least 1 and at most 8.
 pub fn size() -> usize {
@@ -99,19 +174,45 @@ pub fn size() -> usize {
     (cores as usize).clamp(1, 8)
 }
 
-fn job_of(reply: &Reply) -> JobId {
-    match reply {
-        Reply::Progress { job, .. }
-        | Reply::Parsed { job, .. }
-        | Reply::SweepChunk { job, .. }
-        | Reply::Compared { job, .. } => *job,
-    }
+/// Collects the parts of a reply: the whole reply once its last part is in,
+/// `None` before that or when its job was cancelled (its parts are dropped).
+fn assemble(job: JobId, from: u64, bytes: &[u8], last: bool) -> Option<Reply> {
+    let whole = POOL.with(|p| {
+        let mut pool = p.borrow_mut();
+        if !pool.handlers.contains_key(&job) {
+            pool.partial.remove(&(job, from));
+            return None;
+        }
+        pool.partial.entry((job, from)).or_default().extend_from_slice(bytes);
+        if last {
+            pool.partial.remove(&(job, from))
+        } else {
+            None
+        }
+    })?;
+    bincode::deserialize(&whole)
+        .map_err(|e| gloo::console::error!(format!("a reply in parts could not be read: {e}")))
+        .ok()
 }
 
 /// Hands a reply to its job's handler. The handler runs with the pool
 /// released, so it may submit or cancel jobs itself.
 fn route(reply: Reply) {
-    let job = job_of(&reply);
+    match reply {
+        Reply::Part { job, from, bytes, last } => {
+            // A large reply took this task to decode; its handler (which
+            // typically renders it) gets a task of its own.
+            if let Some(whole) = assemble(job, from, &bytes, last) {
+                gloo::timers::callback::Timeout::new(0, move || deliver(whole)).forget();
+            }
+        }
+        whole => deliver(whole),
+    }
+}
+
+/// Hands a whole reply to its job's handler.
+fn deliver(reply: Reply) {
+    let job = reply.job();
     let Some(mut handler) = POOL.with(|p| p.borrow_mut().handlers.remove(&job)) else { return };
     if !handler(reply) {
         POOL.with(|p| {
@@ -126,7 +227,7 @@ fn submit(lane: usize, request: impl FnOnce(JobId) -> Request, handler: Handler)
         let mut pool = p.borrow_mut();
         let job = pool.new_job();
         pool.handlers.insert(job, handler);
-        pool.worker(lane).send(request(job));
+        pool.send(lane, request(job));
         job
     })
 }
@@ -164,7 +265,7 @@ pub fn cancel_parse(job: JobId) {
 /// `on_done` gets the job and the panel (also kept by the worker, see
 /// [`adopt`]) or the message saying what is wrong.
 pub fn parse(
-    files: Vec<(String, Vec<u8>)>,
+    files: Rc<Vec<(String, Vec<u8>)>>,
     options: IngestOptions,
     on_progress: impl Fn(usize, usize) + 'static,
     on_done: impl FnOnce(JobId, Result<Box<Parsed>, String>) + 'static,
@@ -172,11 +273,7 @@ pub fn parse(
     let mut on_done = Some(on_done);
     submit(
         0,
-        move |job| Request::Parse {
-            job,
-            files: files.into_iter().map(|(name, bytes)| (name, serde_bytes::ByteBuf::from(bytes))).collect(),
-            options,
-        },
+        move |job| Request::Parse { job, files: Files(files), options },
         Box::new(move |reply| match reply {
             Reply::Progress { done, total, .. } => {
                 on_progress(done, total);
@@ -188,7 +285,7 @@ pub fn parse(
                 }
                 true
             }
-            Reply::SweepChunk { .. } | Reply::Compared { .. } => false,
+            Reply::SweepChunk { .. } | Reply::Compared { .. } | Reply::Part { .. } => false,
         }),
     )
 }
@@ -218,7 +315,7 @@ pub fn compare(
                 _ => false,
             }),
         );
-        pool.worker(0).send(Request::Compare { job, panel, strategies, benchmark });
+        pool.send(0, Request::Compare { job, panel, strategies, benchmark });
         job
     })
 }
@@ -257,7 +354,7 @@ pub fn sweep(
         };
         for lane in 0..lanes {
             if let Some(r) = request(lane, &mut next) {
-                pool.worker(lane).send(r);
+                pool.send(lane, r);
             }
         }
         let mut cells: Vec<Option<CellOutcome>> = vec![None; total];
@@ -285,7 +382,7 @@ pub fn sweep(
                 }
                 on_progress(done, total);
                 if let Some(r) = request(lane, &mut next) {
-                    POOL.with(|p| p.borrow_mut().worker(lane).send(r));
+                    POOL.with(|p| p.borrow_mut().send(lane, r));
                 }
                 if done >= total {
                     let all: Option<Vec<CellOutcome>> = std::mem::take(&mut cells).into_iter().collect();

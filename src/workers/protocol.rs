@@ -2,6 +2,11 @@
 //! as bincode bytes (gloo-worker's codec); every job carries the id the page
 //! gave it, so a reply to a cancelled or superseded job is recognised and
 //! dropped.
+//!
+//! A message over [`PART_BYTES`] (files to parse, a parsed panel, the
+//! comparison of many assets) travels as its own bincode bytes cut into
+//! parts ([`Request::Part`], [`Reply::Part`]): each part is one task on the
+//! page's thread, where the whole message would have been one long one.
 
 use engine::compare::Run;
 use engine::ingest::{IngestOptions, Report};
@@ -11,15 +16,23 @@ use engine::{Panel, Strategy};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use std::ops::Range;
+use std::rc::Rc;
+
+/// Largest message sent in one piece; larger ones go in parts of this size.
+/// Each part costs the page a few milliseconds (copies in and out of wasm
+/// memory and the browser's clone of the message).
+pub const PART_BYTES: usize = 2 << 20;
 
 /// A job id chosen by the page.
 pub type JobId = u64;
 
 #[derive(Serialize, Deserialize)]
 pub enum Request {
-    /// Parse files (name, bytes) into a panel, reporting progress per file.
-    /// The bytes travel as one block each (`ByteBuf`), not byte by byte.
-    Parse { job: JobId, files: Vec<(String, ByteBuf)>, options: IngestOptions },
+    /// Part of a larger request's bincode bytes; the parts of one `key`
+    /// arrive in order and `last` completes the request.
+    Part { key: u64, bytes: ByteBuf, last: bool },
+    /// Parse files into a panel, reporting progress per file.
+    Parse { job: JobId, files: Files, options: IngestOptions },
     /// Keep this panel (the simulated date range of the page's data) for the
     /// comparisons and sweeps that follow; `id` names it.
     SetPanel { id: u64, source: PanelSource },
@@ -33,6 +46,10 @@ pub enum Request {
 
 #[derive(Serialize, Deserialize)]
 pub enum Reply {
+    /// Part of a larger reply's bincode bytes, from the worker `from` (its
+    /// random id); the parts of one `(job, from)` arrive in order and `last`
+    /// completes the reply.
+    Part { job: JobId, from: u64, bytes: ByteBuf, last: bool },
     /// `done` of `total` files parsed.
     Progress { job: JobId, done: usize, total: usize },
     /// The outcome of a `Parse`: the panel and its report, or the message
@@ -44,6 +61,48 @@ pub enum Reply {
     /// The runs of a `Compare`, one per strategy, and the time they took in
     /// the worker (ms); or why the worker could not run them.
     Compared { job: JobId, outcome: Result<(Vec<Result<Run, String>>, f64), String> },
+}
+
+impl Reply {
+    /// The job this reply answers.
+    pub fn job(&self) -> JobId {
+        match self {
+            Reply::Part { job, .. }
+            | Reply::Progress { job, .. }
+            | Reply::Parsed { job, .. }
+            | Reply::SweepChunk { job, .. }
+            | Reply::Compared { job, .. } => *job,
+        }
+    }
+}
+
+/// Files (name, bytes) shared with the page's state: a request serialises
+/// them straight from the shared buffers, each as one block of bytes (not
+/// byte by byte), without copying them first.
+#[derive(Clone, Default)]
+pub struct Files(pub Rc<Vec<(String, Vec<u8>)>>);
+
+impl Serialize for Files {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(name, bytes)| (name, serde_bytes::Bytes::new(bytes))))
+    }
+}
+
+impl<'de> Deserialize<'de> for Files {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let files = Vec::<(String, ByteBuf)>::deserialize(d)?;
+        Ok(Files(Rc::new(files.into_iter().map(|(n, b)| (n, b.into_vec())).collect())))
+    }
+}
+
+/// Cuts `message` (bincode bytes) into parts of at most [`PART_BYTES`],
+/// each with whether it is the last.
+pub fn parts(message: &[u8]) -> impl Iterator<Item = (ByteBuf, bool)> + '_ {
+    let n = message.len().div_ceil(PART_BYTES).max(1);
+    (0..n).map(move |i| {
+        let end = ((i + 1) * PART_BYTES).min(message.len());
+        (ByteBuf::from(message[i * PART_BYTES..end].to_vec()), i + 1 == n)
+    })
 }
 
 /// How a worker gets a panel.

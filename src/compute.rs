@@ -144,15 +144,16 @@ pub struct ChartData {
     /// Name of the strategy whose weights and monthly returns are shown.
     pub focus_name: String,
     pub asset_names: Vec<String>,
-    /// `[day][asset]` weights of the focused strategy.
-    pub weights: Vec<Vec<f64>>,
+    /// The focused strategy's holdings per day: `(asset, weight)`, ascending
+    /// by asset (only what it holds, a few of possibly hundreds of assets).
+    pub weights: Vec<Vec<(usize, f64)>>,
     pub monthly: Vec<MonthlyRow>,
     pub rolling_window: usize,
 }
 
 impl ChartData {
-    /// `with_weights`: build the day x asset weights matrix (only the Weights
-    /// tab draws it, and it is the largest piece on wide panels).
+    /// `with_weights`: build the weights per day (only the Weights tab draws
+    /// them, and they are the largest piece on wide panels).
     pub fn prepare(
         results: &Results,
         focus: Option<u32>,
@@ -195,17 +196,8 @@ impl ChartData {
         let focused = focus.and_then(|id| results.find(id)).or_else(|| results.ok().next());
         let (focus_name, weights, monthly) = match focused {
             Some((e, run)) => {
-                let n = panel.n_assets();
                 let days = if with_weights { panel.n_days() } else { 0 };
-                let weights: Vec<Vec<f64>> = (0..days)
-                    .map(|t| {
-                        let mut row = vec![0.0; n];
-                        for (a, w) in run.sim.weights_at(panel, t) {
-                            row[a] = w;
-                        }
-                        row
-                    })
-                    .collect();
+                let weights: Vec<Vec<(usize, f64)>> = (0..days).map(|t| run.sim.weights_at(panel, t)).collect();
                 let monthly = run
                     .metrics
                     .monthly_table()

@@ -135,6 +135,7 @@ test('asset, file and strategy names with markup are shown as text everywhere', 
 
   // The validation report: asset ids and file names.
   await page.click('#report summary');
+  await page.waitForSelector('#report .report-table tbody tr', { timeout: SLOW });
   const report = await page.$$eval('#report .report-table tbody tr', (trs) =>
     trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]),
   );

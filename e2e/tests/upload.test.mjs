@@ -54,6 +54,8 @@ test('uploading the 19 CoinGecko exports replaces the built-in market', async ()
   await page.waitForSelector('#report', { timeout: SLOW });
   assert.match(await page.textContent('#report summary'), /Report: 19 assets/);
   await page.click('#report summary');
+  // The table is built when the details open (the toggle event comes in a task of its own).
+  await page.waitForSelector('#report .report-table tbody tr', { timeout: SLOW });
   const reportRows = await page.$$eval('#report .report-table tbody tr', (trs) =>
     trs.map((tr) => [...tr.cells].map((td) => td.textContent.trim())),
   );

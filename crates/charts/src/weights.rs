@@ -14,27 +14,35 @@ use crate::{DrawResult, Theme, ValueFormat, View};
 /// Legend name of the group of assets outside the top k.
 pub const OTHER_LABEL: &str = "Other";
 
-/// Weight of asset `a` on day `d`: non-finite, negative or missing count as 0.
-fn weight(weights: &[Vec<f64>], d: usize, a: usize) -> f64 {
-    weights.get(d).and_then(|row| row.get(a)).copied().filter(|w| w.is_finite() && *w > 0.0).unwrap_or(0.0)
+/// A weight that counts: non-finite and negative weights count as 0.
+fn usable(w: f64) -> f64 {
+    if w.is_finite() && w > 0.0 {
+        w
+    } else {
+        0.0
+    }
+}
+
+/// Weight of asset `a` on day `d` (0 when not held).
+fn weight(weights: &[Vec<(usize, f64)>], d: usize, a: usize) -> f64 {
+    weights.get(d).map_or(0.0, |row| row.iter().filter(|x| x.0 == a).map(|x| usable(x.1)).sum())
 }
 
 /// The assets drawn by [`draw_weights`]: indices of the top `top_k` assets by
 /// average weight over days `first..=last` (largest first, ties by index,
 /// assets that are never held left out) and whether an "Other" group is needed.
 pub(crate) fn top_assets(
-    weights: &[Vec<f64>],
+    weights: &[Vec<(usize, f64)>],
     n_assets: usize,
     (first, last): (usize, usize),
     top_k: usize,
 ) -> (Vec<usize>, bool) {
-    // Day by day along the rows (the matrix is day-major), each asset's sum
-    // still in day order.
+    // Day by day along the rows, each asset's sum still in day order.
     let mut avg = vec![0.0; n_assets];
     for row in weights.iter().take(last + 1).skip(first) {
-        for (sum, &w) in avg.iter_mut().zip(row) {
-            if w.is_finite() && w > 0.0 {
-                *sum += w;
+        for &(a, w) in row {
+            if let Some(sum) = avg.get_mut(a) {
+                *sum += usable(w);
             }
         }
     }
@@ -45,9 +53,11 @@ pub(crate) fn top_assets(
     (order, other)
 }
 
-/// Stacked area chart of portfolio weights. `weights` is day-major:
-/// `weights[day][asset]`, a fraction of the portfolio, with assets in the
-/// order of `asset_names`. The `top_k` assets with the largest average weight
+/// Stacked area chart of portfolio weights. `weights[day]` lists that day's
+/// holdings as `(asset, weight)`, the asset an index into `asset_names` and
+/// the weight a fraction of the portfolio, in ascending asset order; assets
+/// not listed are not held (a portfolio holds a few of hundreds of assets, so
+/// the work follows the holdings, not the universe). The `top_k` assets with the largest average weight
 /// over the window are stacked (largest at the bottom) in palette colours
 /// ([`Theme::series_color`] by rank, repeating after 8);
 /// all others are summed into one grey [`OTHER_LABEL`] band on top.
@@ -56,7 +66,7 @@ pub fn draw_weights<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     dates: &[Date],
     asset_names: &[&str],
-    weights: &[Vec<f64>],
+    weights: &[Vec<(usize, f64)>],
     top_k: usize,
     view: View,
     theme: &Theme,
@@ -93,8 +103,8 @@ pub fn draw_weights<DB: DrawingBackend>(
 
     let (first, last) = window;
     let band_value = |d: usize, assets: &[usize]| assets.iter().map(|&a| weight(weights, d, a)).sum::<f64>();
-    // Cumulative tops per band and day, each band's assets summed in index
-    // order along the day's row (as `band_value` does).
+    // Cumulative tops per band and day, each band's assets summed in the
+    // row's (ascending asset) order, as `band_value` does.
     let mut band_of = vec![None; asset_names.len()];
     for (b, (_, _, assets)) in bands.iter().enumerate() {
         for &a in assets {
@@ -105,11 +115,9 @@ pub fn draw_weights<DB: DrawingBackend>(
     let mut sums = vec![0.0; bands.len()];
     for (i, d) in (first..=last).enumerate() {
         sums.iter_mut().for_each(|s| *s = 0.0);
-        for (a, &w) in weights.get(d).map_or(&[][..], Vec::as_slice).iter().enumerate() {
+        for &(a, w) in weights.get(d).map_or(&[][..], Vec::as_slice) {
             if let Some(b) = band_of.get(a).copied().flatten() {
-                if w.is_finite() && w > 0.0 {
-                    sums[b] += w;
-                }
+                sums[b] += usable(w);
             }
         }
         let mut acc = 0.0;
@@ -161,7 +169,8 @@ mod tests {
 
     #[test]
     fn top_assets_by_average_weight() {
-        let w = vec![vec![0.1, 0.5, 0.0, 0.4], vec![0.3, 0.3, 0.0, 0.4], vec![f64::NAN, 0.6, 0.0, 0.4]];
+        let dense = [[0.1, 0.5, 0.0, 0.4], [0.3, 0.3, 0.0, 0.4], [f64::NAN, 0.6, 0.0, 0.4]];
+        let w: Vec<Vec<(usize, f64)>> = dense.iter().map(|r| r.iter().copied().enumerate().collect()).collect();
         assert_eq!(top_assets(&w, 4, (0, 2), 2), (vec![1, 3], true));
         assert_eq!(top_assets(&w, 4, (0, 2), 3), (vec![1, 3, 0], false), "asset 2 is never held");
         assert_eq!(top_assets(&w, 4, (1, 1), 1), (vec![3], true));

@@ -25,7 +25,7 @@ fn weights(n: usize) -> Vec<Vec<f64>> {
 #[test]
 fn weights_stack_top_k_and_group_the_rest_as_other() {
     let dates = dates_from(2021, 1, 1, 365);
-    let w = weights(365);
+    let w = sparse(&weights(365));
     let theme = Theme::light();
     let (svg, map) = render("weights_top3", |area| draw_weights(area, &dates, &NAMES, &w, 3, View::ALL, &theme));
     let map = map.unwrap();
@@ -77,12 +77,12 @@ fn weights_edge_cases() {
     assert!(!map.unwrap().has_data);
     assert!(has_text(&svg, "No data"));
     let dates = dates_from(2021, 1, 1, 10);
-    let zeros = vec![vec![0.0; 6]; 10];
+    let zeros = sparse(&vec![vec![0.0; 6]; 10]);
     let (svg, map) = render("weights_zero", |area| draw_weights(area, &dates, &NAMES, &zeros, 3, View::ALL, &theme));
     assert!(!map.unwrap().has_data);
     assert!(has_text(&svg, "No holdings in this window"));
     // Single day, short rows and NaN do not panic.
-    let ragged = vec![vec![0.6, f64::NAN], vec![0.2]];
+    let ragged = sparse(&[vec![0.6, f64::NAN], vec![0.2]]);
     let (svg, map) = render("weights_single", |area| {
         draw_weights(area, &dates[..2], &NAMES, &ragged, 1, View::window(1, 1), &theme)
     });

@@ -15,7 +15,7 @@ fn tiny_and_odd_canvases_do_not_panic() {
     let dd = charts::drawdown_from_growth(&a);
     let series = [Series::new("A", color_for(0), &a)];
     let dds = [Series::new("A", color_for(0), &dd)];
-    let w: Vec<Vec<f64>> = (0..400).map(|_| vec![0.5, 0.3, 0.2]).collect();
+    let w = sparse(&(0..400).map(|_| vec![0.5, 0.3, 0.2]).collect::<Vec<_>>());
     let pts = [(10usize, 0.1), (100, 0.2)];
     let bars = [Bars { name: "T", color: color_for(0), points: &pts }];
     let axis = YAxis { title: "T", label: "", format: ValueFormat::Number };

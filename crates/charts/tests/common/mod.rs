@@ -134,3 +134,10 @@ pub fn try_png(name: &str) {
         .arg(dir.join(format!("{name}.svg")))
         .status();
 }
+
+/// Day rows of `(asset, weight)` for `draw_weights` from a dense day x asset
+/// matrix (every entry listed, zeros and NaN included, as a caller might).
+#[allow(dead_code)]
+pub fn sparse(dense: &[Vec<f64>]) -> Vec<Vec<(usize, f64)>> {
+    dense.iter().map(|row| row.iter().copied().enumerate().collect()).collect()
+}

@@ -535,6 +535,16 @@ pub struct Context {
 }
 
 /// Milliseconds with three significant digits: `0.318 ms`, `2.40 ms`, `184 ms`, `1.09 s`.
+/// A page reading: [`fmt_ms`], except that a longest main-thread task of 0
+/// means the Long Tasks API (which reports tasks of 50 ms and more) saw none.
+fn fmt_page(key: &str, ms: f64) -> String {
+    if key.contains("longest_main_thread_task") && ms == 0.0 {
+        "none >= 50 ms".into()
+    } else {
+        fmt_ms(ms)
+    }
+}
+
 pub fn fmt_ms(ms: f64) -> String {
     if !ms.is_finite() {
         return "n/a".into();
@@ -628,8 +638,8 @@ pub fn render(native: &[Native], page: Option<&PageReport>, ctx: &Context) -> St
         }
         let missing = |key: &str| if key.is_empty() { "" } else { "not measured" };
         let native_cell = n.map_or(missing(pair.native).to_string(), |n| fmt_ms(n.median_ms));
-        let page_cell = p.map_or(missing(pair.page).to_string(), |p| fmt_ms(p.median_ms));
-        let p95 = p.and_then(|p| p.p95_ms).map(fmt_ms).unwrap_or_default();
+        let page_cell = p.map_or(missing(pair.page).to_string(), |p| fmt_page(pair.page, p.median_ms));
+        let p95 = p.and_then(|p| p.p95_ms).map(|v| fmt_page(pair.page, v)).unwrap_or_default();
         let ratio = match (n, p) {
             (Some(n), Some(p)) if n.median_ms > 0.0 => format!("{:.1}x", p.median_ms / n.median_ms),
             _ => String::new(),
@@ -661,15 +671,15 @@ pub fn render(native: &[Native], page: Option<&PageReport>, ctx: &Context) -> St
         }
         push(&mut s, "| measurement | runs | median | p95 | min | max |");
         push(&mut s, "|---|---|---|---|---|---|");
-        let opt = |v: Option<f64>| v.map(fmt_ms).unwrap_or_default();
         for m in &p.measures {
+            let opt = |v: Option<f64>| v.map(|v| fmt_page(&m.key, v)).unwrap_or_default();
             let runs = m.runs.map(|r| r.to_string()).unwrap_or_default();
             push(
                 &mut s,
                 &format!(
                     "| `{}` | {runs} | {} | {} | {} | {} |",
                     m.key,
-                    fmt_ms(m.median_ms),
+                    fmt_page(&m.key, m.median_ms),
                     opt(m.p95_ms),
                     opt(m.min_ms),
                     opt(m.max_ms)
@@ -885,6 +895,9 @@ mod tests {
     #[test]
     fn formats_and_dates() {
         assert_eq!(fmt_ms(0.3127), "0.313 ms");
+        assert_eq!(fmt_page("ingest_gz_longest_main_thread_task", 0.0), "none >= 50 ms");
+        assert_eq!(fmt_page("ingest_gz_longest_main_thread_task", 57.0), "57.0 ms");
+        assert_eq!(fmt_page("simulate_100x2190", 0.0), "0.000 ms");
         assert_eq!(fmt_ms(2.4), "2.40 ms");
         assert_eq!(fmt_ms(36.14), "36.1 ms");
         assert_eq!(fmt_ms(184.2), "184 ms");

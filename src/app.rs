@@ -195,7 +195,7 @@ pub fn app() -> Html {
                     }
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
                     <MetricsTable results={results.clone()} />
-                    <crate::components::sweep::SweepPanel results={results.clone()} size_epoch={*size_epoch} />
+                    <crate::components::sweep::SweepPanel results={results.clone()} size_epoch={*size_epoch} {updating} />
                     if updating {
                         <p class="notice info" id="updating" role="status">{ format!(
                             "Simulating {} strategies on {} assets × {} days in a background worker; \

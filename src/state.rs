@@ -6,6 +6,7 @@
 
 use engine::ingest::Report;
 use engine::scenario::{ChartView, DataRef, Scenario};
+use engine::sweep::SweepForm;
 use engine::synth::MarketParams;
 use engine::{Date, Panel, Preset, Strategy};
 use serde::{Deserialize, Serialize};
@@ -125,6 +126,12 @@ pub struct AppState {
     pub lesson: Option<String>,
     /// Whether the Learn panel is open.
     pub learn_open: bool,
+    /// The last sweep run (the id of the strategy it varies, and its form,
+    /// whose `base` index is filled in when a link is made); links carry it.
+    pub sweep: Option<(u32, SweepForm)>,
+    /// Counts the scenarios that brought a sweep: the sweep panel takes
+    /// the form and runs it each time this changes.
+    pub sweep_epoch: u32,
     next_id: u32,
 }
 
@@ -174,6 +181,8 @@ impl AppState {
             link_notice: None,
             lesson: None,
             learn_open: false,
+            sweep: None,
+            sweep_epoch: 0,
             next_id: 1,
         };
         for p in DEFAULT_PRESETS {
@@ -260,6 +269,10 @@ impl AppState {
                 embed: self.view.embed,
                 lesson: self.lesson.clone(),
             },
+            sweep: self
+                .sweep
+                .as_ref()
+                .and_then(|(id, form)| Some(SweepForm { base: self.index_of(*id)?, ..form.clone() })),
         }
     }
 
@@ -288,6 +301,10 @@ impl AppState {
         self.strategies.clear();
         for s in sc.strategies {
             self.push(s);
+        }
+        self.sweep = sc.sweep.and_then(|form| Some((self.strategies.get(form.base)?.id, form)));
+        if self.sweep.is_some() {
+            self.sweep_epoch += 1;
         }
         let dates = self.panel.dates();
         let index = |d: Date| dates.partition_point(|x| *x < d).min(dates.len() - 1);
@@ -342,6 +359,8 @@ pub enum Action {
     LoadScenario(Box<Scenario>, Option<String>),
     /// Show or hide the Learn panel.
     SetLearnOpen(bool),
+    /// A sweep was run: the strategy it varies (id) and its form.
+    SweepRan(u32, SweepForm),
     /// Loading failed; keep everything else.
     DataError(String),
     DismissDataError,
@@ -402,6 +421,7 @@ impl Reducible for AppState {
                 s.lesson = lesson;
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
+            Action::SweepRan(base, form) => s.sweep = Some((base, form)),
             Action::DataError(e) => s.data_error = Some(e),
             Action::DismissDataError => s.data_error = None,
             Action::SetRange(a, b) => {

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { repoRoot, screenshot } from '../support/harness.mjs';
+import zlib from 'node:zlib';
+import { repoRoot, screenshot, openPage } from '../support/harness.mjs';
 import { useApp, openApp, cliBinary, metricCell, metricsColumns, setValue, waitForReady, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
 
 const app = useApp();
@@ -122,6 +123,60 @@ test('a sweep can be cancelled, and a bad value says what is wrong', async () =>
   await setValue(page, '.f-fee', '30');
   await waitForReady(page);
   await screenshot(page, 'sweep-cancelled');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('a link made after a sweep reopens the same sweep and runs it; a broken sweep in a link is refused', async () => {
+  const { page, context, errors } = await openApp(app);
+  await page.locator('#sweep').scrollIntoViewIfNeeded();
+  // Vary the second strategy, so the link must say which one.
+  const baseId = await page.$eval('#sweep-base', (s) => s.options[1].value);
+  await page.selectOption('#sweep-base', baseId);
+  await page.selectOption('#sweep-dim-0', 'rebalance');
+  await setValue(page, '#sweep-values-0', 'weekly, never');
+  await page.selectOption('#sweep-dim-1', 'top_n');
+  await setValue(page, '#sweep-values-1', '3, 8, 30');
+  await page.selectOption('#sweep-metric', 'max_drawdown');
+  await page.waitForFunction(() => document.querySelector('#sweep-run')?.textContent.includes('Run 6'));
+  await page.click('#sweep-run');
+  await page.waitForSelector('#sweep-status', { timeout: SLOW });
+  const rows = await sweepRows(page);
+  const base = await page.$eval('#sweep-base', (s) => s.options[s.selectedIndex].textContent);
+  await page.click('#copy-link');
+  await page.waitForFunction(() => location.hash.startsWith('#s.v1.'));
+  const link = await page.evaluate(() => location.href);
+
+  // Someone else opens the link: the same form, run at once, the same numbers (the same wasm: bit for bit).
+  const other = await openPage(app.browser, link);
+  await other.page.locator('#sweep').scrollIntoViewIfNeeded();
+  await other.page.waitForSelector('#sweep-status', { timeout: SLOW });
+  assert.deepEqual(await sweepRows(other.page), rows);
+  assert.equal(await other.page.$eval('#sweep-base', (s) => s.options[s.selectedIndex].textContent), base);
+  assert.equal(await other.page.inputValue('#sweep-dim-0'), 'rebalance');
+  assert.equal(await other.page.inputValue('#sweep-values-0'), 'weekly, never');
+  assert.equal(await other.page.inputValue('#sweep-values-1'), '3, 8, 30');
+  assert.equal(await other.page.inputValue('#sweep-metric'), 'max_drawdown');
+  assert.match(await other.page.textContent('#sweep-status'), new RegExp(`^6 configurations of '${base}' measured by Max drawdown`));
+  await other.page.locator('#sweep-canvas').scrollIntoViewIfNeeded();
+  await screenshot(other.page, 'sweep-from-link');
+  assertNoConsoleErrors(other.errors);
+  await other.context.close();
+
+  // The same link with the sweep pointing past the strategies: refused with a message, nothing changes.
+  const payload = new URL(link).hash.slice('#s.v1.'.length);
+  const scenario = JSON.parse(zlib.inflateRawSync(Buffer.from(payload, 'base64url')));
+  assert.equal(scenario.sweep.base, 1);
+  scenario.sweep.base = scenario.strategies.length;
+  const broken = `${app.server.url}#s.v1.${zlib.deflateRawSync(Buffer.from(JSON.stringify(scenario))).toString('base64url')}`;
+  const before = await page.textContent('#metrics-table');
+  await page.goto(broken);
+  await page.waitForSelector('#link-notice.error');
+  assert.match(
+    await page.textContent('#link-notice'),
+    new RegExp(`parameter sweep: it varies strategy ${scenario.strategies.length + 1}, but there are ${scenario.strategies.length}`),
+  );
+  assert.equal(await page.textContent('#metrics-table'), before, 'a refused link changed the comparison');
   assertNoConsoleErrors(errors);
   await context.close();
 });

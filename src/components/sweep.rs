@@ -4,8 +4,7 @@
 //! comparison.
 
 use engine::metrics::{MetricId, MetricValue};
-use engine::sweep::{CellOutcome, SweepDim, SweepSpec, MAX_DIMS};
-use engine::{Schedule, Weighting};
+use engine::sweep::{CellOutcome, SweepDim, SweepForm, SweepSpec, FORM_DIMS as DIMS, MAX_DIMS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -19,73 +18,33 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-/// The dimensions a user can pick: key, label, default values, hint.
-const DIMS: [(&str, &str, &str, &str); 6] = [
-    ("weighting", "Weighting", "cap, equal, sqrt", "cap, equal, sqrt, capped, invvol, erc, volume"),
-    ("rebalance", "Rebalance", "weekly, monthly, quarterly", "daily, weekly, monthly, quarterly, yearly, never"),
-    ("top_n", "Top N", "5, 10, 20, 50", "whole numbers, e.g. 5, 10, 20"),
-    ("fee_bps", "Fee (bp)", "0, 10, 25, 50", "basis points, e.g. 0, 10, 50"),
-    ("cap", "Cap level (%)", "10, 20, 30, 100", "largest weight in %, e.g. 10, 25, 100"),
-    ("band", "Drift band (%)", "0, 2, 5, 10", "absolute band in %, 0 = none"),
-];
-
-fn numbers(text: &str, what: &str) -> Result<Vec<f64>, String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<f64>().map_err(|_| format!("{what}: '{t}' is not a number")))
-        .collect()
-}
-
-/// Reads one dimension from its key and the values typed for it.
-fn parse_dim(key: &str, text: &str) -> Result<SweepDim, String> {
-    let words = || text.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty());
-    Ok(match key {
-        "weighting" => SweepDim::Weighting(
-            words()
-                .map(|w| match w.as_str() {
-                    "cap" => Ok(Weighting::MarketCap),
-                    "equal" => Ok(Weighting::Equal),
-                    "sqrt" => Ok(Weighting::SqrtMarketCap),
-                    "capped" => Ok(Weighting::CappedMarketCap { max_weight: 0.3 }),
-                    "invvol" => Ok(Weighting::InverseVolatility { lookback: 90 }),
-                    "erc" => Ok(Weighting::EqualRiskContribution { lookback: 90 }),
-                    "volume" => Ok(Weighting::VolumeWeighted { lookback: 30 }),
-                    other => Err(format!("Weighting: '{other}' is not one of {}", DIMS[0].3)),
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-        "rebalance" => SweepDim::Rebalance(
-            words()
-                .map(|w| match w.as_str() {
-                    "daily" => Ok(Schedule::Daily),
-                    "weekly" => Ok(Schedule::Weekly),
-                    "monthly" => Ok(Schedule::Monthly),
-                    "quarterly" => Ok(Schedule::Quarterly),
-                    "yearly" => Ok(Schedule::Yearly),
-                    "never" => Ok(Schedule::Never),
-                    other => Err(format!("Rebalance: '{other}' is not one of {}", DIMS[1].3)),
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-        "top_n" => SweepDim::TopN(
-            words()
-                .map(|w| w.parse::<usize>().map_err(|_| format!("Top N: '{w}' is not a whole number")))
-                .collect::<Result<_, _>>()?,
-        ),
-        "fee_bps" => SweepDim::FeeBps(numbers(text, "Fee")?),
-        "cap" => SweepDim::CapLevel(numbers(text, "Cap level")?.into_iter().map(|v| v / 100.0).collect()),
-        "band" => SweepDim::BandWidth(numbers(text, "Drift band")?.into_iter().map(|v| v / 100.0).collect()),
-        other => return Err(format!("unknown dimension '{other}'")),
-    })
-}
-
 /// What the user has typed: per dimension row, the key ("" = unused) and text.
 #[derive(Clone, PartialEq)]
 struct Form {
     base: u32,
     rows: [(String, String); MAX_DIMS],
     metric: MetricId,
+}
+
+impl Form {
+    /// The form a link or the state holds, for the strategy with id `base`.
+    fn from_saved(base: u32, saved: &SweepForm) -> Form {
+        let mut rows: [(String, String); MAX_DIMS] = Default::default();
+        for (row, dim) in rows.iter_mut().zip(&saved.dims) {
+            *row = dim.clone();
+        }
+        Form { base, rows, metric: saved.metric }
+    }
+
+    /// The form as a link keeps it (`base` is set from the strategy's place
+    /// when the link is made).
+    fn to_saved(&self) -> SweepForm {
+        SweepForm {
+            base: 0,
+            dims: self.rows.iter().filter(|(k, _)| !k.is_empty()).cloned().collect(),
+            metric: self.metric,
+        }
+    }
 }
 
 /// The sweep chart on a canvas: hovering names a cell, clicking adds it.
@@ -205,11 +164,14 @@ struct Done {
 pub struct SweepProps {
     pub results: Rc<crate::compute::Results>,
     pub size_epoch: u32,
+    /// Whether `results` are the previous ones while a worker computes new
+    /// ones (a sweep from a link waits for the current data).
+    pub updating: bool,
 }
 
 impl PartialEq for SweepProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results) && self.size_epoch == o.size_epoch
+        Rc::ptr_eq(&self.results, &o.results) && self.size_epoch == o.size_epoch && self.updating == o.updating
     }
 }
 
@@ -218,18 +180,32 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
     let state = use_context::<AppContext>().expect("app state");
     let results = props.results.clone();
     let first = state.strategies.first().map(|e| e.id).unwrap_or(0);
-    let form = use_state(|| Form {
-        base: first,
-        rows: [
-            (DIMS[2].0.to_string(), DIMS[2].2.to_string()),
-            (DIMS[3].0.to_string(), DIMS[3].2.to_string()),
-            (String::new(), String::new()),
-        ],
-        metric: MetricId::Sharpe,
+    let form = use_state(|| match &state.sweep {
+        Some((base, saved)) => Form::from_saved(*base, saved),
+        None => Form {
+            base: first,
+            rows: [
+                (DIMS[2].0.to_string(), DIMS[2].2.to_string()),
+                (DIMS[3].0.to_string(), DIMS[3].2.to_string()),
+                (String::new(), String::new()),
+            ],
+            metric: MetricId::Sharpe,
+        },
     });
     let running = use_state(|| None::<(JobId, usize, usize)>);
     let done = use_state(|| None::<Rc<Done>>);
     let error = use_state(|| None::<String>);
+    // A scenario with a sweep (a link, a bundle) fills the form and runs it.
+    let autorun = use_state(|| false);
+    {
+        let (form, autorun, saved) = (form.clone(), autorun.clone(), state.sweep.clone());
+        use_effect_with(state.sweep_epoch, move |epoch| {
+            if let (true, Some((base, saved))) = (*epoch > 0, saved) {
+                form.set(Form::from_saved(base, &saved));
+                autorun.set(true);
+            }
+        });
+    }
 
     let base_entry = state.strategies.iter().find(|e| e.id == form.base).or(state.strategies.first());
     let spec: Result<SweepSpec, String> = (|| {
@@ -238,7 +214,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
             .rows
             .iter()
             .filter(|(k, _)| !k.is_empty())
-            .map(|(k, t)| parse_dim(k, t))
+            .map(|(k, t)| SweepDim::parse(k, t))
             .collect::<Result<Vec<_>, _>>()?;
         let spec = SweepSpec {
             base: engine::Strategy { initial_capital: state.initial_capital, ..base.strategy.clone() },
@@ -252,8 +228,13 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
     let run = {
         let (spec, running, done, error, panel, state) =
             (spec.clone(), running.clone(), done.clone(), error.clone(), results.panel.clone(), state.clone());
-        Callback::from(move |_| {
+        let (base, saved) = (base_entry.map(|e| e.id), form.to_saved());
+        Callback::from(move |_: ()| {
             let Ok(spec) = spec.clone() else { return };
+            if let Some(base) = base {
+                // Links made from now on carry this sweep.
+                state.dispatch(Action::SweepRan(base, saved.clone()));
+            }
             let clock = gloo::utils::window().performance();
             let t0 = clock.as_ref().map(|p| p.now()).unwrap_or(0.0);
             let total = spec.n_cells();
@@ -282,6 +263,20 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
             running.set(Some((job, 0, total)));
         })
     };
+    {
+        // Runs a sweep a scenario brought, once the results are of its data
+        // (and the files it needs, if any, are loaded).
+        let waiting = props.updating || matches!(state.link_notice, Some(crate::state::LinkNotice::NeedsFiles { .. }));
+        let (run, autorun, ready) = (run.clone(), autorun.clone(), spec.is_ok() && running.is_none());
+        use_effect_with((*autorun, waiting), move |(pending, waiting)| {
+            if *pending && !*waiting {
+                autorun.set(false);
+                if ready {
+                    run.emit(());
+                }
+            }
+        });
+    }
     let cancel = {
         let running = running.clone();
         Callback::from(move |_| {
@@ -389,7 +384,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
                         <button id="sweep-cancel" class="link" onclick={cancel}>{ "Cancel" }</button>
                     </p>
                 } else {
-                    <button id="sweep-run" class="primary" disabled={spec.is_err()} onclick={run}>
+                    <button id="sweep-run" class="primary" disabled={spec.is_err()} onclick={run.reform(|_| ())}>
                         { format!("Run {n_cells} configuration(s)") }</button>
                 }
             </div>

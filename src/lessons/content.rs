@@ -55,6 +55,7 @@ impl Lesson {
                 lesson: Some(self.id.to_string()),
                 ..ChartView::default()
             },
+            sweep: None,
         }
     }
 }

@@ -110,10 +110,14 @@ pub(crate) fn header<DB: DrawingBackend>(
         area.draw_text(title, &title_style, (pad, y))?;
         x = pad + text_width(area, title, &title_style) + 24;
     }
-    if let Some(note) = note {
+    // The note goes right of the title when both fit on the first row, else
+    // on a row of its own under the title and the legend.
+    let note_text_w = note.map_or(0, |n| text_width(area, n, &note_style));
+    let note_below = note.is_some() && x - 24 + 16 > w - pad - note_text_w;
+    if let (Some(note), false) = (note, note_below) {
         area.draw_text(note, &note_style, (w - pad, y))?;
     }
-    let note_w = note.map_or(0, |n| text_width(area, n, &note_style) + 16);
+    let note_w = if note.is_some() && !note_below { note_text_w + 16 } else { 0 };
     let mut row_right = w - pad - note_w;
     let swatch_w = 18;
     for item in items {
@@ -129,6 +133,10 @@ pub(crate) fn header<DB: DrawingBackend>(
         }
         area.draw_text(&item.name, &legend_style, (x + swatch_w + 6, y))?;
         x += item_w;
+    }
+    if let (Some(note), true) = (note, note_below) {
+        y += row_h;
+        area.draw_text(note, &note_style, (w - pad, y))?;
     }
     let used = (y + row_h / 2 + pad / 2).min(h - 1).max(0);
     Ok(area.split_vertically(used).1)

@@ -272,3 +272,28 @@ fn colour_scale_ends_and_middle() {
     assert_eq!(best_cell(&[1.0, 3.0, 0.5], Better::Lower), Some(2));
     assert_eq!(best_cell(&[1.0, 3.0], Better::Neither), None);
 }
+
+/// The `y` of the first `<text>` element whose content starts with `start`.
+fn text_y(svg: &str, start: &str) -> i32 {
+    let at = svg.find(start).unwrap_or_else(|| panic!("no text starting {start}"));
+    let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+    let y = tag.split(" y=\"").nth(1).unwrap();
+    y[..y.find('"').unwrap()].parse::<f64>().unwrap() as i32
+}
+
+#[test]
+fn a_long_title_puts_the_best_cell_note_on_a_row_of_its_own() {
+    let top = labels(&["3", "8"]);
+    let axes = [SweepAxis { title: "Top N", labels: &top }];
+    let values = [0.1, 0.2];
+    let theme = Theme::light();
+    let title = "Max drawdown of 'Top 10, equal-weighted, monthly' across the sweep";
+    let chart =
+        SweepChart { title, axes: &axes, values: &values, better: Better::Higher, format: &pct, highlight: None };
+    // Wide: the note sits right of the title, on its row.
+    let (svg, _) = render_sized("sweep_note_wide", (1400, 400), |area| draw_sweep(area, &chart, &theme));
+    assert_eq!(text_y(&svg, "Best: 20.0%"), text_y(&svg, "Max drawdown of"));
+    // Narrow: it would overlap the title, so it goes under it.
+    let (svg, _) = render_sized("sweep_note_narrow", (700, 400), |area| draw_sweep(area, &chart, &theme));
+    assert!(text_y(&svg, "Best: 20.0%") > text_y(&svg, "Max drawdown of") + 10, "the note overlaps the title");
+}

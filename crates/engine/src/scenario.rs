@@ -12,6 +12,7 @@
 use crate::date::Date;
 use crate::share::{self, ShareError};
 use crate::strategy::{short, Strategy};
+use crate::sweep::SweepForm;
 use crate::synth::MarketParams;
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +83,10 @@ pub struct Scenario {
     /// Capital in currency units, applied to every strategy.
     pub initial_capital: f64,
     pub view: ChartView,
+    /// The parameter sweep shown, as its form reads; left out of links
+    /// without one (so they read as before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepForm>,
 }
 
 impl Default for Scenario {
@@ -92,6 +97,7 @@ impl Default for Scenario {
             range: None,
             initial_capital: 10_000.0,
             view: ChartView::default(),
+            sweep: None,
         }
     }
 }
@@ -133,6 +139,9 @@ impl Scenario {
             if f >= self.strategies.len().max(1) {
                 return Err(format!("the focused strategy {f} does not exist"));
             }
+        }
+        if let Some(sweep) = &self.sweep {
+            sweep.spec(&self.strategies).map_err(|e| format!("parameter sweep: {e}"))?;
         }
         Ok(())
     }
@@ -190,4 +199,22 @@ mod tests {
     }
 
     const V1_LINK: &str = include_str!("../tests/data/links/scenario-v1.txt");
+
+    #[test]
+    fn a_sweep_travels_in_the_link_and_is_checked() {
+        let plain = typical().to_link().unwrap();
+        let decoded = crate::share::decode::<serde_json::Value>(SCENARIO_KIND, &plain).unwrap();
+        assert!(decoded.get("sweep").is_none(), "a link without a sweep reads as before");
+        let mut s = typical();
+        s.sweep = Some(SweepForm {
+            base: 2,
+            dims: vec![("top_n".into(), "5, 10".into()), ("fee_bps".into(), "0, 25".into())],
+            metric: crate::metrics::MetricId::MaxDrawdown,
+        });
+        let back = Scenario::from_link(&s.to_link().unwrap()).unwrap();
+        assert_eq!(back, s);
+        s.sweep.as_mut().unwrap().base = 3;
+        let e = Scenario::from_link(&s.to_link().unwrap()).unwrap_err();
+        assert_eq!(e, "This link holds an invalid scenario: parameter sweep: it varies strategy 4, but there are 3");
+    }
 }

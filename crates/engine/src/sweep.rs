@@ -493,6 +493,111 @@ fn group_thousands(n: usize) -> String {
 }
 
 /// Serde of a [`MetricId`] as its stable key (`"sharpe"`).
+/// The dimensions a sweep form offers: key, label, default values, and what
+/// may be typed. [`SweepDim::parse`] reads the values typed for a key.
+pub const FORM_DIMS: [(&str, &str, &str, &str); 6] = [
+    ("weighting", "Weighting", "cap, equal, sqrt", "cap, equal, sqrt, capped, invvol, erc, volume"),
+    ("rebalance", "Rebalance", "weekly, monthly, quarterly", "daily, weekly, monthly, quarterly, yearly, never"),
+    ("top_n", "Top N", "5, 10, 20, 50", "whole numbers, e.g. 5, 10, 20"),
+    ("fee_bps", "Fee (bp)", "0, 10, 25, 50", "basis points, e.g. 0, 10, 50"),
+    ("cap", "Cap level (%)", "10, 20, 30, 100", "largest weight in %, e.g. 10, 25, 100"),
+    ("band", "Drift band (%)", "0, 2, 5, 10", "absolute band in %, 0 = none"),
+];
+
+/// Longest text of values a form dimension may hold (a link carries it).
+pub const MAX_FORM_TEXT: usize = 200;
+
+fn form_numbers(text: &str, what: &str) -> Result<Vec<f64>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<f64>().map_err(|_| format!("{what}: '{}' is not a number", crate::strategy::short(t))))
+        .collect()
+}
+
+impl SweepDim {
+    /// Reads a dimension from its form key ([`FORM_DIMS`]) and the values
+    /// typed for it, separated by commas: words for weighting (`cap`,
+    /// `equal`, `sqrt`, `capped` = 30% cap, `invvol` and `erc` over 90 days,
+    /// `volume` over 30) and rebalance, numbers otherwise (cap level and
+    /// drift band in %).
+    pub fn parse(key: &str, text: &str) -> Result<SweepDim, String> {
+        if text.len() > MAX_FORM_TEXT {
+            return Err(format!("the values are limited to {MAX_FORM_TEXT} characters"));
+        }
+        let words = || text.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty());
+        let short = |w: &str| crate::strategy::short(w);
+        Ok(match key {
+            "weighting" => SweepDim::Weighting(
+                words()
+                    .map(|w| match w.as_str() {
+                        "cap" => Ok(Weighting::MarketCap),
+                        "equal" => Ok(Weighting::Equal),
+                        "sqrt" => Ok(Weighting::SqrtMarketCap),
+                        "capped" => Ok(Weighting::CappedMarketCap { max_weight: 0.3 }),
+                        "invvol" => Ok(Weighting::InverseVolatility { lookback: 90 }),
+                        "erc" => Ok(Weighting::EqualRiskContribution { lookback: 90 }),
+                        "volume" => Ok(Weighting::VolumeWeighted { lookback: 30 }),
+                        other => Err(format!("Weighting: '{}' is not one of {}", short(other), FORM_DIMS[0].3)),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            "rebalance" => SweepDim::Rebalance(
+                words()
+                    .map(|w| match w.as_str() {
+                        "daily" => Ok(Schedule::Daily),
+                        "weekly" => Ok(Schedule::Weekly),
+                        "monthly" => Ok(Schedule::Monthly),
+                        "quarterly" => Ok(Schedule::Quarterly),
+                        "yearly" => Ok(Schedule::Yearly),
+                        "never" => Ok(Schedule::Never),
+                        other => Err(format!("Rebalance: '{}' is not one of {}", short(other), FORM_DIMS[1].3)),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            "top_n" => SweepDim::TopN(
+                words()
+                    .map(|w| w.parse::<usize>().map_err(|_| format!("Top N: '{}' is not a whole number", short(&w))))
+                    .collect::<Result<_, _>>()?,
+            ),
+            "fee_bps" => SweepDim::FeeBps(form_numbers(text, "Fee")?),
+            "cap" => SweepDim::CapLevel(form_numbers(text, "Cap level")?.into_iter().map(|v| v / 100.0).collect()),
+            "band" => SweepDim::BandWidth(form_numbers(text, "Drift band")?.into_iter().map(|v| v / 100.0).collect()),
+            other => return Err(format!("unknown dimension '{}'", short(other))),
+        })
+    }
+}
+
+/// A sweep as its form reads (the values as typed): what a share link
+/// carries, so the page reopens the same form and runs it again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepForm {
+    /// Index into the scenario's strategies of the strategy varied.
+    pub base: usize,
+    /// One to [`MAX_DIMS`] rows of (dimension key, values as typed).
+    pub dims: Vec<(String, String)>,
+    /// The metric, written as its key (`"sharpe"`, `"cagr"`, ...).
+    #[serde(with = "metric_key")]
+    pub metric: MetricId,
+}
+
+impl SweepForm {
+    /// The sweep this form describes on `strategies`, checked as
+    /// [`SweepSpec::validate`] does; errors say which part is wrong.
+    pub fn spec(&self, strategies: &[Strategy]) -> Result<SweepSpec, String> {
+        let base = strategies.get(self.base).ok_or_else(|| {
+            format!("it varies strategy {}, but there are {}", self.base.saturating_add(1), strategies.len())
+        })?;
+        if self.dims.len() > MAX_DIMS {
+            return Err(format!("{} dimensions; at most {MAX_DIMS}", self.dims.len()));
+        }
+        let dims = self.dims.iter().map(|(k, t)| SweepDim::parse(k, t)).collect::<Result<Vec<_>, _>>()?;
+        let spec = SweepSpec { base: base.clone(), dims, metric: self.metric };
+        spec.validate()?;
+        Ok(spec)
+    }
+}
+
 mod metric_key {
     use crate::metrics::MetricId;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -540,5 +645,70 @@ mod tests {
         assert!(json.contains(r#"{"top_n":[5]}"#), "{json}");
         let bad = json.replace("\"sharpe\"", "\"sharp\"");
         assert!(serde_json::from_str::<SweepSpec>(&bad).unwrap_err().to_string().contains("unknown metric 'sharp'"));
+    }
+
+    #[test]
+    fn a_form_reads_as_the_sweep_it_shows() {
+        let form = SweepForm {
+            base: 1,
+            dims: vec![
+                ("weighting".into(), "Cap, equal,, invvol".into()),
+                ("band".into(), "0, 2.5".into()),
+                ("top_n".into(), " 5,10 ".into()),
+            ],
+            metric: MetricId::Cagr,
+        };
+        let strategies = [Strategy::default(), Strategy { name: "B".into(), ..Strategy::default() }];
+        let spec = form.spec(&strategies).unwrap();
+        assert_eq!(spec.base.name, "B");
+        assert_eq!(spec.metric, MetricId::Cagr);
+        assert_eq!(
+            spec.dims,
+            [
+                SweepDim::Weighting(vec![
+                    Weighting::MarketCap,
+                    Weighting::Equal,
+                    Weighting::InverseVolatility { lookback: 90 }
+                ]),
+                SweepDim::BandWidth(vec![0.0, 0.025]),
+                SweepDim::TopN(vec![5, 10]),
+            ]
+        );
+        // Serialised with the metric's key, read back the same.
+        let json = serde_json::to_string(&form).unwrap();
+        assert!(json.contains("\"metric\":\"cagr\""), "{json}");
+        assert_eq!(serde_json::from_str::<SweepForm>(&json).unwrap(), form);
+        // Every default row of the form reads.
+        for (key, _, values, _) in FORM_DIMS {
+            assert!(SweepDim::parse(key, values).is_ok_and(|d| d.len() >= 3), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_bad_form_says_what_is_wrong() {
+        let strategies = [Strategy::default()];
+        let form = |base: usize, dims: &[(&str, &str)]| SweepForm {
+            base,
+            dims: dims.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            metric: MetricId::Sharpe,
+        };
+        let err = |f: SweepForm| f.spec(&strategies).unwrap_err();
+        assert_eq!(err(form(1, &[("top_n", "5")])), "it varies strategy 2, but there are 1");
+        assert_eq!(err(form(0, &[("top_n", "5, x")])), "Top N: 'x' is not a whole number");
+        assert!(err(form(0, &[("weighting", "cap, best")])).starts_with("Weighting: 'best' is not one of cap,"));
+        assert_eq!(err(form(0, &[("colour", "red")])), "unknown dimension 'colour'");
+        assert_eq!(
+            err(form(0, &[("fee_bps", "1, 2"), ("fee_bps", "3")])),
+            "Fee is swept twice: each dimension may appear once"
+        );
+        assert!(err(form(0, &[])).starts_with("a sweep needs 1 to 3 dimensions"));
+        let four = [("top_n", "5"), ("fee_bps", "1"), ("band", "1"), ("rebalance", "daily")];
+        assert_eq!(err(form(0, &four)), "4 dimensions; at most 3");
+        let long = "1,".repeat(150);
+        assert_eq!(err(form(0, &[("fee_bps", &long)])), "the values are limited to 200 characters");
+        // A long word is quoted short.
+        let word = "w".repeat(500);
+        let e = err(form(0, &[("rebalance", &word)]));
+        assert!(e.len() < 200, "{e}");
     }
 }

@@ -2,8 +2,10 @@
 //! scenario (`Scenario::from_link(s.to_link()) == s`), whatever its
 //! strategies, data reference, range and view.
 
+use engine::metrics::MetricId;
 use engine::scenario::{ChartView, DataRef, Scenario};
 use engine::strategy::{Bands, Costs, Impact, Regime, RegimeReference};
+use engine::sweep::{sweepable, SweepForm};
 use engine::synth::MarketParams;
 use engine::{Date, Schedule, Strategy as IndexStrategy, Universe, Weighting};
 use proptest::prelude::*;
@@ -80,8 +82,21 @@ prop_compose! {
         capital in 1.0f64..1e9,
         log_scale in any::<bool>(),
         window in 5usize..730,
+        sweep in prop::option::of((any::<prop::sample::Index>(), prop::collection::vec(sweep_row(), 1..=3), 0usize..6)),
     ) -> Scenario {
         let n = strategies.len();
+        // A sweep needs a strategy to vary; its metric is one a sweep can colour by.
+        let metrics: Vec<MetricId> = MetricId::ALL.iter().copied().filter(|&m| sweepable(m)).collect();
+        let sweep = sweep
+            .filter(|_| n > 0)
+            .map(|(base, mut dims, m)| {
+                // Each dimension once.
+                let mut seen = Vec::new();
+                dims.retain(|(k, _)| if seen.contains(k) { false } else { seen.push(k.clone()); true });
+                SweepForm { base: base.index(n), dims, metric: metrics[m % metrics.len()] }
+            })
+            // What is left to check (values against the base strategy) is the engine's.
+            .filter(|f| f.spec(&strategies).is_ok());
         Scenario {
             data: if synthetic {
                 DataRef::Synthetic(MarketParams { seed, volatility, ..MarketParams::default() })
@@ -97,8 +112,25 @@ prop_compose! {
                 focus: n.checked_sub(1),
                 ..ChartView::default()
             },
+            sweep,
         }
     }
+}
+
+/// A valid sweep form row: a dimension key and 1 to 3 values as a user types them.
+fn sweep_row() -> impl Strategy<Value = (String, String)> {
+    prop_oneof![
+        prop::sample::subsequence(vec!["cap", "equal", "sqrt", "capped", "invvol", "erc", "volume"], 1..=3)
+            .prop_map(|w| ("weighting".to_string(), w.join(", "))),
+        prop::sample::subsequence(vec!["daily", "weekly", "monthly", "never"], 1..=3)
+            .prop_map(|w| ("rebalance".to_string(), w.join(","))),
+        prop::collection::btree_set(1usize..200, 1..=3)
+            .prop_map(|v| ("top_n".to_string(), v.iter().map(usize::to_string).collect::<Vec<_>>().join(", "))),
+        prop::collection::btree_set(0u32..50_000, 1..=3).prop_map(|v| (
+            "fee_bps".to_string(),
+            v.iter().map(|c| (f64::from(*c) / 100.0).to_string()).collect::<Vec<_>>().join(", ")
+        )),
+    ]
 }
 
 proptest! {

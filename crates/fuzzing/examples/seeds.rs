@@ -5,9 +5,11 @@
 //!
 //! Each file goes to `<dir>/<target>/seed-<name>`; libFuzzer then mutates them.
 
+use engine::metrics::MetricId;
 use engine::scenario::{ChartView, DataRef, Scenario};
 use engine::share::encode_bundle;
 use engine::strategy::{Bands, Costs, Impact, Regime, RegimeReference};
+use engine::sweep::SweepForm;
 use engine::synth::MarketParams;
 use engine::{Date, Preset, Schedule, Strategy, Weighting};
 use fuzzing::AUTO_FILE_SEPARATOR;
@@ -43,6 +45,11 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
                 initial_capital: 2500.0,
                 view: ChartView { log_scale: false, tab: "log".into(), focus: Some(1), ..ChartView::default() },
                 data: DataRef::Synthetic(MarketParams { seed: 7, n_assets: 12, ..MarketParams::default() }),
+                sweep: Some(SweepForm {
+                    base: 0,
+                    dims: vec![("top_n".into(), "5, 10".into()), ("fee_bps".into(), "0, 25".into())],
+                    metric: MetricId::Sharpe,
+                }),
             },
         ),
         (

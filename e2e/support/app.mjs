@@ -190,11 +190,15 @@ export function parseCsv(text) {
   return rows;
 }
 
-/** The native CLI binary (built by the native tests; built here if missing). */
+let cliBuilt = false;
+/** The native CLI binary, built (or found up to date) on first use. */
 export function cliBinary() {
   const bin = path.join(repoRoot, 'target', 'debug', 'indexlab-cli');
-  if (!fs.existsSync(bin)) {
+  // Always asked for: a binary left from older code would give older answers
+  // (cargo returns at once when it is up to date).
+  if (!cliBuilt) {
     execFileSync('cargo', ['build', '--quiet', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
+    cliBuilt = true;
   }
   return bin;
 }

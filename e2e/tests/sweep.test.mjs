@@ -147,6 +147,13 @@ test('a link made after a sweep reopens the same sweep and runs it; a broken swe
   await page.waitForFunction(() => location.hash.startsWith('#s.v1.'));
   const link = await page.evaluate(() => location.href);
 
+  // The native CLI runs the link's sweep too: the same cells, to the last bits libm may differ in.
+  const doc = JSON.parse(execFileSync(cliBinary(), ['run', '--link', link], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 << 20 }));
+  assert.deepEqual(doc.sweep.cells.map((c) => c.name), rows.map((r) => r.name));
+  for (const [i, c] of doc.sweep.cells.entries()) {
+    assert.ok(Math.abs(c.value - rows[i].value) <= 1e-9 * Math.max(1, Math.abs(c.value)), `${c.name}: CLI ${c.value} vs page ${rows[i].value}`);
+  }
+
   // Someone else opens the link: the same form, run at once, the same numbers (the same wasm: bit for bit).
   const other = await openPage(app.browser, link);
   await other.page.locator('#sweep').scrollIntoViewIfNeeded();

@@ -5,7 +5,8 @@
 use crate::run::DataInfo;
 use crate::CliError;
 use engine::compare::Run;
-use engine::metrics::MetricRow;
+use engine::metrics::{MetricRow, MetricValue};
+use engine::sweep::{CellOutcome, SweepSpec};
 use engine::{Panel, Strategy};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -40,6 +41,42 @@ fn data_json(panel: &Panel, info: &DataInfo) -> Value {
         }),
         DataInfo::Synthetic(m) => json!({ "source": "synthetic", "market": m, "simulated": period }),
     }
+}
+
+/// A sweep's cells: each configuration's name and its metric value (the
+/// number in the metric's own unit, a fraction for percentages), or why it
+/// has none. The same cells, in the same order, as the page's sweep table.
+pub fn sweep_json(spec: &SweepSpec, cells: &[CellOutcome]) -> Value {
+    json!({
+        "base": spec.base.name,
+        "metric": spec.metric.info().key,
+        "shape": spec.shape(),
+        "cells": cells.iter().enumerate().map(|(i, c)| {
+            let name = spec.strategy_for(i).map(|s| s.name).unwrap_or_default();
+            match c {
+                Ok(v) => json!({ "name": name, "value": v }),
+                Err(e) => json!({ "name": name, "value": null, "error": e }),
+            }
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The sweep as lines under the table: one per configuration.
+pub fn sweep_table(spec: &SweepSpec, cells: &[CellOutcome]) -> String {
+    let info = spec.metric.info();
+    let names: Vec<String> =
+        (0..cells.len()).map(|i| spec.strategy_for(i).map(|s| s.name).unwrap_or_default()).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let mut out =
+        format!("\nParameter sweep of '{}' by {} ({} configurations):\n", spec.base.name, info.label, cells.len());
+    for (name, c) in names.iter().zip(cells) {
+        let value = match c {
+            Ok(v) => MetricValue::Number(*v).display(info.kind),
+            Err(e) => format!("n/a ({e})"),
+        };
+        out.push_str(&format!("  {name:<width$}  {value}\n"));
+    }
+    out
 }
 
 /// The JSON document printed on stdout.

@@ -6,6 +6,7 @@ use crate::args::{preset_name, Format, RawRun};
 use crate::CliError;
 use engine::compare::default_benchmark;
 use engine::scenario::DataRef;
+use engine::sweep::{SweepForm, SweepSpec};
 use engine::synth::MarketParams;
 use engine::{Date, Preset, Schedule, Strategy, Weighting};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ pub struct Scenario {
     pub market: Option<MarketParams>,
     pub range: Option<(Date, Date)>,
     pub initial_capital: Option<f64>,
+    /// The link's parameter sweep, as its form reads.
+    pub sweep: Option<SweepForm>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -40,6 +43,9 @@ pub struct Plan {
     pub trades_csv: Option<PathBuf>,
     pub format: Format,
     pub timings: bool,
+    /// The link's parameter sweep, on the final strategies (capital and fee
+    /// applied, as the page applies its capital).
+    pub sweep: Option<SweepSpec>,
 }
 
 fn usage(msg: impl Into<String>) -> CliError {
@@ -149,6 +155,7 @@ fn decode_link(link: &str) -> Result<Scenario, CliError> {
         },
         range: s.range,
         initial_capital: Some(s.initial_capital),
+        sweep: s.sweep,
     })
 }
 
@@ -267,6 +274,12 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         }
     }
     let strategies: Vec<Strategy> = strategies.into_iter().map(|(_, s)| s).collect();
+    // The link's strategies come first, so the sweep's index still names its base.
+    let sweep = scenario
+        .as_ref()
+        .and_then(|s| s.sweep.as_ref())
+        .map(|form| form.spec(&strategies).map_err(|e| usage(format!("--link: parameter sweep: {e}"))))
+        .transpose()?;
 
     // --- Benchmark.
     let benchmark = match raw.benchmark.as_deref().map(str::trim) {
@@ -308,6 +321,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         trades_csv: raw.trades_csv,
         format: raw.format,
         timings: raw.timings,
+        sweep,
     })
 }
 

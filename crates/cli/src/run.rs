@@ -63,6 +63,11 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     let panel = cut(panel, plan.from, plan.to)?;
     let t1 = Instant::now();
     let runs = compare(&panel, &plan.strategies, plan.benchmark, &MetricsOptions::default());
+    // A link's sweep: every configuration on the same panel, as the page runs it.
+    let sweep = match &plan.sweep {
+        Some(spec) => Some((spec, engine::sweep::run_cells(&panel, spec, 0..spec.n_cells()).map_err(CliError::Run)?)),
+        None => None,
+    };
     let t2 = Instant::now();
 
     if let Some(path) = &plan.equity_csv {
@@ -73,12 +78,21 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     }
     let text = match plan.format {
         Format::Json => {
-            let v = output::json(&panel, &info, &plan.strategies, plan.benchmark, &runs);
+            let mut v = output::json(&panel, &info, &plan.strategies, plan.benchmark, &runs);
+            if let (Some((spec, cells)), Some(doc)) = (&sweep, v.as_object_mut()) {
+                doc.insert("sweep".into(), output::sweep_json(spec, cells));
+            }
             let mut s = serde_json::to_string_pretty(&v).map_err(|e| CliError::Run(e.to_string()))?;
             s.push('\n');
             s
         }
-        Format::Table => output::table(&panel, &info, &plan.strategies, plan.benchmark, &runs),
+        Format::Table => {
+            let mut t = output::table(&panel, &info, &plan.strategies, plan.benchmark, &runs);
+            if let Some((spec, cells)) = &sweep {
+                t.push_str(&output::sweep_table(spec, cells));
+            }
+            t
+        }
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| CliError::Run(format!("stdout: {e}")))?;

@@ -175,3 +175,52 @@ fn share_link_on_uploaded_data_runs_with_data_files() {
     assert!((total - (99.0 / 100.0 - 1.0)).abs() < 1e-12, "{total}");
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn a_link_with_a_sweep_runs_every_configuration() {
+    let market = MarketParams { seed: 5, n_assets: 30, years: 2.0, ..MarketParams::default() };
+    let strategies = [Strategy::preset(Preset::Top10EqualMonthly), Strategy::preset(Preset::Top20Capped30Quarterly)];
+    let form = json!({ "base": 1, "dims": [["fee_bps", "0, 50"], ["cap", "20, 40"]], "metric": "calmar" });
+    let scenario = json!({
+        "strategies": strategies,
+        "data": { "synthetic": market },
+        "initial_capital": 500.0,
+        "sweep": form,
+    });
+    let link = engine::share::encode("s", &scenario).unwrap();
+    let doc = run(&["run", "--link", &link]).json();
+
+    // The same cells as engine::sweep on the base strategy with the link's capital.
+    let form: engine::sweep::SweepForm = serde_json::from_value(scenario["sweep"].clone()).unwrap();
+    let with_capital: Vec<Strategy> =
+        strategies.iter().map(|s| Strategy { initial_capital: 500.0, record_trades: true, ..s.clone() }).collect();
+    let spec = form.spec(&with_capital).unwrap();
+    let cells = engine::sweep::run_cells(&generate(&market), &spec, 0..4).unwrap();
+    let sweep = &doc["sweep"];
+    assert_eq!(sweep["base"], strategies[1].name);
+    assert_eq!(sweep["metric"], "calmar");
+    assert_eq!(sweep["shape"], json!([2, 2]));
+    let got: Vec<(String, f64)> = sweep["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_string(), c["value"].as_f64().unwrap()))
+        .collect();
+    let want: Vec<(String, f64)> =
+        cells.iter().enumerate().map(|(i, c)| (spec.strategy_for(i).unwrap().name, *c.as_ref().unwrap())).collect();
+    assert_eq!(got, want);
+    assert!(got[0].0.contains("0 bp") && got[3].0.contains("40%"), "{got:?}");
+
+    // As a table: one line per configuration.
+    let out = run(&["run", "--link", &link, "--format", "table"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(&format!("Parameter sweep of '{}' by Calmar (4 configurations):", strategies[1].name)));
+    assert!(want.iter().all(|(name, _)| out.stdout.contains(name.as_str())));
+
+    // A sweep that names a strategy the link does not have is refused.
+    let mut broken = scenario.clone();
+    broken["sweep"]["base"] = json!(2);
+    let out = run(&["run", "--link", &engine::share::encode("s", &broken).unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("parameter sweep: it varies strategy 3, but there are 2"), "{}", out.stderr);
+}

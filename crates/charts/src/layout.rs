@@ -83,6 +83,31 @@ pub(crate) fn rect_of<DB: DrawingBackend, C: CoordTranslate>(area: &DrawingArea<
     (x.start, y.start, x.end - 1, y.end - 1)
 }
 
+/// `s`, or its longest start that fits in `max_w` pixels followed by "…".
+pub(crate) fn fit_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    style: &TextStyle,
+    max_w: i32,
+) -> String {
+    if text_width(area, s, style) <= max_w {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let cut = |k: usize| format!("{}…", chars[..k].iter().collect::<String>().trim_end());
+    // The largest k whose cut fits (widths grow with k).
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if text_width(area, &cut(mid), style) <= max_w {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    cut(lo)
+}
+
 /// Fills the background, draws the title (left) and the legend (wrapping
 /// rows under the title, or to the right of it when it fits) and an optional
 /// note (small, muted, right aligned). Returns the area left for the chart.
@@ -107,8 +132,9 @@ pub(crate) fn header<DB: DrawingBackend>(
     let mut y = pad + row_h / 2;
     let mut x = pad;
     if !title.is_empty() {
-        area.draw_text(title, &title_style, (pad, y))?;
-        x = pad + text_width(area, title, &title_style) + 24;
+        let title = fit_text(area, title, &title_style, w - 2 * pad);
+        area.draw_text(&title, &title_style, (pad, y))?;
+        x = pad + text_width(area, &title, &title_style) + 24;
     }
     // The note goes right of the title when both fit on the first row, else
     // on a row of its own under the title and the legend.

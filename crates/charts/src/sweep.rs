@@ -392,26 +392,33 @@ fn draw_legend<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<()> {
     let (w, _) = area.dim_in_pixel();
-    let bar_w = (w as i32 / 3).clamp(60, 260);
-    let x0 = (cx - bar_w / 2).max(60);
+    let w = w as i32;
+    let style = text(theme, theme.font_size * 0.9, &theme.foreground);
+    let muted = text(theme, theme.font_size * 0.85, &theme.muted).pos(Pos::new(HPos::Left, VPos::Center));
+    let hint = match chart.better {
+        Better::Higher => "higher is better",
+        Better::Lower => "lower is better",
+        Better::Neither => "",
+    };
+    let (lo_label, hi_label) = ((chart.format)(lo), (chart.format)(hi));
+    // Labels either side of the bar and the hint after it; on a narrow
+    // canvas the bar gives way so that the whole scale stays inside.
+    let hint_w = if hint.is_empty() { 0 } else { 12 + text_width(area, hint, &muted) };
+    let fixed = text_width(area, &lo_label, &style) + 6 + 6 + text_width(area, &hi_label, &style) + hint_w;
+    let avail = w - 8;
+    let bar_w = (w / 3).clamp(60, 260).min(avail - fixed).max(30);
+    let total = fixed + bar_w;
+    let start = (cx - total / 2).clamp(4, (w - 4 - total).max(4));
+    let x0 = start + text_width(area, &lo_label, &style) + 6;
     const STEPS: i32 = 40;
     for s in 0..STEPS {
         let v = lo + (hi - lo) * (f64::from(s) + 0.5) / f64::from(STEPS);
         let (a, b) = (x0 + bar_w * s / STEPS, x0 + bar_w * (s + 1) / STEPS);
         area.draw(&Rectangle::new([(a, y - 5), (b, y + 5)], sweep_color(v, lo, hi, chart.better, theme).filled()))?;
     }
-    let style = text(theme, theme.font_size * 0.9, &theme.foreground);
-    area.draw_text(&(chart.format)(lo), &style.clone().pos(Pos::new(HPos::Right, VPos::Center)), (x0 - 6, y))?;
-    let hi_label = (chart.format)(hi);
-    let hi_pos = Pos::new(HPos::Left, VPos::Center);
-    area.draw_text(&hi_label, &style.clone().pos(hi_pos), (x0 + bar_w + 6, y))?;
-    let hint = match chart.better {
-        Better::Higher => "higher is better",
-        Better::Lower => "lower is better",
-        Better::Neither => "",
-    };
+    area.draw_text(&lo_label, &style.clone().pos(Pos::new(HPos::Right, VPos::Center)), (x0 - 6, y))?;
+    area.draw_text(&hi_label, &style.clone().pos(Pos::new(HPos::Left, VPos::Center)), (x0 + bar_w + 6, y))?;
     if !hint.is_empty() {
-        let muted = text(theme, theme.font_size * 0.85, &theme.muted).pos(hi_pos);
         area.draw_text(hint, &muted, (x0 + bar_w + 18 + text_width(area, &hi_label, &style), y))?;
     }
     Ok(())

@@ -297,3 +297,35 @@ fn a_long_title_puts_the_best_cell_note_on_a_row_of_its_own() {
     let (svg, _) = render_sized("sweep_note_narrow", (700, 400), |area| draw_sweep(area, &chart, &theme));
     assert!(text_y(&svg, "Best: 20.0%") > text_y(&svg, "Max drawdown of") + 10, "the note overlaps the title");
 }
+
+/// The `x` of the first `<text>` element whose content starts with `start`.
+fn text_x(svg: &str, start: &str) -> i32 {
+    let at = svg.find(start).unwrap_or_else(|| panic!("no text starting {start}"));
+    let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+    let x = tag.split(" x=\"").nth(1).unwrap();
+    x[..x.find('"').unwrap()].parse::<f64>().unwrap() as i32
+}
+
+#[test]
+fn on_a_phone_the_title_is_shortened_and_the_scale_stays_inside() {
+    let top = labels(&["5", "10", "20", "50"]);
+    let fee = labels(&["0 bp", "50 bp"]);
+    let axes = [SweepAxis { title: "Top N", labels: &top }, SweepAxis { title: "Fee", labels: &fee }];
+    let values = [0.78, 0.78, 0.76, 0.77, 0.7, 0.71, 0.69, 0.7];
+    let theme = Theme::light();
+    let title = "Sharpe of 'Top 100, cap-weighted, weekly' across the sweep";
+    let chart =
+        SweepChart { title, axes: &axes, values: &values, better: Better::Higher, format: &ratio, highlight: None };
+    let (svg, _) = render_sized("sweep_phone", (360, 420), |area| draw_sweep(area, &chart, &theme));
+    let escaped = title.replace('\'', "&apos;");
+    assert!(!svg.contains(&escaped), "the whole title does not fit in 360 px");
+    assert!(svg.contains("Sharpe of &apos;Top") && svg.contains('…'), "a shortened title ends with an ellipsis");
+    // The hint is the last thing on the scale's row: it starts early enough
+    // for its 16 characters (about 0.5 em each) to end inside the canvas.
+    let hint_x = text_x(&svg, "higher is better");
+    assert!(hint_x + (16.0 * 0.5 * theme.font_size * 0.85) as i32 <= 360, "the hint starts at {hint_x}");
+    assert!(text_x(&svg, "0.69") >= 4, "the low end of the scale is cut off");
+    // Wide canvases keep the whole title.
+    let (svg, _) = render_sized("sweep_phone_wide", (1200, 420), |area| draw_sweep(area, &chart, &theme));
+    assert!(svg.contains(&escaped));
+}

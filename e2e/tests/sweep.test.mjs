@@ -187,3 +187,20 @@ test('a link made after a sweep reopens the same sweep and runs it; a broken swe
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('close cells get the decimals that tell them apart, in the heatmap and the table', async () => {
+  const { page, context, errors } = await openApp(app, { width: 390, height: 844 });
+  await page.locator('#sweep').scrollIntoViewIfNeeded();
+  // The default sweep: Top N x fee by Sharpe, whose cells differ in the third decimal.
+  await page.click('#sweep-run');
+  await page.waitForSelector('#sweep-status', { timeout: SLOW });
+  const rows = await sweepRows(page);
+  assert.equal(rows.length, 16);
+  const byValue = new Map(rows.map((r) => [r.value, r.shown]));
+  assert.equal(new Set(byValue.values()).size, byValue.size, `two different values read the same: ${JSON.stringify([...byValue])}`);
+  assert.ok(rows.some((r) => /^-?\d+\.\d{3,}$/.test(r.shown)), 'no cell needed a third decimal');
+  await page.locator('#sweep-canvas').scrollIntoViewIfNeeded();
+  await screenshot(page, 'sweep-phone');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

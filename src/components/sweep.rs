@@ -3,7 +3,7 @@
 //! drawn as a heatmap; picking a cell adds that configuration to the
 //! comparison.
 
-use engine::metrics::{MetricId, MetricValue};
+use engine::metrics::MetricId;
 use engine::sweep::{CellOutcome, SweepDim, SweepForm, SweepSpec, FORM_DIMS as DIMS, MAX_DIMS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -85,7 +85,8 @@ fn heatmap(props: &HeatmapProps) -> Html {
             let axes: Vec<SweepAxis> = labels.iter().map(|(t, l)| SweepAxis { title: t, labels: l }).collect();
             let values = engine::sweep::values(&done.cells);
             let kind = done.spec.metric.info().kind;
-            let format = move |v: f64| MetricValue::Number(v).display(kind);
+            let extra = done.extra;
+            let format = move |v: f64| kind.display_with(v, extra);
             let title = format!("{} of '{}' across the sweep", done.spec.metric.info().label, done.spec.base.name);
             let chart = SweepChart {
                 title: &title,
@@ -134,7 +135,7 @@ fn heatmap(props: &HeatmapProps) -> Html {
     let readout = hover.and_then(|i| {
         let name = d.spec.strategy_for(i).ok()?.name;
         let value = match d.cells.get(i)? {
-            Ok(v) => MetricValue::Number(*v).display(d.spec.metric.info().kind),
+            Ok(v) => d.spec.metric.info().kind.display_with(*v, d.extra),
             Err(e) => format!("n/a ({e})"),
         };
         Some(format!("{name}: {value}. Click to add it to the comparison."))
@@ -158,6 +159,8 @@ struct Done {
     lanes: usize,
     /// The data it ran on, to tell when it is out of date.
     panel: Rc<engine::Panel>,
+    /// Decimals beyond the metric's usual that tell the cells apart.
+    extra: usize,
 }
 
 #[derive(Properties)]
@@ -254,7 +257,10 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
                     r2.set(None);
                     let ms = clock.map(|p| p.now() - t0).unwrap_or(f64::NAN);
                     match outcome {
-                        Ok(cells) => done.set(Some(Rc::new(Done { spec: sent, cells, ms, lanes, panel: panel2 }))),
+                        Ok(cells) => {
+                            let extra = sent.metric.info().kind.extra_decimals(&engine::sweep::values(&cells));
+                            done.set(Some(Rc::new(Done { spec: sent, cells, ms, lanes, panel: panel2, extra })))
+                        }
                         Err(e) => error.set(Some(format!("The sweep stopped: {e}"))),
                     }
                 },
@@ -410,7 +416,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
                                     data-value={c.as_ref().map(|v| format!("{v:?}")).unwrap_or_default()}>
                                     <td>{ name }</td>
                                     <td class="num">{ match c {
-                                        Ok(v) => MetricValue::Number(*v).display(d.spec.metric.info().kind),
+                                        Ok(v) => d.spec.metric.info().kind.display_with(*v, d.extra),
                                         Err(e) => format!("n/a ({e})"),
                                     } }</td>
                                     <td><button class="link add-cell" onclick={add(i)}>{ "Add" }</button></td>

@@ -5,7 +5,7 @@
 use crate::run::DataInfo;
 use crate::CliError;
 use engine::compare::Run;
-use engine::metrics::{MetricRow, MetricValue};
+use engine::metrics::MetricRow;
 use engine::sweep::{CellOutcome, SweepSpec};
 use engine::{Panel, Strategy};
 use serde_json::{json, Value};
@@ -69,9 +69,11 @@ pub fn sweep_table(spec: &SweepSpec, cells: &[CellOutcome]) -> String {
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let mut out =
         format!("\nParameter sweep of '{}' by {} ({} configurations):\n", spec.base.name, info.label, cells.len());
+    // As the page writes them: enough decimals to tell close cells apart.
+    let extra = info.kind.extra_decimals(&engine::sweep::values(cells));
     for (name, c) in names.iter().zip(cells) {
         let value = match c {
-            Ok(v) => MetricValue::Number(*v).display(info.kind),
+            Ok(v) => info.kind.display_with(*v, extra),
             Err(e) => format!("n/a ({e})"),
         };
         out.push_str(&format!("  {name:<width$}  {value}\n"));

@@ -1096,6 +1096,38 @@ impl MetricValue {
     }
 }
 
+impl FormatKind {
+    /// `v` as [`MetricValue::display`] writes it, with `extra` more decimals.
+    pub fn display_with(self, v: f64, extra: usize) -> String {
+        if extra == 0 || !v.is_finite() {
+            return MetricValue::Number(v).display(self);
+        }
+        match self {
+            FormatKind::Percent => format!("{:.*}%", 2 + extra, v * 100.0),
+            FormatKind::Ratio => format!("{:.*}", 2 + extra, v),
+            FormatKind::Days => format!("{v:.extra$} days"),
+            FormatKind::Number | FormatKind::Date => format!("{:.*}", 1 + extra, v),
+        }
+    }
+
+    /// How many decimals beyond the usual (0 to 3) tell `values` apart: the
+    /// fewest with which no two different values read the same (values of a
+    /// sweep are often close, and two cells coloured differently should not
+    /// carry the same label). Non-finite values are left out.
+    pub fn extra_decimals(self, values: &[f64]) -> usize {
+        let mut distinct: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        (0..3)
+            .find(|&extra| {
+                let mut labels: Vec<String> = distinct.iter().map(|&v| self.display_with(v, extra)).collect();
+                labels.dedup();
+                labels.len() == distinct.len()
+            })
+            .unwrap_or(3)
+    }
+}
+
 /// A number with at most 1 decimal, without a trailing `.0`.
 fn fmt_number(v: f64) -> String {
     let s = format!("{v:.1}");
@@ -1236,5 +1268,21 @@ mod tests {
             seen += 1;
         });
         assert_eq!(seen, 200 - 6);
+    }
+
+    #[test]
+    fn close_values_get_the_decimals_that_tell_them_apart() {
+        use FormatKind::*;
+        assert_eq!(Ratio.extra_decimals(&[0.7812, 0.7779, 0.76]), 1, "0.78 and 0.78 would read the same");
+        assert_eq!(Ratio.display_with(0.7812, 1), "0.781");
+        assert_eq!(Ratio.extra_decimals(&[0.5, 0.7, f64::NAN, 0.5]), 0, "equal values may read the same");
+        assert_eq!(Percent.extra_decimals(&[0.123451, 0.123452]), 2);
+        assert_eq!(Percent.display_with(0.123451, 2), "12.3451%");
+        assert_eq!(Ratio.extra_decimals(&[1.0, 1.0 + 1e-12]), 3, "at most 3 more");
+        assert_eq!(Days.display_with(12.25, 1), "12.2 days");
+        assert_eq!(Number.display_with(3.0, 0), "3");
+        assert_eq!(Number.display_with(3.04, 1), "3.04");
+        assert_eq!(Ratio.display_with(f64::NAN, 2), MetricValue::Number(f64::NAN).display(Ratio));
+        assert_eq!(Ratio.extra_decimals(&[]), 0);
     }
 }

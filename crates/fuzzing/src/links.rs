@@ -82,6 +82,17 @@ fn scenario_checked(s: &Scenario) {
     let strategies: Vec<Strategy> =
         s.strategies.iter().map(|st| Strategy { initial_capital: s.initial_capital, ..st.clone() }).collect();
     compare_checked(panel, &strategies);
+    // A sweep the link carries builds and its first cells run (as the page
+    // runs them): each a finite value or a reason.
+    if let Some(form) = &s.sweep {
+        let spec = form.spec(&strategies).expect("a validated sweep builds");
+        let n = spec.n_cells().min(4);
+        let cells = engine::sweep::run_cells(panel, &spec, 0..n).expect("cells of a valid sweep run");
+        assert_eq!(cells.len(), n);
+        for c in cells.iter().flatten() {
+            assert!(c.is_finite(), "sweep cell value {c}");
+        }
+    }
 }
 
 /// Bundles, two ways per input: the bytes as a bundle file, and (unless they

@@ -273,12 +273,16 @@ fn colour_scale_ends_and_middle() {
     assert_eq!(best_cell(&[1.0, 3.0], Better::Neither), None);
 }
 
-/// The `y` of the first `<text>` element whose content starts with `start`.
-fn text_y(svg: &str, start: &str) -> i32 {
+/// Attribute `attr` (`x`, `y`) of the first `<text>` element whose content starts with `start`.
+fn text_at(svg: &str, start: &str, attr: &str) -> i32 {
     let at = svg.find(start).unwrap_or_else(|| panic!("no text starting {start}"));
     let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-    let y = tag.split(" y=\"").nth(1).unwrap();
-    y[..y.find('"').unwrap()].parse::<f64>().unwrap() as i32
+    let v = tag.split(&format!(" {attr}=\"")).nth(1).unwrap();
+    v[..v.find('"').unwrap()].parse::<f64>().unwrap() as i32
+}
+
+fn text_y(svg: &str, start: &str) -> i32 {
+    text_at(svg, start, "y")
 }
 
 #[test]
@@ -298,12 +302,8 @@ fn a_long_title_puts_the_best_cell_note_on_a_row_of_its_own() {
     assert!(text_y(&svg, "Best: 20.0%") > text_y(&svg, "Max drawdown of") + 10, "the note overlaps the title");
 }
 
-/// The `x` of the first `<text>` element whose content starts with `start`.
 fn text_x(svg: &str, start: &str) -> i32 {
-    let at = svg.find(start).unwrap_or_else(|| panic!("no text starting {start}"));
-    let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
-    let x = tag.split(" x=\"").nth(1).unwrap();
-    x[..x.find('"').unwrap()].parse::<f64>().unwrap() as i32
+    text_at(svg, start, "x")
 }
 
 #[test]

@@ -6,7 +6,7 @@ use engine::Panel;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use std::collections::HashMap;
 
-use super::protocol::{parts, Parsed, Reply, Request, PART_BYTES};
+use super::protocol::{is_large, parts, Parsed, Reply, Request};
 
 /// The engine worker: answers each request in turn and keeps the panel of
 /// the comparisons and sweeps it runs (or why it could not build it).
@@ -19,17 +19,20 @@ pub struct EngineWorker {
 }
 
 impl EngineWorker {
-    /// Sends `reply`, in parts when its bytes exceed [`PART_BYTES`].
+    /// Sends `reply`, in parts when it is large ([`is_large`]).
     fn respond(&self, scope: &WorkerScope<Self>, to: HandlerId, reply: Reply) {
+        if !is_large(&reply) {
+            return scope.respond(to, reply);
+        }
+        let job = reply.job();
         match bincode::serialize(&reply) {
-            Ok(bytes) if bytes.len() > PART_BYTES => {
-                let job = reply.job();
+            Ok(bytes) => {
                 drop(reply);
                 for (part, last) in parts(&bytes) {
                     scope.respond(to, Reply::Part { job, from: self.id, bytes: part, last });
                 }
             }
-            _ => scope.respond(to, reply),
+            Err(e) => gloo::console::error!(format!("a reply could not be encoded: {e}")),
         }
     }
 

@@ -21,7 +21,7 @@ use engine::{Panel, Strategy};
 use gloo::worker::{Registrable, Spawnable, WorkerBridge};
 
 pub use engine_worker::EngineWorker;
-use protocol::{Files, JobId, PanelSource, Parsed, Reply, Request, PART_BYTES};
+use protocol::{is_large, Files, JobId, PanelSource, Parsed, Reply, Request, PART_BYTES};
 use serde_bytes::ByteBuf;
 
 /// The worker's loader shim, relative to the page (works under a sub-path).
@@ -51,10 +51,10 @@ struct Pool {
     panels: Vec<Option<(u64, Weak<Panel>)>>,
     next_job: JobId,
     handlers: HashMap<JobId, Handler>,
-    /// Requests waiting for each worker behind the parts of a large one
-    /// (sent one per task, in order), and whether a task is sending them.
+    /// Requests waiting for each worker behind the parts of a large one,
+    /// sent one per task in order; a task is scheduled exactly while its
+    /// queue is not empty.
     outbox: Vec<VecDeque<Outgoing>>,
-    sending: Vec<bool>,
     /// Replies arriving in parts, by job and sending worker.
     partial: HashMap<(JobId, u64), Vec<u8>>,
 }
@@ -72,7 +72,6 @@ impl Pool {
             self.workers.resize_with(n, || None);
             self.panels.resize_with(n, || None);
             self.outbox.resize_with(n, VecDeque::new);
-            self.sending.resize(n, false);
         }
         self.workers[lane % n].get_or_insert_with(|| EngineWorker::spawner().callback(route).spawn_with_loader(LOADER))
     }
@@ -84,14 +83,14 @@ impl Pool {
     fn send(&mut self, lane: usize, request: Request) {
         self.worker(lane);
         let slot = lane % self.workers.len();
-        let large = bincode::serialized_size(&request).is_ok_and(|n| n > PART_BYTES as u64);
-        if !large && self.outbox[slot].is_empty() {
+        let large = is_large(&request);
+        let idle = self.outbox[slot].is_empty();
+        if !large && idle {
             self.worker(lane).send(request);
             return;
         }
         self.outbox[slot].push_back(if large { Outgoing::Encode(request) } else { Outgoing::Whole(request) });
-        if !self.sending[slot] {
-            self.sending[slot] = true;
+        if idle {
             send_next(slot);
         }
     }
@@ -157,9 +156,7 @@ fn send_next(slot: usize) {
                 }
                 None => {}
             }
-            if pool.outbox[slot].is_empty() {
-                pool.sending[slot] = false;
-            } else {
+            if !pool.outbox[slot].is_empty() {
                 send_next(slot);
             }
         })

@@ -95,6 +95,12 @@ impl<'de> Deserialize<'de> for Files {
     }
 }
 
+/// Whether `message` is too large to go in one piece (measured without
+/// encoding it: a walk over lengths).
+pub fn is_large(message: &impl Serialize) -> bool {
+    bincode::serialized_size(message).is_ok_and(|n| n > PART_BYTES as u64)
+}
+
 /// Cuts `message` (bincode bytes) into parts of at most [`PART_BYTES`],
 /// each with whether it is the last.
 pub fn parts(message: &[u8]) -> impl Iterator<Item = (ByteBuf, bool)> + '_ {

@@ -43,7 +43,7 @@ use crate::metrics::{infer_periods_per_year, FormatKind, MetricGroup, MetricId, 
 use crate::panel::Panel;
 use crate::schedule::Schedule;
 use crate::simulate::simulate;
-use crate::strategy::{Bands, Strategy, Weighting};
+use crate::strategy::{short, Bands, Strategy, Weighting};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -511,7 +511,7 @@ fn form_numbers(text: &str, what: &str) -> Result<Vec<f64>, String> {
     text.split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<f64>().map_err(|_| format!("{what}: '{}' is not a number", crate::strategy::short(t))))
+        .map(|t| t.parse::<f64>().map_err(|_| format!("{what}: '{}' is not a number", short(t))))
         .collect()
 }
 
@@ -526,7 +526,6 @@ impl SweepDim {
             return Err(format!("the values are limited to {MAX_FORM_TEXT} characters"));
         }
         let words = || text.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty());
-        let short = |w: &str| crate::strategy::short(w);
         Ok(match key {
             "weighting" => SweepDim::Weighting(
                 words()

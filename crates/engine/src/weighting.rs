@@ -102,7 +102,7 @@ pub(crate) fn target_weights(
         }
         Weighting::CappedMarketCap { max_weight } => {
             out.extend(candidates.iter().map(|&a| (a, cap(a))));
-            keep_sum_finite(out);
+            finite_sum(out);
             if !out.is_empty() && (out.len() as f64) * max_weight < 1.0 {
                 notes.push(Fallback::CapTooSmall { n: out.len() });
                 out.iter_mut().for_each(|x| x.1 = 1.0);
@@ -162,26 +162,28 @@ pub(crate) fn target_weights(
         notes.push(Fallback::EqualInstead);
         out.extend(candidates.iter().map(|&a| (a, 1.0)));
     }
-    keep_sum_finite(out);
-    let total: f64 = out.iter().map(|x| x.1).sum();
+    let total = finite_sum(out);
     out.iter_mut().for_each(|x| x.1 /= total);
     // A score below 1e-308 of the total underflows to a weight of 0: not a holding.
     out.retain(|&(_, w)| w > 0.0);
     notes
 }
 
-/// Divides every score by the largest when their sum overflows `f64` (market
-/// caps near `f64::MAX`), so that normalising does not turn every weight
-/// into `x / inf = 0`. Weights depend only on the ratios, which are kept;
-/// sums that fit (every real market) are left bit for bit as they were.
-fn keep_sum_finite(items: &mut [(usize, f64)]) {
+/// The sum of the scores, first dividing every score by the largest when
+/// the sum overflows `f64` (market caps near `f64::MAX`), so that
+/// normalising does not turn every weight into `x / inf = 0`. Weights depend
+/// only on the ratios, which are kept; sums that fit (every real market) are
+/// left bit for bit as they were.
+fn finite_sum(items: &mut [(usize, f64)]) -> f64 {
     let sum: f64 = items.iter().map(|x| x.1).sum();
-    if sum == f64::INFINITY {
-        let max = items.iter().map(|x| x.1).filter(|w| w.is_finite()).fold(0.0, f64::max);
-        if max > 0.0 {
-            items.iter_mut().for_each(|x| x.1 /= max);
-        }
+    if sum != f64::INFINITY {
+        return sum;
     }
+    let max = items.iter().map(|x| x.1).filter(|w| w.is_finite()).fold(0.0, f64::max);
+    if max > 0.0 {
+        items.iter_mut().for_each(|x| x.1 /= max);
+    }
+    items.iter().map(|x| x.1).sum()
 }
 
 fn inverse_volatility(
@@ -506,7 +508,7 @@ mod tests {
         close(&weights_of(&out), &[0.4, 0.4, 0.2], 1e-15);
         // A score 1e-320 of the others underflows to a weight of 0 and is not held.
         let mut items = vec![(0, 1e300), (1, 1e-20)];
-        keep_sum_finite(&mut items);
+        assert_eq!(finite_sum(&mut items), 1e300 + 1e-20);
         assert_eq!(items, vec![(0, 1e300), (1, 1e-20)], "finite sums are left alone");
         let panel = Panel::new(
             vec![Date(0)],

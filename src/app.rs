@@ -119,7 +119,7 @@ pub fn app() -> Html {
         };
         let (class, text) = match n {
             LinkNotice::Error(e) => ("error", format!("{e} Your current setup is unchanged.")),
-            LinkNotice::NeedsFiles { names, fingerprint } => ("info", format!(
+            LinkNotice::NeedsFiles { names, fingerprint, .. } => ("info", format!(
                 "This link was made with uploaded data ({}). Load the same files in the Data panel to reproduce it;                  they will be checked against the link's fingerprint {}….",
                 names.join(", "), fingerprint.chars().take(12).collect::<String>())),
             LinkNotice::SameData => ("ok", "Same data: the loaded files match the link's fingerprint, so the results are the sender's.".to_string()),

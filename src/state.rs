@@ -96,8 +96,9 @@ impl Default for ViewSettings {
 pub enum LinkNotice {
     /// The link could not be used; nothing changed.
     Error(String),
-    /// The link was made with uploaded files: load them to reproduce it.
-    NeedsFiles { names: Vec<String>, fingerprint: String },
+    /// The link was made with uploaded files: load them to reproduce it
+    /// (with the sender's choice of keeping one-day spikes).
+    NeedsFiles { names: Vec<String>, fingerprint: String, keep_spikes: bool },
     /// The files loaded after such a link are the same data.
     SameData,
     /// The files differ from the link's: results will differ.
@@ -116,6 +117,9 @@ pub struct AppState {
     pub data_error: Option<String>,
     /// How long the last files took to parse and validate, in ms.
     pub ingest_ms: Option<f64>,
+    /// Whether the loaded files kept their flagged one-day spikes (the
+    /// loader repairs them unless asked to keep them); links carry it.
+    pub keep_spikes: bool,
     /// Simulated date range as day indices of the panel (inclusive).
     pub range: (usize, usize),
     pub initial_capital: f64,
@@ -174,6 +178,7 @@ impl AppState {
             files: Rc::new(Vec::new()),
             data_error: None,
             ingest_ms: None,
+            keep_spikes: false,
             range,
             initial_capital: 10_000.0,
             strategies: Vec::new(),
@@ -222,7 +227,32 @@ impl AppState {
         }
     }
 
-    fn push(&mut self, strategy: Strategy) {
+    /// Asset ids every strategy holds "anyway" (the data panel's choice for
+    /// flagged assets); empty without strategies.
+    pub fn included(&self) -> Vec<String> {
+        let Some(first) = self.strategies.first() else { return Vec::new() };
+        first
+            .strategy
+            .universe
+            .include
+            .iter()
+            .filter(|id| self.strategies.iter().all(|e| e.strategy.universe.include.contains(id)))
+            .cloned()
+            .collect()
+    }
+
+    /// Adds a strategy; it takes the assets the others hold "anyway", so a
+    /// choice made in the data panel holds for every strategy.
+    fn push(&mut self, mut strategy: Strategy) {
+        for id in self.included() {
+            if !strategy.universe.include.contains(&id) {
+                strategy.universe.include.push(id);
+            }
+        }
+        self.push_as_is(strategy);
+    }
+
+    fn push_as_is(&mut self, strategy: Strategy) {
         if self.strategies.len() >= MAX_STRATEGIES {
             return;
         }
@@ -252,9 +282,11 @@ impl AppState {
         Scenario {
             data: match &self.source {
                 DataSource::Synthetic(m) => DataRef::Synthetic(m.clone()),
-                DataSource::Files { names, fingerprint } => {
-                    DataRef::Files { names: names.clone(), fingerprint: fingerprint.clone() }
-                }
+                DataSource::Files { names, fingerprint } => DataRef::Files {
+                    names: names.clone(),
+                    fingerprint: fingerprint.clone(),
+                    keep_spikes: self.keep_spikes,
+                },
             },
             strategies: self.strategies.iter().map(|e| e.strategy.clone()).collect(),
             range: (!full).then(|| (dates[self.range.0], dates[self.range.1])),
@@ -289,18 +321,23 @@ impl AppState {
                 }
                 self.link_notice = None;
             }
-            DataRef::Files { names, fingerprint } => {
+            DataRef::Files { names, fingerprint, keep_spikes } => {
                 let same = matches!(&self.source, DataSource::Files { fingerprint: f, .. } if f == fingerprint);
                 self.link_notice = Some(if same {
                     LinkNotice::SameData
                 } else {
-                    LinkNotice::NeedsFiles { names: names.clone(), fingerprint: fingerprint.clone() }
+                    LinkNotice::NeedsFiles {
+                        names: names.clone(),
+                        fingerprint: fingerprint.clone(),
+                        keep_spikes: *keep_spikes,
+                    }
                 });
             }
         }
         self.strategies.clear();
+        // Each strategy keeps exactly the includes the scenario gave it.
         for s in sc.strategies {
-            self.push(s);
+            self.push_as_is(s);
         }
         self.sweep = sc.sweep.and_then(|form| Some((self.strategies.get(form.base)?.id, form)));
         if self.sweep.is_some() {
@@ -346,6 +383,8 @@ pub enum Action {
     /// Files were parsed into a panel (with its fingerprint).
     DataLoaded {
         files: Rc<Vec<(String, Vec<u8>)>>,
+        /// Whether the flagged one-day spikes were kept (not repaired).
+        keep_spikes: bool,
         /// How long parsing and validation took, in ms.
         parse_ms: f64,
         fingerprint: String,
@@ -359,6 +398,9 @@ pub enum Action {
     LoadScenario(Box<Scenario>, Option<String>),
     /// Show or hide the Learn panel.
     SetLearnOpen(bool),
+    /// Hold these flagged assets anyway in every strategy (`true`), or
+    /// leave them out again (`false`).
+    SetIncluded(Vec<String>, bool),
     /// A sweep was run: the strategy it varies (id) and its form.
     SweepRan(u32, SweepForm),
     /// Loading failed; keep everything else.
@@ -398,8 +440,9 @@ impl Reducible for AppState {
                     s.source = DataSource::Synthetic(params);
                 }
             }
-            Action::DataLoaded { files, parse_ms, fingerprint, panel, report } => {
+            Action::DataLoaded { files, keep_spikes, parse_ms, fingerprint, panel, report } => {
                 s.ingest_ms = Some(parse_ms);
+                s.keep_spikes = keep_spikes;
                 let names = files.iter().map(|(n, _)| n.clone()).collect();
                 s.files = files;
                 if let Some(LinkNotice::NeedsFiles { fingerprint: wanted, .. }) = &s.link_notice {
@@ -422,6 +465,15 @@ impl Reducible for AppState {
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
             Action::SweepRan(base, form) => s.sweep = Some((base, form)),
+            Action::SetIncluded(ids, on) => {
+                for e in &mut s.strategies {
+                    let include = &mut e.strategy.universe.include;
+                    include.retain(|x| !ids.contains(x));
+                    if on {
+                        include.extend(ids.iter().cloned());
+                    }
+                }
+            }
             Action::DataError(e) => s.data_error = Some(e),
             Action::DismissDataError => s.data_error = None,
             Action::SetRange(a, b) => {

@@ -2,7 +2,7 @@
 //! the simulated date range, initial capital and the asset list.
 
 use engine::ingest::{Format, IngestOptions, Report};
-use engine::scenario::Scenario;
+use engine::scenario::{DataRef, Scenario};
 use engine::synth::MarketParams;
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
@@ -12,7 +12,7 @@ use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::services::files::{read_all, NamedBytes};
-use crate::state::{Action, AppContext, DataSource};
+use crate::state::{Action, AppContext, DataSource, LinkNotice};
 use crate::workers::{self, protocol::JobId, protocol::Parsed};
 
 /// What loading files needs: the state, the progress line and the parse
@@ -28,9 +28,9 @@ struct Loader {
 impl Loader {
     /// Parses files into a panel in a worker and loads it, then `then` (a
     /// bundle's scenario); on failure the previous data stays and the error
-    /// says where.
+    /// says where. Flagged one-day spikes are repaired unless `keep_spikes`.
     /// The bytes are shared (not copied) with the request and the state.
-    fn ingest(&self, files: Rc<Vec<NamedBytes>>, repair_spikes: bool, format: Option<Format>, then: Option<Scenario>) {
+    fn ingest(&self, files: Rc<Vec<NamedBytes>>, keep_spikes: bool, format: Option<Format>, then: Option<Scenario>) {
         self.cancel();
         let megabytes = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
         self.progress.set(Some(format!("Parsing {} file(s), {megabytes:.1} MB, in the background…", files.len())));
@@ -40,7 +40,7 @@ impl Loader {
             files,
             // max_bytes bounds what a gzip file may expand to in the worker's memory.
             IngestOptions {
-                repair_spikes,
+                repair_spikes: !keep_spikes,
                 format,
                 max_bytes: engine::ingest::limits::MAX_DECOMPRESSED_BYTES,
                 ..IngestOptions::default()
@@ -57,6 +57,7 @@ impl Loader {
                         workers::adopt(job, &panel);
                         state.dispatch(Action::DataLoaded {
                             files: kept,
+                            keep_spikes,
                             parse_ms,
                             fingerprint,
                             panel,
@@ -112,7 +113,8 @@ fn open_bundle(loader: &Loader, (name, bytes): &NamedBytes) {
     if bundle.files.is_empty() {
         state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
     } else {
-        loader.ingest(Rc::new(bundle.files), false, None, Some(bundle.scenario));
+        let keep_spikes = matches!(bundle.scenario.data, DataRef::Files { keep_spikes: true, .. });
+        loader.ingest(Rc::new(bundle.files), keep_spikes, None, Some(bundle.scenario));
     }
 }
 
@@ -135,6 +137,8 @@ pub fn data_panel() -> Html {
     let on_files = {
         let (state, loader, progress, kept) = (state.clone(), loader.clone(), progress.clone(), kept.clone());
         let format = *format;
+        // Files for a link made on uploaded data are read the sender's way.
+        let keep_spikes = matches!(state.link_notice, Some(LinkNotice::NeedsFiles { keep_spikes: true, .. }));
         Callback::from(move |files: Vec<File>| {
             if files.is_empty() {
                 return;
@@ -160,7 +164,7 @@ pub fn data_panel() -> Html {
                         Ok(files) if is_bundle(&files) => open_bundle(&loader2, &files[0]),
                         Ok(files) => {
                             let files = Rc::new(files);
-                            loader2.ingest(files.clone(), false, format, None);
+                            loader2.ingest(files.clone(), keep_spikes, format, None);
                             // Kept even when they failed: a forced format may read them.
                             *kept.borrow_mut() = files;
                         }
@@ -265,13 +269,14 @@ pub fn data_panel() -> Html {
                 { "Format " }
                 <select id="format-override" onchange={
                     let (format, loader, kept) = (format.clone(), loader.clone(), kept.clone());
+                    let keep_spikes = state.keep_spikes;
                     Callback::from(move |e: Event| {
                         let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse::<usize>().ok();
                         let f = i.and_then(|i| Format::ALL.get(i)).map(|(f, _)| *f);
                         format.set(f);
                         // Re-read the files already loaded with the new choice.
                         if !kept.borrow().is_empty() {
-                            loader.ingest(kept.borrow().clone(), false, f, None);
+                            loader.ingest(kept.borrow().clone(), keep_spikes, f, None);
                         }
                     })
                 }>
@@ -308,10 +313,12 @@ pub fn data_panel() -> Html {
             }
             if let Some(r) = &state.report {
                 { spike_warning(r, {
-                    let (loader, kept) = (loader.clone(), kept.clone());
-                    let format = *format;
-                    Callback::from(move |_| loader.ingest(kept.borrow().clone(), true, format, None))
+                    // Read the loaded files again the other way (bundles too).
+                    let (loader, files) = (loader.clone(), state.files.clone());
+                    let (format, keep) = (*format, !state.keep_spikes);
+                    Callback::from(move |_| loader.ingest(files.clone(), keep, format, None))
                 }) }
+                <PeggedNotice />
                 <ReportView report={r.clone()} />
             }
             <div class="row">
@@ -377,9 +384,10 @@ fn market_dials(props: &DialsProps) -> Html {
     }
 }
 
-/// A visible warning when the data has suspect one-day spikes, with the
-/// offer to repair them (off by default, stated in the report).
-fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
+/// A visible note when the data has suspect one-day spikes: they are
+/// repaired by default (the note names the largest), with the offer to keep
+/// them as they are, and back.
+fn spike_warning(r: &Report, toggle: Callback<MouseEvent>) -> Html {
     let spikes: Vec<(&str, &engine::ingest::Spike)> =
         r.assets.iter().flat_map(|a| a.spikes.iter().map(move |s| (a.id.as_str(), s))).collect();
     // Name the one that hurts most: an upward jump to a high price inflates a
@@ -389,26 +397,95 @@ fn spike_warning(r: &Report, repair: Callback<MouseEvent>) -> Html {
         return html! {};
     };
     let repaired = spikes.iter().all(|(_, s)| s.repaired);
+    let largest = format!(
+        "the largest: {id} on {} ({} the day before, {} that day)",
+        worst.date,
+        significant(worst.before),
+        significant(worst.price)
+    );
     let text = if repaired {
         format!(
-            "{} one-day price spike(s) were repaired: the previous day's price and cap were carried over them.",
+            "{} one-day price spike(s) that revert the next day were repaired: the previous day's price and cap \
+             were carried over them; {largest}.",
             spikes.len()
         )
     } else {
         format!(
-            "{} suspect one-day price spike(s) that revert the next day; the largest: {id} on {} \
-             ({} the day before, {} that day). They distort volatility and drawdowns.",
-            spikes.len(),
-            worst.date,
-            significant(worst.before),
-            significant(worst.price)
+            "{} suspect one-day price spike(s) that revert the next day are kept as they are; {largest}. \
+             They distort volatility and drawdowns.",
+            spikes.len()
         )
     };
     html! {
         <div class="notice info spikes" id="spike-warning" role="status">
             <span>{ text }</span>
-            if !repaired { <button class="link" id="repair-spikes" onclick={repair}>{ "Repair them" }</button> }
+            if repaired {
+                <button class="link" id="keep-spikes" onclick={toggle}>{ "Keep them as they are" }</button>
+            } else {
+                <button class="link" id="repair-spikes" onclick={toggle}>{ "Repair them" }</button>
+            }
         </div>
+    }
+}
+
+/// The most flagged assets listed by name; the rest are counted.
+const PEGGED_ROWS: usize = 50;
+
+/// The assets the loader flagged as pegged tokens or copies of another
+/// asset, with the evidence and "include anyway" (per asset and for all).
+#[function_component(PeggedNotice)]
+fn pegged_notice() -> Html {
+    let state = use_context::<AppContext>().expect("app state");
+    let Some(report) = &state.report else { return html! {} };
+    let pegged = &report.pegged;
+    if pegged.is_empty() {
+        return html! {};
+    }
+    let included = state.included();
+    let set = |ids: Vec<String>, on: bool| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetIncluded(ids.clone(), on)))
+    };
+    let all: Vec<String> = pegged.iter().map(|p| p.id.clone()).collect();
+    let n_in = pegged.iter().filter(|p| included.contains(&p.id)).count();
+    let (copies, pegs) =
+        (pegged.iter().filter(|p| p.is_copy()).count(), pegged.iter().filter(|p| !p.is_copy()).count());
+    html! {
+        <details class="notice info pegged" id="pegged" open={pegged.len() <= 12}>
+            <summary>{ format!(
+                "{} asset(s) look pegged or copied and are left out of universes: {pegs} pegged to a currency \
+                 (stablecoins), {copies} tracking another coin (wrapped, bridged, staked){}",
+                pegged.len(),
+                if n_in > 0 { format!("; {n_in} included anyway") } else { String::new() }) }</summary>
+            <p class="muted">{ "Found from the prices: a price within 3% of 1 USD (or 1 EUR) on 90% of days, or a \
+                price ratio to a bigger coin within 5% of its median on 90% of common days. Index providers leave \
+                such tokens out: they are not crypto risk, or they count the same coin twice." }</p>
+            <ul class="pegged-list">
+                { for pegged.iter().take(PEGGED_ROWS).map(|p| {
+                    let on = included.contains(&p.id);
+                    html! {
+                        <li class={classes!("pegged-item", on.then_some("included"))} data-asset={p.id.clone()}>
+                            <span class="evidence">{ p.to_string() }</span>{ " " }
+                            if on {
+                                <span class="tag">{ "included" }</span>
+                                <button class="link exclude-again" onclick={set(vec![p.id.clone()], false)}>{ "Leave out" }</button>
+                            } else {
+                                <button class="link include-anyway" onclick={set(vec![p.id.clone()], true)}>{ "Include anyway" }</button>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if pegged.len() > PEGGED_ROWS {
+                <p class="muted">{ format!("and {} more", pegged.len() - PEGGED_ROWS) }</p>
+            }
+            if n_in < pegged.len() {
+                <button class="link" id="include-all-pegged" onclick={set(all.clone(), true)}>{ "Include all anyway" }</button>
+            }
+            if n_in > 0 {
+                <button class="link" id="exclude-all-pegged" onclick={set(all, false)}>{ "Leave all out again" }</button>
+            }
+        </details>
     }
 }
 

@@ -1,8 +1,6 @@
 //! The strategy list and the form that edits one strategy.
 
-use engine::strategy::{
-    Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference, DEFAULT_EXCLUSIONS,
-};
+use engine::strategy::{Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference};
 use engine::{Preset, Schedule, Strategy, Weighting};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -275,7 +273,35 @@ pub fn strategy_form(props: &FormProps) -> Html {
         Schedule::EveryNDays(n) => n,
         _ => 14,
     };
-    let excl_on = !s.universe.exclude.is_empty();
+    // The exclusion groups as checkboxes; the text field holds the other ids.
+    let has_token = |t: &str| s.universe.exclude.iter().any(|e| e.trim().eq_ignore_ascii_case(t));
+    let toggle_token = |token: &'static str| {
+        let (state, base) = (state.clone(), s.clone());
+        Callback::from(move |e: Event| {
+            let mut next = base.clone();
+            next.universe.exclude.retain(|x| !x.trim().eq_ignore_ascii_case(token));
+            if e.target_unchecked_into::<HtmlInputElement>().checked() {
+                next.universe.exclude.push(token.to_string());
+            }
+            state.dispatch(Action::Update(id, Box::new(next)));
+        })
+    };
+    let groups = engine::exclusions::groups();
+    let group_box = |key: &str, class: &'static str, text: &str| {
+        let g = groups.iter().find(|g| g.key == key);
+        let token: &'static str = match key {
+            "stablecoins" => engine::exclusions::STABLECOINS,
+            _ => engine::exclusions::WRAPPED,
+        };
+        let n = g.map_or(0, |g| g.entries.len());
+        html! {
+            <label title={g.map(|g| format!("{}: {} names in the built-in list (CoinGecko ids and symbols)", g.label, n))}>
+                <input class={class} type="checkbox" checked={has_token(token)} onchange={toggle_token(token)} />
+                { format!(" {text} ({n})") }</label>
+        }
+    };
+    let other_excluded: Vec<String> =
+        s.universe.exclude.iter().filter(|e| !engine::exclusions::is_token(e)).cloned().collect();
     let fmt_opt = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
     let pct_opt = |v: Option<f64>| v.map(|x| format!("{}", x * 100.0)).unwrap_or_default();
 
@@ -288,9 +314,14 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 <label title="Keep only the N largest assets by market cap on each reconstitution day; blank = all assets">{ "Top N " }
                     <input class="f-top" type="number" min="1" value={s.universe.top_n.map(|n| n.to_string()).unwrap_or_default()}
                         onchange={edit(|s, v| { s.universe.top_n = if v.is_empty() { None } else { Some(num(v, "Top N")?) }; Ok(()) })} /></label>
-                <label><input class="f-exclude" type="checkbox" checked={excl_on}
-                    onchange={on_check(|s, on| s.universe.exclude = if on { DEFAULT_EXCLUSIONS.iter().map(|x| x.to_string()).collect() } else { Vec::new() })} />
-                    { " Exclude stablecoins" }</label>
+                <div class="exclusions" role="group" aria-label="Leave out">
+                    { group_box("stablecoins", "f-exclude", "Leave out stablecoins and pegged tokens") }
+                    { group_box("wrapped", "f-exclude-wrapped", "Leave out wrapped and staked copies") }
+                    <label title="Assets whose prices give them away as pegged to a currency or as a copy of another coin (see the data panel, where each can be included anyway)">
+                        <input class="f-exclude-detected" type="checkbox" checked={has_token(engine::exclusions::DETECTED)}
+                            onchange={toggle_token(engine::exclusions::DETECTED)} />
+                        { " Leave out what the data shows as pegged or copied" }</label>
+                </div>
                 <label>{ "Reconstitute " }
                     <select class="f-recon" onchange={edit(|s, v| { s.universe.reconstitution = if v == "same" { None } else { schedule_from(v, 30) }; s.universe.reconstitution_offset = 0; Ok(()) })}>
                         <option value="same" selected={s.universe.reconstitution.is_none()}>{ "at each rebalance" }</option>
@@ -312,9 +343,18 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 <label title="Keep only assets whose value in an extra column of your data passes a test, e.g. score >= 0.5; blank = no filter">{ "Filter " }
                     <input class="f-filter" type="text" placeholder="score >= 0.5" value={filter_text(&s.universe.filter)}
                         onchange={edit(|s, v| { s.universe.filter = parse_filter(v)?; Ok(()) })} /></label>
-                <label title="Asset ids or symbols never held, comma-separated (stablecoins by default)">{ "Excluded " }
-                    <input class="f-exclude-list" type="text" value={s.universe.exclude.join(", ")}
-                        onchange={edit(|s, v| { s.universe.exclude = v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(); Ok(()) })} /></label>
+                <label title="More asset ids or symbols never held, comma-separated">{ "Also excluded " }
+                    <input class="f-exclude-list" type="text" value={other_excluded.join(", ")}
+                        onchange={edit(|s, v| {
+                            s.universe.exclude.retain(|e| engine::exclusions::is_token(e));
+                            s.universe.exclude.extend(v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()));
+                            Ok(())
+                        })} /></label>
+                if !s.universe.include.is_empty() {
+                    <label title="Held even though a group above names them (chosen in the data panel)">{ "Included anyway " }
+                        <input class="f-include-list" type="text" value={s.universe.include.join(", ")}
+                            onchange={edit(|s, v| { s.universe.include = v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(); Ok(()) })} /></label>
+                }
             </fieldset>
             <fieldset><legend>{ "Weighting" }</legend>
                 <select class="f-weighting" onchange={edit(|s, v| {

@@ -45,7 +45,7 @@ pub struct RawRun {
     pub equity_csv: Option<PathBuf>,
     pub trades_csv: Option<PathBuf>,
     pub format: Format,
-    pub repair_spikes: bool,
+    pub keep_spikes: bool,
     pub timings: bool,
 }
 
@@ -156,7 +156,9 @@ fn parse_run(p: &mut lexopt::Parser) -> Result<Command, CliError> {
             Long("trades-csv") => {
                 once(&mut r.trades_csv, "--trades-csv", PathBuf::from(p.value().map_err(lex_error)?))?
             }
-            Long("repair-spikes") => r.repair_spikes = true,
+            // Repairing is the default; the flag stays accepted for old scripts.
+            Long("repair-spikes") => {}
+            Long("keep-spikes") => r.keep_spikes = true,
             Long("timings") => r.timings = true,
             Long("format") => {
                 let v = text(p.value().map_err(lex_error)?, "--format")?;
@@ -195,7 +197,11 @@ DATA (exactly one source; a --link with a built-in market counts as --synthetic)
                          Yahoo, CryptoDataDownload, CoinGecko JSON), .gz too.
                          Every value up to the next option is a file, so shell
                          globs work: --data exports/*.csv
-    --repair-spikes      Replace one-day price spikes flagged by the loader.
+    --keep-spikes        Keep the one-day price spikes the loader flags (by
+                         default they are replaced by the previous day's
+                         price; a link made with spikes kept keeps them too).
+                         Load warnings (spikes, gaps, pegged and copied
+                         coins left out of universes) are printed on stderr.
     --synthetic          The built-in synthetic market (seeded, reproducible).
       --seed N             Random seed (default 42).
       --assets N           Number of assets, 2..2000 (default 100).

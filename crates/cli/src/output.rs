@@ -36,6 +36,14 @@ fn data_json(panel: &Panel, info: &DataInfo) -> Value {
                 "first_date": r.first_date.to_string(),
                 "last_date": r.last_date.to_string(),
                 "warnings": r.warnings,
+                // Pegged tokens and copies, left out of universes by `@detected`.
+                "pegged": r.pegged.iter().map(|p| json!({
+                    "id": p.id,
+                    "kind": p.kind,
+                    "days": p.days,
+                    "share": p.share,
+                    "evidence": p.to_string(),
+                })).collect::<Vec<_>>(),
             },
             "simulated": period,
         }),

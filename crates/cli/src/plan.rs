@@ -22,6 +22,8 @@ pub struct Scenario {
     pub initial_capital: Option<f64>,
     /// The link's parameter sweep, as its form reads.
     pub sweep: Option<SweepForm>,
+    /// The link's data kept its one-day spikes.
+    pub keep_spikes: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -33,7 +35,8 @@ pub enum Source {
 #[derive(Debug)]
 pub struct Plan {
     pub source: Source,
-    pub repair_spikes: bool,
+    /// Keep the one-day spikes the loader flags (repaired by default).
+    pub keep_spikes: bool,
     pub strategies: Vec<Strategy>,
     /// Index into `strategies`.
     pub benchmark: Option<usize>,
@@ -147,12 +150,14 @@ pub fn parse_strategies(json: &str) -> Result<Vec<Strategy>, String> {
 
 fn decode_link(link: &str) -> Result<Scenario, CliError> {
     let s = engine::scenario::Scenario::from_link(link).map_err(|e| usage(format!("--link: {e}")))?;
+    let keep_spikes = matches!(s.data, DataRef::Files { keep_spikes: true, .. });
     Ok(Scenario {
         strategies: s.strategies,
         market: match s.data {
             DataRef::Synthetic(m) => Some(m),
             DataRef::Files { .. } => None,
         },
+        keep_spikes,
         range: s.range,
         initial_capital: Some(s.initial_capital),
         sweep: s.sweep,
@@ -312,7 +317,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
 
     Ok(Plan {
         source,
-        repair_spikes: raw.repair_spikes,
+        keep_spikes: raw.keep_spikes || scenario.as_ref().is_some_and(|s| s.keep_spikes),
         strategies,
         benchmark,
         from,

@@ -141,7 +141,7 @@ fn help_documents_every_option() {
         "--format",
         "--from",
         "--to",
-        "--repair-spikes",
+        "--keep-spikes",
         "--timings",
         "--name",
         "--volatility",

@@ -134,6 +134,26 @@ fn top150_long_gzip_top100_cap_weekly() {
     assert!(dd > -1.0 && dd < -0.3, "2018 crash drawdown {dd}");
     assert!(f(&m["turnover_annual"]) > 0.0 && f(&m["fees_total"]) > 0.0);
     assert_eq!(m["start"], serde_json::json!(engine::Date::from_ymd(2017, 1, 1).unwrap()));
+    // Load warnings reach stderr, one line each; spikes are repaired by default.
+    let spikes = out.stderr.lines().find(|l| l.contains("spikes")).unwrap_or_else(|| panic!("{}", out.stderr));
+    assert!(spikes.starts_with("warning: ") && spikes.contains("repaired"), "{spikes}");
+    let pegged: Vec<&str> = ingest["pegged"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(pegged.contains(&"tether") && pegged.contains(&"wrapped-bitcoin"), "{pegged:?}");
+    assert!(out.stderr.contains("look pegged"), "{}", out.stderr);
+}
+
+/// From 2018 the defaults give sane numbers; --keep-spikes gives the
+/// garbage a one-day x2,000,000 print makes (and says so on stderr).
+#[test]
+fn top150_from_2018_spikes_repaired_unless_kept() {
+    let path = data_file("coingecko-top150-2017-2021.csv.gz");
+    let args = ["run", "--data", path.to_str().unwrap(), "--preset", "top100-cap-weekly", "--from", "2018-01-01"];
+    let vol = |out: &common::Output| f(&out.json()["strategies"][0]["metrics"]["volatility"]);
+    let repaired = run(&args);
+    assert!(vol(&repaired) < 2.0, "volatility {}", vol(&repaired));
+    let kept = run(&[&args[..], &["--keep-spikes"]].concat());
+    assert!(vol(&kept) > 100.0, "volatility {}", vol(&kept));
+    assert!(kept.stderr.contains("kept as they are"), "{}", kept.stderr);
 }
 
 #[test]

@@ -52,6 +52,15 @@ fn long_csv_39mb(bencher: divan::Bencher) {
     });
 }
 
+/// The pegged/copy detection alone on the loaded 797-coin panel (it runs
+/// inside every load above; BENCHMARKS.md compares the two).
+#[divan::bench(sample_count = 20)]
+fn pegged_detection_797_coins(bencher: divan::Bencher) {
+    let files = [InputFile::new("coingecko-top150-2017-2021.csv", csv())];
+    let panel = load(&files, &IngestOptions::default()).expect("loads").panel;
+    bencher.bench(|| engine::pegged::detect(&panel));
+}
+
 /// Floor for comparison: the csv crate reading the same bytes as `ByteRecord`s
 /// and `str::parse::<f64>` on the two numeric fields, nothing else.
 #[divan::bench(sample_count = 20)]

@@ -15,6 +15,7 @@
 //!   span carries the market cap forward too.
 
 use crate::date::Date;
+use crate::pegged::Pegged;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -60,6 +61,10 @@ pub struct Panel {
     #[serde(with = "f64_block")]
     volume: Vec<f64>,
     extras: Vec<Extra>,
+    /// Assets flagged as pegged tokens or copies of another asset
+    /// ([`crate::pegged::detect`], run by the loader), in asset order.
+    #[serde(default)]
+    pegged: Vec<Pegged>,
 }
 
 /// Serde for a column of numbers as one block of little-endian bytes, bit
@@ -228,7 +233,24 @@ impl Panel {
             .enumerate()
             .map(|(a, id)| AssetInfo { id, first: first[a], last: last[a], carried_forward: carried[a] })
             .collect();
-        Ok(Panel { dates, assets, price, market_cap, volume, extras })
+        Ok(Panel { dates, assets, price, market_cap, volume, extras, pegged: Vec::new() })
+    }
+
+    /// The assets flagged as pegged or as copies, with their evidence.
+    pub fn pegged(&self) -> &[Pegged] {
+        &self.pegged
+    }
+
+    /// Asset `a`'s flag, if it has one.
+    pub fn pegged_flag(&self, a: usize) -> Option<&Pegged> {
+        let id = &self.assets[a].id;
+        self.pegged.iter().find(|p| &p.id == id)
+    }
+
+    /// Records the detection's flags (ids that are not in the panel are dropped).
+    pub fn set_pegged(&mut self, mut pegged: Vec<Pegged>) {
+        pegged.retain(|p| self.asset_index(&p.id).is_some());
+        self.pegged = pegged;
     }
 
     pub fn n_days(&self) -> usize {
@@ -323,14 +345,17 @@ impl Panel {
             }
             out
         };
-        Panel::new(
+        let mut panel = Panel::new(
             self.dates[from..=to].to_vec(),
             keep.iter().map(|&a| self.assets[a].id.clone()).collect(),
             pick(&self.price),
             pick(&self.market_cap),
             pick(&self.volume),
             self.extras.iter().map(|e| Extra { name: e.name.clone(), values: pick(&e.values) }).collect(),
-        )
+        )?;
+        // Flags are a property of the whole loaded data, kept for the days cut.
+        panel.set_pegged(self.pegged.clone());
+        Ok(panel)
     }
 }
 

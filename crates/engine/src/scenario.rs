@@ -28,8 +28,15 @@ pub const MAX_STRATEGIES: usize = 8;
 pub enum DataRef {
     /// The built-in market with these dials.
     Synthetic(MarketParams),
-    /// Files the sender loaded: their names and the loaded panel's fingerprint.
-    Files { names: Vec<String>, fingerprint: String },
+    /// Files the sender loaded: their names and the loaded panel's
+    /// fingerprint, and whether the sender kept the flagged one-day spikes
+    /// (the loader repairs them by default; left out of links when false).
+    Files {
+        names: Vec<String>,
+        fingerprint: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        keep_spikes: bool,
+    },
 }
 
 impl Default for DataRef {

@@ -287,9 +287,10 @@ impl<'a> Plan<'a> {
         let mut warnings = Warnings(Vec::new());
         let by_id: BTreeMap<String, usize> =
             panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect();
-        let excluded_ids: Vec<String> = s.universe.exclude.iter().map(|e| e.trim().to_lowercase()).collect();
-        let excluded: Vec<bool> =
-            panel.assets().iter().map(|info| excluded_ids.contains(&info.id.to_lowercase())).collect();
+        let excluded: Vec<bool> = crate::exclusions::resolve(panel, &s.universe.exclude, &s.universe.include)
+            .into_iter()
+            .map(|r| r.is_some())
+            .collect();
 
         let mut custom = vec![0.0; n];
         if let Weighting::Custom { weights } = &s.weighting {

@@ -18,35 +18,7 @@ use std::fmt;
 /// The newest strategy format this engine reads.
 pub const STRATEGY_VERSION: u32 = 1;
 
-/// CoinGecko ids and ticker symbols of well-known stablecoins (and
-/// stablecoin receipts), excluded from the universe by default. Matching is
-/// case-insensitive on the asset id.
-pub const DEFAULT_EXCLUSIONS: [&str; 24] = [
-    "tether",
-    "usdt",
-    "usd-coin",
-    "usdc",
-    "binance-usd",
-    "busd",
-    "dai",
-    "true-usd",
-    "tusd",
-    "paxos-standard",
-    "usdp",
-    "pax",
-    "gemini-dollar",
-    "gusd",
-    "terrausd",
-    "ust",
-    "frax",
-    "liquity-usd",
-    "lusd",
-    "husd",
-    "cdai",
-    "compound-usd-coin",
-    "cusdc",
-    "sai",
-];
+pub use crate::exclusions::DEFAULT_EXCLUSIONS;
 
 /// A complete index definition. See the module docs for units.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -119,8 +91,13 @@ pub struct Universe {
     pub reconstitution_offset: u32,
     /// Incumbent members stay while their rank is <= `floor(top_n * (1 + buffer))`.
     pub buffer: f64,
-    /// Asset ids never held (case-insensitive); applied before ranking.
+    /// Assets never held, applied before ranking: asset ids
+    /// (case-insensitive) or group tokens (`@stablecoins`, `@wrapped`,
+    /// `@detected`; see [`crate::exclusions`]). The default is the three tokens.
     pub exclude: Vec<String>,
+    /// Asset ids held even though a group token of `exclude` names them
+    /// ("include anyway"); an id written out in `exclude` stays excluded.
+    pub include: Vec<String>,
     /// Minimum data days listed, counting the day itself: `t - first + 1`.
     pub min_history_days: usize,
     pub min_volume: Option<MinVolume>,
@@ -136,6 +113,7 @@ impl Default for Universe {
             reconstitution_offset: 0,
             buffer: 0.0,
             exclude: DEFAULT_EXCLUSIONS.iter().map(|s| s.to_string()).collect(),
+            include: Vec::new(),
             min_history_days: 0,
             min_volume: None,
             filter: None,
@@ -195,8 +173,11 @@ pub enum Weighting {
     CappedMarketCap { max_weight: f64 },
     /// `w_i ∝ sqrt(cap_i)`, on the smoothed cap when `rank_half_life_days` is set.
     SqrtMarketCap,
-    /// `w_i ∝ 1 / sigma_i`; assets with fewer than 2 returns or zero volatility
-    /// in the window are left out (warning).
+    /// `w_i ∝ 1 / sigma_i` over a full window: only assets listed for all
+    /// `lookback` returns take part (as for equal risk contribution); the
+    /// others, and assets with zero volatility, are left out (warning). When
+    /// no member has a full window (the first `lookback` days of the data),
+    /// weights are equal (warning).
     InverseVolatility { lookback: usize },
     /// Equal risk contribution: `w_i (Σw)_i` equal for all i, with Σ the sample
     /// covariance of daily simple returns over the last `lookback` returns
@@ -207,8 +188,10 @@ pub enum Weighting {
     /// method on `½ yᵀ(nΣ)y - Σ ln y_i`, then normalised; falls back to
     /// inverse volatility with a warning if it does not converge.
     EqualRiskContribution { lookback: usize },
-    /// `w_i ∝` mean finite volume over the last `lookback` data days; assets
-    /// with none or zero are left out.
+    /// `w_i ∝` mean finite volume over the last `lookback` data days; only
+    /// assets listed on all of them take part (a listing's first days carry
+    /// outsized volume); assets with no volume or zero are left out. When no
+    /// member qualifies, weights are equal (warning).
     VolumeWeighted { lookback: usize },
     /// Fixed weights by asset id, normalised over the tradable members that
     /// have one. Ids match case-insensitively; an id may list alternatives
@@ -260,7 +243,12 @@ impl Default for Costs {
     }
 }
 
-/// Square-root market impact parameters (see [`Costs`]).
+/// Square-root market impact parameters (see [`Costs`]): `sigma` and ADV
+/// are measured over the last `lookback` data days. Unlike the weighting
+/// windows, a partial window is used as it is (at least 2 returns and one
+/// volume): leaving impact out of a young coin's trades would understate
+/// costs exactly where they are highest; without that much, impact is left
+/// out with a warning.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
     pub k: f64,
@@ -465,6 +453,15 @@ impl Strategy {
             )?;
         }
         check(u.buffer.is_finite() && u.buffer >= 0.0, "universe.buffer", "buffer must be 0 or more")?;
+        if let Some(bad) = u.exclude.iter().find(|e| e.trim().starts_with('@') && !crate::exclusions::is_token(e)) {
+            return Err(StrategyError {
+                field: "universe.exclude".into(),
+                message: format!(
+                    "unknown group '{}' in exclude (known: @stablecoins, @wrapped, @detected)",
+                    short(bad.trim())
+                ),
+            });
+        }
         if let Some(mv) = &u.min_volume {
             check(
                 mv.amount.is_finite() && mv.amount >= 0.0,
@@ -592,7 +589,7 @@ mod tests {
         }
         let s = Strategy::preset(Preset::Top30SqrtMonthlyQuarterly);
         assert_eq!((s.universe.top_n, s.universe.reconstitution), (Some(30), Some(Schedule::Quarterly)));
-        assert!(s.universe.exclude.iter().any(|e| e == "tether"));
+        assert!(s.universe.exclude.iter().any(|e| e == "@stablecoins"));
         let btc = Strategy::preset(Preset::BitcoinBuyAndHold);
         assert_eq!(btc.rebalance, Schedule::Never);
     }

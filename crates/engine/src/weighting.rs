@@ -56,6 +56,21 @@ pub(crate) fn mean_volume(panel: &Panel, t: usize, a: usize, lookback: usize) ->
     (n > 0).then(|| sum / n as f64)
 }
 
+/// Whether asset `a` has a full window on day `t`: `lookback` daily returns
+/// `t+1-lookback ..= t`, so the day before the window is inside the data and
+/// the asset is listed on it. Inverse volatility and equal risk contribution
+/// weigh only such assets: a volatility from a coin's first few days is noise
+/// that would hand a new listing a large weight.
+fn full_window(panel: &Panel, t: usize, a: usize, lookback: usize) -> bool {
+    t >= lookback && panel.assets()[a].first <= t - lookback
+}
+
+/// Whether asset `a` is listed on each of the `lookback` data days ending on
+/// `t` (the window volume weighting averages over).
+fn listed_throughout(panel: &Panel, t: usize, a: usize, lookback: usize) -> bool {
+    t + 1 >= lookback && panel.assets()[a].first + lookback <= t + 1
+}
+
 /// What a weighting scheme can look at on day `t`.
 pub(crate) struct Inputs<'a> {
     pub panel: &'a Panel,
@@ -143,7 +158,7 @@ pub(crate) fn target_weights(
             }
         }
         Weighting::VolumeWeighted { lookback } => {
-            for &a in candidates {
+            for &a in candidates.iter().filter(|&&a| listed_throughout(inp.panel, inp.t, a, *lookback)) {
                 match mean_volume(inp.panel, inp.t, a, *lookback) {
                     Some(v) if v > 0.0 => out.push((a, v)),
                     _ => {}
@@ -195,6 +210,9 @@ fn inverse_volatility(
 ) {
     let before = out.len();
     for &a in candidates {
+        if !full_window(inp.panel, inp.t, a, lookback) {
+            continue;
+        }
         match volatility(inp.panel, inp.t, a, lookback) {
             Some(s) if s > 0.0 => out.push((a, 1.0 / s)),
             _ => {}

@@ -163,8 +163,9 @@ fn gzip_by_magic_bytes() {
 }
 
 #[test]
-fn spikes_flagged_and_repaired_only_on_request() {
-    let l = load_ok(&["vee-usd-max.csv"]);
+fn spikes_flagged_and_repaired_by_default_kept_on_request() {
+    let keep = IngestOptions { repair_spikes: false, ..Default::default() };
+    let l = load_named(&["vee-usd-max.csv"], &keep).unwrap();
     assert_eq!(l.report.files[0].format, Format::CoinGeckoCsv);
     let s = &l.report.assets[0].spikes;
     assert_eq!(s.len(), 1);
@@ -172,9 +173,9 @@ fn spikes_flagged_and_repaired_only_on_request() {
         (s[0].date, s[0].price, s[0].before, s[0].after, s[0].repaired),
         (day("2018-01-03"), 390448.46, 0.19, 0.14, false)
     );
-    assert_eq!(l.panel.price(2, 0), 390448.46, "kept unless repair_spikes");
-    let opts = IngestOptions { repair_spikes: true, ..Default::default() };
-    let r = load_named(&["vee-usd-max.csv"], &opts).unwrap();
+    assert_eq!(l.panel.price(2, 0), 390448.46, "kept with repair_spikes off");
+    assert!(l.report.warnings.iter().any(|w| w.contains("kept as they are")));
+    let r = load_ok(&["vee-usd-max.csv"]);
     assert!(r.report.assets[0].spikes[0].repaired);
     assert_eq!((r.panel.price(2, 0), r.panel.market_cap(2, 0)), (0.19, 1900000.0));
     assert!(r.report.warnings.iter().any(|w| w.contains("repaired")));

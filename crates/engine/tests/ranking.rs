@@ -3,18 +3,20 @@
 //! simulator sorts only the part of the ranking it reads; this checks that
 //! the members are the same on every reconstitution day.
 
+use engine::exclusions::resolve;
 use engine::strategy::Universe;
 use engine::synth::{generate, MarketParams};
 use engine::{simulate, Panel, Schedule, Strategy, Weighting};
 use std::collections::BTreeSet;
 
 /// Members of each reconstitution day by the reference rule (rank on the
-/// day's cap, ties by asset id; stablecoins of the default list excluded).
+/// day's cap, ties by asset id; the default exclusions apply).
 fn reference(panel: &Panel, s: &Strategy, days: &[usize]) -> Vec<BTreeSet<usize>> {
     let n = s.universe.top_n.unwrap();
     let limit = ((n as f64) * (1.0 + s.universe.buffer)).floor() as usize;
+    // Exclusions (ids and group tokens) are resolved by the engine: this test is about ranking.
     let excluded: Vec<bool> =
-        panel.assets().iter().map(|a| s.universe.exclude.iter().any(|e| e.eq_ignore_ascii_case(&a.id))).collect();
+        resolve(panel, &s.universe.exclude, &s.universe.include).iter().map(Option::is_some).collect();
     let mut members: BTreeSet<usize> = BTreeSet::new();
     let mut out = Vec::new();
     for &t in days {

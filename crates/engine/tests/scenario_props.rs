@@ -101,7 +101,7 @@ prop_compose! {
             data: if synthetic {
                 DataRef::Synthetic(MarketParams { seed, volatility, ..MarketParams::default() })
             } else {
-                DataRef::Files { names, fingerprint: format!("{seed:064x}") }
+                DataRef::Files { names, fingerprint: format!("{seed:064x}"), keep_spikes: seed % 2 == 1 }
             },
             strategies,
             range: ranged.then_some((Date(start), Date(start + len))),

@@ -102,6 +102,41 @@ fn two_vol_panel() -> engine::Panel {
     Build::new((2024, 1, 1), &["a", "b"], vec![a, b]).build()
 }
 
+/// Sample standard deviation (n - 1), written out for the test.
+fn sample_sd(x: &[f64]) -> f64 {
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (x.len() - 1) as f64).sqrt()
+}
+
+/// Inverse volatility weighs only assets with a full window of returns: none
+/// during the warm-up (equal weights), then the full-window ones, and a
+/// late listing once it has `lookback` returns of its own.
+#[test]
+fn inverse_volatility_needs_a_full_window() {
+    let nan = f64::NAN;
+    let a = vec![100.0, 104.0, 99.0, 103.0, 101.0, 108.0, 100.0];
+    let b = vec![50.0, 50.5, 49.8, 50.9, 50.2, 50.1, 51.0];
+    let c = vec![nan, nan, 10.0, 13.0, 9.0, 12.0, 10.0];
+    let p = Build::new((2024, 1, 1), &["a", "b", "c"], vec![a.clone(), b.clone(), c.clone()]).build();
+    let r = simulate(&p, &strategy(Weighting::InverseVolatility { lookback: 3 }, Schedule::Daily, 0.0)).unwrap();
+    let rets = |x: &[f64], t: usize| -> Vec<f64> { (t - 2..=t).map(|s| x[s] / x[s - 1] - 1.0).collect() };
+    let inv = |xs: &[&[f64]], t: usize| -> Vec<f64> {
+        let w: Vec<f64> = xs.iter().map(|x| 1.0 / sample_sd(&rets(x, t))).collect();
+        w.iter().map(|v| v / w.iter().sum::<f64>()).collect()
+    };
+    // Days 0-2: nobody has 3 returns: equal weights over what trades.
+    assert_all_close(&weights(&r, &p, 1), &[0.5, 0.5], 1e-15);
+    assert_all_close(&weights(&r, &p, 2), &[1.0 / 3.0; 3], 1e-15);
+    // Days 3-4: a and b have full windows, c (listed on day 2) does not.
+    for t in [3, 4] {
+        assert_eq!(held_ids(&r, &p, t), ["a", "b"], "day {t}");
+        assert_all_close(&weights(&r, &p, t), &inv(&[&a, &b], t), 1e-12);
+    }
+    // Day 5: c has returns on days 3, 4, 5.
+    assert_all_close(&weights(&r, &p, 5), &inv(&[&a, &b, &c], 5), 1e-12);
+    assert!(r.warnings.iter().any(|w| w.starts_with("no asset could be weighted")), "{:?}", r.warnings);
+}
+
 #[test]
 fn inverse_volatility_and_equal_risk_contribution() {
     let p = two_vol_panel();
@@ -118,12 +153,16 @@ fn inverse_volatility_and_equal_risk_contribution() {
 
 #[test]
 fn volume_and_custom_weights() {
-    let prices = vec![vec![1.0; 2]; 3];
-    let vols = vec![vec![1e6; 2], vec![3e6; 2], vec![NAN; 2]];
+    let prices = vec![vec![1.0; 3]; 3];
+    let vols = vec![vec![1e6; 3], vec![3e6; 3], vec![NAN; 3]];
     let p = Build::new((2024, 1, 1), &["bitcoin", "ethereum", "doge"], prices).volumes(vols).build();
-    let r = simulate(&p, &strategy(Weighting::VolumeWeighted { lookback: 5 }, Schedule::Never, 0.0)).unwrap();
-    assert_all_close(&weights(&r, &p, 0), &[0.25, 0.75], 1e-15);
-    assert_eq!(held_ids(&r, &p, 0), ["bitcoin", "ethereum"]);
+    let r = simulate(&p, &strategy(Weighting::VolumeWeighted { lookback: 2 }, Schedule::Daily, 0.0)).unwrap();
+    // Day 0: a 2-day window does not fit in the data yet: equal weights, with a warning.
+    assert_all_close(&weights(&r, &p, 0), &[1.0 / 3.0; 3], 1e-15);
+    assert!(r.warnings.iter().any(|w| w.starts_with("no asset could be weighted")), "{:?}", r.warnings);
+    // Day 1 on: by mean volume; doge has none.
+    assert_all_close(&weights(&r, &p, 1), &[0.25, 0.75], 1e-15);
+    assert_eq!(held_ids(&r, &p, 2), ["bitcoin", "ethereum"]);
     let custom = Weighting::Custom {
         weights: vec![("btc|Bitcoin".into(), 3.0), ("ethereum".into(), 1.0), ("nope".into(), 5.0)],
     };

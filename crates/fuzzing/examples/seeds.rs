@@ -55,7 +55,11 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
         (
             "files",
             Scenario {
-                data: DataRef::Files { names: vec!["prices.csv".into()], fingerprint: "0".repeat(64) },
+                data: DataRef::Files {
+                    names: vec!["prices.csv".into()],
+                    fingerprint: "0".repeat(64),
+                    keep_spikes: false,
+                },
                 strategies: vec![Strategy::preset(Preset::Top20Capped30Quarterly)],
                 ..Scenario::default()
             },

@@ -219,6 +219,8 @@ fn strategy(u: &mut Unstructured, panel: &Panel) -> Result<Strategy> {
             1 => DEFAULT_EXCLUSIONS.iter().map(|s| s.to_string()).collect(),
             _ => vec![asset_id(u, panel)?],
         },
+        // Drawing no bytes here keeps the committed corpus decoding as before.
+        include: Vec::new(),
         min_history_days: u.int_in_range(0..=70)?,
         min_volume: maybe(u, |u| Ok(MinVolume { amount: pick(u, &EXTREME_PRICES)?, lookback: lookback(u)? }))?,
         filter: maybe(u, |u| {

@@ -74,8 +74,11 @@
 //!   first..last span by [`Panel::new`] (counted per asset as `carried_forward`).
 //! - **Assets** are sorted by id.
 //! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
-//!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` it is replaced by
-//!   the previous day's price and cap.
+//!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` (the default) it
+//!   is replaced by the previous day's price and cap.
+//! - **Pegged tokens and copies**: stablecoins and wrapped, bridged or staked copies of
+//!   another asset are flagged from their prices ([`crate::pegged`]); the flags travel
+//!   with the panel ([`Panel::pegged`]) and the report, with their evidence.
 //!
 //! # Errors and the report
 //! A load fails with an [`IngestError`] (file, line, column, value found, what was
@@ -163,7 +166,8 @@ pub struct IngestOptions {
     pub file_formats: Vec<(String, Format)>,
     /// `(file name, asset id)`: the asset of that one-asset file gets this id.
     pub rename: Vec<(String, String)>,
-    /// Replace flagged spikes by the previous day's price and cap (default false).
+    /// Replace flagged spikes by the previous day's price and cap (default
+    /// true: a one-day x2,000,000 print turns every volatility into garbage).
     pub repair_spikes: bool,
     /// A one-day move by more than this factor that reverts the next day is a spike (default 20).
     pub spike_factor: f64,
@@ -177,7 +181,7 @@ impl Default for IngestOptions {
             format: None,
             file_formats: Vec::new(),
             rename: Vec::new(),
-            repair_spikes: false,
+            repair_spikes: true,
             spike_factor: 20.0,
             max_bytes: 1 << 30,
         }
@@ -561,11 +565,14 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
     drop(supply);
     let extras: Vec<Extra> = extra_names.into_iter().zip(extras).map(|(name, values)| Extra { name, values }).collect();
     let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    let panel =
+    let mut panel =
         Panel::new(dates, ids, price, cap, volume, extras).map_err(|e| IngestError::global(ErrorKind::Panel(e)))?;
     for (r, info) in reports.iter_mut().zip(panel.assets()) {
         r.carried_forward = info.carried_forward;
     }
+    let pegged = crate::pegged::detect(&panel);
+    warnings.extend(pegged_warning(&pegged));
+    panel.set_pegged(pegged.clone());
     let report = Report {
         files: file_reports,
         n_assets,
@@ -574,8 +581,24 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
         last_date: panel.dates()[panel.n_days() - 1],
         assets: reports,
         warnings,
+        pegged,
     };
     Ok(Loaded { panel, report })
+}
+
+/// One line naming the assets the detection flagged (at most 10 by name).
+fn pegged_warning(pegged: &[crate::pegged::Pegged]) -> Option<String> {
+    if pegged.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = pegged.iter().take(10).map(|p| p.id.as_str()).collect();
+    let more = if pegged.len() > 10 { format!(" and {} more", pegged.len() - 10) } else { String::new() };
+    Some(format!(
+        "{} asset(s) look pegged to a currency or copy another asset (stablecoins, wrapped or staked tokens): {}{more}; \
+         excluded from universes by default (see the report for the evidence)",
+        pegged.len(),
+        names.join(", ")
+    ))
 }
 
 /// Whether some day lies inside the first..last spans of two or more assets.

@@ -18,6 +18,10 @@ pub struct Report {
     pub last_date: Date,
     /// Plain-language remarks that did not stop the load.
     pub warnings: Vec<String>,
+    /// Assets that look pegged to a currency or copy another asset, with the
+    /// evidence ([`crate::pegged::detect`]); the same list as [`crate::Panel::pegged`].
+    #[serde(default)]
+    pub pegged: Vec<crate::pegged::Pegged>,
 }
 
 /// Order of the data rows in a file, by date.

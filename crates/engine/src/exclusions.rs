@@ -1,0 +1,178 @@
+//! Which assets an index leaves out by default: a built-in list by category
+//! (`data/excluded-assets.txt`, with a note on how it was compiled) and the
+//! loader's own detection of pegged tokens and copies
+//! ([`crate::ingest::pegged`]).
+//!
+//! A universe's `exclude` list names assets by id, or whole groups by a token:
+//!
+//! | token | leaves out |
+//! |---|---|
+//! | `@stablecoins` | the list's stablecoins and fiat- or gold-pegged tokens |
+//! | `@wrapped` | the list's wrapped, bridged and staked copies |
+//! | `@detected` | every asset the loader flagged as pegged or as a copy ([`Panel::pegged`]) |
+//!
+//! A universe's `include` list names assets held even though a group token
+//! names them (the page's "include anyway"); an id written out in `exclude`
+//! stays excluded.
+
+use crate::panel::Panel;
+use std::sync::OnceLock;
+
+/// The default exclusions of a universe: both list groups and the detection.
+pub const DEFAULT_EXCLUSIONS: [&str; 3] = [STABLECOINS, WRAPPED, DETECTED];
+
+/// Token for the list's stablecoin group.
+pub const STABLECOINS: &str = "@stablecoins";
+/// Token for the list's wrapped, bridged and staked group.
+pub const WRAPPED: &str = "@wrapped";
+/// Token for the assets the loader flagged from their prices.
+pub const DETECTED: &str = "@detected";
+
+const LIST: &str = include_str!("../data/excluded-assets.txt");
+
+/// One category of the built-in list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// `stablecoins` or `wrapped`; the token is `@` + key.
+    pub key: &'static str,
+    /// Plain-language name of the category.
+    pub label: &'static str,
+    /// One entry per listed token: its names (id and symbols, or a pattern).
+    pub entries: Vec<Vec<&'static str>>,
+}
+
+impl Group {
+    /// The exclude-list token of this group.
+    pub fn token(&self) -> String {
+        format!("@{}", self.key)
+    }
+
+    /// Whether `id` is one of the group's names (case-insensitive; `*` in a
+    /// name matches any run of characters).
+    pub fn matches(&self, id: &str) -> bool {
+        let id = id.trim().to_lowercase();
+        self.entries.iter().flatten().any(|name| glob(name, &id))
+    }
+}
+
+/// The built-in list's groups, in file order.
+pub fn groups() -> &'static [Group] {
+    static GROUPS: OnceLock<Vec<Group>> = OnceLock::new();
+    GROUPS.get_or_init(|| parse(LIST))
+}
+
+fn parse(text: &'static str) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('[') {
+            let (key, label) = rest.split_once(']').expect("a group line reads `[key] Label`");
+            groups.push(Group { key: key.trim(), label: label.trim(), entries: Vec::new() });
+        } else {
+            let group = groups.last_mut().expect("names come after a group line");
+            group.entries.push(line.split_whitespace().collect());
+        }
+    }
+    groups
+}
+
+/// `*` matches any run of characters; everything else literally.
+fn glob(pattern: &str, s: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = s.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for p in middle {
+        match rest.find(p) {
+            Some(i) => rest = &rest[i + p.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// Why an asset is left out of a universe.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// Named in `exclude`.
+    Listed,
+    /// In a group of the built-in list (its key).
+    Group(&'static str),
+    /// Flagged by the loader as pegged or as a copy.
+    Detected,
+}
+
+/// For each asset of the panel, why `exclude` leaves it out (`None`: it may
+/// be held). `include` exempts assets from group tokens and the detection.
+pub fn resolve(panel: &Panel, exclude: &[String], include: &[String]) -> Vec<Option<Reason>> {
+    let lower = |v: &[String]| v.iter().map(|e| e.trim().to_lowercase()).collect::<Vec<_>>();
+    let (exclude, include) = (lower(exclude), lower(include));
+    let active: Vec<&Group> = groups().iter().filter(|g| exclude.iter().any(|e| *e == g.token())).collect();
+    let detected = exclude.iter().any(|e| e == DETECTED);
+    panel
+        .assets()
+        .iter()
+        .enumerate()
+        .map(|(a, info)| {
+            let id = info.id.trim().to_lowercase();
+            if exclude.contains(&id) {
+                return Some(Reason::Listed);
+            }
+            if include.contains(&id) {
+                return None;
+            }
+            if let Some(g) = active.iter().find(|g| g.matches(&id)) {
+                return Some(Reason::Group(g.key));
+            }
+            (detected && panel.pegged_flag(a).is_some()).then_some(Reason::Detected)
+        })
+        .collect()
+}
+
+/// Whether an exclude entry is a group token (`@…`) this engine knows.
+pub fn is_token(entry: &str) -> bool {
+    let e = entry.trim().to_lowercase();
+    e == DETECTED || groups().iter().any(|g| g.token() == e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_has_both_groups_with_ids_and_symbols() {
+        let g = groups();
+        assert_eq!(g.iter().map(|g| g.key).collect::<Vec<_>>(), ["stablecoins", "wrapped"]);
+        assert!(g[0].entries.len() >= 24 && g[1].entries.len() >= 30, "{} {}", g[0].entries.len(), g[1].entries.len());
+        for id in ["tether", "USDT", "ethena-usde", "paypal-usd", "pax-gold", "xaut", "usual-usd", "first-digital-usd"]
+        {
+            assert!(g[0].matches(id), "{id}");
+        }
+        for id in ["wrapped-bitcoin", "WBTC", "staked-ether", "coinbase-wrapped-btc", "binance-bridged-eth", "msol"] {
+            assert!(g[1].matches(id), "{id}");
+        }
+        for id in ["bitcoin", "btc", "ethereum", "lido-dao", "solana", "leo-token", "okb", "wormhole", "bridge"] {
+            assert!(!g[0].matches(id) && !g[1].matches(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn glob_matches_prefixes_suffixes_and_middles() {
+        assert!(glob("binance-bridged-*", "binance-bridged-usdt-bnb-smart-chain"));
+        assert!(glob("*-bridged-*", "arbitrum-bridged-weth"));
+        assert!(!glob("*-bridged-*", "bridged-weth"));
+        assert!(glob("*-wormhole", "eth-wormhole"));
+        assert!(!glob("*-wormhole", "wormhole"));
+        assert!(glob("dai", "dai") && !glob("dai", "daily"));
+    }
+
+    #[test]
+    fn tokens_are_known() {
+        assert!(DEFAULT_EXCLUSIONS.iter().all(|t| is_token(t)));
+        assert!(!is_token("@nothing") && !is_token("tether"));
+    }
+}

@@ -4,7 +4,7 @@
 
 use charts::{draw_bars, draw_drawdown, draw_growth, draw_monthly_heatmap, draw_rolling, draw_weights};
 use charts::{Bars, CoordMap, DrawResult, MonthlyRow, RGBColor, Series, Theme, ValueFormat, View, YAxis};
-use engine::compare::{compare, default_benchmark, Run};
+use engine::compare::{benchmark_in_use, compare, default_benchmark, Run};
 use engine::metrics::{drawdown_series, returns, rolling_sharpe, rolling_volatility, MetricsOptions};
 use engine::{Date, Panel, Strategy};
 use plotters::coord::Shift;
@@ -80,6 +80,8 @@ impl Results {
             .collect();
         let bench_idx = default_benchmark(&strategies);
         let runs = compare(&panel, &strategies, bench_idx, &MetricsOptions::default());
+        // A benchmark that held nothing was not used (its run says why).
+        let bench_idx = benchmark_in_use(&runs, bench_idx);
         let outcomes =
             state.strategies.iter().cloned().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
         let elapsed_ms = match (clock, started) {

@@ -77,7 +77,7 @@ pub fn use_results(state: &AppState) -> Shown {
                         Ok(done) => done,
                         Err(e) => (entries.iter().map(|_| Err(e.clone())).collect(), f64::NAN),
                     };
-                    let benchmark = bench_idx.map(|i| entries[i].id);
+                    let benchmark = engine::compare::benchmark_in_use(&runs, bench_idx).map(|i| entries[i].id);
                     let outcomes =
                         entries.into_iter().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
                     from_worker.set(Some((key, Rc::new(Results { panel, outcomes, benchmark, elapsed_ms }))));

@@ -21,19 +21,27 @@ impl PartialEq for ResultsProps {
     }
 }
 
-/// Quotes a CSV field when needed.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+use engine::export::csv_line;
 
-fn csv_line(fields: &[String]) -> String {
-    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
-    line.push('\n');
-    line
+/// The warnings shown for one strategy.
+const SHOWN_WARNINGS: usize = 5;
+/// The longest warning shown, in characters.
+const WARNING_CHARS: usize = 300;
+
+/// "“name”: first warning; second warning; and N more", bounded.
+fn warnings_text(name: &str, warnings: &[String]) -> String {
+    let clip = |w: &String| -> String {
+        if w.chars().count() > WARNING_CHARS {
+            format!("{}…", w.chars().take(WARNING_CHARS).collect::<String>())
+        } else {
+            w.clone()
+        }
+    };
+    let mut parts: Vec<String> = warnings.iter().take(SHOWN_WARNINGS).map(clip).collect();
+    if warnings.len() > SHOWN_WARNINGS {
+        parts.push(format!("and {} more", warnings.len() - SHOWN_WARNINGS));
+    }
+    format!("“{}”: {}", clip(&name.to_string()), parts.join("; "))
 }
 
 /// One column per strategy, one row per metric, the convention on hover.
@@ -116,6 +124,12 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
                 { "Click a metric to sort the strategies by it." }</p>
             { for results.outcomes.iter().filter_map(|o| o.result.as_ref().err().map(|e| (o, e))).map(|(o, e)| html! {
                 <p class="error">{ format!("“{}” could not run: {e}", o.entry.strategy.name) }</p>
+            }) }
+            // Fallbacks and data problems a run met, next to its numbers.
+            { for results.ok().filter(|(_, r)| !r.sim.warnings.is_empty()).map(|(e, r)| html! {
+                <p class="notice warn strategy-warning" data-strategy={e.id.to_string()} role="status">
+                    <span>{ swatch(e.color, state.view.dark) }{ " " }{ warnings_text(&e.strategy.name, &r.sim.warnings) }</span>
+                </p>
             }) }
             <div class="table-wrap">
             <table class="metrics-table" id="metrics-table">

@@ -198,14 +198,9 @@ pub fn table(panel: &Panel, info: &DataInfo, strategies: &[Strategy], benchmark:
     out
 }
 
-/// A CSV field, quoted when needed (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+/// A CSV field, quoted when needed and never read as a formula
+/// ([`engine::export::csv_field`]).
+pub use engine::export::csv_field;
 
 /// `date` then one column per strategy: equity in currency units (empty for a
 /// strategy that failed).
@@ -264,9 +259,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
+    fn asset_ids_that_look_like_formulas_are_defused() {
+        assert_eq!(csv_field("=1+2"), "\"'=1+2\"");
         assert_eq!(csv_field("Top 10, equal"), "\"Top 10, equal\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -67,6 +67,8 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     let panel = cut(panel, plan.from, plan.to)?;
     let t1 = Instant::now();
     let runs = compare(&panel, &plan.strategies, plan.benchmark, &MetricsOptions::default());
+    // A benchmark that held nothing was not used (its warnings say why).
+    let benchmark = engine::compare::benchmark_in_use(&runs, plan.benchmark);
     // A link's sweep: every configuration on the same panel, as the page runs it.
     let sweep = match &plan.sweep {
         Some(spec) => Some((spec, engine::sweep::run_cells(&panel, spec, 0..spec.n_cells()).map_err(CliError::Run)?)),
@@ -82,7 +84,7 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     }
     let text = match plan.format {
         Format::Json => {
-            let mut v = output::json(&panel, &info, &plan.strategies, plan.benchmark, &runs);
+            let mut v = output::json(&panel, &info, &plan.strategies, benchmark, &runs);
             if let (Some((spec, cells)), Some(doc)) = (&sweep, v.as_object_mut()) {
                 doc.insert("sweep".into(), output::sweep_json(spec, cells));
             }
@@ -91,7 +93,7 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
             s
         }
         Format::Table => {
-            let mut t = output::table(&panel, &info, &plan.strategies, plan.benchmark, &runs);
+            let mut t = output::table(&panel, &info, &plan.strategies, benchmark, &runs);
             if let Some((spec, cells)) = &sweep {
                 t.push_str(&output::sweep_table(spec, cells));
             }

@@ -29,16 +29,31 @@ pub fn default_benchmark(strategies: &[Strategy]) -> Option<usize> {
     strategies.iter().rposition(|s| matches!(&s.weighting, Weighting::Custom { weights } if weights.len() == 1))
 }
 
+/// Whether a run ever held an asset. A strategy that holds nothing (a fixed
+/// weight on an asset the data lacks, a filter nobody passes) sits in cash
+/// at 0%: it is no benchmark.
+pub fn holds_anything(sim: &SimResult) -> bool {
+    sim.n_holdings.iter().any(|&n| n > 0)
+}
+
+/// The benchmark [`compare`] measured against: `benchmark`, unless that run
+/// failed or held nothing.
+pub fn benchmark_in_use(runs: &[Result<Run, String>], benchmark: Option<usize>) -> Option<usize> {
+    benchmark.filter(|&b| runs.get(b).and_then(|r| r.as_ref().ok()).is_some_and(|r| holds_anything(&r.sim)))
+}
+
 /// Simulates and measures each strategy; a strategy that cannot run gives an
 /// error message naming the field at fault, and the others still run.
-/// `benchmark` indexes `strategies`; it is ignored when that one fails.
+/// `benchmark` indexes `strategies`; it is ignored when that one fails or
+/// holds nothing (its run then says so in its warnings); see
+/// [`benchmark_in_use`].
 pub fn compare(
     panel: &Panel,
     strategies: &[Strategy],
     benchmark: Option<usize>,
     opts: &MetricsOptions,
 ) -> Vec<Result<Run, String>> {
-    let sims: Vec<Result<(SimResult, SimResult), String>> = strategies
+    let mut sims: Vec<Result<(SimResult, SimResult), String>> = strategies
         .iter()
         .map(|s| {
             let net = simulate(panel, s).map_err(|e| e.to_string())?;
@@ -46,6 +61,13 @@ pub fn compare(
             Ok((net, gross))
         })
         .collect();
+    let mut benchmark = benchmark.filter(|&b| matches!(sims.get(b), Some(Ok(_))));
+    if let Some(Some(Ok((net, _)))) = benchmark.map(|b| sims.get_mut(b)) {
+        if !holds_anything(net) {
+            net.warnings.push("it holds nothing on this data, so it is not used as the benchmark".into());
+            benchmark = None;
+        }
+    }
     let bench: Option<&[f64]> =
         benchmark.and_then(|b| sims.get(b)).and_then(|r| r.as_ref().ok()).map(|(net, _)| net.equity.as_slice());
     sims.iter()
@@ -121,5 +143,37 @@ mod tests {
         let runs = compare(&panel, &[bad, Strategy::default()], None, &MetricsOptions::default());
         assert!(runs[0].as_ref().unwrap_err().contains("top_n"));
         assert!(runs[1].is_ok());
+    }
+
+    /// On data without bitcoin, "Bitcoin only, buy and hold" holds nothing:
+    /// it is not the benchmark, says why, and the others have no relative metrics.
+    #[test]
+    fn a_benchmark_that_holds_nothing_is_not_used() {
+        let panel = generate(&MarketParams { n_assets: 10, years: 1.0, ..MarketParams::default() });
+        let keep: Vec<usize> = (0..panel.n_assets()).filter(|&a| panel.assets()[a].id != "btc").collect();
+        let ids: Vec<String> = keep.iter().map(|&a| panel.assets()[a].id.clone()).collect();
+        let pick = |f: &[f64]| -> Vec<f64> {
+            f.chunks(panel.n_assets()).flat_map(|row| keep.iter().map(|&a| row[a]).collect::<Vec<_>>()).collect()
+        };
+        let no_btc = Panel::new(
+            panel.dates().to_vec(),
+            ids,
+            pick(panel.prices()),
+            pick(panel.market_caps()),
+            pick(panel.volumes()),
+            vec![],
+        )
+        .unwrap();
+        let strategies = [Strategy::preset(Preset::Top10EqualMonthly), Strategy::preset(Preset::BitcoinBuyAndHold)];
+        let runs = compare(&no_btc, &strategies, default_benchmark(&strategies), &MetricsOptions::default());
+        assert_eq!(benchmark_in_use(&runs, Some(1)), None);
+        let btc = runs[1].as_ref().unwrap();
+        assert!(!holds_anything(&btc.sim));
+        assert!(btc.sim.warnings.iter().any(|w| w.contains("not used as the benchmark")), "{:?}", btc.sim.warnings);
+        assert!(runs[0].as_ref().unwrap().metrics.beta.is_none(), "no relative metrics against cash");
+        // With bitcoin in the data it is the benchmark.
+        let runs = compare(&panel, &strategies, Some(1), &MetricsOptions::default());
+        assert_eq!(benchmark_in_use(&runs, Some(1)), Some(1));
+        assert!(runs[0].as_ref().unwrap().metrics.beta.is_some());
     }
 }

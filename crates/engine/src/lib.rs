@@ -13,6 +13,7 @@ pub mod compare;
 pub mod costs;
 pub mod date;
 pub mod exclusions;
+pub mod export;
 pub mod ingest;
 pub mod metrics;
 pub mod panel;

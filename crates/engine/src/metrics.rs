@@ -212,6 +212,10 @@ pub struct Metrics {
     pub end: Date,
     /// Number of equity observations `T`.
     pub observations: usize,
+    /// Fewer returns than [`min_returns_to_annualise`]: every annualised
+    /// figure is `None` ("n/a (too short to annualise)").
+    #[serde(default)]
+    pub too_short_to_annualise: bool,
     /// Periods per year `P` used for every annualised figure.
     pub periods_per_year: f64,
     /// Whether `P` was inferred from the dates (rather than given).
@@ -299,9 +303,26 @@ fn sample_cov(x: &[f64], y: &[f64]) -> Option<f64> {
     Some(s / (x.len() - 1) as f64)
 }
 
-/// Whether a standard deviation is zero up to floating-point noise relative to the mean.
+/// Per-period standard deviations of simple returns at or below this are
+/// rounding noise, not risk (a flat price series gives about 1e-17; the
+/// calmest stablecoin about 1e-4): ratios that divide by them are undefined.
+pub const NOISE_STD: f64 = 1e-10;
+
+/// Drawdowns shallower than this are rounding noise (Calmar is undefined).
+pub const NOISE_DRAWDOWN: f64 = 1e-10;
+
+/// Whether a standard deviation is zero up to floating-point noise: below
+/// [`NOISE_STD`] or `1e-12` of the mean.
 fn degenerate_std(std: f64, mean: f64) -> bool {
-    std.is_nan() || std <= 1e-12 * mean.abs() || std == 0.0
+    std.is_nan() || std <= NOISE_STD || std <= 1e-12 * mean.abs()
+}
+
+/// The fewest returns an annualised figure is computed from: 4, and at
+/// least 30 days' worth of periods (30 for daily data at 365 a year, 5
+/// weekly, 4 monthly). A CAGR from two days compounds one day's move 365
+/// times (a 1e17% "CAGR"): shorter samples are "n/a (too short to annualise)".
+pub fn min_returns_to_annualise(periods_per_year: f64) -> usize {
+    ((periods_per_year * 30.0 / 365.0).ceil() as usize).max(4)
 }
 
 /// `num / std`, `None` when the std is degenerate (see the module docs).
@@ -757,21 +778,26 @@ impl Metrics {
 
         let mean_r = mean(&r);
         let std_r = sample_std(&r);
+        let short = n < min_returns_to_annualise(periods);
+        // Annualised figures need enough returns (see `min_returns_to_annualise`).
+        let cagr = |a: f64, b: f64, n: usize, p: f64| if short { None } else { cagr(a, b, n, p) };
+        let ann_of = |v: Option<f64>| if short { None } else { v };
         let cagr_v = cagr(e0, e_end, n, periods);
-        let volatility = std_r.map(|s| s * ann);
-        let sharpe = match (mean_r, std_r) {
+        let volatility = ann_of(std_r.map(|s| s * ann));
+        let sharpe = ann_of(match (mean_r, std_r) {
             (Some(m), Some(s)) => ratio_over_std(m - rf_p, s, m).map(|v| v * ann),
             _ => None,
-        };
-        let sortino = mean_r.and_then(|m| {
+        });
+        let sortino = ann_of(mean_r.and_then(|m| {
             let excess_mean = m - rf_p;
             let dd2: f64 = r.iter().map(|v| (v - rf_p).min(0.0).powi(2)).sum();
             let downside = (dd2 / n as f64).sqrt();
             ratio_over_std(excess_mean, downside, m).map(|v| v * ann)
-        });
+        }));
 
         let dd = drawdown_stats(dates, equity);
-        let calmar = cagr_v.and_then(|c| if dd.max_drawdown < 0.0 { Some(c / dd.max_drawdown.abs()) } else { None });
+        let calmar =
+            cagr_v.and_then(|c| if dd.max_drawdown < -NOISE_DRAWDOWN { Some(c / dd.max_drawdown.abs()) } else { None });
 
         let var = quantile_linear(&r, 1.0 - opts.var_level);
         let cvar = var.and_then(|v| {
@@ -787,16 +813,13 @@ impl Metrics {
             Some(monthly.iter().filter(|m| m.ret > 0.0).count() as f64 / monthly.len() as f64)
         };
 
-        let turnover_annual =
-            trading.turnover.and_then(
-                |tu| {
-                    if n == 0 {
-                        None
-                    } else {
-                        Some(tu.iter().sum::<f64>() / (n as f64 / periods))
-                    }
-                },
-            );
+        let turnover_annual = trading.turnover.and_then(|tu| {
+            if n == 0 || short {
+                None
+            } else {
+                Some(tu.iter().sum::<f64>() / (n as f64 / periods))
+            }
+        });
         let cost_drag = trading.gross_equity.and_then(|g| Some(cagr(g[0], g[t - 1], n, periods)? - cagr_v?));
         let avg_holdings = trading.holdings.map(|h| h.iter().map(|&v| v as f64).sum::<f64>() / t as f64);
         let avg_effective_n = trading.effective_n.and_then(mean);
@@ -805,6 +828,7 @@ impl Metrics {
             start: dates[0],
             end: dates[t - 1],
             observations: t,
+            too_short_to_annualise: short,
             periods_per_year: periods,
             periods_inferred: opts.periods_per_year.is_none(),
             risk_free_annual: opts.risk_free_annual,
@@ -854,18 +878,18 @@ impl Metrics {
             m.benchmark_total_return = Some(b[t - 1] / b[0] - 1.0);
             m.benchmark_cagr = cagr(b[0], b[t - 1], n, periods);
             let (ma, sa) = (mean(&active), sample_std(&active));
-            m.tracking_error = sa.map(|s| s * ann);
-            m.information_ratio = match (ma, sa) {
+            m.tracking_error = ann_of(sa.map(|s| s * ann));
+            m.information_ratio = ann_of(match (ma, sa) {
                 (Some(a), Some(s)) => ratio_over_std(a, s, a).map(|v| v * ann),
                 _ => None,
-            };
+            });
             let (mb, sb) = (mean(&rb), sample_std(&rb));
             let cov = sample_cov(&r, &rb);
             if let (Some(cov), Some(mb), Some(sb)) = (cov, mb, sb) {
                 if !degenerate_std(sb, mb) {
                     let beta = cov / (sb * sb);
                     m.beta = Some(beta);
-                    m.alpha = mean_r.map(|mr| (mr - beta * mb) * periods);
+                    m.alpha = ann_of(mean_r.map(|mr| (mr - beta * mb) * periods));
                     if let (Some(sr), Some(mr)) = (std_r, mean_r) {
                         if !degenerate_std(sr, mr) {
                             m.correlation = Some(cov / (sr * sb));
@@ -998,6 +1022,22 @@ impl Metrics {
         )
     }
 
+    /// Why a metric is undefined, when the reason is one a reader should
+    /// know: a sample too short to annualise, a volatility of zero (flat
+    /// prices: a ratio over it would be rounding noise), no drawdown.
+    pub fn missing_reason(&self, id: MetricId) -> Option<&'static str> {
+        use MetricId::*;
+        if self.too_short_to_annualise && id.info().annualised && id != PeriodsPerYear {
+            return Some("too short to annualise");
+        }
+        let flat = self.volatility.is_some_and(|v| v / self.periods_per_year.sqrt() <= NOISE_STD);
+        match id {
+            Sharpe | Sortino | Skew | Kurtosis | Correlation if flat => Some("volatility 0"),
+            Calmar if self.max_drawdown >= -NOISE_DRAWDOWN => Some("no drawdown"),
+            _ => None,
+        }
+    }
+
     /// Every metric of [`MetricId::ALL`] with its descriptor, value, display
     /// text and tooltip, for the UI table and the CLI. Benchmark and trading
     /// rows are left out when their inputs were not supplied.
@@ -1016,8 +1056,15 @@ impl Metrics {
             .map(|&id| {
                 let info = id.info();
                 let value = self.value(id);
-                let display = value.display(info.kind);
+                let why = (value == MetricValue::Missing).then(|| self.missing_reason(id)).flatten();
+                let display = match why {
+                    Some(why) => format!("n/a ({why})"),
+                    None => value.display(info.kind),
+                };
                 let mut tooltip = info.description.replace("{level}", &fmt_number(self.var_level * 100.0));
+                if let Some(why) = why {
+                    tooltip = format!("Not available: {why}. {tooltip}");
+                }
                 if info.annualised {
                     tooltip.push(' ');
                     tooltip.push_str(&note);

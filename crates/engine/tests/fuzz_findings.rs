@@ -35,20 +35,16 @@ fn cagr_overflow_cost_drag_nan() {
 fn overflowing_metrics_nan() {
     let dates: Vec<Date> = (0..5).map(|i| Date(19_000 + i)).collect();
     let equity = [1.0, 1e-200, 1e200, 1.0, 2.0];
-    let m = Metrics::compute(&dates, &equity, None, &TradingStats::default(), &MetricsOptions::default()).unwrap();
+    // Four returns are a year at 4 periods a year: long enough to annualise.
+    let opts = MetricsOptions { periods_per_year: Some(4.0), ..MetricsOptions::default() };
+    let m = Metrics::compute(&dates, &equity, None, &TradingStats::default(), &opts).unwrap();
     assert_eq!(m.best_day, None, "an infinite return is not a best day");
     assert_eq!((m.volatility, m.sharpe, m.sortino, m.skew, m.kurtosis), (None, None, None, None, None));
     assert_eq!(m.worst_day, Some(1e-200 - 1.0));
     assert_eq!(m.total_return, 1.0);
     // A benchmark with the same problem gives missing relative metrics, not NaN.
-    let m = Metrics::compute(
-        &dates,
-        &[1.0, 1.1, 1.2, 1.1, 1.3],
-        Some(&equity),
-        &TradingStats::default(),
-        &MetricsOptions::default(),
-    )
-    .unwrap();
+    let m =
+        Metrics::compute(&dates, &[1.0, 1.1, 1.2, 1.1, 1.3], Some(&equity), &TradingStats::default(), &opts).unwrap();
     assert_eq!((m.tracking_error, m.information_ratio, m.beta, m.correlation), (None, None, None, None));
     assert!(m.volatility.is_some_and(f64::is_finite));
 }

@@ -317,7 +317,7 @@ fn one_observation_is_defined_without_panics() {
     assert_eq!(m.monthly_returns.len(), 1);
     assert_eq!(m.monthly_returns[0].ret, 0.0);
     let rows = m.rows();
-    assert!(rows.iter().any(|r| r.key == "sharpe" && r.display == "n/a"));
+    assert!(rows.iter().any(|r| r.key == "sharpe" && r.display == "n/a (too short to annualise)"));
 }
 
 #[test]
@@ -405,7 +405,11 @@ fn rows_share_labels_formats_and_tooltips() {
     assert!(sharpe.tooltip.contains("365 periods per year"), "{}", sharpe.tooltip);
     assert!(sharpe.tooltip.contains("simple daily returns"));
     assert!(sharpe.tooltip.contains("rf = 0%"));
-    assert_eq!(sharpe.value, MetricValue::Number(m.sharpe.unwrap()));
+    // Four daily returns are too few to annualise (30 are needed): n/a, and why.
+    assert!(m.too_short_to_annualise);
+    assert_eq!(sharpe.value, MetricValue::Missing);
+    assert_eq!(sharpe.display, "n/a (too short to annualise)");
+    assert!(sharpe.tooltip.starts_with("Not available: too short to annualise."), "{}", sharpe.tooltip);
     let total = rows.iter().find(|r| r.key == "total_return").unwrap();
     assert_eq!(total.display, "19.79%");
     assert!(!total.tooltip.contains("Annualised"));
@@ -437,6 +441,40 @@ fn rows_share_labels_formats_and_tooltips() {
     assert!(!rows.iter().any(|r| r.key == "turnover_annual"));
     let sharpe = rows.iter().find(|r| r.key == "sharpe").unwrap();
     assert!(sharpe.tooltip.contains("rf = 2.5%") && sharpe.tooltip.contains("as configured"), "{}", sharpe.tooltip);
+}
+
+/// The hostile cases of real use: flat prices give "n/a (volatility 0)"
+/// ratios, not -1.42 from rounding; one coin over two days gives no CAGR
+/// (it was 1.3e17%); 30 daily returns are enough.
+#[test]
+fn noise_and_short_samples_are_not_numbers() {
+    // Flat, with one entry fee: every later return is 0 or rounding noise.
+    let mut flat = vec![100.0 / 1.001; 60];
+    flat[7] *= 1.0 - 2.2e-16;
+    let m =
+        Metrics::compute(&days("2024-01-01", 60), &flat, None, &TradingStats::default(), &Default::default()).unwrap();
+    assert_eq!((m.sharpe, m.sortino, m.calmar), (None, None, None));
+    let rows = m.rows();
+    let show = |k: &str| rows.iter().find(|r| r.key == k).unwrap().display.clone();
+    assert_eq!(show("sharpe"), "n/a (volatility 0)");
+    assert_eq!(show("sortino"), "n/a (volatility 0)");
+    assert_eq!(show("calmar"), "n/a (no drawdown)");
+    assert_eq!(show("volatility"), "0.00%");
+    // Two days of one coin: +50% in a day.
+    let m = Metrics::compute(&days("2024-01-01", 2), &[1.0, 1.5], None, &TradingStats::default(), &Default::default())
+        .unwrap();
+    assert_eq!((m.cagr, m.volatility), (None, None));
+    assert_eq!(m.rows().iter().find(|r| r.key == "cagr").unwrap().display, "n/a (too short to annualise)");
+    close(m.total_return, 0.5);
+    // The threshold: 30 daily returns annualise, 29 do not; weekly needs 5, monthly 4.
+    let up = |n: usize| (0..n).map(|i| 1.0 + 0.01 * (i as f64).sin().abs() + i as f64 * 0.001).collect::<Vec<_>>();
+    let on = |n: usize| {
+        Metrics::compute(&days("2024-01-01", n), &up(n), None, &TradingStats::default(), &Default::default())
+    };
+    assert!(on(31).unwrap().cagr.is_some() && on(30).unwrap().cagr.is_none());
+    assert_eq!(metrics::min_returns_to_annualise(365.0), 30);
+    assert_eq!(metrics::min_returns_to_annualise(52.0), 5);
+    assert_eq!(metrics::min_returns_to_annualise(12.0), 4);
 }
 
 #[test]

@@ -11,7 +11,18 @@ use crate::state::{Action, AppContext, AppState, LinkNotice};
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| storage::load().map(AppState::restored).unwrap_or_else(AppState::initial));
+    // The saved session, unless restoring it last time never finished.
+    let interrupted = use_memo((), |_| storage::restore_interrupted());
+    let state = use_reducer(|| {
+        let saved = if *interrupted { None } else { storage::load() };
+        if saved.is_some() {
+            storage::restore_begun();
+        }
+        saved.map(AppState::restored).unwrap_or_else(AppState::initial)
+    });
+    // The page rendered the restored session: a later visit may restore again.
+    use_effect_with((), |_| storage::restore_done());
+    let show_interrupted = use_state(|| *interrupted);
     let size_epoch = use_state(|| 0u32);
 
     // Open the share link in the address, and follow back/forward between links.
@@ -112,6 +123,57 @@ pub fn app() -> Html {
             Err(e) => state.dispatch(Action::DataError(format!("Could not make a link: {e}"))),
         })
     };
+    // Where the comparison stands when it is not simply shown: paused
+    // before a long run, or running in the background (with Cancel).
+    let days = state.range.1 - state.range.0 + 1;
+    let what = format!("{} strategies × {} days × {} assets", state.strategies.len(), days, state.panel.n_assets());
+    let run_notice = if let Some(seconds) = state.paused {
+        let run = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::Run))
+        };
+        html! {
+            <div class="notice warn" id="paused" role="status">
+                <span>{ format!(
+                    "This comparison ({what}) is estimated to take about {} to compute, so it has not been run. \
+                     Run it (the page stays usable; Cancel stops it), or edit the strategies first: \
+                     a smaller Top N, a slower rebalance or a cheaper weighting.",
+                    crate::components::duration(seconds)) }</span>
+                <button class="primary" id="run-paused" onclick={run}>{ "Run" }</button>
+            </div>
+        }
+    } else if updating {
+        let cancel = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::Pause))
+        };
+        html! {
+            <div class="notice info" id="updating" role="status">
+                <span>{ format!(
+                    "Simulating {what} in a background worker (about {}); {}",
+                    crate::components::duration(crate::offload::estimated_seconds(&state)),
+                    if results.outcomes.is_empty() { "the results appear here when it finishes." }
+                    else { "the charts and numbers below are the previous ones, greyed, until it finishes." }) }</span>
+                <button class="link" id="cancel-run" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        }
+    } else {
+        html! {}
+    };
+    let interrupted_notice = (*show_interrupted).then(|| {
+        let dismiss = {
+            let show = show_interrupted.clone();
+            Callback::from(move |_| show.set(false))
+        };
+        html! {
+            <div class="notice warn" id="restore-interrupted" role="status">
+                <span>{ "Your last visit did not finish opening its saved comparison (the tab may have frozen or \
+                         crashed), so this page starts without it. " }
+                    <a href="./">{ "Try it again" }</a>{ " or " }<a href="?reset">{ "forget it" }</a>{ "." }</span>
+                <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
     let notice = state.link_notice.clone().map(|n| {
         let dismiss = {
             let state = state.clone();
@@ -137,6 +199,7 @@ pub fn app() -> Html {
             <ContextProvider<AppContext> context={state.clone()}>
                 <main class="embed">
                     { notice }
+                    { run_notice }
                     if state.lesson.is_some() {
                         <crate::lessons::LessonsPanel results={results.clone()} />
                     }
@@ -172,6 +235,7 @@ pub fn app() -> Html {
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
             { notice }
+            { interrupted_notice }
             if let Some(url) = &*embed_url {
                 <div class="notice info" role="status">
                     <label>{ "Embed this view (charts only), copied: " }
@@ -193,15 +257,12 @@ pub fn app() -> Html {
                     if state.learn_open {
                         <crate::lessons::LessonsPanel results={results.clone()} />
                     }
+                    { run_notice }
+                    <div class={classes!("results-body", (updating || state.paused.is_some()).then_some("stale"))}>
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
                     <MetricsTable results={results.clone()} />
+                    </div>
                     <crate::components::sweep::SweepPanel results={results.clone()} size_epoch={*size_epoch} {updating} />
-                    if updating {
-                        <p class="notice info" id="updating" role="status">{ format!(
-                            "Simulating {} strategies on {} assets × {} days in a background worker; \
-                             the results below are the previous ones until it finishes.",
-                            state.strategies.len(), state.panel.n_assets(), state.range.1 - state.range.0 + 1) }</p>
-                    }
                     <p class="muted" id="timing">{ format!(
                         "{} strategies × {} days × {} assets simulated (with and without costs) and measured in {:.1} ms, {}.",
                         results.outcomes.len(), results.panel.n_days(), results.panel.n_assets(), results.elapsed_ms,

@@ -91,6 +91,12 @@ impl Results {
         Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id), elapsed_ms }
     }
 
+    /// No results: what the page shows until a background comparison
+    /// delivers, or while a heavy one waits for the user's Run.
+    pub fn empty(state: &AppState) -> Results {
+        Results { panel: state.panel.clone(), outcomes: Vec::new(), benchmark: None, elapsed_ms: f64::NAN }
+    }
+
     /// The strategies that ran, with their runs.
     pub fn ok(&self) -> impl Iterator<Item = (&StrategyEntry, &Run)> {
         self.outcomes.iter().filter_map(|o| o.result.as_ref().ok().map(|r| (&o.entry, r)))

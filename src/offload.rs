@@ -1,9 +1,16 @@
-//! Where the comparison runs. A small problem (the default view, a few
-//! strategies on a few hundred assets) is simulated right here, inside the
-//! render, because a worker round trip would only add latency to a redraw
-//! that takes milliseconds. A large one (estimated above
-//! [`MAIN_THREAD_CELLS`]) runs in the engine worker, while the page keeps
-//! showing the previous results, marked as being updated.
+//! Where the comparison runs. Its cost is estimated from its rules before
+//! anything runs ([`engine::cost`]): a comparison estimated below
+//! [`MAIN_THREAD_SECONDS`] is simulated right here, inside the render (a
+//! worker round trip would only add latency to a redraw that takes
+//! milliseconds); anything larger runs in the engine worker while the page
+//! keeps showing the previous results, marked as stale. Nothing heavy ever
+//! runs on the page's thread: with nothing to show yet, the page shows no
+//! results rather than computing them here.
+//!
+//! A newer request supersedes the running one: its worker is stopped at
+//! once ([`workers::stop_compare`]) and a fresh one takes the new request.
+//! A paused state ([`AppState::paused`]) computes nothing until the user
+//! says Run.
 
 use std::rc::Rc;
 use yew::prelude::*;
@@ -12,17 +19,19 @@ use crate::compute::{ByPtr, Outcome, Results};
 use crate::state::AppState;
 use crate::workers;
 
-/// Largest problem simulated on the page's thread, in strategy x day x
-/// asset cells. Measured: 3 strategies x 2,190 days x 100 assets (657,000
-/// cells, each simulated net and gross of costs, then measured) take about
-/// 9 ms in the page, about 14 ns a cell, so 2 million cells stay near 30 ms,
-/// inside the 50 ms a page may block (see BENCHMARKS.md).
-pub const MAIN_THREAD_CELLS: usize = 2_000_000;
+/// The longest comparison (estimated, in the page) run on the page's
+/// thread: within the 50 ms a page may block, with room for the charts.
+pub const MAIN_THREAD_SECONDS: f64 = 0.03;
 
-/// Strategy x day x asset cells of the comparison `state` asks for.
-pub fn cells(state: &AppState) -> usize {
+/// How much slower the page's wasm runs than the native build the cost
+/// model was fitted to (BENCHMARKS.md: 1.3-1.5x).
+pub const PAGE_FACTOR: f64 = 1.5;
+
+/// Estimated seconds of the comparison `state` asks for, in the page.
+pub fn estimated_seconds(state: &AppState) -> f64 {
     let days = state.range.1.saturating_sub(state.range.0) + 1;
-    state.strategies.len() * days * state.panel.n_assets()
+    let strategies: Vec<engine::Strategy> = state.strategies.iter().map(|e| e.strategy.clone()).collect();
+    PAGE_FACTOR * engine::cost::compare_seconds(days, state.panel.n_assets(), &strategies)
 }
 
 /// The panel the strategies run on: the state's data cut to its date range.
@@ -35,7 +44,7 @@ fn simulated_panel(state: &AppState) -> Rc<engine::Panel> {
 }
 
 /// What the page shows: the results, whether newer ones are being computed
-/// in a worker, and whether these came from one.
+/// in a worker (the shown ones are then stale), and whether these came from one.
 pub struct Shown {
     pub results: Rc<Results>,
     pub updating: bool,
@@ -49,10 +58,13 @@ type Key = (ByPtr<engine::Panel>, (usize, usize), f64, Vec<crate::state::Strateg
 #[hook]
 pub fn use_results(state: &AppState) -> Shown {
     let key: Key = (ByPtr(state.panel.clone()), state.range, state.initial_capital, state.strategies.clone());
-    let heavy = cells(state) > MAIN_THREAD_CELLS;
+    let paused = state.paused.is_some();
+    let heavy = !paused && estimated_seconds(state) > MAIN_THREAD_SECONDS;
     let here = {
         let s = state.clone();
-        use_memo((key.clone(), heavy), move |(_, heavy)| (!heavy).then(|| Rc::new(Results::compute(&s))))
+        use_memo((key.clone(), heavy, paused), move |(_, heavy, paused)| {
+            (!heavy && !paused).then(|| Rc::new(Results::compute(&s)))
+        })
     };
     // The worker's latest results and the inputs they are for.
     let from_worker = use_state(|| None::<(Key, Rc<Results>)>);
@@ -85,7 +97,7 @@ pub fn use_results(state: &AppState) -> Shown {
             }
             move || {
                 if let Some(job) = job {
-                    workers::cancel(job);
+                    workers::stop_compare(job);
                 }
             }
         });
@@ -96,7 +108,9 @@ pub fn use_results(state: &AppState) -> Shown {
         (None, Some(r)) => Some((r, true)),
         (None, None) => shown.borrow().clone(),
     };
-    let (results, from_worker_now) = current.unwrap_or_else(|| (Rc::new(Results::compute(state)), false));
+    // Nothing shown yet and nothing cheap to compute: no results (never a
+    // heavy computation on the page's thread).
+    let (results, from_worker_now) = current.unwrap_or_else(|| (Rc::new(Results::empty(state)), false));
     *shown.borrow_mut() = Some((results.clone(), from_worker_now));
     let updating = heavy && !from_worker.as_ref().is_some_and(|(k, _)| *k == key);
     Shown { results, updating, from_worker: from_worker_now }

@@ -58,22 +58,63 @@ pub mod clipboard {
 }
 
 pub mod storage {
+    //! The session kept across visits, in localStorage when the browser
+    //! allows it (some school and LMS setups block storage: then nothing is
+    //! kept and nothing fails).
+    //!
+    //! A restore that never finished (the tab froze or crashed while the
+    //! saved comparison was first computed) is not repeated: a flag is set
+    //! before the saved session is applied and cleared once the page has
+    //! rendered it; finding the flag at startup means the last restore did
+    //! not finish, so the page starts without it and says so.
     use crate::state::SavedSession;
-    use gloo::storage::{LocalStorage, Storage};
 
     const KEY: &str = "indexlab.session.v1";
+    const RESTORING: &str = "indexlab.restoring";
+
+    fn store() -> Option<web_sys::Storage> {
+        gloo::utils::window().local_storage().ok().flatten()
+    }
 
     /// The last session, if one was saved and still reads.
     pub fn load() -> Option<SavedSession> {
-        LocalStorage::get(KEY).ok()
+        let text = store()?.get_item(KEY).ok()??;
+        serde_json::from_str(&text).ok()
     }
 
     pub fn save(session: &SavedSession) {
-        let _ = LocalStorage::set(KEY, session);
+        if let (Some(s), Ok(text)) = (store(), serde_json::to_string(session)) {
+            let _ = s.set_item(KEY, &text);
+        }
     }
 
     pub fn clear() {
-        LocalStorage::delete(KEY);
+        if let Some(s) = store() {
+            let _ = s.remove_item(KEY);
+            let _ = s.remove_item(RESTORING);
+        }
+    }
+
+    /// Whether the previous visit began restoring its session and never
+    /// finished (see the module docs). Clears the mark.
+    pub fn restore_interrupted() -> bool {
+        let Some(s) = store() else { return false };
+        let interrupted = s.get_item(RESTORING).ok().flatten().is_some();
+        let _ = s.remove_item(RESTORING);
+        interrupted
+    }
+
+    /// Marks a restore as begun; [`restore_done`] clears the mark.
+    pub fn restore_begun() {
+        if let Some(s) = store() {
+            let _ = s.set_item(RESTORING, "1");
+        }
+    }
+
+    pub fn restore_done() {
+        if let Some(s) = store() {
+            let _ = s.remove_item(RESTORING);
+        }
     }
 }
 

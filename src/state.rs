@@ -136,8 +136,16 @@ pub struct AppState {
     /// Counts the scenarios that brought a sweep: the sweep panel takes
     /// the form and runs it each time this changes.
     pub sweep_epoch: u32,
+    /// Nothing is computed until the user says Run: a restored or linked
+    /// comparison estimated above [`PAUSE_SECONDS`] (the estimate, in
+    /// seconds), or a run the user cancelled.
+    pub paused: Option<f64>,
     next_id: u32,
 }
+
+/// A comparison restored from storage or a link that is estimated to take
+/// longer than this (in the page) opens paused: "Run / Edit first".
+pub const PAUSE_SECONDS: f64 = 5.0;
 
 /// The part of the state worth keeping across visits (localStorage).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -188,6 +196,7 @@ impl AppState {
             learn_open: false,
             sweep: None,
             sweep_epoch: 0,
+            paused: None,
             next_id: 1,
         };
         for p in DEFAULT_PRESETS {
@@ -212,7 +221,16 @@ impl AppState {
         if saved.initial_capital.is_finite() && saved.initial_capital > 0.0 {
             state.initial_capital = saved.initial_capital;
         }
+        state.pause_if_heavy();
         state
+    }
+
+    /// Opens paused when the comparison would take long (see [`PAUSE_SECONDS`]).
+    fn pause_if_heavy(&mut self) {
+        let seconds = crate::offload::estimated_seconds(self);
+        if seconds > PAUSE_SECONDS {
+            self.paused = Some(seconds);
+        }
     }
 
     pub fn saved(&self) -> SavedSession {
@@ -393,6 +411,10 @@ pub enum Action {
     },
     /// A share link was opened: its text after `#`.
     OpenLink(String),
+    /// Compute a paused comparison.
+    Run,
+    /// Stop the running comparison and compute nothing until Run.
+    Pause,
     DismissLinkNotice,
     /// Load a scenario (a lesson's setup), optionally opening that lesson.
     LoadScenario(Box<Scenario>, Option<String>),
@@ -429,6 +451,13 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        let inputs = |s: &AppState| (Rc::as_ptr(&s.panel), s.range, s.initial_capital, s.strategies.clone());
+        let before = inputs(&s);
+        let action_kind = match action {
+            Action::Run => Kind::Run,
+            Action::Pause => Kind::Pause,
+            _ => Kind::Other,
+        };
         match action {
             Action::LoadSynthetic(params) => {
                 if let Err(e) = params.validate() {
@@ -454,9 +483,14 @@ impl Reducible for AppState {
                 s.source = DataSource::Files { names, fingerprint };
             }
             Action::OpenLink(link) => match Scenario::from_link(&link) {
-                Ok(sc) => s.apply(sc),
+                Ok(sc) => {
+                    s.apply(sc);
+                    s.pause_if_heavy();
+                }
                 Err(e) => s.link_notice = Some(LinkNotice::Error(e)),
             },
+            Action::Run => s.paused = None,
+            Action::Pause => s.paused = Some(crate::offload::estimated_seconds(&s)),
             Action::DismissLinkNotice => s.link_notice = None,
             Action::LoadScenario(sc, lesson) => {
                 s.apply(*sc);
@@ -526,8 +560,21 @@ impl Reducible for AppState {
             Action::SetRollingWindow(w) => s.view.rolling_window = w.clamp(5, 730),
             Action::SetDark(d) => s.view.dark = d,
         }
+        // After Cancel, or on a heavy restore, an edit that brings the
+        // comparison under the pause threshold runs without asking.
+        let edited = !matches!(action_kind, Kind::Run | Kind::Pause) && inputs(&s) != before;
+        if s.paused.is_some() && edited && crate::offload::estimated_seconds(&s) <= PAUSE_SECONDS {
+            s.paused = None;
+        }
         Rc::new(s)
     }
+}
+
+/// Whether an action is Run, Pause or anything else (for the pause rule).
+enum Kind {
+    Run,
+    Pause,
+    Other,
 }
 
 /// The state handle every component reads and dispatches to.

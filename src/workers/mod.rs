@@ -46,6 +46,11 @@ type Handler = Box<dyn FnMut(Reply) -> bool>;
 #[derive(Default)]
 struct Pool {
     workers: Vec<Option<WorkerBridge<EngineWorker>>>,
+    /// Each worker's `Worker` object (recorded by `static/boot.js`), to
+    /// terminate it; `None` where the page was started without boot.js.
+    natives: Vec<Option<web_sys::Worker>>,
+    /// The comparison running in worker 0, while its reply is awaited.
+    compare_job: Option<JobId>,
     /// The panel each worker holds for sweeps, and its id (weak: a worker's
     /// copy never keeps the page's old data alive).
     panels: Vec<Option<(u64, Weak<Panel>)>>,
@@ -70,10 +75,30 @@ impl Pool {
         let n = size();
         if self.workers.len() < n {
             self.workers.resize_with(n, || None);
+            self.natives.resize_with(n, || None);
             self.panels.resize_with(n, || None);
             self.outbox.resize_with(n, VecDeque::new);
         }
-        self.workers[lane % n].get_or_insert_with(|| EngineWorker::spawner().callback(route).spawn_with_loader(LOADER))
+        let slot = lane % n;
+        if self.workers[slot].is_none() {
+            self.workers[slot] = Some(EngineWorker::spawner().callback(route).spawn_with_loader(LOADER));
+            self.natives[slot] = last_started_worker();
+        }
+        self.workers[slot].as_ref().expect("started above")
+    }
+
+    /// Stops worker `slot` at once (its job is lost) and forgets what it
+    /// held; the next request starts a fresh one. Only when its `Worker`
+    /// object is known.
+    fn terminate(&mut self, slot: usize) -> bool {
+        let Some(native) = self.natives.get_mut(slot).and_then(Option::take) else { return false };
+        native.terminate();
+        // Dropping the bridge posts a goodbye to the stopped worker: harmless.
+        self.workers[slot] = None;
+        self.panels[slot] = None;
+        self.outbox[slot].clear();
+        self.partial.retain(|(_, from), _| *from as usize != slot);
+        true
     }
 
     /// Sends `request` to worker `lane`, after whatever still waits for it.
@@ -117,6 +142,32 @@ impl Pool {
 
 thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
+}
+
+/// The `Worker` object `static/boot.js` recorded last (the one just spawned).
+fn last_started_worker() -> Option<web_sys::Worker> {
+    use wasm_bindgen::JsCast;
+    let list = js_sys::Reflect::get(&gloo::utils::window(), &"indexlabWorkers".into()).ok()?;
+    let list: js_sys::Array = list.dyn_into().ok()?;
+    list.at(-1).dyn_into::<web_sys::Worker>().ok()
+}
+
+/// Drops a comparison that is no longer wanted (superseded by newer inputs,
+/// or cancelled). When it is still running in worker 0 and nothing else
+/// waits for that worker, the worker is stopped at once, so a newer request
+/// never queues behind minutes of stale work and its memory is given back;
+/// otherwise only its reply is dropped. Returns whether a worker was stopped.
+pub fn stop_compare(job: JobId) -> bool {
+    POOL.with(|p| {
+        let mut pool = p.borrow_mut();
+        pool.handlers.remove(&job);
+        if pool.compare_job != Some(job) {
+            return false;
+        }
+        pool.compare_job = None;
+        // A parse or sweep still waiting for a reply would lose it: leave them be.
+        pool.handlers.is_empty() && pool.terminate(0)
+    })
 }
 
 /// A request waiting for its worker.
@@ -303,7 +354,13 @@ pub fn compare(
         pool.handlers.insert(
             job,
             Box::new(move |reply| match reply {
-                Reply::Compared { outcome, .. } => {
+                Reply::Compared { job, outcome } => {
+                    POOL.with(|p| {
+                        let mut pool = p.borrow_mut();
+                        if pool.compare_job == Some(job) {
+                            pool.compare_job = None;
+                        }
+                    });
                     if let Some(f) = on_done.take() {
                         f(outcome);
                     }
@@ -312,6 +369,7 @@ pub fn compare(
                 _ => false,
             }),
         );
+        pool.compare_job = Some(job);
         pool.send(0, Request::Compare { job, panel, strategies, benchmark });
         job
     })

@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod compare;
+pub mod cost;
 pub mod costs;
 pub mod date;
 pub mod exclusions;

@@ -367,3 +367,80 @@ fn messages_name_file_line_column_found_and_expected() {
     assert_eq!(e.kind, ErrorKind::NoFiles);
     assert_eq!(e.to_string(), "no files were given");
 }
+
+fn load_one(name: &str, bytes: &[u8]) -> Result<Loaded, IngestError> {
+    load(&[InputFile::new(name, bytes)], &defaults())
+}
+
+#[test]
+fn spreadsheets_archives_images_and_pdfs_are_named() {
+    use engine::ingest::Binary;
+    let mut webp = b"RIFF\x24\x00\x00\x00WEBPVP8 ".to_vec();
+    webp.extend_from_slice(&[0u8; 20]);
+    let cases: Vec<(&str, Vec<u8>, Binary)> = vec![
+        (
+            "prices.xlsx",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml".to_vec(),
+            Binary::ZipOrXlsx,
+        ),
+        ("prices.xls", vec![0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0], Binary::Xls),
+        ("chart.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(), Binary::Png),
+        ("chart.jpg", vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F', b'I', b'F'], Binary::Jpeg),
+        ("chart.gif", b"GIF89a\x01\x00\x01\x00".to_vec(), Binary::Gif),
+        ("chart.webp", webp, Binary::Webp),
+        ("statement.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec(), Binary::Pdf),
+    ];
+    for (name, bytes, what) in cases {
+        let e = load_one(name, &bytes).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotCsv { what }, "{name}");
+        assert_eq!(e.file.as_deref(), Some(name));
+        assert!(!e.to_string().contains("UTF-8"), "{e}");
+    }
+    let e = load_one("prices.xlsx", b"PK\x03\x04rest of a zip").unwrap_err();
+    assert_eq!(e.to_string(), "prices.xlsx: this is a zip archive or an Excel .xlsx spreadsheet: export it as CSV");
+    let e = load_one("old.xls", &[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]).unwrap_err();
+    assert_eq!(e.to_string(), "old.xls: this is an Excel .xls spreadsheet (the old binary format): export it as CSV");
+    let e = load_one("scan.pdf", b"%PDF-1.4 ...").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "scan.pdf: this is a PDF document, not a table of prices: load a CSV or JSON file of prices"
+    );
+    // Gzip-compressed too (the check runs on the unpacked bytes).
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, b"PK\x03\x04zip inside gzip").unwrap();
+    let e = load_one("x.csv.gz", &gz.finish().unwrap()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotCsv { what: Binary::ZipOrXlsx });
+    // Text that merely starts with the same letters is still read as CSV.
+    let l = load_one("pk.csv", b"PK,date,price\n1,2021-01-01,5\n").unwrap();
+    assert_eq!(l.panel.price(0, 0), 5.0);
+}
+
+#[test]
+fn a_header_of_100000_columns_is_refused_quickly() {
+    use engine::ingest::limits::MAX_COLUMNS;
+    let mut header = String::from("date");
+    for i in 0..100_000 {
+        header.push_str(&format!(",c{i}"));
+    }
+    let mut bytes = header.into_bytes();
+    bytes.resize(1 << 20, b'x');
+    bytes.push(b'\n');
+    let t = std::time::Instant::now();
+    let e = load_one("wide.csv", &bytes).unwrap_err();
+    let took = t.elapsed();
+    assert_eq!(e.kind, ErrorKind::TooManyColumns { found: 100_001, limit: MAX_COLUMNS });
+    assert_eq!(e.line, Some(1));
+    assert!(took.as_millis() < 250, "took {took:?}");
+    assert!(e.to_string().contains("100001 columns, more than the 10000"), "{e}");
+    // A header exactly at the limit is still read (as a wide file).
+    let mut header = String::from("date");
+    for i in 1..MAX_COLUMNS {
+        header.push_str(&format!(",c{i}"));
+    }
+    let row: String = std::iter::once("2021-01-01".to_string())
+        .chain((1..MAX_COLUMNS).map(|_| "1".into()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let l = load_one("at-limit.csv", format!("{header}\n{row}\n").as_bytes()).unwrap();
+    assert_eq!(l.panel.n_assets(), MAX_COLUMNS - 1);
+}

@@ -81,8 +81,9 @@ fn first_line(b: &[u8]) -> &[u8] {
     l.strip_suffix(b"\r").unwrap_or(l)
 }
 
-/// Picks the delimiter that occurs most often in the header (outside quotes).
-fn sniff_delimiter(header: &[u8]) -> Option<u8> {
+/// Picks the delimiter that occurs most often in the header (outside quotes),
+/// with its count.
+fn sniff_delimiter(header: &[u8]) -> Option<(u8, usize)> {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &c in header {
@@ -95,7 +96,7 @@ fn sniff_delimiter(header: &[u8]) -> Option<u8> {
         }
     }
     let (i, &n) = counts.iter().enumerate().max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))?;
-    (n > 0).then_some([b',', b';', b'\t'][i])
+    (n > 0).then_some(([b',', b';', b'\t'][i], n))
 }
 
 /// A CryptoDataDownload banner: a first line holding their URL and no columns.
@@ -143,9 +144,18 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
     if trim(header).is_empty() {
         return Err(IngestError::file(name, ErrorKind::Empty));
     }
-    let delimiter = sniff_delimiter(header).ok_or_else(|| {
+    let (delimiter, separators) = sniff_delimiter(header).ok_or_else(|| {
         IngestError::at(name, line_offset + 1, None, ErrorKind::TooFewColumns { header: shown(header) })
     })?;
+    // Refused before the header is split, let alone any row read.
+    if separators >= super::limits::MAX_COLUMNS {
+        return Err(IngestError::at(
+            name,
+            line_offset + 1,
+            None,
+            ErrorKind::TooManyColumns { found: separators + 1, limit: super::limits::MAX_COLUMNS },
+        ));
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).from_reader(header);
     let mut rec = ByteRecord::new();
     if let Err(e) = rdr.read_byte_record(&mut rec) {

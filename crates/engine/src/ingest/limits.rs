@@ -19,6 +19,12 @@ pub const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
 /// Largest size one file may decompress to in the page: 256 MiB.
 pub const MAX_DECOMPRESSED_BYTES: usize = 256 * 1024 * 1024;
 
+/// Most columns a file's header may have. A wide CSV holds one column per
+/// asset, and no data set has more than a few thousand; a header beyond this
+/// is refused before any row is read (a one-line file of 100,000 columns
+/// would otherwise become 100,000 assets).
+pub const MAX_COLUMNS: usize = 10_000;
+
 // A file that may be read may also be decompressed, and one file fits the total.
 const _: () = assert!(MAX_DECOMPRESSED_BYTES as u64 >= MAX_FILE_BYTES && MAX_FILE_BYTES <= MAX_TOTAL_BYTES);
 

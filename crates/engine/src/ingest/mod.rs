@@ -83,7 +83,9 @@
 //! # Errors and the report
 //! A load fails with an [`IngestError`] (file, line, column, value found, what was
 //! expected; see [`ErrorKind`]) for unreadable input: empty or header-only files,
-//! text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
+//! files that are not text but a spreadsheet, zip archive, image or PDF (recognised
+//! by their first bytes, [`Binary`]), headers of more than [`limits::MAX_COLUMNS`]
+//! columns (refused before any row is read), text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
 //! same asset in two files, no usable price at all, or assets never listed at the
 //! same time. Everything else loads and is described in the [`Report`]: per file the
 //! format, delimiter, row order and date styles; per asset its source, span, rows,
@@ -98,7 +100,7 @@ mod parse;
 mod report;
 mod table;
 
-pub use error::{ErrorKind, Expected, IngestError};
+pub use error::{Binary, ErrorKind, Expected, IngestError};
 pub use parse::DateStyle;
 pub use report::{AssetReport, CapSource, DuplicatePolicy, FileReport, Frequency, Report, RowOrder, Spike};
 
@@ -248,6 +250,9 @@ fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), In
     } else {
         (Cow::Borrowed(f.bytes), false)
     };
+    if let Some(what) = Binary::sniff(&bytes) {
+        return Err(IngestError::file(name, ErrorKind::NotCsv { what }));
+    }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(IngestError::at(name, 1, None, ErrorKind::NotText));
     }

@@ -378,3 +378,38 @@ fn options_round_trip_through_json_with_defaults() {
     let back: IngestOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
     assert_eq!(back, o);
 }
+
+fn load_bytes(name: &str, bytes: &[u8], opts: &IngestOptions) -> Result<Loaded, IngestError> {
+    load(&[InputFile::new(name, bytes)], opts)
+}
+
+#[test]
+fn timestamps_with_a_utc_offset_keep_their_written_date() {
+    // A daily series stamped at 23:30 local time, two hours ahead of UTC: in
+    // UTC every row would fall on the day before, so the dates must be read as written.
+    let mut csv = String::from("date,price\n");
+    for k in 0..20 {
+        let zone = ["+02:00", " -0500", "+0200"][k % 3];
+        let sep = if k % 2 == 0 { 'T' } else { ' ' };
+        csv.push_str(&format!("2021-03-{:02}{sep}23:30:00{zone},{}\n", k + 1, 100 + k));
+    }
+    let l = load_bytes("local.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(l.panel.n_days(), 20);
+    assert_eq!((l.report.first_date, l.report.last_date), (day("2021-03-01"), day("2021-03-20")));
+    let a = &l.report.assets[0];
+    assert_eq!((a.days, a.duplicate_dates, a.carried_forward), (20, 0, 0));
+    assert_eq!((a.offset_timestamps, a.not_midnight), (20, 20));
+    assert_eq!(l.panel.price(t_of(&l, "2021-03-04"), 0), 103.0);
+    let w = l.report.warnings.iter().find(|w| w.contains("UTC offset")).expect("an offset warning");
+    assert!(w.starts_with("20 rows with a UTC offset"), "{w}");
+    assert!(w.ends_with("local (20)"), "{w}");
+    // UTC timestamps are not counted.
+    let l = load_bytes(
+        "utc.csv",
+        b"date,price\n2021-03-01T23:30:00Z,1\n2021-03-02T23:30:00+00:00,2\n",
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(l.report.assets[0].offset_timestamps, 0);
+    assert!(l.report.warnings.iter().all(|w| !w.contains("UTC offset")), "{:?}", l.report.warnings);
+}

@@ -33,6 +33,7 @@ fn stamp(ms: f64) -> Option<Stamp> {
         date: Date::from_unix_seconds(secs),
         midnight: ms.rem_euclid(86_400_000) == 0,
         style: DateStyle::UnixMillis,
+        offset: false,
     })
 }
 

@@ -54,8 +54,12 @@
 //! - **Delimiter**: `,`, `;` or tab, whichever occurs most in the header line.
 //! - **Dates**: `2021-03-15`, with an optional time and zone (`2021-03-15 00:00:00 UTC`,
 //!   `2021-03-15T00:00:00.000Z`, `+02:00`), `2021/03/15`, `Mar 15, 2021`, Unix seconds or
-//!   milliseconds (values >= 1e11 are milliseconds). A time is converted to UTC and
-//!   snapped to its day; timestamps not at exactly midnight UTC are counted.
+//!   milliseconds (values >= 1e11 are milliseconds). A time is snapped to its day:
+//!   a UTC time (`Z`, `UTC`, no zone) to its UTC day; a time with a UTC offset
+//!   (`2021-03-04T23:30:00+02:00`, `2021-03-04 23:30:00 -0500`) to the calendar date
+//!   as written, its local date, so a daily series stamped in local time keeps one
+//!   row per day. Timestamps not at exactly midnight are counted, as are rows with a
+//!   non-zero offset (`offset_timestamps`, with a warning).
 //! - **Numbers**: plain or with thousands separators (`1,234,567.8`); blank, `-`,
 //!   `null`, `n/a` mean missing. Text in a number column is an error with its position.
 //! - **Asset ids**: lowercase. From an asset column (`asset`, `coin_name`, `symbol`,
@@ -540,6 +544,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             price_invalid: la.price_invalid,
             price_invalid_lines: la.invalid_lines.clone(),
             not_midnight: la.not_midnight,
+            offset_timestamps: la.offset_timestamps,
             frequency,
             spikes,
         });
@@ -795,6 +800,13 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
         w.push(format!(
             "{} without a usable price (blank, zero, negative or not a number) dropped: {which}",
             rows(dropped)
+        ));
+    }
+    let (offsets, which) = summary(|r| r.offset_timestamps);
+    if offsets > 0 {
+        w.push(format!(
+            "{} with a UTC offset (such as +02:00) were put on the date as written, not moved to the UTC day: {which}",
+            rows(offsets)
         ));
     }
     let (dups, which) = summary(|r| r.duplicate_dates);

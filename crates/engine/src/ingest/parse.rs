@@ -142,20 +142,24 @@ impl DateStyle {
     }
 }
 
-/// A parsed timestamp: the UTC day, whether it was exactly midnight, and its style.
+/// A parsed timestamp: its day, whether it was exactly midnight, its style,
+/// and whether it carried a non-zero UTC offset (`+02:00`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Stamp {
     pub date: Date,
     pub midnight: bool,
     pub style: DateStyle,
+    pub offset: bool,
 }
 
 /// Unix values at or above this are read as milliseconds (1e11 s is the year 5138).
 const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 
-/// Parses a date or timestamp. Times are snapped to their UTC day (a time
-/// zone offset such as `+02:00` is applied first); `midnight` is false when
-/// a time other than 00:00:00.000 UTC was given.
+/// Parses a date or timestamp. A time is snapped to its day: in UTC (`Z`,
+/// `UTC`) to the UTC day, but with a UTC offset (`+02:00`, `-0500`) to the
+/// calendar date as written (the local date: a daily series stamped at local
+/// midnight or late evening keeps one row per day); `midnight` is false when a
+/// time other than 00:00:00.000 was given.
 pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
     let f = trim(field);
     if f.is_empty() {
@@ -181,15 +185,10 @@ pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
     let style = if sep == b'-' { DateStyle::Iso } else { DateStyle::Slashed };
     let rest = &f[10..];
     if rest.is_empty() {
-        return Some(Stamp { date, midnight: true, style });
+        return Some(Stamp { date, midnight: true, style, offset: false });
     }
-    let (secs, millis_nonzero) = parse_time(rest)?;
-    let shifted = date.0 as i64 * 86_400 + secs;
-    Some(Stamp {
-        date: Date::from_unix_seconds(shifted),
-        midnight: shifted.rem_euclid(86_400) == 0 && !millis_nonzero,
-        style,
-    })
+    let (secs, millis_nonzero, offset) = parse_time(rest)?;
+    Some(Stamp { date, midnight: secs == 0 && !millis_nonzero, style, offset })
 }
 
 fn parse_unix(f: &[u8]) -> Option<Stamp> {
@@ -202,20 +201,21 @@ fn parse_unix(f: &[u8]) -> Option<Stamp> {
     } else {
         (v, false, DateStyle::UnixSeconds)
     };
-    Some(Stamp { date: Date::from_unix_seconds(secs), midnight: secs % 86_400 == 0 && !frac, style })
+    Some(Stamp { date: Date::from_unix_seconds(secs), midnight: secs % 86_400 == 0 && !frac, style, offset: false })
 }
 
 /// Time of day after the date: `[T ]HH:MM[:SS[.fff]]` then an optional zone
 /// (`Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `-HH`). Returns seconds from the
-/// date's midnight in UTC and whether sub-second digits were non-zero.
-fn parse_time(rest: &[u8]) -> Option<(i64, bool)> {
+/// date's midnight (the offset is not applied: the time stays local), whether
+/// sub-second digits were non-zero and whether a non-zero offset was given.
+fn parse_time(rest: &[u8]) -> Option<(i64, bool, bool)> {
     let (&first, mut r) = rest.split_first()?;
     if first != b' ' && first != b'T' && first != b't' {
         return None;
     }
     r = trim_start(r);
     if r.is_empty() {
-        return Some((0, false));
+        return Some((0, false, false));
     }
     if r.len() < 5 || r[2] != b':' {
         return None;
@@ -240,19 +240,15 @@ fn parse_time(rest: &[u8]) -> Option<(i64, bool)> {
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    let mut secs = h * 3600 + mi * 60 + s;
+    let secs = h * 3600 + mi * 60 + s;
     let zone = trim_start(r);
-    match zone {
-        b"" | b"Z" | b"z" => {}
-        z if z.eq_ignore_ascii_case(b"utc") || z.eq_ignore_ascii_case(b"gmt") => {}
-        [sign @ (b'+' | b'-'), tail @ ..] => {
-            let off = parse_offset(tail)?;
-            // local = utc + offset  =>  utc = local - offset
-            secs -= if *sign == b'+' { off } else { -off };
-        }
+    let offset = match zone {
+        b"" | b"Z" | b"z" => false,
+        z if z.eq_ignore_ascii_case(b"utc") || z.eq_ignore_ascii_case(b"gmt") => false,
+        [b'+' | b'-', tail @ ..] => parse_offset(tail)? != 0,
         _ => return None,
-    }
-    Some((secs, frac_nonzero))
+    };
+    Some((secs, frac_nonzero, offset))
 }
 
 fn parse_offset(t: &[u8]) -> Option<i64> {
@@ -323,7 +319,7 @@ fn parse_month_name(f: &[u8]) -> Option<Stamp> {
     if !trim(&r[4..]).is_empty() {
         return None;
     }
-    Some(Stamp { date: Date::from_ymd(y, m, d)?, midnight: true, style: DateStyle::MonthName })
+    Some(Stamp { date: Date::from_ymd(y, m, d)?, midnight: true, style: DateStyle::MonthName, offset: false })
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -370,8 +366,18 @@ mod tests {
         assert_eq!((s.date, s.midnight), (day("2017-08-02"), true));
         let s = parse_date(b"2024-01-01T23:59:59.999Z").unwrap();
         assert_eq!((s.date, s.midnight), (day("2024-01-01"), false));
+        // With a UTC offset the date is the one written, not the UTC day.
         let s = parse_date(b"2024-01-01T01:00:00+02:00").unwrap();
-        assert_eq!(s.date, day("2023-12-31"));
+        assert_eq!((s.date, s.midnight, s.offset), (day("2024-01-01"), false, true));
+        let s = parse_date(b"2021-03-04T23:30:00+02:00").unwrap();
+        assert_eq!((s.date, s.offset), (day("2021-03-04"), true));
+        let s = parse_date(b"2021-03-04 23:30:00 -0500").unwrap();
+        assert_eq!((s.date, s.offset), (day("2021-03-04"), true));
+        let s = parse_date(b"2021-03-04 00:00:00+0200").unwrap();
+        assert_eq!((s.date, s.midnight, s.offset), (day("2021-03-04"), true, true));
+        let s = parse_date(b"2021-03-04T00:00:00+00:00").unwrap();
+        assert_eq!((s.date, s.midnight, s.offset), (day("2021-03-04"), true, false));
+        assert!(!parse_date(b"2021-03-04T23:30:00Z").unwrap().offset);
         let s = parse_date(b"2017/12/02").unwrap();
         assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::Slashed));
         let s = parse_date(b"Dec 02, 2017").unwrap();

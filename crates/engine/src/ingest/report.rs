@@ -122,8 +122,12 @@ pub struct AssetReport {
     pub price_invalid: usize,
     /// Up to 10 line numbers of such rows.
     pub price_invalid_lines: Vec<usize>,
-    /// Rows whose timestamp was not exactly midnight UTC (snapped to their UTC day).
+    /// Rows whose timestamp was not exactly midnight (snapped to their day).
     pub not_midnight: usize,
+    /// Rows whose timestamp had a non-zero UTC offset (`+02:00`, `-0500`): put
+    /// on the calendar date as written, not moved to their UTC day.
+    #[serde(default)]
+    pub offset_timestamps: usize,
     pub frequency: Frequency,
     /// Suspect one-day spikes (see [`Spike`]).
     pub spikes: Vec<Spike>,

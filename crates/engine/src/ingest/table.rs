@@ -25,6 +25,8 @@ pub(crate) struct LocalAsset {
     pub price_invalid: usize,
     pub invalid_lines: Vec<usize>,
     pub not_midnight: usize,
+    /// Rows whose timestamp had a non-zero UTC offset.
+    pub offset_timestamps: usize,
     pub cap_from_supply: usize,
     last_date: Option<i32>,
 }
@@ -122,6 +124,9 @@ impl FileData {
         la.rows += 1;
         if !stamp.midnight {
             la.not_midnight += 1;
+        }
+        if stamp.offset {
+            la.offset_timestamps += 1;
         }
         if let Some(prev) = la.last_date {
             if stamp.date.0 > prev {

@@ -233,8 +233,26 @@ fn cases() -> Vec<Case> {
             &["huge-number.csv"],
             Want::Ok(|l| {
                 let a = &l.report.assets[0];
-                assert_eq!((a.price_invalid, a.price_invalid_lines.as_slice(), a.days), (1, &[3][..], 2));
-                assert_eq!(l.panel.price(2, 0), 1e300);
+                // 1e400 is infinite: a bad row; 1e300 is finite but implausible: dropped too.
+                assert_eq!((a.price_invalid, a.price_invalid_lines.as_slice(), a.days), (1, &[3][..], 1));
+                assert_eq!(a.price_implausible, 1);
+                assert_eq!(
+                    a.implausible_prices,
+                    [engine::ingest::Implausible {
+                        date: day("2021-01-03"),
+                        price: 1e300,
+                        reason: engine::ingest::Implausibility::TooHigh
+                    }]
+                );
+                assert!(l.panel.price(2, 0).is_nan(), "after the last usable price");
+                assert!(
+                    l.report
+                        .warnings
+                        .iter()
+                        .any(|w| w.contains("huge-number: 1e300 on 2021-01-03 (above 1e12 per unit)")),
+                    "{:?}",
+                    l.report.warnings
+                );
             }),
         ),
         c(
@@ -443,4 +461,72 @@ fn a_header_of_100000_columns_is_refused_quickly() {
         .join(",");
     let l = load_one("at-limit.csv", format!("{header}\n{row}\n").as_bytes()).unwrap();
     assert_eq!(l.panel.n_assets(), MAX_COLUMNS - 1);
+}
+
+#[test]
+fn implausible_prices_are_dropped_as_data_errors() {
+    use engine::ingest::{Implausibility, Implausible};
+    // One price of 1e308 and nothing else usable: the load fails, it never loads as a value.
+    let e = load_one("x.csv", b"date,price\n2021-01-01,1e308\n").unwrap_err();
+    let example = Implausible { date: day("2021-01-01"), price: 1e308, reason: Implausibility::TooHigh };
+    assert_eq!(e.kind, ErrorKind::ImplausiblePrices { count: 1, example });
+    let msg = e.to_string();
+    assert!(msg.starts_with("x.csv: every price is implausible, so nothing was loaded (1 price(s) such as 1e308 on 2021-01-01 (above 1e12 per unit))"), "{msg}");
+    assert!(msg.len() < 200, "{msg}");
+    let e = load_one("x.csv", b"date,price\n2021-01-01,1e-15\n2021-01-02,0\n").unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::ImplausiblePrices { count: 1, example } if example.reason == Implausibility::TooLow)
+    );
+    // Too high and too low inside a series: dropped, the days carried forward.
+    let csv = b"date,price,market_cap\n2021-01-01,2,20\n2021-01-02,2e13,30\n2021-01-03,3,30\n2021-01-04,1e-13,40\n2021-01-05,5,50\n";
+    let l = load_one("odd.csv", csv).unwrap();
+    assert_eq!(l.panel.n_days(), 5);
+    let prices: Vec<f64> = (0..5).map(|t| l.panel.price(t, 0)).collect();
+    assert_eq!(prices, [2.0, 2.0, 3.0, 3.0, 5.0]);
+    let a = &l.report.assets[0];
+    assert_eq!((a.days, a.price_implausible, a.price_invalid, a.carried_forward), (3, 2, 0, 2));
+    let got: Vec<(Date, f64)> = a.implausible_prices.iter().map(|x| (x.date, x.price)).collect();
+    assert_eq!(got, [(day("2021-01-02"), 2e13), (day("2021-01-04"), 1e-13)]);
+    let w = l.report.warnings.iter().find(|w| w.contains("implausible")).expect("a warning");
+    assert_eq!(
+        w,
+        "2 rows with an implausible price dropped as data errors (the day is carried forward): \
+         odd: 2e13 on 2021-01-02 (above 1e12 per unit); odd: 1e-13 on 2021-01-04 (below 1e-12 per unit)"
+    );
+}
+
+#[test]
+fn moves_over_a_million_times_that_do_not_revert_are_dropped() {
+    use engine::ingest::Implausibility;
+    // Ten days near 1, then a jump to 3.9e6 x that stays for three days, then back.
+    let mut csv = String::from("date,price\n");
+    let prices = [1.0, 1.1, 1.2, 1.0, 0.9, 1.3, 390_000_000.0, 400_000_000.0, 410_000_000.0, 1.4, 1.5];
+    for (k, p) in prices.iter().enumerate() {
+        csv.push_str(&format!("2021-01-{:02},{p}\n", k + 1));
+    }
+    let l = load_one("jumpy.csv", csv.as_bytes()).unwrap();
+    let got: Vec<f64> = (0..prices.len()).map(|t| l.panel.price(t, 0)).collect();
+    assert_eq!(got, [1.0, 1.1, 1.2, 1.0, 0.9, 1.3, 1.3, 1.3, 1.3, 1.4, 1.5]);
+    let a = &l.report.assets[0];
+    assert_eq!((a.price_implausible, a.days, a.carried_forward), (3, 8, 3));
+    assert_eq!(a.implausible_prices[0].date, day("2021-01-07"));
+    assert_eq!(a.implausible_prices[0].reason, Implausibility::Jump { from: 1.3 });
+    assert!(a.spikes.is_empty());
+    let w = l.report.warnings.iter().find(|w| w.contains("implausible")).expect("a warning");
+    assert!(w.contains("jumpy: 3.9e8 on 2021-01-07 (x3e8 away from the trusted price 1.3, not reverting)"), "{w}");
+    // A jump at the start that never comes back: the longer stretch is trusted.
+    let l = load_one(
+        "early.csv",
+        b"date,price\n2021-01-01,1e-11\n2021-01-02,2e-11\n2021-01-03,5\n2021-01-04,6\n2021-01-05,7\n",
+    )
+    .unwrap();
+    assert_eq!(l.report.first_date, day("2021-01-01"));
+    assert_eq!(l.report.assets[0].first_date, day("2021-01-03"));
+    assert_eq!(l.report.assets[0].price_implausible, 2);
+    assert!(l.panel.price(0, 0).is_nan());
+    // A one-day move that reverts is a spike, repaired by the spike rule, not dropped.
+    let l = load_one("spike.csv", b"date,price\n2021-01-01,2\n2021-01-02,2\n2021-01-03,9e7\n2021-01-04,2\n").unwrap();
+    let a = &l.report.assets[0];
+    assert_eq!((a.price_implausible, a.spikes.len()), (0, 1));
+    assert_eq!(l.panel.price(2, 0), 2.0);
 }

@@ -3,7 +3,7 @@
 
 use super::error::{shown, ErrorKind, Expected, IngestError};
 use super::parse::{parse_date, parse_number, parse_number_str, trim, Num, Stamp};
-use super::table::{ExtraCol, FileData, Role};
+use super::table::{plausible, ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
 use std::collections::HashMap;
@@ -528,11 +528,17 @@ pub(crate) fn read_records(
                 return Ok(());
             }
             Num::Invalid => return Err(ctx.bad(rec, price_col, Expected::Number)),
-            Num::Value(v) if !(v.is_finite() && v > 0.0) => {
-                d.note_bad_price(a, stamp.date.0, false, line());
-                return Ok(());
-            }
-            Num::Value(v) => v,
+            Num::Value(v) => match plausible(v) {
+                Ok(()) => v,
+                Err(None) => {
+                    d.note_bad_price(a, stamp.date.0, false, line());
+                    return Ok(());
+                }
+                Err(Some(reason)) => {
+                    d.note_implausible(a, stamp.date.0, v, reason);
+                    return Ok(());
+                }
+            },
         };
         if let Some(caps) = &mut d.cap {
             let mut cap = match r.cap {
@@ -651,8 +657,9 @@ pub(crate) fn read_wide(
                 Num::Invalid => return Err(ctx.bad(rec, c, Expected::Number)),
                 Num::Value(v) => {
                     d.note_date(a, stamp);
-                    let ok = if role == Role::Prices { v.is_finite() && v > 0.0 } else { v.is_finite() && v >= 0.0 };
-                    if ok {
+                    if role == Role::Prices {
+                        d.price(a, stamp.date.0, v, ctx.line(rec));
+                    } else if v.is_finite() && v >= 0.0 {
                         d.push(a, stamp.date.0, v);
                     } else {
                         d.note_bad_price(a, stamp.date.0, false, ctx.line(rec));

@@ -82,6 +82,9 @@ pub enum ErrorKind {
     /// The file is not text at all but a known binary format (found by its
     /// first bytes): a spreadsheet, an archive, an image or a PDF.
     NotCsv { what: Binary },
+    /// The file has prices, but every one of them is implausible (see
+    /// [`Implausible`](super::Implausible)); `example` is the first.
+    ImplausiblePrices { count: usize, example: super::Implausible },
     /// The header has more columns than [`super::limits::MAX_COLUMNS`]; refused
     /// before any row is read.
     TooManyColumns { found: usize, limit: usize },
@@ -239,6 +242,11 @@ impl fmt::Display for IngestError {
                 Binary::ZipOrXlsx | Binary::Xls => write!(f, "this is {what}: export it as CSV"),
                 _ => write!(f, "this is {what}, not a table of prices: load a CSV or JSON file of prices"),
             },
+            ErrorKind::ImplausiblePrices { count, example } => write!(
+                f,
+                "every price is implausible, so nothing was loaded ({count} price(s) such as {example}); \
+                 check the price column and its unit"
+            ),
             ErrorKind::TooManyColumns { found, limit } => write!(
                 f,
                 "the header has {found} columns, more than the {limit} a price file may have; \

@@ -25,6 +25,19 @@ pub const MAX_DECOMPRESSED_BYTES: usize = 256 * 1024 * 1024;
 /// would otherwise become 100,000 assets).
 pub const MAX_COLUMNS: usize = 10_000;
 
+/// Prices above this (per unit of the asset, in the quote currency) are data
+/// errors: no asset has traded at a trillion per unit.
+pub const MAX_PRICE: f64 = 1e12;
+/// Prices below this per unit are data errors (the cheapest tokens trade
+/// around 1e-10).
+pub const MIN_PRICE: f64 = 1e-12;
+/// A move between two consecutive prices by more than this factor (up or
+/// down) that does not revert the next day is a data error.
+pub const MAX_JUMP: f64 = 1e6;
+/// A stretch of daily or weekly data without a price longer than this many
+/// days is reported (and warned about) as a long gap.
+pub const LONG_GAP_DAYS: i32 = 30;
+
 // A file that may be read may also be decompressed, and one file fits the total.
 const _: () = assert!(MAX_DECOMPRESSED_BYTES as u64 >= MAX_FILE_BYTES && MAX_FILE_BYTES <= MAX_TOTAL_BYTES);
 

@@ -77,6 +77,14 @@
 //!   from the first to the last. Each asset is carried forward inside its own
 //!   first..last span by [`Panel::new`] (counted per asset as `carried_forward`).
 //! - **Assets** are sorted by id.
+//! - **Implausible prices** are data errors, dropped like rows without a usable
+//!   price (the day is carried forward inside the asset's span) and listed per
+//!   asset with date and value ([`AssetReport::implausible_prices`], and a warning):
+//!   above [`limits::MAX_PRICE`] (1e12) or below [`limits::MIN_PRICE`] (1e-12) per
+//!   unit, and prices on the far side of a one-day move by more than
+//!   [`limits::MAX_JUMP`] (1e6x) that does not revert (the longest stretch without
+//!   such a move is trusted; a one-day move that reverts is a spike, below). A file
+//!   whose every price is implausible fails to load ([`ErrorKind::ImplausiblePrices`]).
 //! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
 //!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` (the default) it
 //!   is replaced by the previous day's price and cap.
@@ -106,7 +114,10 @@ mod table;
 
 pub use error::{Binary, ErrorKind, Expected, IngestError};
 pub use parse::DateStyle;
-pub use report::{AssetReport, CapSource, DuplicatePolicy, FileReport, Frequency, Report, RowOrder, Spike};
+pub use report::{
+    AssetReport, CapSource, DuplicatePolicy, FileReport, Frequency, Implausibility, Implausible, Report, RowOrder,
+    Spike,
+};
 
 use crate::date::Date;
 use crate::panel::{Extra, Panel};
@@ -328,7 +339,15 @@ pub fn load_with_progress(
     for d in &mut data {
         warnings.append(&mut d.warnings);
         if d.role == Role::Prices && d.value.is_empty() {
-            return Err(IngestError::file(&d.name, ErrorKind::NoValidPrices));
+            let count: usize = d.assets.iter().map(|a| a.implausible).sum();
+            let example = d.assets.iter().find_map(|a| a.implausible_examples.first().copied());
+            return Err(IngestError::file(
+                &d.name,
+                match example {
+                    Some(example) => ErrorKind::ImplausiblePrices { count, example },
+                    None => ErrorKind::NoValidPrices,
+                },
+            ));
         }
     }
     assemble(data, opts, warnings)
@@ -469,6 +488,25 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             }
         }
     }
+    // Prices on the far side of a non-reverting jump of more than MAX_JUMP.
+    let mut jumps: Vec<Vec<Implausible>> = vec![Vec::new(); n_assets];
+    for (g, obs) in obs_of.iter_mut().enumerate() {
+        obs.sort_unstable();
+        let dropped = far_side_of_jumps(obs, |t| price[t as usize * n_assets + g]);
+        for (k, from) in dropped.into_iter().rev() {
+            let t = obs.remove(k) as usize;
+            let i = t * n_assets + g;
+            jumps[g].push(Implausible { date: dates[t], price: price[i], reason: Implausibility::Jump { from } });
+            seen[i] = false;
+            price[i] = f64::NAN;
+            cap[i] = f64::NAN;
+            volume[i] = f64::NAN;
+            for e in &mut extras {
+                e[i] = f64::NAN;
+            }
+        }
+        jumps[g].reverse();
+    }
     let mut caps_file = vec![false; n_assets];
     for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role != Role::Prices) {
         for k in 0..d.asset.len() {
@@ -525,6 +563,10 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             (false, false) => CapSource::None,
         };
         let spikes = std::mem::take(&mut spikes[g]);
+        let mut implausible_prices = la.implausible_examples.clone();
+        implausible_prices.extend(jumps[g].iter().copied());
+        implausible_prices.sort_by_key(|x| x.date);
+        implausible_prices.truncate(10);
         let frequency = frequency(&obs, &dates);
         let s = std::mem::take(&mut stats[g]);
         reports.push(AssetReport {
@@ -547,6 +589,8 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             offset_timestamps: la.offset_timestamps,
             frequency,
             spikes,
+            price_implausible: la.implausible + jumps[g].len(),
+            implausible_prices,
         });
     }
     if n_assets >= 2 && !spans_overlap(&obs_of, n_days) {
@@ -686,6 +730,64 @@ fn calendar(data: &[FileData], maps: &[Vec<Option<usize>>]) -> (Vec<Date>, DayIn
     }
 }
 
+/// Positions in `obs` (an asset's observed days in order, `p` giving the
+/// price of one) on the far side of a move by more than [`limits::MAX_JUMP`]
+/// that does not revert, each with the trusted price it is compared with.
+///
+/// Jumps split the series into stretches; the longest is trusted. Walking
+/// away from it, a stretch whose first price (last, walking back) is within
+/// the factor of the last trusted price is trusted too; a single price between
+/// two trusted ones is a spike, left to [`SpikeDetector`]; anything else is dropped.
+fn far_side_of_jumps(obs: &[u32], p: impl Fn(u32) -> f64) -> Vec<(usize, f64)> {
+    let far = |a: f64, b: f64| a > b * limits::MAX_JUMP || b > a * limits::MAX_JUMP;
+    let mut starts = vec![0];
+    for k in 1..obs.len() {
+        if far(p(obs[k - 1]), p(obs[k])) {
+            starts.push(k);
+        }
+    }
+    if starts.len() == 1 {
+        return Vec::new();
+    }
+    let segs: Vec<(usize, usize)> =
+        starts.iter().enumerate().map(|(s, &a)| (a, starts.get(s + 1).copied().unwrap_or(obs.len()))).collect();
+    let first_longest = |best: usize, s: usize| {
+        let len = |s: usize| segs[s].1 - segs[s].0;
+        if len(s) > len(best) {
+            s
+        } else {
+            best
+        }
+    };
+    let trusted = (0..segs.len()).fold(0, first_longest);
+    let price_at = |k: usize| p(obs[k]);
+    let mut dropped = Vec::new();
+    let mut anchor = price_at(segs[trusted].1 - 1);
+    for s in trusted + 1..segs.len() {
+        let (a, b) = segs[s];
+        if !far(anchor, price_at(a)) {
+            anchor = price_at(b - 1);
+        } else if b - a == 1 && segs.get(s + 1).is_some_and(|&(next, _)| !far(anchor, price_at(next))) {
+            // A one-day spike that reverts.
+        } else {
+            dropped.extend((a..b).map(|k| (k, anchor)));
+        }
+    }
+    let mut anchor = price_at(segs[trusted].0);
+    for s in (0..trusted).rev() {
+        let (a, b) = segs[s];
+        if !far(anchor, price_at(b - 1)) {
+            anchor = price_at(a);
+        } else if b - a == 1 && s > 0 && !far(anchor, price_at(segs[s - 1].1 - 1)) {
+            // A one-day spike that reverts.
+        } else {
+            dropped.extend((a..b).map(|k| (k, anchor)));
+        }
+    }
+    dropped.sort_unstable_by_key(|&(k, _)| k);
+    dropped
+}
+
 /// Flags (and with `repair_spikes`, repairs) one-day spikes, fed each asset's
 /// observed days in date order: keeps the last two observations per asset.
 struct SpikeDetector {
@@ -814,6 +916,20 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
         w.push(format!(
             "{} repeating a date of the same asset; the last row of each date was kept: {which}",
             rows(dups)
+        ));
+    }
+    let bad: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.implausible_prices.iter().map(move |x| format!("{}: {x}", r.id)))
+        .take(5)
+        .collect();
+    if !bad.is_empty() {
+        let total: usize = reports.iter().map(|r| r.price_implausible).sum();
+        let more = if total > bad.len() { format!(" and {} more", total - bad.len()) } else { String::new() };
+        w.push(format!(
+            "{} with an implausible price dropped as data errors (the day is carried forward): {}{more}",
+            rows(total),
+            bad.join("; ")
         ));
     }
     let spiky: Vec<String> =

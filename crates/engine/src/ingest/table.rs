@@ -2,7 +2,9 @@
 //! collected in file order, later scattered into the day-major panel.
 
 use super::parse::{DateStyle, Stamp};
+use super::report::{Implausibility, Implausible};
 use super::Format;
+use crate::date::Date;
 use std::collections::HashMap;
 
 /// What the main value column of a file means.
@@ -28,6 +30,9 @@ pub(crate) struct LocalAsset {
     /// Rows whose timestamp had a non-zero UTC offset.
     pub offset_timestamps: usize,
     pub cap_from_supply: usize,
+    /// Prices dropped as data errors (too high or too low per unit).
+    pub implausible: usize,
+    pub implausible_examples: Vec<Implausible>,
     last_date: Option<i32>,
 }
 
@@ -154,6 +159,37 @@ impl FileData {
         }
     }
 
+    /// Books a price that is finite and positive but implausible per unit
+    /// (see [`plausible`]); the row is dropped like a bad price.
+    pub fn note_implausible(&mut self, a: u32, date: i32, price: f64, reason: Implausibility) {
+        self.dropped.push((a, date));
+        let la = &mut self.assets[a as usize];
+        la.implausible += 1;
+        if la.implausible_examples.len() < 10 {
+            la.implausible_examples.push(Implausible { date: Date(date), price, reason });
+        }
+    }
+
+    /// Books a price column value: a usable price is pushed, anything else is
+    /// counted as dropped. `line` 0 means unknown (JSON). Returns whether it was kept.
+    #[inline]
+    pub fn price(&mut self, a: u32, date: i32, v: f64, line: usize) -> bool {
+        match plausible(v) {
+            Ok(()) => {
+                self.push(a, date, v);
+                true
+            }
+            Err(None) => {
+                self.note_bad_price(a, date, false, line);
+                false
+            }
+            Err(Some(reason)) => {
+                self.note_implausible(a, date, v, reason);
+                false
+            }
+        }
+    }
+
     /// Appends one usable observation.
     #[inline]
     pub fn push(&mut self, a: u32, date: i32, value: f64) {
@@ -164,5 +200,22 @@ impl FileData {
 
     pub fn styles(&self) -> Vec<DateStyle> {
         DateStyle::all().into_iter().filter(|s| self.date_styles & s.bit() != 0).collect()
+    }
+}
+
+/// Whether a price is usable: `Err(None)` when it is not a finite number
+/// above 0 (a bad row), `Err(Some(reason))` when it is one but implausible per
+/// unit (above [`MAX_PRICE`](super::limits::MAX_PRICE) or below [`MIN_PRICE`](super::limits::MIN_PRICE)).
+#[inline]
+pub(crate) fn plausible(v: f64) -> Result<(), Option<Implausibility>> {
+    use super::limits::{MAX_PRICE, MIN_PRICE};
+    if !(v.is_finite() && v > 0.0) {
+        Err(None)
+    } else if v > MAX_PRICE {
+        Err(Some(Implausibility::TooHigh))
+    } else if v < MIN_PRICE {
+        Err(Some(Implausibility::TooLow))
+    } else {
+        Ok(())
     }
 }

@@ -270,8 +270,18 @@ fn cases() -> Vec<Case> {
                 assert_eq!(a.duplicate_examples, [day("2021-01-02")]);
                 assert_eq!(a.duplicate_policy, engine::ingest::DuplicatePolicy::KeepLast);
                 assert_eq!(l.panel.price(1, 0), 1.65, "the last row wins");
+                assert_eq!((a.duplicate_conflicts, a.duplicate_identical), (1, 0));
+                let conflict =
+                    engine::ingest::DuplicateConflict { date: day("2021-01-02"), discarded: 1.6, kept: 1.65 };
+                assert_eq!(a.duplicate_conflict_examples, [conflict]);
                 assert!(
                     l.report.warnings.iter().any(|w| w.starts_with("1 row repeating a date")),
+                    "{:?}",
+                    l.report.warnings
+                );
+                assert!(
+                    l.report.warnings.iter().any(|w| w
+                        == "repeated dates with different prices: duplicate-dates on 2021-01-02: 1.6 and 1.65 (kept 1.65, the last row)"),
                     "{:?}",
                     l.report.warnings
                 );
@@ -529,4 +539,48 @@ fn moves_over_a_million_times_that_do_not_revert_are_dropped() {
     let a = &l.report.assets[0];
     assert_eq!((a.price_implausible, a.spikes.len()), (0, 1));
     assert_eq!(l.panel.price(2, 0), 2.0);
+}
+
+#[test]
+fn duplicates_that_disagree_are_told_apart_from_repeats() {
+    use engine::ingest::DuplicateConflict;
+    let mut csv = String::from("date,asset,price\n");
+    csv.push_str("2021-03-04,bitcoin,100\n2021-03-04,ether,5\n2021-03-04,bitcoin,900\n2021-03-04,ether,5\n");
+    csv.push_str("2021-03-05,bitcoin,910\n2021-03-05,bitcoin,910\n2021-03-05,ether,6\n");
+    // Seven more disagreeing days of ether, and one day with three rows.
+    for d in 6..13 {
+        csv.push_str(&format!("2021-03-{d:02},ether,{}\n2021-03-{d:02},ether,{}\n", d, d * 1000));
+        csv.push_str(&format!("2021-03-{d:02},bitcoin,1000\n"));
+    }
+    csv.push_str("2021-03-13,bitcoin,1\n2021-03-13,bitcoin,2\n2021-03-13,bitcoin,3\n2021-03-13,ether,7\n");
+    let l = load_one("long.csv", csv.as_bytes()).unwrap();
+    let btc = &l.report.assets[0];
+    assert_eq!(btc.id, "bitcoin");
+    assert_eq!((btc.duplicate_dates, btc.duplicate_identical, btc.duplicate_conflicts), (4, 1, 3));
+    assert_eq!(
+        btc.duplicate_conflict_examples,
+        [
+            DuplicateConflict { date: day("2021-03-04"), discarded: 100.0, kept: 900.0 },
+            DuplicateConflict { date: day("2021-03-13"), discarded: 1.0, kept: 3.0 },
+            DuplicateConflict { date: day("2021-03-13"), discarded: 2.0, kept: 3.0 },
+        ]
+    );
+    let eth = &l.report.assets[1];
+    assert_eq!((eth.duplicate_dates, eth.duplicate_identical, eth.duplicate_conflicts), (8, 1, 7));
+    assert_eq!(l.panel.price(0, 0), 900.0);
+    let w = &l.report.warnings;
+    assert!(
+        w.iter()
+            .any(|w| w
+                .starts_with("12 rows repeating a date of the same asset (2 identical, 10 with a different price)")),
+        "{w:?}"
+    );
+    let c = w.iter().find(|w| w.starts_with("repeated dates with different prices")).expect("a conflict warning");
+    assert_eq!(
+        c,
+        "repeated dates with different prices: bitcoin on 2021-03-04: 100 and 900 (kept 900, the last row); \
+         bitcoin on 2021-03-13: 1 and 3 (kept 3, the last row); bitcoin on 2021-03-13: 2 and 3 (kept 3, the last row); \
+         ether on 2021-03-06: 6 and 6000 (kept 6000, the last row); ether on 2021-03-07: 7 and 7000 (kept 7000, the last row) \
+         and 5 more"
+    );
 }

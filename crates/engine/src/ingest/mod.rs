@@ -68,8 +68,11 @@
 //!   -> `btc`). [`IngestOptions::rename`] renames a one-asset file's asset.
 //! - **Rows without a usable price** (blank, zero, negative, `NaN`, infinite) are
 //!   dropped and counted in the report; the day then becomes a gap.
-//! - **Duplicate dates** (same asset, same UTC day): the row that comes last in the
-//!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted.
+//! - **Duplicate dates** (same asset, same day): the row that comes last in the
+//!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted, separately
+//!   as identical repeats and as rows whose price differs from the kept one; up to
+//!   10 of those are listed with both prices, and a warning names them
+//!   (`bitcoin on 2021-03-04: 100 and 900 (kept 900, the last row)`).
 //! - **Market caps** of 0 (CoinGecko's "unknown") are stored as `NaN`, as are blanks;
 //!   with a supply column or table, a missing cap is price x supply.
 //! - **Calendar**: the union of all days with a row of prices (including rows whose
@@ -115,8 +118,8 @@ mod table;
 pub use error::{Binary, ErrorKind, Expected, IngestError};
 pub use parse::DateStyle;
 pub use report::{
-    AssetReport, CapSource, DuplicatePolicy, FileReport, Frequency, Implausibility, Implausible, Report, RowOrder,
-    Spike,
+    AssetReport, CapSource, DuplicateConflict, DuplicatePolicy, FileReport, Frequency, Implausibility, Implausible,
+    Report, RowOrder, Spike,
 };
 
 use crate::date::Date;
@@ -376,6 +379,10 @@ fn apply_renames(data: &mut [FileData], opts: &IngestOptions, warnings: &mut Vec
 struct Scatter {
     duplicates: usize,
     duplicate_examples: Vec<Date>,
+    /// Cell and price of each row overwritten by a later row of the same date.
+    replaced: Vec<(usize, f64)>,
+    conflicts: usize,
+    conflict_examples: Vec<DuplicateConflict>,
 }
 
 fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>) -> Result<Loaded, IngestError> {
@@ -476,6 +483,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 if s.duplicate_examples.len() < 10 {
                     s.duplicate_examples.push(Date(d.date[k]));
                 }
+                s.replaced.push((i, price[i]));
             } else {
                 seen[i] = true;
                 obs_of[g].push(t as u32);
@@ -485,6 +493,18 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             volume[i] = d.volume.as_ref().map_or(f64::NAN, |c| c[k]);
             for (e, &pos) in d.extras.iter().zip(&extra_pos) {
                 extras[pos][i] = e.values[k];
+            }
+        }
+    }
+    // Duplicates that disagree with the row kept (the last of their date).
+    for s in &mut stats {
+        for (i, discarded) in std::mem::take(&mut s.replaced) {
+            let kept = price[i];
+            if discarded != kept {
+                s.conflicts += 1;
+                if s.conflict_examples.len() < 10 {
+                    s.conflict_examples.push(DuplicateConflict { date: dates[i / n_assets], discarded, kept });
+                }
             }
         }
     }
@@ -582,6 +602,9 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             duplicate_dates: s.duplicates,
             duplicate_examples: s.duplicate_examples,
             duplicate_policy: DuplicatePolicy::KeepLast,
+            duplicate_identical: s.duplicates - s.conflicts,
+            duplicate_conflicts: s.conflicts,
+            duplicate_conflict_examples: s.conflict_examples,
             price_blank: la.price_blank,
             price_invalid: la.price_invalid,
             price_invalid_lines: la.invalid_lines.clone(),
@@ -913,10 +936,29 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
     }
     let (dups, which) = summary(|r| r.duplicate_dates);
     if dups > 0 {
+        let conflicts: usize = reports.iter().map(|r| r.duplicate_conflicts).sum();
         w.push(format!(
-            "{} repeating a date of the same asset; the last row of each date was kept: {which}",
-            rows(dups)
+            "{} repeating a date of the same asset ({} identical, {} with a different price); \
+             the last row of each date was kept: {which}",
+            rows(dups),
+            dups - conflicts,
+            conflicts
         ));
+        if conflicts > 0 {
+            let shown: Vec<String> = reports
+                .iter()
+                .flat_map(|r| {
+                    r.duplicate_conflict_examples.iter().map(move |c| {
+                        let (a, b) = report::num_pair(c.discarded, c.kept);
+                        format!("{} on {}: {a} and {b} (kept {b}, the last row)", r.id, c.date)
+                    })
+                })
+                .take(5)
+                .collect();
+            let more =
+                if conflicts > shown.len() { format!(" and {} more", conflicts - shown.len()) } else { String::new() };
+            w.push(format!("repeated dates with different prices: {}{more}", shown.join("; ")));
+        }
     }
     let bad: Vec<String> = reports
         .iter()

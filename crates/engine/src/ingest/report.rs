@@ -77,6 +77,15 @@ pub enum DuplicatePolicy {
     KeepLast,
 }
 
+/// Two rows of one asset on one date with different prices: the one
+/// discarded and the one kept (the last in the file).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateConflict {
+    pub date: Date,
+    pub discarded: f64,
+    pub kept: f64,
+}
+
 /// A one-day price move by more than `spike_factor` that reverts the next day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spike {
@@ -116,6 +125,15 @@ pub struct AssetReport {
     /// Up to 10 of those dates.
     pub duplicate_examples: Vec<Date>,
     pub duplicate_policy: DuplicatePolicy,
+    /// Of `duplicate_dates`, the rows whose price equals the kept one (harmless repeats).
+    #[serde(default)]
+    pub duplicate_identical: usize,
+    /// Of `duplicate_dates`, the rows whose price differs from the kept one.
+    #[serde(default)]
+    pub duplicate_conflicts: usize,
+    /// Up to 10 of those, with both prices.
+    #[serde(default)]
+    pub duplicate_conflict_examples: Vec<DuplicateConflict>,
     /// Rows dropped because the price was blank or marked missing (`-`, `null`).
     pub price_blank: usize,
     /// Rows dropped because the price was zero, negative, `NaN` or infinite.

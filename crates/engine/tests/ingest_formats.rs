@@ -413,3 +413,42 @@ fn timestamps_with_a_utc_offset_keep_their_written_date() {
     assert_eq!(l.report.assets[0].offset_timestamps, 0);
     assert!(l.report.warnings.iter().all(|w| !w.contains("UTC offset")), "{:?}", l.report.warnings);
 }
+
+#[test]
+fn long_gaps_are_carried_forward_and_reported() {
+    use engine::ingest::Gap;
+    let mut csv = String::from("date,price\n");
+    let start = day("2019-01-01").0;
+    // Daily from 2019-01-01 to 2019-01-31, nothing until 2019-08-04, then daily for 60 days.
+    for d in (start..start + 31).chain(day("2019-08-04").0..day("2019-08-04").0 + 60) {
+        csv.push_str(&format!("{},{}\n", Date(d), 1.0 + (d - start) as f64 / 100.0));
+    }
+    // A short gap of 10 days is not reported.
+    csv = csv.replace("2019-08-20,", "x").lines().filter(|l| !l.starts_with('x')).collect::<Vec<_>>().join("\n");
+    let l = load_bytes("xyz.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    let a = &l.report.assets[0];
+    assert_eq!(a.long_gaps, [Gap { from: day("2019-02-01"), to: day("2019-08-03"), days: 184 }]);
+    assert_eq!(a.frequency, Frequency::Daily);
+    // Still carried forward inside the span.
+    let t = t_of(&l, "2019-05-01");
+    assert_eq!(l.panel.price(t, 0), l.panel.price(t_of(&l, "2019-01-31"), 0));
+    assert_eq!(a.carried_forward, 184 + 1);
+    assert!(
+        l.report
+            .warnings
+            .iter()
+            .any(|w| w == "xyz: no prices from 2019-02-01 to 2019-08-03 (184 days), carried forward"),
+        "{:?}",
+        l.report.warnings
+    );
+    // Prices exactly 30 days apart are not a long gap; 31 days apart are.
+    let csv = "date,price\n2019-01-01,1\n2019-01-02,1\n2019-01-03,1\n2019-02-02,2\n2019-02-03,2\n2019-02-04,2\n2019-02-05,2\n";
+    let l = load_bytes("ok.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    assert!(l.report.assets[0].long_gaps.is_empty());
+    let l =
+        load_bytes("ok.csv", csv.replace("2019-02-02", "2019-02-06").as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(l.report.assets[0].long_gaps, [Gap { from: day("2019-01-04"), to: day("2019-02-02"), days: 30 }]);
+    // Monthly data is not flagged for its month-long spacing.
+    let l = load_ok(&["monthly.csv"]);
+    assert!(l.report.assets.iter().all(|a| a.long_gaps.is_empty()));
+}

@@ -34,8 +34,8 @@ pub const MIN_PRICE: f64 = 1e-12;
 /// A move between two consecutive prices by more than this factor (up or
 /// down) that does not revert the next day is a data error.
 pub const MAX_JUMP: f64 = 1e6;
-/// A stretch of daily or weekly data without a price longer than this many
-/// days is reported (and warned about) as a long gap.
+/// Two consecutive prices of daily or weekly data more than this many days
+/// apart are a long gap, reported (and warned about).
 pub const LONG_GAP_DAYS: i32 = 30;
 
 // A file that may be read may also be decompressed, and one file fits the total.

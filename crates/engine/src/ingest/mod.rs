@@ -79,6 +79,12 @@
 //!   price was dropped); when its median spacing is one day (daily data), every day
 //!   from the first to the last. Each asset is carried forward inside its own
 //!   first..last span by [`Panel::new`] (counted per asset as `carried_forward`).
+//! - **Long gaps**: in daily or weekly data, the days without a price between two
+//!   prices more than [`limits::LONG_GAP_DAYS`] (30) days apart are
+//!   carried forward like any gap (the asset stays listed through it) but listed in
+//!   the asset's report ([`AssetReport::long_gaps`]: first and last day without a
+//!   price, and how many days) and named in a warning
+//!   (`xyz: no prices from 2019-02-01 to 2019-08-03 (184 days), carried forward`).
 //! - **Assets** are sorted by id.
 //! - **Implausible prices** are data errors, dropped like rows without a usable
 //!   price (the day is carried forward inside the asset's span) and listed per
@@ -118,8 +124,8 @@ mod table;
 pub use error::{Binary, ErrorKind, Expected, IngestError};
 pub use parse::DateStyle;
 pub use report::{
-    AssetReport, CapSource, DuplicateConflict, DuplicatePolicy, FileReport, Frequency, Implausibility, Implausible,
-    Report, RowOrder, Spike,
+    AssetReport, CapSource, DuplicateConflict, DuplicatePolicy, FileReport, Frequency, Gap, Implausibility,
+    Implausible, Report, RowOrder, Spike,
 };
 
 use crate::date::Date;
@@ -588,6 +594,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
         implausible_prices.sort_by_key(|x| x.date);
         implausible_prices.truncate(10);
         let frequency = frequency(&obs, &dates);
+        let long_gaps = long_gaps(&obs, &dates, frequency);
         let s = std::mem::take(&mut stats[g]);
         reports.push(AssetReport {
             id: id.to_string(),
@@ -612,6 +619,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             offset_timestamps: la.offset_timestamps,
             frequency,
             spikes,
+            long_gaps,
             price_implausible: la.implausible + jumps[g].len(),
             implausible_prices,
         });
@@ -880,6 +888,20 @@ fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
     }
 }
 
+/// The stretches without a price between consecutive observed days more than
+/// [`limits::LONG_GAP_DAYS`] apart, for daily or weekly data (monthly data
+/// has month-long gaps by design).
+fn long_gaps(obs: &[usize], dates: &[Date], frequency: Frequency) -> Vec<Gap> {
+    if !matches!(frequency, Frequency::Daily | Frequency::Weekly) {
+        return Vec::new();
+    }
+    obs.windows(2)
+        .map(|w| (dates[w[0]], dates[w[1]]))
+        .filter(|(a, b)| b.0 - a.0 > limits::LONG_GAP_DAYS)
+        .map(|(a, b)| Gap { from: Date(a.0 + 1), to: Date(b.0 - 1), days: b.0 - a.0 - 1 })
+        .collect()
+}
+
 /// `1 row`, `2 rows`.
 fn rows(n: usize) -> String {
     format!("{n} row{}", if n == 1 { "" } else { "s" })
@@ -959,6 +981,27 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
                 if conflicts > shown.len() { format!(" and {} more", conflicts - shown.len()) } else { String::new() };
             w.push(format!("repeated dates with different prices: {}{more}", shown.join("; ")));
         }
+    }
+    let gappy: Vec<&AssetReport> = reports.iter().filter(|r| !r.long_gaps.is_empty()).collect();
+    for r in gappy.iter().take(10) {
+        let shown: Vec<String> = r
+            .long_gaps
+            .iter()
+            .take(3)
+            .map(|g| format!("no prices from {} to {} ({} days)", g.from, g.to, g.days))
+            .collect();
+        let more = match r.long_gaps.len() {
+            n if n > 3 => format!(" and {} more such gaps", n - 3),
+            _ => String::new(),
+        };
+        w.push(format!("{}: {}{more}, carried forward", r.id, shown.join(", ")));
+    }
+    if gappy.len() > 10 {
+        w.push(format!(
+            "{} more assets have gaps of more than {} days, carried forward",
+            gappy.len() - 10,
+            limits::LONG_GAP_DAYS
+        ));
     }
     let bad: Vec<String> = reports
         .iter()

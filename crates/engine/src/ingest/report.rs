@@ -77,6 +77,19 @@ pub enum DuplicatePolicy {
     KeepLast,
 }
 
+/// A stretch of days without a price inside an asset's span, between two
+/// prices more than [`LONG_GAP_DAYS`](super::limits::LONG_GAP_DAYS) apart: carried
+/// forward like any gap, but reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// First day without a price.
+    pub from: Date,
+    /// Last day without a price.
+    pub to: Date,
+    /// Days without a price (`to - from + 1`).
+    pub days: i32,
+}
+
 /// Two rows of one asset on one date with different prices: the one
 /// discarded and the one kept (the last in the file).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -149,6 +162,10 @@ pub struct AssetReport {
     pub frequency: Frequency,
     /// Suspect one-day spikes (see [`Spike`]).
     pub spikes: Vec<Spike>,
+    /// Stretches without a price between two prices more than 30 days apart, in
+    /// daily or weekly data (all of them; carried forward, and warned about).
+    #[serde(default)]
+    pub long_gaps: Vec<Gap>,
     /// Prices dropped as data errors ([`Implausible`]): above 1e12 or below
     /// 1e-12 per unit, or a one-day move of more than 1e6x that does not revert.
     #[serde(default)]

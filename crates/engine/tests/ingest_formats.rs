@@ -452,3 +452,52 @@ fn long_gaps_are_carried_forward_and_reported() {
     let l = load_ok(&["monthly.csv"]);
     assert!(l.report.assets.iter().all(|a| a.long_gaps.is_empty()));
 }
+
+#[test]
+fn dates_with_the_year_last_are_read_day_first_when_they_tell() {
+    // 25/12/2021: some first numbers above 12, no second one: day first, detected.
+    let mut csv = String::from("date,price\n");
+    for d in 1..=31 {
+        csv.push_str(&format!("{d:02}/12/2021,{}\n", 100 + d));
+    }
+    let l = load_bytes("eu.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!((l.report.first_date, l.report.last_date, l.panel.n_days()), (day("2021-12-01"), day("2021-12-31"), 31));
+    assert_eq!(l.panel.price(t_of(&l, "2021-12-25"), 0), 125.0);
+    assert_eq!(l.report.files[0].date_styles, [DateStyle::DayFirst]);
+    assert!(
+        l.report.warnings.iter().any(|w| w.starts_with("eu.csv: dates were read day first")),
+        "{:?}",
+        l.report.warnings
+    );
+    // Dots too, with a time.
+    let l = load_bytes("de.csv", b"date;price\n31.01.2021 00:00;1\n01.02.2021 00:00;2\n", &IngestOptions::default())
+        .unwrap();
+    assert_eq!(l.panel.dates(), [day("2021-01-31"), day("2021-02-01")]);
+    // US order is detected the same way and needs no warning.
+    let l = load_bytes("us.csv", b"date,price\n12/30/2021,1\n12/31/2021,2\n", &IngestOptions::default()).unwrap();
+    assert_eq!(l.panel.dates(), [day("2021-12-30"), day("2021-12-31")]);
+    assert_eq!(l.report.files[0].date_styles, [DateStyle::MonthFirst]);
+    assert!(l.report.warnings.is_empty(), "{:?}", l.report.warnings);
+    // Ambiguous throughout: month first, unless the option says otherwise.
+    let amb = b"date,price\n01/02/2021,1\n02/02/2021,2\n";
+    let l = load_bytes("amb.csv", amb, &IngestOptions::default()).unwrap();
+    assert_eq!(l.report.first_date, day("2021-01-02"));
+    let opts = IngestOptions { day_first: Some(true), ..IngestOptions::default() };
+    let l = load_bytes("amb.csv", amb, &opts).unwrap();
+    assert_eq!(l.panel.dates(), [day("2021-02-01"), day("2021-02-02")]);
+    assert!(l.report.warnings.is_empty(), "set, not detected: {:?}", l.report.warnings);
+    // Both orders in one column: month first, and the day-first date is an error saying so.
+    let mixed = b"date,price\n12/13/2021,1\n25/12/2021,2\n";
+    let e = load_bytes("mixed.csv", mixed, &IngestOptions::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DateOrder { found: "25/12/2021".into(), day_first: true });
+    assert_eq!(
+        e.to_string(),
+        "mixed.csv, line 3, column 'date': 25/12/2021 looks day-first (day/month/year): set the date order to day first"
+    );
+    let opts = IngestOptions { day_first: Some(true), ..IngestOptions::default() };
+    let e = load_bytes("mixed.csv", mixed, &opts).unwrap_err();
+    assert_eq!((e.kind, e.line), (ErrorKind::DateOrder { found: "12/13/2021".into(), day_first: false }, Some(2)));
+    // Old option JSON without the field still reads.
+    let old: IngestOptions = serde_json::from_str(r#"{"repair_spikes": false}"#).unwrap();
+    assert_eq!(old.day_first, None);
+}

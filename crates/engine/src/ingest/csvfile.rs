@@ -2,7 +2,7 @@
 //! row readers (records: one row per asset and day; wide: one column per asset).
 
 use super::error::{shown, ErrorKind, Expected, IngestError};
-use super::parse::{parse_date, parse_number, parse_number_str, trim, Num, Stamp};
+use super::parse::{parse_date, parse_number, parse_number_str, trim, year_last_parts, Num, Stamp};
 use super::table::{plausible, ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
@@ -295,6 +295,8 @@ struct Ctx<'a> {
     header: &'a [Vec<u8>],
     /// Added to the csv reader's line of a data record.
     line_offset: usize,
+    /// Dates with the year last are day/month/year.
+    day_first: bool,
 }
 
 impl Ctx<'_> {
@@ -319,7 +321,19 @@ impl Ctx<'_> {
     }
 
     fn date(&self, rec: &ByteRecord, i: usize) -> Result<Stamp, IngestError> {
-        parse_date(rec.get(i).unwrap_or_default()).ok_or_else(|| self.bad(rec, i, Expected::Date))
+        let field = rec.get(i).unwrap_or_default();
+        parse_date(field, self.day_first).ok_or_else(|| {
+            if parse_date(field, !self.day_first).is_some() {
+                IngestError::at(
+                    self.file,
+                    self.line(rec),
+                    self.col(i),
+                    ErrorKind::DateOrder { found: shown(field), day_first: !self.day_first },
+                )
+            } else {
+                self.bad(rec, i, Expected::Date)
+            }
+        })
     }
 
     /// A number that may be missing (`NaN` then).
@@ -330,6 +344,38 @@ impl Ctx<'_> {
             Num::Invalid => Err(self.bad(row.rec, i, Expected::Number)),
         }
     }
+}
+
+/// The date order of a file's date column: `forced` if given; otherwise day
+/// first when some date with the year last has a first number above 12 and
+/// none has a second number above 12 (`25/12/2021`), else month first. The
+/// second value tells whether day first was detected (not forced).
+/// Reads the column once more, only when its first dates have the year last.
+fn date_order(s: &Sniffed, date_col: usize, forced: Option<bool>) -> (bool, bool) {
+    if let Some(day_first) = forced {
+        return (day_first, false);
+    }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(s.delimiter).from_reader(s.body);
+    let mut rec = ByteRecord::new();
+    let (mut first_big, mut second_big, mut seen) = (false, false, 0usize);
+    let mut rows = 0usize;
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        rows += 1;
+        match rec.get(date_col).and_then(year_last_parts) {
+            Some((a, b, _)) => {
+                seen += 1;
+                first_big |= a > 12;
+                second_big |= b > 12;
+                if second_big {
+                    break;
+                }
+            }
+            None if rows >= 100 && seen == 0 => break,
+            None => {}
+        }
+    }
+    let day_first = first_big && !second_big;
+    (day_first, day_first)
 }
 
 /// Iterates the data rows, skipping blank lines and checking the field count.
@@ -470,18 +516,21 @@ pub(crate) fn read_records(
     format: Format,
     gzip: bool,
     default_asset: &str,
+    day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
     let r = &s.roles;
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = r.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
+    let (day_first, detected) = date_order(s, date_col, day_first);
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize, day_first };
     let price_col = r.price.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) })
     })?;
     let asset_col = r.asset;
     let mut d = FileData::new(file, format, gzip, Role::Prices);
     d.delimiter = Some(s.delimiter);
+    d.day_first_detected = detected;
     if r.cap.is_some() || r.supply.is_some() {
         d.cap = Some(Vec::new());
     }
@@ -610,13 +659,16 @@ pub(crate) fn read_wide(
     format: Format,
     gzip: bool,
     role: Role,
+    day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = s.roles.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
+    let (day_first, detected) = date_order(s, date_col, day_first);
+    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize, day_first };
     let mut d = FileData::new(file, format, gzip, role);
     d.delimiter = Some(s.delimiter);
+    d.day_first_detected = detected;
     let mut cols: Vec<(usize, u32)> = Vec::new();
     for (i, h) in s.raw_header.iter().enumerate() {
         if i == date_col || trim(h).is_empty() {

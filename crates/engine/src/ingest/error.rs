@@ -82,6 +82,9 @@ pub enum ErrorKind {
     /// The file is not text at all but a known binary format (found by its
     /// first bytes): a spreadsheet, an archive, an image or a PDF.
     NotCsv { what: Binary },
+    /// A date with the year last cannot be read in the date order in use but
+    /// can in the other one (`day_first`: it looks like day/month/year).
+    DateOrder { found: String, day_first: bool },
     /// The file has prices, but every one of them is implausible (see
     /// [`Implausible`](super::Implausible)); `example` is the first.
     ImplausiblePrices { count: usize, example: super::Implausible },
@@ -242,6 +245,13 @@ impl fmt::Display for IngestError {
                 Binary::ZipOrXlsx | Binary::Xls => write!(f, "this is {what}: export it as CSV"),
                 _ => write!(f, "this is {what}, not a table of prices: load a CSV or JSON file of prices"),
             },
+            ErrorKind::DateOrder { found, day_first: true } => {
+                write!(f, "{found} looks day-first (day/month/year): set the date order to day first")
+            }
+            ErrorKind::DateOrder { found, day_first: false } => write!(
+                f,
+                "{found} looks month-first (month/day/year): set the date order to month first, or let it be detected"
+            ),
             ErrorKind::ImplausiblePrices { count, example } => write!(
                 f,
                 "every price is implausible, so nothing was loaded ({count} price(s) such as {example}); \

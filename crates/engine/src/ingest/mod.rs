@@ -53,13 +53,21 @@
 //!   volume `total_volume` > `volume usd` > `volume`.
 //! - **Delimiter**: `,`, `;` or tab, whichever occurs most in the header line.
 //! - **Dates**: `2021-03-15`, with an optional time and zone (`2021-03-15 00:00:00 UTC`,
-//!   `2021-03-15T00:00:00.000Z`, `+02:00`), `2021/03/15`, `Mar 15, 2021`, Unix seconds or
+//!   `2021-03-15T00:00:00.000Z`, `+02:00`), `2021/03/15`, `Mar 15, 2021`, dates with the
+//!   year last (`03/15/2021`, `15.03.2021`, see below), Unix seconds or
 //!   milliseconds (values >= 1e11 are milliseconds). A time is snapped to its day:
 //!   a UTC time (`Z`, `UTC`, no zone) to its UTC day; a time with a UTC offset
 //!   (`2021-03-04T23:30:00+02:00`, `2021-03-04 23:30:00 -0500`) to the calendar date
 //!   as written, its local date, so a daily series stamped in local time keeps one
 //!   row per day. Timestamps not at exactly midnight are counted, as are rows with a
 //!   non-zero offset (`offset_timestamps`, with a warning).
+//! - **Date order** of dates with the year last ([`IngestOptions::day_first`], CLI
+//!   `--day-first`): when not set, detected per file from its date column: day first
+//!   (`25/12/2021`, style [`DateStyle::DayFirst`], with a warning) if some date's first
+//!   number is above 12 and no date's second number is; otherwise month first
+//!   (`12/25/2021`, [`DateStyle::MonthFirst`]), the default when every date could be
+//!   either. A date that is impossible in the order used but valid in the other
+//!   is an error saying so ([`ErrorKind::DateOrder`]).
 //! - **Numbers**: plain or with thousands separators (`1,234,567.8`); blank, `-`,
 //!   `null`, `n/a` mean missing. Text in a number column is an error with its position.
 //! - **Asset ids**: lowercase. From an asset column (`asset`, `coin_name`, `symbol`,
@@ -199,6 +207,10 @@ pub struct IngestOptions {
     pub spike_factor: f64,
     /// Largest accepted size of one file, after decompression (default 1 GiB).
     pub max_bytes: usize,
+    /// How dates with the year last (`03/04/2021`) are read: `Some(true)` day
+    /// first (day/month/year), `Some(false)` month first, `None` (the default)
+    /// detects it per file (see the module docs).
+    pub day_first: Option<bool>,
 }
 
 impl Default for IngestOptions {
@@ -210,6 +222,7 @@ impl Default for IngestOptions {
             repair_spikes: true,
             spike_factor: 20.0,
             max_bytes: 1 << 30,
+            day_first: None,
         }
     }
 }
@@ -310,10 +323,10 @@ fn read_file(f: &InputFile, opts: &IngestOptions) -> Result<FileData, IngestErro
         None => csvfile::detect(name, &sniffed)?,
     };
     let mut d = match format {
-        Format::WidePrices => csvfile::read_wide(name, &sniffed, format, gzip, Role::Prices)?,
-        Format::WideMarketCaps => csvfile::read_wide(name, &sniffed, format, gzip, Role::Caps)?,
-        Format::WideSupply => csvfile::read_wide(name, &sniffed, format, gzip, Role::Supply)?,
-        _ => csvfile::read_records(name, &sniffed, format, gzip, &default_asset)?,
+        Format::WidePrices => csvfile::read_wide(name, &sniffed, format, gzip, Role::Prices, opts.day_first)?,
+        Format::WideMarketCaps => csvfile::read_wide(name, &sniffed, format, gzip, Role::Caps, opts.day_first)?,
+        Format::WideSupply => csvfile::read_wide(name, &sniffed, format, gzip, Role::Supply, opts.day_first)?,
+        _ => csvfile::read_records(name, &sniffed, format, gzip, &default_asset, opts.day_first)?,
     };
     if forced.is_none() && d.format == Format::LongCsv && d.assets.len() == 1 {
         d.format = Format::PerCoinCsv;
@@ -914,6 +927,12 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
         if styles.len() > 1 {
             let names: Vec<&str> = styles.iter().map(|s| s.describe()).collect();
             w.push(format!("{}: dates are written in more than one way ({})", d.name, names.join(", ")));
+        }
+        if d.day_first_detected {
+            w.push(format!(
+                "{}: dates were read day first (day/month/year, like 25/12/2021): some start with a number above 12",
+                d.name
+            ));
         }
         if d.ascending && d.descending {
             w.push(format!("{}: rows are not in date order; they were sorted", d.name));

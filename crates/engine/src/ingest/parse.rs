@@ -120,6 +120,10 @@ pub enum DateStyle {
     UnixSeconds,
     /// Unix time in milliseconds.
     UnixMillis,
+    /// `03/15/2021` or `3.15.2021`: month first (the default when the order cannot be told).
+    MonthFirst,
+    /// `15/03/2021` or `15.03.2021`: day first (detected, or set by `IngestOptions::day_first`).
+    DayFirst,
 }
 
 impl DateStyle {
@@ -134,11 +138,21 @@ impl DateStyle {
             DateStyle::MonthName => "Mon DD, YYYY",
             DateStyle::UnixSeconds => "Unix seconds",
             DateStyle::UnixMillis => "Unix milliseconds",
+            DateStyle::MonthFirst => "MM/DD/YYYY",
+            DateStyle::DayFirst => "DD/MM/YYYY",
         }
     }
 
-    pub(crate) fn all() -> [DateStyle; 5] {
-        [DateStyle::Iso, DateStyle::Slashed, DateStyle::MonthName, DateStyle::UnixSeconds, DateStyle::UnixMillis]
+    pub(crate) fn all() -> [DateStyle; 7] {
+        [
+            DateStyle::Iso,
+            DateStyle::Slashed,
+            DateStyle::MonthName,
+            DateStyle::UnixSeconds,
+            DateStyle::UnixMillis,
+            DateStyle::MonthFirst,
+            DateStyle::DayFirst,
+        ]
     }
 }
 
@@ -160,7 +174,10 @@ const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 /// calendar date as written (the local date: a daily series stamped at local
 /// midnight or late evening keeps one row per day); `midnight` is false when a
 /// time other than 00:00:00.000 was given.
-pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
+///
+/// `day_first` chooses how a date with the year last (`03/04/2021`,
+/// `03.04.2021`) is read: day/month/year when true, else month/day/year.
+pub(crate) fn parse_date(field: &[u8], day_first: bool) -> Option<Stamp> {
     let f = trim(field);
     if f.is_empty() {
         return None;
@@ -170,6 +187,17 @@ pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
     }
     if f[0].is_ascii_alphabetic() {
         return parse_month_name(f);
+    }
+    if let Some((a, b, sep_end)) = year_last_parts(f) {
+        let (m, d) = if day_first { (b, a) } else { (a, b) };
+        let date = Date::from_ymd(digits(&f[sep_end..sep_end + 4])? as i32, m, d)?;
+        let style = if day_first { DateStyle::DayFirst } else { DateStyle::MonthFirst };
+        let rest = &f[sep_end + 4..];
+        if rest.is_empty() {
+            return Some(Stamp { date, midnight: true, style, offset: false });
+        }
+        let (secs, millis_nonzero, offset) = parse_time(rest)?;
+        return Some(Stamp { date, midnight: secs == 0 && !millis_nonzero, style, offset });
     }
     if f.len() < 10 || !f[..4].iter().all(u8::is_ascii_digit) {
         return None;
@@ -189,6 +217,32 @@ pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
     }
     let (secs, millis_nonzero, offset) = parse_time(rest)?;
     Some(Stamp { date, midnight: secs == 0 && !millis_nonzero, style, offset })
+}
+
+/// The two numbers before the year of a date written with the year last
+/// (`25/12/2021`, `1.2.2021`: one or two digits each, `/` or `.` between, a
+/// four-digit year), and where the year starts.
+pub(crate) fn year_last_parts(f: &[u8]) -> Option<(u32, u32, usize)> {
+    let f = trim(f);
+    let n1 = f.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&n1) {
+        return None;
+    }
+    let sep = *f.get(n1)?;
+    if sep != b'/' && sep != b'.' {
+        return None;
+    }
+    let r = &f[n1 + 1..];
+    let n2 = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&n2) || r.get(n2) != Some(&sep) {
+        return None;
+    }
+    let year_at = n1 + 1 + n2 + 1;
+    let year = f.get(year_at..year_at + 4)?;
+    if !year.iter().all(u8::is_ascii_digit) || f.get(year_at + 4).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some((digits(&f[..n1])?, digits(&r[..n2])?, year_at))
 }
 
 fn parse_unix(f: &[u8]) -> Option<Stamp> {
@@ -358,38 +412,51 @@ mod tests {
 
     #[test]
     fn dates() {
-        let s = parse_date(b"2013-04-28 00:00:00 UTC").unwrap();
+        let s = parse_date(b"2013-04-28 00:00:00 UTC", false).unwrap();
         assert_eq!((s.date, s.midnight, s.style), (day("2013-04-28"), true, DateStyle::Iso));
-        let s = parse_date(b"2017-06-06 23:29:55 UTC").unwrap();
+        let s = parse_date(b"2017-06-06 23:29:55 UTC", false).unwrap();
         assert_eq!((s.date, s.midnight), (day("2017-06-06"), false));
-        let s = parse_date(b"2017-08-02 00:00:00.000").unwrap();
+        let s = parse_date(b"2017-08-02 00:00:00.000", false).unwrap();
         assert_eq!((s.date, s.midnight), (day("2017-08-02"), true));
-        let s = parse_date(b"2024-01-01T23:59:59.999Z").unwrap();
+        let s = parse_date(b"2024-01-01T23:59:59.999Z", false).unwrap();
         assert_eq!((s.date, s.midnight), (day("2024-01-01"), false));
         // With a UTC offset the date is the one written, not the UTC day.
-        let s = parse_date(b"2024-01-01T01:00:00+02:00").unwrap();
+        let s = parse_date(b"2024-01-01T01:00:00+02:00", false).unwrap();
         assert_eq!((s.date, s.midnight, s.offset), (day("2024-01-01"), false, true));
-        let s = parse_date(b"2021-03-04T23:30:00+02:00").unwrap();
+        let s = parse_date(b"2021-03-04T23:30:00+02:00", false).unwrap();
         assert_eq!((s.date, s.offset), (day("2021-03-04"), true));
-        let s = parse_date(b"2021-03-04 23:30:00 -0500").unwrap();
+        let s = parse_date(b"2021-03-04 23:30:00 -0500", false).unwrap();
         assert_eq!((s.date, s.offset), (day("2021-03-04"), true));
-        let s = parse_date(b"2021-03-04 00:00:00+0200").unwrap();
+        let s = parse_date(b"2021-03-04 00:00:00+0200", false).unwrap();
         assert_eq!((s.date, s.midnight, s.offset), (day("2021-03-04"), true, true));
-        let s = parse_date(b"2021-03-04T00:00:00+00:00").unwrap();
+        let s = parse_date(b"2021-03-04T00:00:00+00:00", false).unwrap();
         assert_eq!((s.date, s.midnight, s.offset), (day("2021-03-04"), true, false));
-        assert!(!parse_date(b"2021-03-04T23:30:00Z").unwrap().offset);
-        let s = parse_date(b"2017/12/02").unwrap();
+        assert!(!parse_date(b"2021-03-04T23:30:00Z", false).unwrap().offset);
+        let s = parse_date(b"2017/12/02", false).unwrap();
         assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::Slashed));
-        let s = parse_date(b"Dec 02, 2017").unwrap();
+        let s = parse_date(b"Dec 02, 2017", false).unwrap();
         assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::MonthName));
-        assert_eq!(parse_date(b"September 2, 2017").unwrap().date, day("2017-09-02"));
-        let s = parse_date(b"1636675200").unwrap();
+        assert_eq!(parse_date(b"September 2, 2017", false).unwrap().date, day("2017-09-02"));
+        let s = parse_date(b"1636675200", false).unwrap();
         assert_eq!((s.date, s.midnight, s.style), (day("2021-11-12"), true, DateStyle::UnixSeconds));
-        let s = parse_date(b"1636675200000").unwrap();
+        let s = parse_date(b"1636675200000", false).unwrap();
         assert_eq!((s.date, s.style), (day("2021-11-12"), DateStyle::UnixMillis));
-        assert!(!parse_date(b"1636675200123").unwrap().midnight);
-        for bad in ["", "2021-02-30", "2021-13-01", "12/03/2021", "yesterday", "2021-01-01 25:00", "2021-01-01x"] {
-            assert_eq!(parse_date(bad.as_bytes()), None, "{bad}");
+        assert!(!parse_date(b"1636675200123", false).unwrap().midnight);
+        // Year last: month first unless told otherwise.
+        let s = parse_date(b"12/03/2021", false).unwrap();
+        assert_eq!((s.date, s.style), (day("2021-12-03"), DateStyle::MonthFirst));
+        let s = parse_date(b"12/03/2021", true).unwrap();
+        assert_eq!((s.date, s.style), (day("2021-03-12"), DateStyle::DayFirst));
+        assert_eq!(parse_date(b"25.12.2021 23:30", true).unwrap().date, day("2021-12-25"));
+        assert_eq!(parse_date(b"1/2/2021", true).unwrap().date, day("2021-02-01"));
+        assert_eq!(parse_date(b"25/12/2021", false), None);
+        assert_eq!(year_last_parts(b"25/12/2021"), Some((25, 12, 6)));
+        assert_eq!(year_last_parts(b"2021/12/25"), None);
+        assert_eq!(year_last_parts(b"25/12-2021"), None);
+        for bad in
+            ["", "2021-02-30", "2021-13-01", "13/13/2021", "12/03/21", "yesterday", "2021-01-01 25:00", "2021-01-01x"]
+        {
+            assert_eq!(parse_date(bad.as_bytes(), false), None, "{bad}");
         }
     }
 }

@@ -66,6 +66,8 @@ pub(crate) struct FileData {
     /// (asset, date) of rows whose price was dropped: their days stay in the calendar.
     pub dropped: Vec<(u32, i32)>,
     pub date_styles: u8,
+    /// Dates with the year last were detected as day/month/year.
+    pub day_first_detected: bool,
     pub ascending: bool,
     pub descending: bool,
     pub warnings: Vec<String>,
@@ -91,6 +93,7 @@ impl FileData {
             extras: Vec::new(),
             dropped: Vec::new(),
             date_styles: 0,
+            day_first_detected: false,
             ascending: false,
             descending: false,
             warnings: Vec::new(),

@@ -69,7 +69,7 @@ fn cases() -> Vec<Case> {
         c(
             &["bad-thousands.csv"],
             err(
-                |k| *k == ErrorKind::BadValue { found: "1,23".into(), expected: Expected::Number },
+                |k| *k == ErrorKind::DecimalComma { found: "1,23".into() },
                 "bad-thousands.csv",
                 Some(2),
                 Some("price"),

@@ -501,3 +501,35 @@ fn dates_with_the_year_last_are_read_day_first_when_they_tell() {
     let old: IngestOptions = serde_json::from_str(r#"{"repair_spikes": false}"#).unwrap();
     assert_eq!(old.day_first, None);
 }
+
+#[test]
+fn european_exports_with_decimal_commas() {
+    let eu = "Datum;price;market_cap;volume\n\
+              27.02.2021;45.123,45;840.000.000.000;1.234,5\n\
+              28.02.2021;44.000,125;12,5;\n\
+              01.03.2021;46.234;1.234.567;0,7\n";
+    let l = load_bytes("eu.csv", eu.replace("Datum", "date").as_bytes(), &IngestOptions::default()).unwrap();
+    assert!(l.report.files[0].decimal_comma);
+    assert_eq!(l.panel.dates(), [day("2021-02-27"), day("2021-02-28"), day("2021-03-01")]);
+    assert_eq!(l.panel.price(0, 0), 45123.45);
+    assert_eq!(l.panel.market_cap(0, 0), 840e9);
+    assert_eq!(l.panel.volume(0, 0), 1234.5);
+    assert_eq!((l.panel.price(1, 0), l.panel.market_cap(1, 0)), (44000.125, 12.5));
+    assert_eq!((l.panel.price(2, 0), l.panel.market_cap(2, 0), l.panel.volume(2, 0)), (46234.0, 1_234_567.0, 0.7));
+    // CoinMarketCap's ';' export with decimal points is not affected.
+    let l = load_ok(&["Bitcoin_1_1_2024-1_5_2024_historical_data_coinmarketcap.csv"]);
+    assert!(!l.report.files[0].decimal_comma);
+    assert_eq!(l.panel.price(t_of(&l, "2024-01-02"), 0), 44955.45);
+    // Nor is a comma file with thousands separators.
+    let l = load_ok(&["bitcoin-cmc-scrape.csv"]);
+    assert!(!l.report.files[0].decimal_comma);
+    // A ';' file mixing decimal points and commas is read with decimal points,
+    // and the comma is named in the error.
+    let mixed = b"date;price\n2021-03-01;1.5\n2021-03-02;12,5\n";
+    let e = load_bytes("mixed.csv", mixed, &IngestOptions::default()).unwrap_err();
+    assert_eq!((e.kind.clone(), e.line), (ErrorKind::DecimalComma { found: "12,5".into() }, Some(3)));
+    assert!(e.to_string().contains("looks like a decimal comma"), "{e}");
+    // In a ',' file a quoted decimal comma gets the same hint.
+    let e = load_bytes("c.csv", b"date,price\n2021-03-01,\"1.234,56\"\n", &IngestOptions::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DecimalComma { found: "1.234,56".into() });
+}

@@ -2,7 +2,10 @@
 //! row readers (records: one row per asset and day; wide: one column per asset).
 
 use super::error::{shown, ErrorKind, Expected, IngestError};
-use super::parse::{parse_date, parse_number, parse_number_str, trim, year_last_parts, Num, Stamp};
+use super::parse::{
+    decimal_comma_vote, looks_decimal_comma, parse_date, parse_number, parse_number_comma, parse_number_str, trim,
+    year_last_parts, Num, Stamp,
+};
 use super::table::{plausible, ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
@@ -271,11 +274,13 @@ impl DateCache {
 struct Row<'r> {
     rec: &'r ByteRecord,
     text: Option<&'r str>,
+    /// Numbers use a decimal comma.
+    comma: bool,
 }
 
 impl<'r> Row<'r> {
-    fn new(rec: &'r ByteRecord) -> Row<'r> {
-        Row { rec, text: std::str::from_utf8(rec.as_slice()).ok() }
+    fn new(rec: &'r ByteRecord, ctx: &Ctx) -> Row<'r> {
+        Row { rec, text: std::str::from_utf8(rec.as_slice()).ok(), comma: ctx.decimal_comma }
     }
 
     /// Field `i` as a number. `str::get` refuses ranges that split a character,
@@ -283,6 +288,7 @@ impl<'r> Row<'r> {
     #[inline]
     fn num(&self, i: usize) -> Num {
         match self.text.and_then(|t| t.get(self.rec.range(i)?)) {
+            Some(s) if self.comma => parse_number_comma(s),
             Some(s) => parse_number_str(s),
             None => parse_number(self.rec.get(i).unwrap_or_default()),
         }
@@ -297,6 +303,8 @@ struct Ctx<'a> {
     line_offset: usize,
     /// Dates with the year last are day/month/year.
     day_first: bool,
+    /// Numbers use a decimal comma (see [`decimal_comma`]).
+    decimal_comma: bool,
 }
 
 impl Ctx<'_> {
@@ -312,12 +320,13 @@ impl Ctx<'_> {
     }
 
     fn bad(&self, rec: &ByteRecord, i: usize, expected: Expected) -> IngestError {
-        IngestError::at(
-            self.file,
-            self.line(rec),
-            self.col(i),
-            ErrorKind::BadValue { found: shown(rec.get(i).unwrap_or_default()), expected },
-        )
+        let field = rec.get(i).unwrap_or_default();
+        let kind = if expected == Expected::Number && !self.decimal_comma && looks_decimal_comma(field) {
+            ErrorKind::DecimalComma { found: shown(field) }
+        } else {
+            ErrorKind::BadValue { found: shown(field), expected }
+        };
+        IngestError::at(self.file, self.line(rec), self.col(i), kind)
     }
 
     fn date(&self, rec: &ByteRecord, i: usize) -> Result<Stamp, IngestError> {
@@ -376,6 +385,34 @@ fn date_order(s: &Sniffed, date_col: usize, forced: Option<bool>) -> (bool, bool
     }
     let day_first = first_big && !second_big;
     (day_first, day_first)
+}
+
+/// Whether a `;`-separated file writes its numbers with a decimal comma: among
+/// the numeric columns of its first 200 rows, some field reads only with a
+/// decimal comma (`1.234,56`, `12,5`, `0,123`) and none only with a decimal
+/// point (`44955.45`, `1,234.56`). Files with other delimiters never do.
+fn decimal_comma(s: &Sniffed) -> bool {
+    if s.delimiter != b';' {
+        return false;
+    }
+    let r = &s.roles;
+    let cols: Vec<usize> = (0..s.raw_header.len()).filter(|&i| Some(i) != r.date && Some(i) != r.asset).collect();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(s.delimiter).from_reader(s.body);
+    let mut rec = ByteRecord::new();
+    let (mut comma, mut point) = (0usize, 0usize);
+    for _ in 0..200 {
+        if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+            break;
+        }
+        for &c in &cols {
+            match rec.get(c).and_then(decimal_comma_vote) {
+                Some(true) => comma += 1,
+                Some(false) => point += 1,
+                None => {}
+            }
+        }
+    }
+    comma > 0 && point == 0
 }
 
 /// Iterates the data rows, skipping blank lines and checking the field count.
@@ -523,7 +560,13 @@ pub(crate) fn read_records(
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
     let (day_first, detected) = date_order(s, date_col, day_first);
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize, day_first };
+    let ctx = Ctx {
+        file,
+        header: &s.raw_header,
+        line_offset: s.line_offset + s.crlf as usize,
+        day_first,
+        decimal_comma: decimal_comma(s),
+    };
     let price_col = r.price.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) })
     })?;
@@ -531,6 +574,7 @@ pub(crate) fn read_records(
     let mut d = FileData::new(file, format, gzip, Role::Prices);
     d.delimiter = Some(s.delimiter);
     d.day_first_detected = detected;
+    d.decimal_comma = ctx.decimal_comma;
     if r.cap.is_some() || r.supply.is_some() {
         d.cap = Some(Vec::new());
     }
@@ -570,7 +614,7 @@ pub(crate) fn read_records(
         };
         d.note_date(a, stamp);
         let line = || ctx.line(rec);
-        let row = Row::new(rec);
+        let row = Row::new(rec, &ctx);
         let price = match row.num(price_col) {
             Num::Missing => {
                 d.note_bad_price(a, stamp.date.0, true, line());
@@ -665,10 +709,17 @@ pub(crate) fn read_wide(
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
     let (day_first, detected) = date_order(s, date_col, day_first);
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize, day_first };
+    let ctx = Ctx {
+        file,
+        header: &s.raw_header,
+        line_offset: s.line_offset + s.crlf as usize,
+        day_first,
+        decimal_comma: decimal_comma(s),
+    };
     let mut d = FileData::new(file, format, gzip, role);
     d.delimiter = Some(s.delimiter);
     d.day_first_detected = detected;
+    d.decimal_comma = ctx.decimal_comma;
     let mut cols: Vec<(usize, u32)> = Vec::new();
     for (i, h) in s.raw_header.iter().enumerate() {
         if i == date_col || trim(h).is_empty() {
@@ -702,7 +753,7 @@ pub(crate) fn read_wide(
     let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
         let stamp = dates.get(&ctx, rec, date_col)?;
-        let row = Row::new(rec);
+        let row = Row::new(rec, &ctx);
         for &(c, a) in &cols {
             match row.num(c) {
                 Num::Missing => {}

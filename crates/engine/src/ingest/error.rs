@@ -82,6 +82,9 @@ pub enum ErrorKind {
     /// The file is not text at all but a known binary format (found by its
     /// first bytes): a spreadsheet, an archive, an image or a PDF.
     NotCsv { what: Binary },
+    /// A number field that is not a number but looks written with a decimal
+    /// comma (`12,5`, `1.234,56`) in a file not read with decimal commas.
+    DecimalComma { found: String },
     /// A date with the year last cannot be read in the date order in use but
     /// can in the other one (`day_first`: it looks like day/month/year).
     DateOrder { found: String, day_first: bool },
@@ -245,6 +248,11 @@ impl fmt::Display for IngestError {
                 Binary::ZipOrXlsx | Binary::Xls => write!(f, "this is {what}: export it as CSV"),
                 _ => write!(f, "this is {what}, not a table of prices: load a CSV or JSON file of prices"),
             },
+            ErrorKind::DecimalComma { found } => write!(
+                f,
+                "found '{found}', expected a number: it looks like a decimal comma; save the file with decimal \
+                 points, or ';'-separated with a decimal comma in every number"
+            ),
             ErrorKind::DateOrder { found, day_first: true } => {
                 write!(f, "{found} looks day-first (day/month/year): set the date order to day first")
             }

@@ -70,6 +70,12 @@
 //!   is an error saying so ([`ErrorKind::DateOrder`]).
 //! - **Numbers**: plain or with thousands separators (`1,234,567.8`); blank, `-`,
 //!   `null`, `n/a` mean missing. Text in a number column is an error with its position.
+//!   A `;`-separated file whose numeric fields (in its first 200 rows) include some
+//!   that only read with a decimal comma (`1.234,56`, `12,5`, `0,123`) and none that
+//!   only read with a decimal point (`44955.45`, `1,234.56`) is read with decimal
+//!   commas (`,` decimal mark, `.` between groups of three digits; reported as
+//!   [`FileReport::decimal_comma`]). Elsewhere a number field like `12,5` is an
+//!   error that says it looks like a decimal comma ([`ErrorKind::DecimalComma`]).
 //! - **Asset ids**: lowercase. From an asset column (`asset`, `coin_name`, `symbol`,
 //!   `name`, ...; a pair `BTC/USD` gives `btc`; numeric ids are ignored) if the file has
 //!   one, otherwise from the file name ([`asset_id_from_file_name`]: `btc-usd-max.csv`
@@ -657,6 +663,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 _ => RowOrder::Ascending,
             },
             date_styles: d.styles(),
+            decimal_comma: d.decimal_comma,
         })
         .collect();
     drop(seen);

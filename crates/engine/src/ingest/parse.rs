@@ -55,6 +55,89 @@ pub(crate) fn parse_number_str(s: &str) -> Num {
     Num::Invalid
 }
 
+/// [`parse_number_str`] for a file whose numbers use a decimal comma
+/// (`1.234,56`, `0,123`): `,` is the decimal mark and `.` separates groups of
+/// three digits. A field without a comma is read as an integer with `.`
+/// groups (`1.234` = 1234) if it has that shape, otherwise as usual.
+pub(crate) fn parse_number_comma(s: &str) -> Num {
+    let t = s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let f = t.as_bytes();
+    if !f.contains(&b',') && !dot_grouped(f) {
+        return parse_number_str(s);
+    }
+    let (int_part, frac) = match t.rsplit_once(',') {
+        Some((i, fr)) => (i.as_bytes(), fr.as_bytes()),
+        None => (f, &b""[..]),
+    };
+    let (sign, digits) = match int_part.first() {
+        Some(b'-') => ("-", &int_part[1..]),
+        Some(b'+') => ("", &int_part[1..]),
+        _ => ("", int_part),
+    };
+    let int_ok = if digits.contains(&b'.') { dot_grouped(digits) } else { digits.iter().all(u8::is_ascii_digit) };
+    if digits.is_empty() || !int_ok || !frac.iter().all(u8::is_ascii_digit) || (f.contains(&b',') && frac.is_empty()) {
+        return Num::Invalid;
+    }
+    let int: String = digits.iter().filter(|&&c| c != b'.').map(|&c| c as char).collect();
+    let frac = std::str::from_utf8(frac).unwrap_or("0");
+    match format!("{sign}{int}.{frac}0").parse::<f64>() {
+        Ok(v) => Num::Value(v),
+        Err(_) => Num::Invalid,
+    }
+}
+
+/// Digits in groups of three separated by dots, the first group of 1 to 3
+/// digits: `1.234`, `12.345.678` (at least one dot).
+fn dot_grouped(f: &[u8]) -> bool {
+    let mut groups = f.split(|&c| c == b'.');
+    let first = groups.next().unwrap_or_default();
+    let mut n = 0;
+    let rest_ok = groups.all(|g| {
+        n += 1;
+        g.len() == 3 && g.iter().all(u8::is_ascii_digit)
+    });
+    n > 0 && rest_ok && (1..=3).contains(&first.len()) && first.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a field that is not a number looks like one written with a decimal
+/// comma (`12,5`, `1.234,56`, `0,123`).
+pub(crate) fn looks_decimal_comma(field: &[u8]) -> bool {
+    let f = trim(field);
+    let f = f.strip_prefix(b"-").unwrap_or(f);
+    matches!(std::str::from_utf8(f).map(parse_number_comma), Ok(Num::Value(_))) && f.contains(&b',')
+}
+
+/// How a number field in a `;`-separated file votes on its decimal mark:
+/// `Some(true)` only a decimal comma reads it (`1.234,56`, `12,5`, `0,123`),
+/// `Some(false)` only a decimal point does (`44955.45`, `1,234.56`), `None`
+/// either or neither (`12`, `1,234`, `abc`).
+pub(crate) fn decimal_comma_vote(field: &[u8]) -> Option<bool> {
+    let f = trim(field);
+    let s = std::str::from_utf8(f).ok()?;
+    let comma = matches!(parse_number_comma(s), Num::Value(_));
+    let point = matches!(parse_number_str(s), Num::Value(_));
+    let zero_lead = {
+        let u = f.strip_prefix(b"-").unwrap_or(f);
+        u.starts_with(b"0,")
+    };
+    match (comma, point) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        (true, true) if zero_lead => Some(true),
+        (true, true) => {
+            // `1,234` or `1.234`: a point file would not write `1.234` for 1234 or 1.234 the other way.
+            let digits_after = |c: u8| f.iter().rposition(|&x| x == c).map(|p| f.len() - p - 1);
+            match (digits_after(b','), digits_after(b'.')) {
+                (Some(_), Some(_)) => None,
+                (None, Some(n)) if n != 3 => Some(false),
+                (Some(n), None) if n != 3 => Some(true),
+                _ => None,
+            }
+        }
+        (false, false) => None,
+    }
+}
+
 fn parse_plain(f: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(f).ok()?;
     s.parse::<f64>().ok()
@@ -408,6 +491,30 @@ mod tests {
         assert_eq!(parse_number(b"\xff1"), Num::Invalid);
         assert!(matches!(parse_number(b"NaN"), Num::Value(v) if v.is_nan()));
         assert!(matches!(parse_number(b"1e999"), Num::Value(v) if v.is_infinite()));
+    }
+
+    #[test]
+    fn decimal_commas() {
+        let c = parse_number_comma;
+        assert_eq!(c("1.234,56"), Num::Value(1234.56));
+        assert_eq!(c("0,123"), Num::Value(0.123));
+        assert_eq!(c("-12,5"), Num::Value(-12.5));
+        assert_eq!(c("1.234.567"), Num::Value(1_234_567.0));
+        assert_eq!(c("1234,5"), Num::Value(1234.5));
+        assert_eq!(c("1.5"), Num::Value(1.5));
+        assert_eq!(c(""), Num::Missing);
+        assert_eq!(c("1,2,3"), Num::Invalid);
+        assert_eq!(c("12,"), Num::Invalid);
+        assert_eq!(c("1.23,4"), Num::Invalid);
+        assert!(looks_decimal_comma(b"12,5") && looks_decimal_comma(b"1.234,56") && looks_decimal_comma(b"0,123"));
+        assert!(!looks_decimal_comma(b"abc") && !looks_decimal_comma(b"12.5"));
+        assert_eq!(decimal_comma_vote(b"1.234,56"), Some(true));
+        assert_eq!(decimal_comma_vote(b"0,123"), Some(true));
+        assert_eq!(decimal_comma_vote(b"12,5"), Some(true));
+        assert_eq!(decimal_comma_vote(b"44955.45"), Some(false));
+        assert_eq!(decimal_comma_vote(b"1,234.56"), Some(false));
+        assert_eq!(decimal_comma_vote(b"1,234"), None);
+        assert_eq!(decimal_comma_vote(b"12"), None);
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct FileReport {
     pub row_order: RowOrder,
     /// Date styles seen; more than one is reported as a warning too.
     pub date_styles: Vec<DateStyle>,
+    /// Numbers were read with a decimal comma (`1.234,56`; `;`-separated files only).
+    #[serde(default)]
+    pub decimal_comma: bool,
 }
 
 /// Sampling frequency of an asset's observed dates (median spacing).

@@ -68,6 +68,8 @@ pub(crate) struct FileData {
     pub date_styles: u8,
     /// Dates with the year last were detected as day/month/year.
     pub day_first_detected: bool,
+    /// Numbers were read with a decimal comma.
+    pub decimal_comma: bool,
     pub ascending: bool,
     pub descending: bool,
     pub warnings: Vec<String>,
@@ -94,6 +96,7 @@ impl FileData {
             dropped: Vec::new(),
             date_styles: 0,
             day_first_detected: false,
+            decimal_comma: false,
             ascending: false,
             descending: false,
             warnings: Vec::new(),

@@ -123,9 +123,10 @@
 //! columns (refused before any row is read), text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
 //! same asset in two files, no usable price at all, or assets never listed at the
 //! same time. Everything else loads and is described in the [`Report`]: per file the
-//! format, delimiter, row order and date styles; per asset its source, span, rows,
-//! carried-forward days, missing caps, duplicates, dropped prices, timestamps not at
-//! midnight, frequency and spikes; plus plain-language warnings.
+//! format, delimiter, row order, date styles and decimal mark; per asset its source,
+//! span, rows, carried-forward days, long gaps, missing caps, duplicates (identical or
+//! disagreeing), dropped and implausible prices, timestamps not at midnight or with a
+//! UTC offset, frequency and spikes; plus plain-language warnings.
 
 mod csvfile;
 mod error;

@@ -46,6 +46,8 @@ pub struct RawRun {
     pub trades_csv: Option<PathBuf>,
     pub format: Format,
     pub keep_spikes: bool,
+    /// Read dates with the year last as day/month/year.
+    pub day_first: bool,
     pub timings: bool,
 }
 
@@ -159,6 +161,7 @@ fn parse_run(p: &mut lexopt::Parser) -> Result<Command, CliError> {
             // Repairing is the default; the flag stays accepted for old scripts.
             Long("repair-spikes") => {}
             Long("keep-spikes") => r.keep_spikes = true,
+            Long("day-first") => r.day_first = true,
             Long("timings") => r.timings = true,
             Long("format") => {
                 let v = text(p.value().map_err(lex_error)?, "--format")?;
@@ -202,6 +205,9 @@ DATA (exactly one source; a --link with a built-in market counts as --synthetic)
                          price; a link made with spikes kept keeps them too).
                          Load warnings (spikes, gaps, pegged and copied
                          coins left out of universes) are printed on stderr.
+    --day-first          Read dates with the year last as day/month/year
+                         (25/12/2021). Without it the order is detected per
+                         file, month/day/year when the dates do not tell.
     --synthetic          The built-in synthetic market (seeded, reproducible).
       --seed N             Random seed (default 42).
       --assets N           Number of assets, 2..2000 (default 100).

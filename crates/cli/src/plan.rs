@@ -37,6 +37,8 @@ pub struct Plan {
     pub source: Source,
     /// Keep the one-day spikes the loader flags (repaired by default).
     pub keep_spikes: bool,
+    /// Read dates with the year last as day/month/year (else detected).
+    pub day_first: bool,
     pub strategies: Vec<Strategy>,
     /// Index into `strategies`.
     pub benchmark: Option<usize>,
@@ -318,6 +320,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
     Ok(Plan {
         source,
         keep_spikes: raw.keep_spikes || scenario.as_ref().is_some_and(|s| s.keep_spikes),
+        day_first: raw.day_first,
         strategies,
         benchmark,
         from,

@@ -29,7 +29,11 @@ fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
                 contents.push((p.display().to_string(), bytes));
             }
             let files: Vec<InputFile> = contents.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
-            let opts = IngestOptions { repair_spikes: !plan.keep_spikes, ..IngestOptions::default() };
+            let opts = IngestOptions {
+                repair_spikes: !plan.keep_spikes,
+                day_first: plan.day_first.then_some(true),
+                ..IngestOptions::default()
+            };
             let loaded = load(&files, &opts).map_err(|e| CliError::Run(e.to_string()))?;
             // A script user sees what the loader noticed without opening the JSON.
             for w in &loaded.report.warnings {

@@ -142,6 +142,7 @@ fn help_documents_every_option() {
         "--from",
         "--to",
         "--keep-spikes",
+        "--day-first",
         "--timings",
         "--name",
         "--volatility",
@@ -158,4 +159,20 @@ fn help_documents_every_option() {
         assert!(out.stdout.contains(flag), "--help lacks {flag}");
     }
     assert_eq!(run(&["run", "--help"]).stdout, out.stdout);
+}
+
+#[test]
+fn day_first_reads_dates_with_the_year_last_as_day_month_year() {
+    let tmp = scratch("dayfirst");
+    let csv = tmp.join("coin.csv");
+    // Every date could be either order: month first unless told otherwise.
+    let rows: String = (1..=12).map(|d| format!("{d:02}/02/2021,{}\n", 10 + d)).collect();
+    std::fs::write(&csv, format!("date,price\n{rows}")).unwrap();
+    let args = ["run", "--data", csv.to_str().unwrap(), "--preset", "bitcoin-buy-and-hold"];
+    let doc = run(&args).json();
+    assert_eq!(doc["data"]["ingest"]["first_date"], "2021-01-02");
+    let doc = run(&[&args[..], &["--day-first"]].concat()).json();
+    assert_eq!(doc["data"]["ingest"]["first_date"], "2021-02-01");
+    assert_eq!(doc["data"]["ingest"]["last_date"], "2021-02-12");
+    std::fs::remove_dir_all(&tmp).ok();
 }

@@ -325,14 +325,14 @@ fn caps_for_an_asset_without_prices_are_ignored_with_a_warning() {
 
 #[test]
 fn pathological_shapes_stay_fast() {
-    // One header line of 200,000 columns: a wide file with no rows.
+    // One header line of 200,000 columns: refused from the header alone.
     let mut wide = b"date".to_vec();
     for i in 0..200_000 {
         wide.extend_from_slice(format!(",c{i}").as_bytes());
     }
     let t = std::time::Instant::now();
     let e = load(&[InputFile::new("w.csv", &wide)], &IngestOptions::default()).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::HeaderOnly);
+    assert_eq!(e.kind, ErrorKind::TooManyColumns { found: 200_001, limit: engine::ingest::limits::MAX_COLUMNS });
     // 100,000 rows of one long file, each a new asset on the same day.
     let mut long = b"date,asset,price\n".to_vec();
     for i in 0..100_000 {
@@ -377,4 +377,159 @@ fn options_round_trip_through_json_with_defaults() {
     let o = IngestOptions { format: Some(Format::LongCsv), rename: vec![("a.csv".into(), "b".into())], ..o };
     let back: IngestOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
     assert_eq!(back, o);
+}
+
+fn load_bytes(name: &str, bytes: &[u8], opts: &IngestOptions) -> Result<Loaded, IngestError> {
+    load(&[InputFile::new(name, bytes)], opts)
+}
+
+#[test]
+fn timestamps_with_a_utc_offset_keep_their_written_date() {
+    // A daily series stamped at 23:30 local time, two hours ahead of UTC: in
+    // UTC every row would fall on the day before, so the dates must be read as written.
+    let mut csv = String::from("date,price\n");
+    for k in 0..20 {
+        let zone = ["+02:00", " -0500", "+0200"][k % 3];
+        let sep = if k % 2 == 0 { 'T' } else { ' ' };
+        csv.push_str(&format!("2021-03-{:02}{sep}23:30:00{zone},{}\n", k + 1, 100 + k));
+    }
+    let l = load_bytes("local.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(l.panel.n_days(), 20);
+    assert_eq!((l.report.first_date, l.report.last_date), (day("2021-03-01"), day("2021-03-20")));
+    let a = &l.report.assets[0];
+    assert_eq!((a.days, a.duplicate_dates, a.carried_forward), (20, 0, 0));
+    assert_eq!((a.offset_timestamps, a.not_midnight), (20, 20));
+    assert_eq!(l.panel.price(t_of(&l, "2021-03-04"), 0), 103.0);
+    let w = l.report.warnings.iter().find(|w| w.contains("UTC offset")).expect("an offset warning");
+    assert!(w.starts_with("20 rows with a UTC offset"), "{w}");
+    assert!(w.ends_with("local (20)"), "{w}");
+    // UTC timestamps are not counted.
+    let l = load_bytes(
+        "utc.csv",
+        b"date,price\n2021-03-01T23:30:00Z,1\n2021-03-02T23:30:00+00:00,2\n",
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(l.report.assets[0].offset_timestamps, 0);
+    assert!(l.report.warnings.iter().all(|w| !w.contains("UTC offset")), "{:?}", l.report.warnings);
+}
+
+#[test]
+fn long_gaps_are_carried_forward_and_reported() {
+    use engine::ingest::Gap;
+    let mut csv = String::from("date,price\n");
+    let start = day("2019-01-01").0;
+    // Daily from 2019-01-01 to 2019-01-31, nothing until 2019-08-04, then daily for 60 days.
+    for d in (start..start + 31).chain(day("2019-08-04").0..day("2019-08-04").0 + 60) {
+        csv.push_str(&format!("{},{}\n", Date(d), 1.0 + (d - start) as f64 / 100.0));
+    }
+    // A short gap of 10 days is not reported.
+    csv = csv.replace("2019-08-20,", "x").lines().filter(|l| !l.starts_with('x')).collect::<Vec<_>>().join("\n");
+    let l = load_bytes("xyz.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    let a = &l.report.assets[0];
+    assert_eq!(a.long_gaps, [Gap { from: day("2019-02-01"), to: day("2019-08-03"), days: 184 }]);
+    assert_eq!(a.frequency, Frequency::Daily);
+    // Still carried forward inside the span.
+    let t = t_of(&l, "2019-05-01");
+    assert_eq!(l.panel.price(t, 0), l.panel.price(t_of(&l, "2019-01-31"), 0));
+    assert_eq!(a.carried_forward, 184 + 1);
+    assert!(
+        l.report
+            .warnings
+            .iter()
+            .any(|w| w == "xyz: no prices from 2019-02-01 to 2019-08-03 (184 days), carried forward"),
+        "{:?}",
+        l.report.warnings
+    );
+    // Prices exactly 30 days apart are not a long gap; 31 days apart are.
+    let csv = "date,price\n2019-01-01,1\n2019-01-02,1\n2019-01-03,1\n2019-02-02,2\n2019-02-03,2\n2019-02-04,2\n2019-02-05,2\n";
+    let l = load_bytes("ok.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    assert!(l.report.assets[0].long_gaps.is_empty());
+    let l =
+        load_bytes("ok.csv", csv.replace("2019-02-02", "2019-02-06").as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(l.report.assets[0].long_gaps, [Gap { from: day("2019-01-04"), to: day("2019-02-02"), days: 30 }]);
+    // Monthly data is not flagged for its month-long spacing.
+    let l = load_ok(&["monthly.csv"]);
+    assert!(l.report.assets.iter().all(|a| a.long_gaps.is_empty()));
+}
+
+#[test]
+fn dates_with_the_year_last_are_read_day_first_when_they_tell() {
+    // 25/12/2021: some first numbers above 12, no second one: day first, detected.
+    let mut csv = String::from("date,price\n");
+    for d in 1..=31 {
+        csv.push_str(&format!("{d:02}/12/2021,{}\n", 100 + d));
+    }
+    let l = load_bytes("eu.csv", csv.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!((l.report.first_date, l.report.last_date, l.panel.n_days()), (day("2021-12-01"), day("2021-12-31"), 31));
+    assert_eq!(l.panel.price(t_of(&l, "2021-12-25"), 0), 125.0);
+    assert_eq!(l.report.files[0].date_styles, [DateStyle::DayFirst]);
+    assert!(
+        l.report.warnings.iter().any(|w| w.starts_with("eu.csv: dates were read day first")),
+        "{:?}",
+        l.report.warnings
+    );
+    // Dots too, with a time.
+    let l = load_bytes("de.csv", b"date;price\n31.01.2021 00:00;1\n01.02.2021 00:00;2\n", &IngestOptions::default())
+        .unwrap();
+    assert_eq!(l.panel.dates(), [day("2021-01-31"), day("2021-02-01")]);
+    // US order is detected the same way and needs no warning.
+    let l = load_bytes("us.csv", b"date,price\n12/30/2021,1\n12/31/2021,2\n", &IngestOptions::default()).unwrap();
+    assert_eq!(l.panel.dates(), [day("2021-12-30"), day("2021-12-31")]);
+    assert_eq!(l.report.files[0].date_styles, [DateStyle::MonthFirst]);
+    assert!(l.report.warnings.is_empty(), "{:?}", l.report.warnings);
+    // Ambiguous throughout: month first, unless the option says otherwise.
+    let amb = b"date,price\n01/02/2021,1\n02/02/2021,2\n";
+    let l = load_bytes("amb.csv", amb, &IngestOptions::default()).unwrap();
+    assert_eq!(l.report.first_date, day("2021-01-02"));
+    let opts = IngestOptions { day_first: Some(true), ..IngestOptions::default() };
+    let l = load_bytes("amb.csv", amb, &opts).unwrap();
+    assert_eq!(l.panel.dates(), [day("2021-02-01"), day("2021-02-02")]);
+    assert!(l.report.warnings.is_empty(), "set, not detected: {:?}", l.report.warnings);
+    // Both orders in one column: month first, and the day-first date is an error saying so.
+    let mixed = b"date,price\n12/13/2021,1\n25/12/2021,2\n";
+    let e = load_bytes("mixed.csv", mixed, &IngestOptions::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DateOrder { found: "25/12/2021".into(), day_first: true });
+    assert_eq!(
+        e.to_string(),
+        "mixed.csv, line 3, column 'date': 25/12/2021 looks day-first (day/month/year): set the date order to day first"
+    );
+    let opts = IngestOptions { day_first: Some(true), ..IngestOptions::default() };
+    let e = load_bytes("mixed.csv", mixed, &opts).unwrap_err();
+    assert_eq!((e.kind, e.line), (ErrorKind::DateOrder { found: "12/13/2021".into(), day_first: false }, Some(2)));
+    // Old option JSON without the field still reads.
+    let old: IngestOptions = serde_json::from_str(r#"{"repair_spikes": false}"#).unwrap();
+    assert_eq!(old.day_first, None);
+}
+
+#[test]
+fn european_exports_with_decimal_commas() {
+    let eu = "Datum;price;market_cap;volume\n\
+              27.02.2021;45.123,45;840.000.000.000;1.234,5\n\
+              28.02.2021;44.000,125;12,5;\n\
+              01.03.2021;46.234;1.234.567;0,7\n";
+    let l = load_bytes("eu.csv", eu.replace("Datum", "date").as_bytes(), &IngestOptions::default()).unwrap();
+    assert!(l.report.files[0].decimal_comma);
+    assert_eq!(l.panel.dates(), [day("2021-02-27"), day("2021-02-28"), day("2021-03-01")]);
+    assert_eq!(l.panel.price(0, 0), 45123.45);
+    assert_eq!(l.panel.market_cap(0, 0), 840e9);
+    assert_eq!(l.panel.volume(0, 0), 1234.5);
+    assert_eq!((l.panel.price(1, 0), l.panel.market_cap(1, 0)), (44000.125, 12.5));
+    assert_eq!((l.panel.price(2, 0), l.panel.market_cap(2, 0), l.panel.volume(2, 0)), (46234.0, 1_234_567.0, 0.7));
+    // CoinMarketCap's ';' export with decimal points is not affected.
+    let l = load_ok(&["Bitcoin_1_1_2024-1_5_2024_historical_data_coinmarketcap.csv"]);
+    assert!(!l.report.files[0].decimal_comma);
+    assert_eq!(l.panel.price(t_of(&l, "2024-01-02"), 0), 44955.45);
+    // Nor is a comma file with thousands separators.
+    let l = load_ok(&["bitcoin-cmc-scrape.csv"]);
+    assert!(!l.report.files[0].decimal_comma);
+    // A ';' file mixing decimal points and commas is read with decimal points,
+    // and the comma is named in the error.
+    let mixed = b"date;price\n2021-03-01;1.5\n2021-03-02;12,5\n";
+    let e = load_bytes("mixed.csv", mixed, &IngestOptions::default()).unwrap_err();
+    assert_eq!((e.kind.clone(), e.line), (ErrorKind::DecimalComma { found: "12,5".into() }, Some(3)));
+    assert!(e.to_string().contains("looks like a decimal comma"), "{e}");
+    // In a ',' file a quoted decimal comma gets the same hint.
+    let e = load_bytes("c.csv", b"date,price\n2021-03-01,\"1.234,56\"\n", &IngestOptions::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DecimalComma { found: "1.234,56".into() });
 }

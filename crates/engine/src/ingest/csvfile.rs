@@ -2,8 +2,11 @@
 //! row readers (records: one row per asset and day; wide: one column per asset).
 
 use super::error::{shown, ErrorKind, Expected, IngestError};
-use super::parse::{parse_date, parse_number, parse_number_str, trim, Num, Stamp};
-use super::table::{ExtraCol, FileData, Role};
+use super::parse::{
+    decimal_comma_vote, looks_decimal_comma, parse_date, parse_number, parse_number_comma, parse_number_str, trim,
+    year_last_parts, Num, Stamp,
+};
+use super::table::{plausible, ExtraCol, FileData, Role};
 use super::Format;
 use csv::ByteRecord;
 use std::collections::HashMap;
@@ -81,8 +84,9 @@ fn first_line(b: &[u8]) -> &[u8] {
     l.strip_suffix(b"\r").unwrap_or(l)
 }
 
-/// Picks the delimiter that occurs most often in the header (outside quotes).
-fn sniff_delimiter(header: &[u8]) -> Option<u8> {
+/// Picks the delimiter that occurs most often in the header (outside quotes),
+/// with its count.
+fn sniff_delimiter(header: &[u8]) -> Option<(u8, usize)> {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &c in header {
@@ -95,7 +99,7 @@ fn sniff_delimiter(header: &[u8]) -> Option<u8> {
         }
     }
     let (i, &n) = counts.iter().enumerate().max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))?;
-    (n > 0).then_some([b',', b';', b'\t'][i])
+    (n > 0).then_some(([b',', b';', b'\t'][i], n))
 }
 
 /// A CryptoDataDownload banner: a first line holding their URL and no columns.
@@ -143,9 +147,18 @@ pub(crate) fn sniff<'a>(name: &str, bytes: &'a [u8]) -> Result<Sniffed<'a>, Inge
     if trim(header).is_empty() {
         return Err(IngestError::file(name, ErrorKind::Empty));
     }
-    let delimiter = sniff_delimiter(header).ok_or_else(|| {
+    let (delimiter, separators) = sniff_delimiter(header).ok_or_else(|| {
         IngestError::at(name, line_offset + 1, None, ErrorKind::TooFewColumns { header: shown(header) })
     })?;
+    // Refused before the header is split, let alone any row read.
+    if separators >= super::limits::MAX_COLUMNS {
+        return Err(IngestError::at(
+            name,
+            line_offset + 1,
+            None,
+            ErrorKind::TooManyColumns { found: separators + 1, limit: super::limits::MAX_COLUMNS },
+        ));
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).from_reader(header);
     let mut rec = ByteRecord::new();
     if let Err(e) = rdr.read_byte_record(&mut rec) {
@@ -261,11 +274,13 @@ impl DateCache {
 struct Row<'r> {
     rec: &'r ByteRecord,
     text: Option<&'r str>,
+    /// Numbers use a decimal comma.
+    comma: bool,
 }
 
 impl<'r> Row<'r> {
-    fn new(rec: &'r ByteRecord) -> Row<'r> {
-        Row { rec, text: std::str::from_utf8(rec.as_slice()).ok() }
+    fn new(rec: &'r ByteRecord, ctx: &Ctx) -> Row<'r> {
+        Row { rec, text: std::str::from_utf8(rec.as_slice()).ok(), comma: ctx.decimal_comma }
     }
 
     /// Field `i` as a number. `str::get` refuses ranges that split a character,
@@ -273,6 +288,7 @@ impl<'r> Row<'r> {
     #[inline]
     fn num(&self, i: usize) -> Num {
         match self.text.and_then(|t| t.get(self.rec.range(i)?)) {
+            Some(s) if self.comma => parse_number_comma(s),
             Some(s) => parse_number_str(s),
             None => parse_number(self.rec.get(i).unwrap_or_default()),
         }
@@ -285,6 +301,10 @@ struct Ctx<'a> {
     header: &'a [Vec<u8>],
     /// Added to the csv reader's line of a data record.
     line_offset: usize,
+    /// Dates with the year last are day/month/year.
+    day_first: bool,
+    /// Numbers use a decimal comma (see [`decimal_comma`]).
+    decimal_comma: bool,
 }
 
 impl Ctx<'_> {
@@ -300,16 +320,29 @@ impl Ctx<'_> {
     }
 
     fn bad(&self, rec: &ByteRecord, i: usize, expected: Expected) -> IngestError {
-        IngestError::at(
-            self.file,
-            self.line(rec),
-            self.col(i),
-            ErrorKind::BadValue { found: shown(rec.get(i).unwrap_or_default()), expected },
-        )
+        let field = rec.get(i).unwrap_or_default();
+        let kind = if expected == Expected::Number && !self.decimal_comma && looks_decimal_comma(field) {
+            ErrorKind::DecimalComma { found: shown(field) }
+        } else {
+            ErrorKind::BadValue { found: shown(field), expected }
+        };
+        IngestError::at(self.file, self.line(rec), self.col(i), kind)
     }
 
     fn date(&self, rec: &ByteRecord, i: usize) -> Result<Stamp, IngestError> {
-        parse_date(rec.get(i).unwrap_or_default()).ok_or_else(|| self.bad(rec, i, Expected::Date))
+        let field = rec.get(i).unwrap_or_default();
+        parse_date(field, self.day_first).ok_or_else(|| {
+            if parse_date(field, !self.day_first).is_some() {
+                IngestError::at(
+                    self.file,
+                    self.line(rec),
+                    self.col(i),
+                    ErrorKind::DateOrder { found: shown(field), day_first: !self.day_first },
+                )
+            } else {
+                self.bad(rec, i, Expected::Date)
+            }
+        })
     }
 
     /// A number that may be missing (`NaN` then).
@@ -320,6 +353,66 @@ impl Ctx<'_> {
             Num::Invalid => Err(self.bad(row.rec, i, Expected::Number)),
         }
     }
+}
+
+/// The date order of a file's date column: `forced` if given; otherwise day
+/// first when some date with the year last has a first number above 12 and
+/// none has a second number above 12 (`25/12/2021`), else month first. The
+/// second value tells whether day first was detected (not forced).
+/// Reads the column once more, only when its first dates have the year last.
+fn date_order(s: &Sniffed, date_col: usize, forced: Option<bool>) -> (bool, bool) {
+    if let Some(day_first) = forced {
+        return (day_first, false);
+    }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(s.delimiter).from_reader(s.body);
+    let mut rec = ByteRecord::new();
+    let (mut first_big, mut second_big, mut seen) = (false, false, 0usize);
+    let mut rows = 0usize;
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        rows += 1;
+        match rec.get(date_col).and_then(year_last_parts) {
+            Some((a, b, _)) => {
+                seen += 1;
+                first_big |= a > 12;
+                second_big |= b > 12;
+                if second_big {
+                    break;
+                }
+            }
+            None if rows >= 100 && seen == 0 => break,
+            None => {}
+        }
+    }
+    let day_first = first_big && !second_big;
+    (day_first, day_first)
+}
+
+/// Whether a `;`-separated file writes its numbers with a decimal comma: among
+/// the numeric columns of its first 200 rows, some field reads only with a
+/// decimal comma (`1.234,56`, `12,5`, `0,123`) and none only with a decimal
+/// point (`44955.45`, `1,234.56`). Files with other delimiters never do.
+fn decimal_comma(s: &Sniffed) -> bool {
+    if s.delimiter != b';' {
+        return false;
+    }
+    let r = &s.roles;
+    let cols: Vec<usize> = (0..s.raw_header.len()).filter(|&i| Some(i) != r.date && Some(i) != r.asset).collect();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(s.delimiter).from_reader(s.body);
+    let mut rec = ByteRecord::new();
+    let (mut comma, mut point) = (0usize, 0usize);
+    for _ in 0..200 {
+        if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+            break;
+        }
+        for &c in &cols {
+            match rec.get(c).and_then(decimal_comma_vote) {
+                Some(true) => comma += 1,
+                Some(false) => point += 1,
+                None => {}
+            }
+        }
+    }
+    comma > 0 && point == 0
 }
 
 /// Iterates the data rows, skipping blank lines and checking the field count.
@@ -460,18 +553,28 @@ pub(crate) fn read_records(
     format: Format,
     gzip: bool,
     default_asset: &str,
+    day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
     let r = &s.roles;
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = r.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
+    let (day_first, detected) = date_order(s, date_col, day_first);
+    let ctx = Ctx {
+        file,
+        header: &s.raw_header,
+        line_offset: s.line_offset + s.crlf as usize,
+        day_first,
+        decimal_comma: decimal_comma(s),
+    };
     let price_col = r.price.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) })
     })?;
     let asset_col = r.asset;
     let mut d = FileData::new(file, format, gzip, Role::Prices);
     d.delimiter = Some(s.delimiter);
+    d.day_first_detected = detected;
+    d.decimal_comma = ctx.decimal_comma;
     if r.cap.is_some() || r.supply.is_some() {
         d.cap = Some(Vec::new());
     }
@@ -511,18 +614,24 @@ pub(crate) fn read_records(
         };
         d.note_date(a, stamp);
         let line = || ctx.line(rec);
-        let row = Row::new(rec);
+        let row = Row::new(rec, &ctx);
         let price = match row.num(price_col) {
             Num::Missing => {
                 d.note_bad_price(a, stamp.date.0, true, line());
                 return Ok(());
             }
             Num::Invalid => return Err(ctx.bad(rec, price_col, Expected::Number)),
-            Num::Value(v) if !(v.is_finite() && v > 0.0) => {
-                d.note_bad_price(a, stamp.date.0, false, line());
-                return Ok(());
-            }
-            Num::Value(v) => v,
+            Num::Value(v) => match plausible(v) {
+                Ok(()) => v,
+                Err(None) => {
+                    d.note_bad_price(a, stamp.date.0, false, line());
+                    return Ok(());
+                }
+                Err(Some(reason)) => {
+                    d.note_implausible(a, stamp.date.0, v, reason);
+                    return Ok(());
+                }
+            },
         };
         if let Some(caps) = &mut d.cap {
             let mut cap = match r.cap {
@@ -594,13 +703,23 @@ pub(crate) fn read_wide(
     format: Format,
     gzip: bool,
     role: Role,
+    day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
-    let ctx = Ctx { file, header: &s.raw_header, line_offset: s.line_offset + s.crlf as usize };
     let date_col = s.roles.date.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
     })?;
+    let (day_first, detected) = date_order(s, date_col, day_first);
+    let ctx = Ctx {
+        file,
+        header: &s.raw_header,
+        line_offset: s.line_offset + s.crlf as usize,
+        day_first,
+        decimal_comma: decimal_comma(s),
+    };
     let mut d = FileData::new(file, format, gzip, role);
     d.delimiter = Some(s.delimiter);
+    d.day_first_detected = detected;
+    d.decimal_comma = ctx.decimal_comma;
     let mut cols: Vec<(usize, u32)> = Vec::new();
     for (i, h) in s.raw_header.iter().enumerate() {
         if i == date_col || trim(h).is_empty() {
@@ -634,15 +753,16 @@ pub(crate) fn read_wide(
     let mut dates = DateCache::new();
     let n = rows(s, &ctx, |rec| {
         let stamp = dates.get(&ctx, rec, date_col)?;
-        let row = Row::new(rec);
+        let row = Row::new(rec, &ctx);
         for &(c, a) in &cols {
             match row.num(c) {
                 Num::Missing => {}
                 Num::Invalid => return Err(ctx.bad(rec, c, Expected::Number)),
                 Num::Value(v) => {
                     d.note_date(a, stamp);
-                    let ok = if role == Role::Prices { v.is_finite() && v > 0.0 } else { v.is_finite() && v >= 0.0 };
-                    if ok {
+                    if role == Role::Prices {
+                        d.price(a, stamp.date.0, v, ctx.line(rec));
+                    } else if v.is_finite() && v >= 0.0 {
                         d.push(a, stamp.date.0, v);
                     } else {
                         d.note_bad_price(a, stamp.date.0, false, ctx.line(rec));

@@ -79,6 +79,73 @@ pub enum ErrorKind {
     PanelTooLarge { days: usize, assets: usize },
     /// The validated panel could not be built.
     Panel(PanelError),
+    /// The file is not text at all but a known binary format (found by its
+    /// first bytes): a spreadsheet, an archive, an image or a PDF.
+    NotCsv { what: Binary },
+    /// A number field that is not a number but looks written with a decimal
+    /// comma (`12,5`, `1.234,56`) in a file not read with decimal commas.
+    DecimalComma { found: String },
+    /// A date with the year last cannot be read in the date order in use but
+    /// can in the other one (`day_first`: it looks like day/month/year).
+    DateOrder { found: String, day_first: bool },
+    /// The file has prices, but every one of them is implausible (see
+    /// [`Implausible`](super::Implausible)); `example` is the first.
+    ImplausiblePrices { count: usize, example: super::Implausible },
+    /// The header has more columns than [`super::limits::MAX_COLUMNS`]; refused
+    /// before any row is read.
+    TooManyColumns { found: usize, limit: usize },
+}
+
+/// A binary file type recognised by its magic bytes (see [`ErrorKind::NotCsv`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binary {
+    /// `PK\x03\x04`: a zip archive, which is also what an Excel .xlsx file is.
+    ZipOrXlsx,
+    /// `D0 CF 11 E0`: a legacy Excel .xls (or other old Office) file.
+    Xls,
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    Pdf,
+}
+
+impl Binary {
+    /// The type of `bytes` by its first bytes, if it is one of the known binary formats.
+    pub(crate) fn sniff(bytes: &[u8]) -> Option<Binary> {
+        let starts = |m: &[u8]| bytes.starts_with(m);
+        if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
+            Some(Binary::ZipOrXlsx)
+        } else if starts(&[0xd0, 0xcf, 0x11, 0xe0]) {
+            Some(Binary::Xls)
+        } else if starts(b"\x89PNG") {
+            Some(Binary::Png)
+        } else if starts(&[0xff, 0xd8, 0xff]) {
+            Some(Binary::Jpeg)
+        } else if starts(b"GIF87a") || starts(b"GIF89a") {
+            Some(Binary::Gif)
+        } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+            Some(Binary::Webp)
+        } else if starts(b"%PDF") {
+            Some(Binary::Pdf)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Binary::ZipOrXlsx => "a zip archive or an Excel .xlsx spreadsheet",
+            Binary::Xls => "an Excel .xls spreadsheet (the old binary format)",
+            Binary::Png => "a PNG image",
+            Binary::Jpeg => "a JPEG image",
+            Binary::Gif => "a GIF image",
+            Binary::Webp => "a WebP image",
+            Binary::Pdf => "a PDF document",
+        })
+    }
 }
 
 impl IngestError {
@@ -177,6 +244,32 @@ impl fmt::Display for IngestError {
                 "{days} days x {assets} assets is too large a table to hold in memory; load fewer assets or a shorter period"
             ),
             ErrorKind::Panel(e) => write!(f, "{e}"),
+            ErrorKind::NotCsv { what } => match what {
+                Binary::ZipOrXlsx | Binary::Xls => write!(f, "this is {what}: export it as CSV"),
+                _ => write!(f, "this is {what}, not a table of prices: load a CSV or JSON file of prices"),
+            },
+            ErrorKind::DecimalComma { found } => write!(
+                f,
+                "found '{found}', expected a number: it looks like a decimal comma; save the file with decimal \
+                 points, or ';'-separated with a decimal comma in every number"
+            ),
+            ErrorKind::DateOrder { found, day_first: true } => {
+                write!(f, "{found} looks day-first (day/month/year): set the date order to day first")
+            }
+            ErrorKind::DateOrder { found, day_first: false } => write!(
+                f,
+                "{found} looks month-first (month/day/year): set the date order to month first, or let it be detected"
+            ),
+            ErrorKind::ImplausiblePrices { count, example } => write!(
+                f,
+                "every price is implausible, so nothing was loaded ({count} price(s) such as {example}); \
+                 check the price column and its unit"
+            ),
+            ErrorKind::TooManyColumns { found, limit } => write!(
+                f,
+                "the header has {found} columns, more than the {limit} a price file may have; \
+                 is this the right file (a wide file holds one column per asset)?"
+            ),
         }
     }
 }

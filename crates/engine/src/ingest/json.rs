@@ -33,6 +33,7 @@ fn stamp(ms: f64) -> Option<Stamp> {
         date: Date::from_unix_seconds(secs),
         midnight: ms.rem_euclid(86_400_000) == 0,
         style: DateStyle::UnixMillis,
+        offset: false,
     })
 }
 
@@ -64,12 +65,13 @@ pub(crate) fn read_json(file: &str, bytes: &[u8], gzip: bool, asset: &str) -> Re
         d.note_date(a, st);
         match v {
             None => d.note_bad_price(a, st.date.0, true, 0),
-            Some(p) if !(p.is_finite() && p > 0.0) => d.note_bad_price(a, st.date.0, false, 0),
             Some(p) => {
-                row_of_day.insert(st.date.0, d.value.len());
-                d.push(a, st.date.0, p);
-                for col in [d.cap.as_mut(), d.volume.as_mut()].into_iter().flatten() {
-                    col.push(f64::NAN);
+                let row = d.value.len();
+                if d.price(a, st.date.0, p, 0) {
+                    row_of_day.insert(st.date.0, row);
+                    for col in [d.cap.as_mut(), d.volume.as_mut()].into_iter().flatten() {
+                        col.push(f64::NAN);
+                    }
                 }
             }
         }

@@ -19,6 +19,25 @@ pub const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
 /// Largest size one file may decompress to in the page: 256 MiB.
 pub const MAX_DECOMPRESSED_BYTES: usize = 256 * 1024 * 1024;
 
+/// Most columns a file's header may have. A wide CSV holds one column per
+/// asset, and no data set has more than a few thousand; a header beyond this
+/// is refused before any row is read (a one-line file of 100,000 columns
+/// would otherwise become 100,000 assets).
+pub const MAX_COLUMNS: usize = 10_000;
+
+/// Prices above this (per unit of the asset, in the quote currency) are data
+/// errors: no asset has traded at a trillion per unit.
+pub const MAX_PRICE: f64 = 1e12;
+/// Prices below this per unit are data errors (the cheapest tokens trade
+/// around 1e-10).
+pub const MIN_PRICE: f64 = 1e-12;
+/// A move between two consecutive prices by more than this factor (up or
+/// down) that does not revert the next day is a data error.
+pub const MAX_JUMP: f64 = 1e6;
+/// Two consecutive prices of daily or weekly data more than this many days
+/// apart are a long gap, reported (and warned about).
+pub const LONG_GAP_DAYS: i32 = 30;
+
 // A file that may be read may also be decompressed, and one file fits the total.
 const _: () = assert!(MAX_DECOMPRESSED_BYTES as u64 >= MAX_FILE_BYTES && MAX_FILE_BYTES <= MAX_TOTAL_BYTES);
 

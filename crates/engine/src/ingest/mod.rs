@@ -53,26 +53,61 @@
 //!   volume `total_volume` > `volume usd` > `volume`.
 //! - **Delimiter**: `,`, `;` or tab, whichever occurs most in the header line.
 //! - **Dates**: `2021-03-15`, with an optional time and zone (`2021-03-15 00:00:00 UTC`,
-//!   `2021-03-15T00:00:00.000Z`, `+02:00`), `2021/03/15`, `Mar 15, 2021`, Unix seconds or
-//!   milliseconds (values >= 1e11 are milliseconds). A time is converted to UTC and
-//!   snapped to its day; timestamps not at exactly midnight UTC are counted.
+//!   `2021-03-15T00:00:00.000Z`, `+02:00`), `2021/03/15`, `Mar 15, 2021`, dates with the
+//!   year last (`03/15/2021`, `15.03.2021`, see below), Unix seconds or
+//!   milliseconds (values >= 1e11 are milliseconds). A time is snapped to its day:
+//!   a UTC time (`Z`, `UTC`, no zone) to its UTC day; a time with a UTC offset
+//!   (`2021-03-04T23:30:00+02:00`, `2021-03-04 23:30:00 -0500`) to the calendar date
+//!   as written, its local date, so a daily series stamped in local time keeps one
+//!   row per day. Timestamps not at exactly midnight are counted, as are rows with a
+//!   non-zero offset (`offset_timestamps`, with a warning).
+//! - **Date order** of dates with the year last ([`IngestOptions::day_first`], CLI
+//!   `--day-first`): when not set, detected per file from its date column: day first
+//!   (`25/12/2021`, style [`DateStyle::DayFirst`], with a warning) if some date's first
+//!   number is above 12 and no date's second number is; otherwise month first
+//!   (`12/25/2021`, [`DateStyle::MonthFirst`]), the default when every date could be
+//!   either. A date that is impossible in the order used but valid in the other
+//!   is an error saying so ([`ErrorKind::DateOrder`]).
 //! - **Numbers**: plain or with thousands separators (`1,234,567.8`); blank, `-`,
 //!   `null`, `n/a` mean missing. Text in a number column is an error with its position.
+//!   A `;`-separated file whose numeric fields (in its first 200 rows) include some
+//!   that only read with a decimal comma (`1.234,56`, `12,5`, `0,123`) and none that
+//!   only read with a decimal point (`44955.45`, `1,234.56`) is read with decimal
+//!   commas (`,` decimal mark, `.` between groups of three digits; reported as
+//!   [`FileReport::decimal_comma`]). Elsewhere a number field like `12,5` is an
+//!   error that says it looks like a decimal comma ([`ErrorKind::DecimalComma`]).
 //! - **Asset ids**: lowercase. From an asset column (`asset`, `coin_name`, `symbol`,
 //!   `name`, ...; a pair `BTC/USD` gives `btc`; numeric ids are ignored) if the file has
 //!   one, otherwise from the file name ([`asset_id_from_file_name`]: `btc-usd-max.csv`
 //!   -> `btc`). [`IngestOptions::rename`] renames a one-asset file's asset.
 //! - **Rows without a usable price** (blank, zero, negative, `NaN`, infinite) are
 //!   dropped and counted in the report; the day then becomes a gap.
-//! - **Duplicate dates** (same asset, same UTC day): the row that comes last in the
-//!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted.
+//! - **Duplicate dates** (same asset, same day): the row that comes last in the
+//!   file is kept ([`DuplicatePolicy::KeepLast`]), the others are counted, separately
+//!   as identical repeats and as rows whose price differs from the kept one; up to
+//!   10 of those are listed with both prices, and a warning names them
+//!   (`bitcoin on 2021-03-04: 100 and 900 (kept 900, the last row)`).
 //! - **Market caps** of 0 (CoinGecko's "unknown") are stored as `NaN`, as are blanks;
 //!   with a supply column or table, a missing cap is price x supply.
 //! - **Calendar**: the union of all days with a row of prices (including rows whose
 //!   price was dropped); when its median spacing is one day (daily data), every day
 //!   from the first to the last. Each asset is carried forward inside its own
 //!   first..last span by [`Panel::new`] (counted per asset as `carried_forward`).
+//! - **Long gaps**: in daily or weekly data, the days without a price between two
+//!   prices more than [`limits::LONG_GAP_DAYS`] (30) days apart are
+//!   carried forward like any gap (the asset stays listed through it) but listed in
+//!   the asset's report ([`AssetReport::long_gaps`]: first and last day without a
+//!   price, and how many days) and named in a warning
+//!   (`xyz: no prices from 2019-02-01 to 2019-08-03 (184 days), carried forward`).
 //! - **Assets** are sorted by id.
+//! - **Implausible prices** are data errors, dropped like rows without a usable
+//!   price (the day is carried forward inside the asset's span) and listed per
+//!   asset with date and value ([`AssetReport::implausible_prices`], and a warning):
+//!   above [`limits::MAX_PRICE`] (1e12) or below [`limits::MIN_PRICE`] (1e-12) per
+//!   unit, and prices on the far side of a one-day move by more than
+//!   [`limits::MAX_JUMP`] (1e6x) that does not revert (the longest stretch without
+//!   such a move is trusted; a one-day move that reverts is a spike, below). A file
+//!   whose every price is implausible fails to load ([`ErrorKind::ImplausiblePrices`]).
 //! - **Spikes**: a price more than `spike_factor` times both its neighbours (or less
 //!   than 1/`spike_factor` of both) is flagged; with `repair_spikes` (the default) it
 //!   is replaced by the previous day's price and cap.
@@ -83,12 +118,15 @@
 //! # Errors and the report
 //! A load fails with an [`IngestError`] (file, line, column, value found, what was
 //! expected; see [`ErrorKind`]) for unreadable input: empty or header-only files,
-//! text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
+//! files that are not text but a spreadsheet, zip archive, image or PDF (recognised
+//! by their first bytes, [`Binary`]), headers of more than [`limits::MAX_COLUMNS`]
+//! columns (refused before any row is read), text in a number column, impossible dates, ragged rows, broken gzip or JSON, the
 //! same asset in two files, no usable price at all, or assets never listed at the
 //! same time. Everything else loads and is described in the [`Report`]: per file the
-//! format, delimiter, row order and date styles; per asset its source, span, rows,
-//! carried-forward days, missing caps, duplicates, dropped prices, timestamps not at
-//! midnight, frequency and spikes; plus plain-language warnings.
+//! format, delimiter, row order, date styles and decimal mark; per asset its source,
+//! span, rows, carried-forward days, long gaps, missing caps, duplicates (identical or
+//! disagreeing), dropped and implausible prices, timestamps not at midnight or with a
+//! UTC offset, frequency and spikes; plus plain-language warnings.
 
 mod csvfile;
 mod error;
@@ -98,9 +136,12 @@ mod parse;
 mod report;
 mod table;
 
-pub use error::{ErrorKind, Expected, IngestError};
+pub use error::{Binary, ErrorKind, Expected, IngestError};
 pub use parse::DateStyle;
-pub use report::{AssetReport, CapSource, DuplicatePolicy, FileReport, Frequency, Report, RowOrder, Spike};
+pub use report::{
+    AssetReport, CapSource, DuplicateConflict, DuplicatePolicy, FileReport, Frequency, Gap, Implausibility,
+    Implausible, Report, RowOrder, Spike,
+};
 
 use crate::date::Date;
 use crate::panel::{Extra, Panel};
@@ -173,6 +214,10 @@ pub struct IngestOptions {
     pub spike_factor: f64,
     /// Largest accepted size of one file, after decompression (default 1 GiB).
     pub max_bytes: usize,
+    /// How dates with the year last (`03/04/2021`) are read: `Some(true)` day
+    /// first (day/month/year), `Some(false)` month first, `None` (the default)
+    /// detects it per file (see the module docs).
+    pub day_first: Option<bool>,
 }
 
 impl Default for IngestOptions {
@@ -184,6 +229,7 @@ impl Default for IngestOptions {
             repair_spikes: true,
             spike_factor: 20.0,
             max_bytes: 1 << 30,
+            day_first: None,
         }
     }
 }
@@ -248,6 +294,9 @@ fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), In
     } else {
         (Cow::Borrowed(f.bytes), false)
     };
+    if let Some(what) = Binary::sniff(&bytes) {
+        return Err(IngestError::file(name, ErrorKind::NotCsv { what }));
+    }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(IngestError::at(name, 1, None, ErrorKind::NotText));
     }
@@ -281,10 +330,10 @@ fn read_file(f: &InputFile, opts: &IngestOptions) -> Result<FileData, IngestErro
         None => csvfile::detect(name, &sniffed)?,
     };
     let mut d = match format {
-        Format::WidePrices => csvfile::read_wide(name, &sniffed, format, gzip, Role::Prices)?,
-        Format::WideMarketCaps => csvfile::read_wide(name, &sniffed, format, gzip, Role::Caps)?,
-        Format::WideSupply => csvfile::read_wide(name, &sniffed, format, gzip, Role::Supply)?,
-        _ => csvfile::read_records(name, &sniffed, format, gzip, &default_asset)?,
+        Format::WidePrices => csvfile::read_wide(name, &sniffed, format, gzip, Role::Prices, opts.day_first)?,
+        Format::WideMarketCaps => csvfile::read_wide(name, &sniffed, format, gzip, Role::Caps, opts.day_first)?,
+        Format::WideSupply => csvfile::read_wide(name, &sniffed, format, gzip, Role::Supply, opts.day_first)?,
+        _ => csvfile::read_records(name, &sniffed, format, gzip, &default_asset, opts.day_first)?,
     };
     if forced.is_none() && d.format == Format::LongCsv && d.assets.len() == 1 {
         d.format = Format::PerCoinCsv;
@@ -319,7 +368,15 @@ pub fn load_with_progress(
     for d in &mut data {
         warnings.append(&mut d.warnings);
         if d.role == Role::Prices && d.value.is_empty() {
-            return Err(IngestError::file(&d.name, ErrorKind::NoValidPrices));
+            let count: usize = d.assets.iter().map(|a| a.implausible).sum();
+            let example = d.assets.iter().find_map(|a| a.implausible_examples.first().copied());
+            return Err(IngestError::file(
+                &d.name,
+                match example {
+                    Some(example) => ErrorKind::ImplausiblePrices { count, example },
+                    None => ErrorKind::NoValidPrices,
+                },
+            ));
         }
     }
     assemble(data, opts, warnings)
@@ -348,6 +405,10 @@ fn apply_renames(data: &mut [FileData], opts: &IngestOptions, warnings: &mut Vec
 struct Scatter {
     duplicates: usize,
     duplicate_examples: Vec<Date>,
+    /// Cell and price of each row overwritten by a later row of the same date.
+    replaced: Vec<(usize, f64)>,
+    conflicts: usize,
+    conflict_examples: Vec<DuplicateConflict>,
 }
 
 fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>) -> Result<Loaded, IngestError> {
@@ -448,6 +509,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 if s.duplicate_examples.len() < 10 {
                     s.duplicate_examples.push(Date(d.date[k]));
                 }
+                s.replaced.push((i, price[i]));
             } else {
                 seen[i] = true;
                 obs_of[g].push(t as u32);
@@ -459,6 +521,37 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 extras[pos][i] = e.values[k];
             }
         }
+    }
+    // Duplicates that disagree with the row kept (the last of their date).
+    for s in &mut stats {
+        for (i, discarded) in std::mem::take(&mut s.replaced) {
+            let kept = price[i];
+            if discarded != kept {
+                s.conflicts += 1;
+                if s.conflict_examples.len() < 10 {
+                    s.conflict_examples.push(DuplicateConflict { date: dates[i / n_assets], discarded, kept });
+                }
+            }
+        }
+    }
+    // Prices on the far side of a non-reverting jump of more than MAX_JUMP.
+    let mut jumps: Vec<Vec<Implausible>> = vec![Vec::new(); n_assets];
+    for (g, obs) in obs_of.iter_mut().enumerate() {
+        obs.sort_unstable();
+        let dropped = far_side_of_jumps(obs, |t| price[t as usize * n_assets + g]);
+        for (k, from) in dropped.into_iter().rev() {
+            let t = obs.remove(k) as usize;
+            let i = t * n_assets + g;
+            jumps[g].push(Implausible { date: dates[t], price: price[i], reason: Implausibility::Jump { from } });
+            seen[i] = false;
+            price[i] = f64::NAN;
+            cap[i] = f64::NAN;
+            volume[i] = f64::NAN;
+            for e in &mut extras {
+                e[i] = f64::NAN;
+            }
+        }
+        jumps[g].reverse();
     }
     let mut caps_file = vec![false; n_assets];
     for (d, m) in data.iter().zip(&maps).filter(|(d, _)| d.role != Role::Prices) {
@@ -516,7 +609,12 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             (false, false) => CapSource::None,
         };
         let spikes = std::mem::take(&mut spikes[g]);
+        let mut implausible_prices = la.implausible_examples.clone();
+        implausible_prices.extend(jumps[g].iter().copied());
+        implausible_prices.sort_by_key(|x| x.date);
+        implausible_prices.truncate(10);
         let frequency = frequency(&obs, &dates);
+        let long_gaps = long_gaps(&obs, &dates, frequency);
         let s = std::mem::take(&mut stats[g]);
         reports.push(AssetReport {
             id: id.to_string(),
@@ -531,12 +629,19 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
             duplicate_dates: s.duplicates,
             duplicate_examples: s.duplicate_examples,
             duplicate_policy: DuplicatePolicy::KeepLast,
+            duplicate_identical: s.duplicates - s.conflicts,
+            duplicate_conflicts: s.conflicts,
+            duplicate_conflict_examples: s.conflict_examples,
             price_blank: la.price_blank,
             price_invalid: la.price_invalid,
             price_invalid_lines: la.invalid_lines.clone(),
             not_midnight: la.not_midnight,
+            offset_timestamps: la.offset_timestamps,
             frequency,
             spikes,
+            long_gaps,
+            price_implausible: la.implausible + jumps[g].len(),
+            implausible_prices,
         });
     }
     if n_assets >= 2 && !spans_overlap(&obs_of, n_days) {
@@ -559,6 +664,7 @@ fn assemble(data: Vec<FileData>, opts: &IngestOptions, mut warnings: Vec<String>
                 _ => RowOrder::Ascending,
             },
             date_styles: d.styles(),
+            decimal_comma: d.decimal_comma,
         })
         .collect();
     drop(seen);
@@ -676,6 +782,64 @@ fn calendar(data: &[FileData], maps: &[Vec<Option<usize>>]) -> (Vec<Date>, DayIn
     }
 }
 
+/// Positions in `obs` (an asset's observed days in order, `p` giving the
+/// price of one) on the far side of a move by more than [`limits::MAX_JUMP`]
+/// that does not revert, each with the trusted price it is compared with.
+///
+/// Jumps split the series into stretches; the longest is trusted. Walking
+/// away from it, a stretch whose first price (last, walking back) is within
+/// the factor of the last trusted price is trusted too; a single price between
+/// two trusted ones is a spike, left to [`SpikeDetector`]; anything else is dropped.
+fn far_side_of_jumps(obs: &[u32], p: impl Fn(u32) -> f64) -> Vec<(usize, f64)> {
+    let far = |a: f64, b: f64| a > b * limits::MAX_JUMP || b > a * limits::MAX_JUMP;
+    let mut starts = vec![0];
+    for k in 1..obs.len() {
+        if far(p(obs[k - 1]), p(obs[k])) {
+            starts.push(k);
+        }
+    }
+    if starts.len() == 1 {
+        return Vec::new();
+    }
+    let segs: Vec<(usize, usize)> =
+        starts.iter().enumerate().map(|(s, &a)| (a, starts.get(s + 1).copied().unwrap_or(obs.len()))).collect();
+    let first_longest = |best: usize, s: usize| {
+        let len = |s: usize| segs[s].1 - segs[s].0;
+        if len(s) > len(best) {
+            s
+        } else {
+            best
+        }
+    };
+    let trusted = (0..segs.len()).fold(0, first_longest);
+    let price_at = |k: usize| p(obs[k]);
+    let mut dropped = Vec::new();
+    let mut anchor = price_at(segs[trusted].1 - 1);
+    for s in trusted + 1..segs.len() {
+        let (a, b) = segs[s];
+        if !far(anchor, price_at(a)) {
+            anchor = price_at(b - 1);
+        } else if b - a == 1 && segs.get(s + 1).is_some_and(|&(next, _)| !far(anchor, price_at(next))) {
+            // A one-day spike that reverts.
+        } else {
+            dropped.extend((a..b).map(|k| (k, anchor)));
+        }
+    }
+    let mut anchor = price_at(segs[trusted].0);
+    for s in (0..trusted).rev() {
+        let (a, b) = segs[s];
+        if !far(anchor, price_at(b - 1)) {
+            anchor = price_at(a);
+        } else if b - a == 1 && s > 0 && !far(anchor, price_at(segs[s - 1].1 - 1)) {
+            // A one-day spike that reverts.
+        } else {
+            dropped.extend((a..b).map(|k| (k, anchor)));
+        }
+    }
+    dropped.sort_unstable_by_key(|&(k, _)| k);
+    dropped
+}
+
 /// Flags (and with `repair_spikes`, repairs) one-day spikes, fed each asset's
 /// observed days in date order: keeps the last two observations per asset.
 struct SpikeDetector {
@@ -745,6 +909,20 @@ fn frequency(obs: &[usize], dates: &[Date]) -> Frequency {
     }
 }
 
+/// The stretches without a price between consecutive observed days more than
+/// [`limits::LONG_GAP_DAYS`] apart, for daily or weekly data (monthly data
+/// has month-long gaps by design).
+fn long_gaps(obs: &[usize], dates: &[Date], frequency: Frequency) -> Vec<Gap> {
+    if !matches!(frequency, Frequency::Daily | Frequency::Weekly) {
+        return Vec::new();
+    }
+    obs.windows(2)
+        .map(|w| (dates[w[0]], dates[w[1]]))
+        .filter(|(a, b)| b.0 - a.0 > limits::LONG_GAP_DAYS)
+        .map(|(a, b)| Gap { from: Date(a.0 + 1), to: Date(b.0 - 1), days: b.0 - a.0 - 1 })
+        .collect()
+}
+
 /// `1 row`, `2 rows`.
 fn rows(n: usize) -> String {
     format!("{n} row{}", if n == 1 { "" } else { "s" })
@@ -757,6 +935,12 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
         if styles.len() > 1 {
             let names: Vec<&str> = styles.iter().map(|s| s.describe()).collect();
             w.push(format!("{}: dates are written in more than one way ({})", d.name, names.join(", ")));
+        }
+        if d.day_first_detected {
+            w.push(format!(
+                "{}: dates were read day first (day/month/year, like 25/12/2021): some start with a number above 12",
+                d.name
+            ));
         }
         if d.ascending && d.descending {
             w.push(format!("{}: rows are not in date order; they were sorted", d.name));
@@ -792,11 +976,72 @@ fn global_warnings(data: &[FileData], reports: &[AssetReport], dates: &[Date]) -
             rows(dropped)
         ));
     }
+    let (offsets, which) = summary(|r| r.offset_timestamps);
+    if offsets > 0 {
+        w.push(format!(
+            "{} with a UTC offset (such as +02:00) were put on the date as written, not moved to the UTC day: {which}",
+            rows(offsets)
+        ));
+    }
     let (dups, which) = summary(|r| r.duplicate_dates);
     if dups > 0 {
+        let conflicts: usize = reports.iter().map(|r| r.duplicate_conflicts).sum();
         w.push(format!(
-            "{} repeating a date of the same asset; the last row of each date was kept: {which}",
-            rows(dups)
+            "{} repeating a date of the same asset ({} identical, {} with a different price); \
+             the last row of each date was kept: {which}",
+            rows(dups),
+            dups - conflicts,
+            conflicts
+        ));
+        if conflicts > 0 {
+            let shown: Vec<String> = reports
+                .iter()
+                .flat_map(|r| {
+                    r.duplicate_conflict_examples.iter().map(move |c| {
+                        let (a, b) = report::num_pair(c.discarded, c.kept);
+                        format!("{} on {}: {a} and {b} (kept {b}, the last row)", r.id, c.date)
+                    })
+                })
+                .take(5)
+                .collect();
+            let more =
+                if conflicts > shown.len() { format!(" and {} more", conflicts - shown.len()) } else { String::new() };
+            w.push(format!("repeated dates with different prices: {}{more}", shown.join("; ")));
+        }
+    }
+    let gappy: Vec<&AssetReport> = reports.iter().filter(|r| !r.long_gaps.is_empty()).collect();
+    for r in gappy.iter().take(10) {
+        let shown: Vec<String> = r
+            .long_gaps
+            .iter()
+            .take(3)
+            .map(|g| format!("no prices from {} to {} ({} days)", g.from, g.to, g.days))
+            .collect();
+        let more = match r.long_gaps.len() {
+            n if n > 3 => format!(" and {} more such gaps", n - 3),
+            _ => String::new(),
+        };
+        w.push(format!("{}: {}{more}, carried forward", r.id, shown.join(", ")));
+    }
+    if gappy.len() > 10 {
+        w.push(format!(
+            "{} more assets have gaps of more than {} days, carried forward",
+            gappy.len() - 10,
+            limits::LONG_GAP_DAYS
+        ));
+    }
+    let bad: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.implausible_prices.iter().map(move |x| format!("{}: {x}", r.id)))
+        .take(5)
+        .collect();
+    if !bad.is_empty() {
+        let total: usize = reports.iter().map(|r| r.price_implausible).sum();
+        let more = if total > bad.len() { format!(" and {} more", total - bad.len()) } else { String::new() };
+        w.push(format!(
+            "{} with an implausible price dropped as data errors (the day is carried forward): {}{more}",
+            rows(total),
+            bad.join("; ")
         ));
     }
     let spiky: Vec<String> =

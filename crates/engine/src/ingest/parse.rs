@@ -55,6 +55,89 @@ pub(crate) fn parse_number_str(s: &str) -> Num {
     Num::Invalid
 }
 
+/// [`parse_number_str`] for a file whose numbers use a decimal comma
+/// (`1.234,56`, `0,123`): `,` is the decimal mark and `.` separates groups of
+/// three digits. A field without a comma is read as an integer with `.`
+/// groups (`1.234` = 1234) if it has that shape, otherwise as usual.
+pub(crate) fn parse_number_comma(s: &str) -> Num {
+    let t = s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let f = t.as_bytes();
+    if !f.contains(&b',') && !dot_grouped(f) {
+        return parse_number_str(s);
+    }
+    let (int_part, frac) = match t.rsplit_once(',') {
+        Some((i, fr)) => (i.as_bytes(), fr.as_bytes()),
+        None => (f, &b""[..]),
+    };
+    let (sign, digits) = match int_part.first() {
+        Some(b'-') => ("-", &int_part[1..]),
+        Some(b'+') => ("", &int_part[1..]),
+        _ => ("", int_part),
+    };
+    let int_ok = if digits.contains(&b'.') { dot_grouped(digits) } else { digits.iter().all(u8::is_ascii_digit) };
+    if digits.is_empty() || !int_ok || !frac.iter().all(u8::is_ascii_digit) || (f.contains(&b',') && frac.is_empty()) {
+        return Num::Invalid;
+    }
+    let int: String = digits.iter().filter(|&&c| c != b'.').map(|&c| c as char).collect();
+    let frac = std::str::from_utf8(frac).unwrap_or("0");
+    match format!("{sign}{int}.{frac}0").parse::<f64>() {
+        Ok(v) => Num::Value(v),
+        Err(_) => Num::Invalid,
+    }
+}
+
+/// Digits in groups of three separated by dots, the first group of 1 to 3
+/// digits: `1.234`, `12.345.678` (at least one dot).
+fn dot_grouped(f: &[u8]) -> bool {
+    let mut groups = f.split(|&c| c == b'.');
+    let first = groups.next().unwrap_or_default();
+    let mut n = 0;
+    let rest_ok = groups.all(|g| {
+        n += 1;
+        g.len() == 3 && g.iter().all(u8::is_ascii_digit)
+    });
+    n > 0 && rest_ok && (1..=3).contains(&first.len()) && first.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a field that is not a number looks like one written with a decimal
+/// comma (`12,5`, `1.234,56`, `0,123`).
+pub(crate) fn looks_decimal_comma(field: &[u8]) -> bool {
+    let f = trim(field);
+    let f = f.strip_prefix(b"-").unwrap_or(f);
+    matches!(std::str::from_utf8(f).map(parse_number_comma), Ok(Num::Value(_))) && f.contains(&b',')
+}
+
+/// How a number field in a `;`-separated file votes on its decimal mark:
+/// `Some(true)` only a decimal comma reads it (`1.234,56`, `12,5`, `0,123`),
+/// `Some(false)` only a decimal point does (`44955.45`, `1,234.56`), `None`
+/// either or neither (`12`, `1,234`, `abc`).
+pub(crate) fn decimal_comma_vote(field: &[u8]) -> Option<bool> {
+    let f = trim(field);
+    let s = std::str::from_utf8(f).ok()?;
+    let comma = matches!(parse_number_comma(s), Num::Value(_));
+    let point = matches!(parse_number_str(s), Num::Value(_));
+    let zero_lead = {
+        let u = f.strip_prefix(b"-").unwrap_or(f);
+        u.starts_with(b"0,")
+    };
+    match (comma, point) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        (true, true) if zero_lead => Some(true),
+        (true, true) => {
+            // `1,234` or `1.234`: a point file would not write `1.234` for 1234 or 1.234 the other way.
+            let digits_after = |c: u8| f.iter().rposition(|&x| x == c).map(|p| f.len() - p - 1);
+            match (digits_after(b','), digits_after(b'.')) {
+                (Some(_), Some(_)) => None,
+                (None, Some(n)) if n != 3 => Some(false),
+                (Some(n), None) if n != 3 => Some(true),
+                _ => None,
+            }
+        }
+        (false, false) => None,
+    }
+}
+
 fn parse_plain(f: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(f).ok()?;
     s.parse::<f64>().ok()
@@ -120,6 +203,10 @@ pub enum DateStyle {
     UnixSeconds,
     /// Unix time in milliseconds.
     UnixMillis,
+    /// `03/15/2021` or `3.15.2021`: month first (the default when the order cannot be told).
+    MonthFirst,
+    /// `15/03/2021` or `15.03.2021`: day first (detected, or set by `IngestOptions::day_first`).
+    DayFirst,
 }
 
 impl DateStyle {
@@ -134,29 +221,46 @@ impl DateStyle {
             DateStyle::MonthName => "Mon DD, YYYY",
             DateStyle::UnixSeconds => "Unix seconds",
             DateStyle::UnixMillis => "Unix milliseconds",
+            DateStyle::MonthFirst => "MM/DD/YYYY",
+            DateStyle::DayFirst => "DD/MM/YYYY",
         }
     }
 
-    pub(crate) fn all() -> [DateStyle; 5] {
-        [DateStyle::Iso, DateStyle::Slashed, DateStyle::MonthName, DateStyle::UnixSeconds, DateStyle::UnixMillis]
+    pub(crate) fn all() -> [DateStyle; 7] {
+        [
+            DateStyle::Iso,
+            DateStyle::Slashed,
+            DateStyle::MonthName,
+            DateStyle::UnixSeconds,
+            DateStyle::UnixMillis,
+            DateStyle::MonthFirst,
+            DateStyle::DayFirst,
+        ]
     }
 }
 
-/// A parsed timestamp: the UTC day, whether it was exactly midnight, and its style.
+/// A parsed timestamp: its day, whether it was exactly midnight, its style,
+/// and whether it carried a non-zero UTC offset (`+02:00`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Stamp {
     pub date: Date,
     pub midnight: bool,
     pub style: DateStyle,
+    pub offset: bool,
 }
 
 /// Unix values at or above this are read as milliseconds (1e11 s is the year 5138).
 const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 
-/// Parses a date or timestamp. Times are snapped to their UTC day (a time
-/// zone offset such as `+02:00` is applied first); `midnight` is false when
-/// a time other than 00:00:00.000 UTC was given.
-pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
+/// Parses a date or timestamp. A time is snapped to its day: in UTC (`Z`,
+/// `UTC`) to the UTC day, but with a UTC offset (`+02:00`, `-0500`) to the
+/// calendar date as written (the local date: a daily series stamped at local
+/// midnight or late evening keeps one row per day); `midnight` is false when a
+/// time other than 00:00:00.000 was given.
+///
+/// `day_first` chooses how a date with the year last (`03/04/2021`,
+/// `03.04.2021`) is read: day/month/year when true, else month/day/year.
+pub(crate) fn parse_date(field: &[u8], day_first: bool) -> Option<Stamp> {
     let f = trim(field);
     if f.is_empty() {
         return None;
@@ -166,6 +270,17 @@ pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
     }
     if f[0].is_ascii_alphabetic() {
         return parse_month_name(f);
+    }
+    if let Some((a, b, sep_end)) = year_last_parts(f) {
+        let (m, d) = if day_first { (b, a) } else { (a, b) };
+        let date = Date::from_ymd(digits(&f[sep_end..sep_end + 4])? as i32, m, d)?;
+        let style = if day_first { DateStyle::DayFirst } else { DateStyle::MonthFirst };
+        let rest = &f[sep_end + 4..];
+        if rest.is_empty() {
+            return Some(Stamp { date, midnight: true, style, offset: false });
+        }
+        let (secs, millis_nonzero, offset) = parse_time(rest)?;
+        return Some(Stamp { date, midnight: secs == 0 && !millis_nonzero, style, offset });
     }
     if f.len() < 10 || !f[..4].iter().all(u8::is_ascii_digit) {
         return None;
@@ -181,15 +296,36 @@ pub(crate) fn parse_date(field: &[u8]) -> Option<Stamp> {
     let style = if sep == b'-' { DateStyle::Iso } else { DateStyle::Slashed };
     let rest = &f[10..];
     if rest.is_empty() {
-        return Some(Stamp { date, midnight: true, style });
+        return Some(Stamp { date, midnight: true, style, offset: false });
     }
-    let (secs, millis_nonzero) = parse_time(rest)?;
-    let shifted = date.0 as i64 * 86_400 + secs;
-    Some(Stamp {
-        date: Date::from_unix_seconds(shifted),
-        midnight: shifted.rem_euclid(86_400) == 0 && !millis_nonzero,
-        style,
-    })
+    let (secs, millis_nonzero, offset) = parse_time(rest)?;
+    Some(Stamp { date, midnight: secs == 0 && !millis_nonzero, style, offset })
+}
+
+/// The two numbers before the year of a date written with the year last
+/// (`25/12/2021`, `1.2.2021`: one or two digits each, `/` or `.` between, a
+/// four-digit year), and where the year starts.
+pub(crate) fn year_last_parts(f: &[u8]) -> Option<(u32, u32, usize)> {
+    let f = trim(f);
+    let n1 = f.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&n1) {
+        return None;
+    }
+    let sep = *f.get(n1)?;
+    if sep != b'/' && sep != b'.' {
+        return None;
+    }
+    let r = &f[n1 + 1..];
+    let n2 = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&n2) || r.get(n2) != Some(&sep) {
+        return None;
+    }
+    let year_at = n1 + 1 + n2 + 1;
+    let year = f.get(year_at..year_at + 4)?;
+    if !year.iter().all(u8::is_ascii_digit) || f.get(year_at + 4).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some((digits(&f[..n1])?, digits(&r[..n2])?, year_at))
 }
 
 fn parse_unix(f: &[u8]) -> Option<Stamp> {
@@ -202,20 +338,21 @@ fn parse_unix(f: &[u8]) -> Option<Stamp> {
     } else {
         (v, false, DateStyle::UnixSeconds)
     };
-    Some(Stamp { date: Date::from_unix_seconds(secs), midnight: secs % 86_400 == 0 && !frac, style })
+    Some(Stamp { date: Date::from_unix_seconds(secs), midnight: secs % 86_400 == 0 && !frac, style, offset: false })
 }
 
 /// Time of day after the date: `[T ]HH:MM[:SS[.fff]]` then an optional zone
 /// (`Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `-HH`). Returns seconds from the
-/// date's midnight in UTC and whether sub-second digits were non-zero.
-fn parse_time(rest: &[u8]) -> Option<(i64, bool)> {
+/// date's midnight (the offset is not applied: the time stays local), whether
+/// sub-second digits were non-zero and whether a non-zero offset was given.
+fn parse_time(rest: &[u8]) -> Option<(i64, bool, bool)> {
     let (&first, mut r) = rest.split_first()?;
     if first != b' ' && first != b'T' && first != b't' {
         return None;
     }
     r = trim_start(r);
     if r.is_empty() {
-        return Some((0, false));
+        return Some((0, false, false));
     }
     if r.len() < 5 || r[2] != b':' {
         return None;
@@ -240,19 +377,15 @@ fn parse_time(rest: &[u8]) -> Option<(i64, bool)> {
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    let mut secs = h * 3600 + mi * 60 + s;
+    let secs = h * 3600 + mi * 60 + s;
     let zone = trim_start(r);
-    match zone {
-        b"" | b"Z" | b"z" => {}
-        z if z.eq_ignore_ascii_case(b"utc") || z.eq_ignore_ascii_case(b"gmt") => {}
-        [sign @ (b'+' | b'-'), tail @ ..] => {
-            let off = parse_offset(tail)?;
-            // local = utc + offset  =>  utc = local - offset
-            secs -= if *sign == b'+' { off } else { -off };
-        }
+    let offset = match zone {
+        b"" | b"Z" | b"z" => false,
+        z if z.eq_ignore_ascii_case(b"utc") || z.eq_ignore_ascii_case(b"gmt") => false,
+        [b'+' | b'-', tail @ ..] => parse_offset(tail)? != 0,
         _ => return None,
-    }
-    Some((secs, frac_nonzero))
+    };
+    Some((secs, frac_nonzero, offset))
 }
 
 fn parse_offset(t: &[u8]) -> Option<i64> {
@@ -323,7 +456,7 @@ fn parse_month_name(f: &[u8]) -> Option<Stamp> {
     if !trim(&r[4..]).is_empty() {
         return None;
     }
-    Some(Stamp { date: Date::from_ymd(y, m, d)?, midnight: true, style: DateStyle::MonthName })
+    Some(Stamp { date: Date::from_ymd(y, m, d)?, midnight: true, style: DateStyle::MonthName, offset: false })
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -361,29 +494,76 @@ mod tests {
     }
 
     #[test]
+    fn decimal_commas() {
+        let c = parse_number_comma;
+        assert_eq!(c("1.234,56"), Num::Value(1234.56));
+        assert_eq!(c("0,123"), Num::Value(0.123));
+        assert_eq!(c("-12,5"), Num::Value(-12.5));
+        assert_eq!(c("1.234.567"), Num::Value(1_234_567.0));
+        assert_eq!(c("1234,5"), Num::Value(1234.5));
+        assert_eq!(c("1.5"), Num::Value(1.5));
+        assert_eq!(c(""), Num::Missing);
+        assert_eq!(c("1,2,3"), Num::Invalid);
+        assert_eq!(c("12,"), Num::Invalid);
+        assert_eq!(c("1.23,4"), Num::Invalid);
+        assert!(looks_decimal_comma(b"12,5") && looks_decimal_comma(b"1.234,56") && looks_decimal_comma(b"0,123"));
+        assert!(!looks_decimal_comma(b"abc") && !looks_decimal_comma(b"12.5"));
+        assert_eq!(decimal_comma_vote(b"1.234,56"), Some(true));
+        assert_eq!(decimal_comma_vote(b"0,123"), Some(true));
+        assert_eq!(decimal_comma_vote(b"12,5"), Some(true));
+        assert_eq!(decimal_comma_vote(b"44955.45"), Some(false));
+        assert_eq!(decimal_comma_vote(b"1,234.56"), Some(false));
+        assert_eq!(decimal_comma_vote(b"1,234"), None);
+        assert_eq!(decimal_comma_vote(b"12"), None);
+    }
+
+    #[test]
     fn dates() {
-        let s = parse_date(b"2013-04-28 00:00:00 UTC").unwrap();
+        let s = parse_date(b"2013-04-28 00:00:00 UTC", false).unwrap();
         assert_eq!((s.date, s.midnight, s.style), (day("2013-04-28"), true, DateStyle::Iso));
-        let s = parse_date(b"2017-06-06 23:29:55 UTC").unwrap();
+        let s = parse_date(b"2017-06-06 23:29:55 UTC", false).unwrap();
         assert_eq!((s.date, s.midnight), (day("2017-06-06"), false));
-        let s = parse_date(b"2017-08-02 00:00:00.000").unwrap();
+        let s = parse_date(b"2017-08-02 00:00:00.000", false).unwrap();
         assert_eq!((s.date, s.midnight), (day("2017-08-02"), true));
-        let s = parse_date(b"2024-01-01T23:59:59.999Z").unwrap();
+        let s = parse_date(b"2024-01-01T23:59:59.999Z", false).unwrap();
         assert_eq!((s.date, s.midnight), (day("2024-01-01"), false));
-        let s = parse_date(b"2024-01-01T01:00:00+02:00").unwrap();
-        assert_eq!(s.date, day("2023-12-31"));
-        let s = parse_date(b"2017/12/02").unwrap();
+        // With a UTC offset the date is the one written, not the UTC day.
+        let s = parse_date(b"2024-01-01T01:00:00+02:00", false).unwrap();
+        assert_eq!((s.date, s.midnight, s.offset), (day("2024-01-01"), false, true));
+        let s = parse_date(b"2021-03-04T23:30:00+02:00", false).unwrap();
+        assert_eq!((s.date, s.offset), (day("2021-03-04"), true));
+        let s = parse_date(b"2021-03-04 23:30:00 -0500", false).unwrap();
+        assert_eq!((s.date, s.offset), (day("2021-03-04"), true));
+        let s = parse_date(b"2021-03-04 00:00:00+0200", false).unwrap();
+        assert_eq!((s.date, s.midnight, s.offset), (day("2021-03-04"), true, true));
+        let s = parse_date(b"2021-03-04T00:00:00+00:00", false).unwrap();
+        assert_eq!((s.date, s.midnight, s.offset), (day("2021-03-04"), true, false));
+        assert!(!parse_date(b"2021-03-04T23:30:00Z", false).unwrap().offset);
+        let s = parse_date(b"2017/12/02", false).unwrap();
         assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::Slashed));
-        let s = parse_date(b"Dec 02, 2017").unwrap();
+        let s = parse_date(b"Dec 02, 2017", false).unwrap();
         assert_eq!((s.date, s.style), (day("2017-12-02"), DateStyle::MonthName));
-        assert_eq!(parse_date(b"September 2, 2017").unwrap().date, day("2017-09-02"));
-        let s = parse_date(b"1636675200").unwrap();
+        assert_eq!(parse_date(b"September 2, 2017", false).unwrap().date, day("2017-09-02"));
+        let s = parse_date(b"1636675200", false).unwrap();
         assert_eq!((s.date, s.midnight, s.style), (day("2021-11-12"), true, DateStyle::UnixSeconds));
-        let s = parse_date(b"1636675200000").unwrap();
+        let s = parse_date(b"1636675200000", false).unwrap();
         assert_eq!((s.date, s.style), (day("2021-11-12"), DateStyle::UnixMillis));
-        assert!(!parse_date(b"1636675200123").unwrap().midnight);
-        for bad in ["", "2021-02-30", "2021-13-01", "12/03/2021", "yesterday", "2021-01-01 25:00", "2021-01-01x"] {
-            assert_eq!(parse_date(bad.as_bytes()), None, "{bad}");
+        assert!(!parse_date(b"1636675200123", false).unwrap().midnight);
+        // Year last: month first unless told otherwise.
+        let s = parse_date(b"12/03/2021", false).unwrap();
+        assert_eq!((s.date, s.style), (day("2021-12-03"), DateStyle::MonthFirst));
+        let s = parse_date(b"12/03/2021", true).unwrap();
+        assert_eq!((s.date, s.style), (day("2021-03-12"), DateStyle::DayFirst));
+        assert_eq!(parse_date(b"25.12.2021 23:30", true).unwrap().date, day("2021-12-25"));
+        assert_eq!(parse_date(b"1/2/2021", true).unwrap().date, day("2021-02-01"));
+        assert_eq!(parse_date(b"25/12/2021", false), None);
+        assert_eq!(year_last_parts(b"25/12/2021"), Some((25, 12, 6)));
+        assert_eq!(year_last_parts(b"2021/12/25"), None);
+        assert_eq!(year_last_parts(b"25/12-2021"), None);
+        for bad in
+            ["", "2021-02-30", "2021-13-01", "13/13/2021", "12/03/21", "yesterday", "2021-01-01 25:00", "2021-01-01x"]
+        {
+            assert_eq!(parse_date(bad.as_bytes(), false), None, "{bad}");
         }
     }
 }

@@ -53,6 +53,9 @@ pub struct FileReport {
     pub row_order: RowOrder,
     /// Date styles seen; more than one is reported as a warning too.
     pub date_styles: Vec<DateStyle>,
+    /// Numbers were read with a decimal comma (`1.234,56`; `;`-separated files only).
+    #[serde(default)]
+    pub decimal_comma: bool,
 }
 
 /// Sampling frequency of an asset's observed dates (median spacing).
@@ -75,6 +78,28 @@ pub enum Frequency {
 pub enum DuplicatePolicy {
     /// The row that comes last in the file wins; earlier ones are discarded.
     KeepLast,
+}
+
+/// A stretch of days without a price inside an asset's span, between two
+/// prices more than [`LONG_GAP_DAYS`](super::limits::LONG_GAP_DAYS) apart: carried
+/// forward like any gap, but reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// First day without a price.
+    pub from: Date,
+    /// Last day without a price.
+    pub to: Date,
+    /// Days without a price (`to - from + 1`).
+    pub days: i32,
+}
+
+/// Two rows of one asset on one date with different prices: the one
+/// discarded and the one kept (the last in the file).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateConflict {
+    pub date: Date,
+    pub discarded: f64,
+    pub kept: f64,
 }
 
 /// A one-day price move by more than `spike_factor` that reverts the next day.
@@ -116,17 +141,124 @@ pub struct AssetReport {
     /// Up to 10 of those dates.
     pub duplicate_examples: Vec<Date>,
     pub duplicate_policy: DuplicatePolicy,
+    /// Of `duplicate_dates`, the rows whose price equals the kept one (harmless repeats).
+    #[serde(default)]
+    pub duplicate_identical: usize,
+    /// Of `duplicate_dates`, the rows whose price differs from the kept one.
+    #[serde(default)]
+    pub duplicate_conflicts: usize,
+    /// Up to 10 of those, with both prices.
+    #[serde(default)]
+    pub duplicate_conflict_examples: Vec<DuplicateConflict>,
     /// Rows dropped because the price was blank or marked missing (`-`, `null`).
     pub price_blank: usize,
     /// Rows dropped because the price was zero, negative, `NaN` or infinite.
     pub price_invalid: usize,
     /// Up to 10 line numbers of such rows.
     pub price_invalid_lines: Vec<usize>,
-    /// Rows whose timestamp was not exactly midnight UTC (snapped to their UTC day).
+    /// Rows whose timestamp was not exactly midnight (snapped to their day).
     pub not_midnight: usize,
+    /// Rows whose timestamp had a non-zero UTC offset (`+02:00`, `-0500`): put
+    /// on the calendar date as written, not moved to their UTC day.
+    #[serde(default)]
+    pub offset_timestamps: usize,
     pub frequency: Frequency,
     /// Suspect one-day spikes (see [`Spike`]).
     pub spikes: Vec<Spike>,
+    /// Stretches without a price between two prices more than 30 days apart, in
+    /// daily or weekly data (all of them; carried forward, and warned about).
+    #[serde(default)]
+    pub long_gaps: Vec<Gap>,
+    /// Prices dropped as data errors ([`Implausible`]): above 1e12 or below
+    /// 1e-12 per unit, or a one-day move of more than 1e6x that does not revert.
+    #[serde(default)]
+    pub price_implausible: usize,
+    /// Up to 10 of them, with date, value and reason.
+    #[serde(default)]
+    pub implausible_prices: Vec<Implausible>,
+}
+
+/// Why a price was taken for a data error (see [`Implausible`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Implausibility {
+    /// Above [`super::limits::MAX_PRICE`] per unit.
+    TooHigh,
+    /// Below [`super::limits::MIN_PRICE`] per unit.
+    TooLow,
+    /// More than [`super::limits::MAX_JUMP`] times (or less than 1/that of)
+    /// the price before it (`from`), without coming back the next day.
+    Jump { from: f64 },
+}
+
+/// A price dropped as a data error: the day is treated like a row without a
+/// usable price (carried forward inside the asset's span).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Implausible {
+    pub date: Date,
+    pub price: f64,
+    pub reason: Implausibility,
+}
+
+impl std::fmt::Display for Implausible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} on {}", num_text(self.price), self.date)?;
+        match self.reason {
+            Implausibility::TooHigh => write!(f, " (above {} per unit)", num_text(super::limits::MAX_PRICE)),
+            Implausibility::TooLow => write!(f, " (below {} per unit)", num_text(super::limits::MIN_PRICE)),
+            Implausibility::Jump { from } => {
+                let factor = if self.price > from { self.price / from } else { from / self.price };
+                write!(f, " (x{} away from the trusted price {}, not reverting)", num_text(factor), num_text(from))
+            }
+        }
+    }
+}
+
+/// A number for a message, with a few significant digits: `1.65`, `44955.5`,
+/// `3.9e5`, `1e308`, `1.23e-13` (never hundreds of digits).
+pub(crate) fn num_text(x: f64) -> String {
+    num_text_digits(x, 6)
+}
+
+/// `x` with at most `sig` significant digits: plain from 0.001 to 1e5,
+/// otherwise scientific (with at most 3 significant digits, or `sig` if fewer).
+fn num_text_digits(x: f64, sig: usize) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if (-3..5).contains(&mag) {
+        let decimals = (sig as i32 - 1 - mag).max(0) as usize;
+        let s = format!("{x:.decimals$}");
+        return if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    }
+    let digits = if sig > 6 { sig - 1 } else { sig.min(3) - 1 };
+    let s = format!("{x:.digits$e}");
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
+    format!("{mantissa}e{exp}")
+}
+
+/// Two numbers that differ, each with just enough digits to show that they
+/// differ (`1.6` and `1.65`; `100.000001` and `100`).
+pub(crate) fn num_pair(a: f64, b: f64) -> (String, String) {
+    let mut sig = 6;
+    loop {
+        let (x, y) = (num_text_digits(a, sig), num_text_digits(b, sig));
+        if x != y || sig >= 17 {
+            return (x, y);
+        }
+        sig += 1;
+    }
 }
 
 /// Where an asset's market caps came from.
@@ -141,4 +273,33 @@ pub enum CapSource {
     ColumnAndSupply,
     /// None: all caps are `NaN`.
     None,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_messages_are_short() {
+        let cases = [
+            (1.65, "1.65"),
+            (100.0, "100"),
+            (44955.46, "44955.5"),
+            (390_000.0, "3.9e5"),
+            (1e308, "1e308"),
+            (f64::MAX, "1.8e308"),
+            (1.234e-13, "1.23e-13"),
+            (0.001, "0.001"),
+            (0.000123, "1.23e-4"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+            (f64::INFINITY, "inf"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(num_text(x), want, "{x}");
+        }
+        assert_eq!(num_pair(1.6, 1.65), ("1.6".into(), "1.65".into()));
+        assert_eq!(num_pair(100.000001, 100.0), ("100.000001".into(), "100".into()));
+        assert_eq!(num_pair(1e308, 1.0000001e308).0, "1e308");
+    }
 }

@@ -2,7 +2,9 @@
 //! collected in file order, later scattered into the day-major panel.
 
 use super::parse::{DateStyle, Stamp};
+use super::report::{Implausibility, Implausible};
 use super::Format;
+use crate::date::Date;
 use std::collections::HashMap;
 
 /// What the main value column of a file means.
@@ -25,7 +27,12 @@ pub(crate) struct LocalAsset {
     pub price_invalid: usize,
     pub invalid_lines: Vec<usize>,
     pub not_midnight: usize,
+    /// Rows whose timestamp had a non-zero UTC offset.
+    pub offset_timestamps: usize,
     pub cap_from_supply: usize,
+    /// Prices dropped as data errors (too high or too low per unit).
+    pub implausible: usize,
+    pub implausible_examples: Vec<Implausible>,
     last_date: Option<i32>,
 }
 
@@ -59,6 +66,10 @@ pub(crate) struct FileData {
     /// (asset, date) of rows whose price was dropped: their days stay in the calendar.
     pub dropped: Vec<(u32, i32)>,
     pub date_styles: u8,
+    /// Dates with the year last were detected as day/month/year.
+    pub day_first_detected: bool,
+    /// Numbers were read with a decimal comma.
+    pub decimal_comma: bool,
     pub ascending: bool,
     pub descending: bool,
     pub warnings: Vec<String>,
@@ -84,6 +95,8 @@ impl FileData {
             extras: Vec::new(),
             dropped: Vec::new(),
             date_styles: 0,
+            day_first_detected: false,
+            decimal_comma: false,
             ascending: false,
             descending: false,
             warnings: Vec::new(),
@@ -123,6 +136,9 @@ impl FileData {
         if !stamp.midnight {
             la.not_midnight += 1;
         }
+        if stamp.offset {
+            la.offset_timestamps += 1;
+        }
         if let Some(prev) = la.last_date {
             if stamp.date.0 > prev {
                 self.ascending = true;
@@ -149,6 +165,37 @@ impl FileData {
         }
     }
 
+    /// Books a price that is finite and positive but implausible per unit
+    /// (see [`plausible`]); the row is dropped like a bad price.
+    pub fn note_implausible(&mut self, a: u32, date: i32, price: f64, reason: Implausibility) {
+        self.dropped.push((a, date));
+        let la = &mut self.assets[a as usize];
+        la.implausible += 1;
+        if la.implausible_examples.len() < 10 {
+            la.implausible_examples.push(Implausible { date: Date(date), price, reason });
+        }
+    }
+
+    /// Books a price column value: a usable price is pushed, anything else is
+    /// counted as dropped. `line` 0 means unknown (JSON). Returns whether it was kept.
+    #[inline]
+    pub fn price(&mut self, a: u32, date: i32, v: f64, line: usize) -> bool {
+        match plausible(v) {
+            Ok(()) => {
+                self.push(a, date, v);
+                true
+            }
+            Err(None) => {
+                self.note_bad_price(a, date, false, line);
+                false
+            }
+            Err(Some(reason)) => {
+                self.note_implausible(a, date, v, reason);
+                false
+            }
+        }
+    }
+
     /// Appends one usable observation.
     #[inline]
     pub fn push(&mut self, a: u32, date: i32, value: f64) {
@@ -159,5 +206,22 @@ impl FileData {
 
     pub fn styles(&self) -> Vec<DateStyle> {
         DateStyle::all().into_iter().filter(|s| self.date_styles & s.bit() != 0).collect()
+    }
+}
+
+/// Whether a price is usable: `Err(None)` when it is not a finite number
+/// above 0 (a bad row), `Err(Some(reason))` when it is one but implausible per
+/// unit (above [`MAX_PRICE`](super::limits::MAX_PRICE) or below [`MIN_PRICE`](super::limits::MIN_PRICE)).
+#[inline]
+pub(crate) fn plausible(v: f64) -> Result<(), Option<Implausibility>> {
+    use super::limits::{MAX_PRICE, MIN_PRICE};
+    if !(v.is_finite() && v > 0.0) {
+        Err(None)
+    } else if v > MAX_PRICE {
+        Err(Some(Implausibility::TooHigh))
+    } else if v < MIN_PRICE {
+        Err(Some(Implausibility::TooLow))
+    } else {
+        Ok(())
     }
 }

@@ -15,6 +15,17 @@ use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource, LinkNotice};
 use crate::workers::{self, protocol::JobId, protocol::Parsed};
 
+/// How files are read: the user's choices in the data panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct How {
+    /// Keep flagged one-day spikes (repaired by default).
+    keep_spikes: bool,
+    /// `None` detects each file's format.
+    format: Option<Format>,
+    /// Date order of `12/03/2021`-style dates; `None` detects it.
+    day_first: Option<bool>,
+}
+
 /// What loading files needs: the state, the progress line and the parse
 /// running in a worker (at most one; a new load or Cancel replaces it).
 #[derive(Clone)]
@@ -30,7 +41,8 @@ impl Loader {
     /// bundle's scenario); on failure the previous data stays and the error
     /// says where. Flagged one-day spikes are repaired unless `keep_spikes`.
     /// The bytes are shared (not copied) with the request and the state.
-    fn ingest(&self, files: Rc<Vec<NamedBytes>>, keep_spikes: bool, format: Option<Format>, then: Option<Scenario>) {
+    fn ingest(&self, files: Rc<Vec<NamedBytes>>, how: How, then: Option<Scenario>) {
+        let How { keep_spikes, format, day_first } = how;
         self.cancel();
         let megabytes = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
         self.progress.set(Some(format!("Parsing {} file(s), {megabytes:.1} MB, in the background…", files.len())));
@@ -42,6 +54,7 @@ impl Loader {
             IngestOptions {
                 repair_spikes: !keep_spikes,
                 format,
+                day_first,
                 max_bytes: engine::ingest::limits::MAX_DECOMPRESSED_BYTES,
                 ..IngestOptions::default()
             },
@@ -114,7 +127,7 @@ fn open_bundle(loader: &Loader, (name, bytes): &NamedBytes) {
         state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
     } else {
         let keep_spikes = matches!(bundle.scenario.data, DataRef::Files { keep_spikes: true, .. });
-        loader.ingest(Rc::new(bundle.files), keep_spikes, None, Some(bundle.scenario));
+        loader.ingest(Rc::new(bundle.files), How { keep_spikes, ..How::default() }, Some(bundle.scenario));
     }
 }
 
@@ -133,10 +146,12 @@ pub fn data_panel() -> Html {
     let kept = use_mut_ref(|| Rc::new(Vec::<NamedBytes>::new()));
     // `None` detects each file's format; the user may force one.
     let format = use_state(|| None::<Format>);
+    let day_first = use_state(|| None::<bool>);
 
     let on_files = {
         let (state, loader, progress, kept) = (state.clone(), loader.clone(), progress.clone(), kept.clone());
         let format = *format;
+        let date_order = *day_first;
         // Files for a link made on uploaded data are read the sender's way.
         let keep_spikes = matches!(state.link_notice, Some(LinkNotice::NeedsFiles { keep_spikes: true, .. }));
         Callback::from(move |files: Vec<File>| {
@@ -164,7 +179,7 @@ pub fn data_panel() -> Html {
                         Ok(files) if is_bundle(&files) => open_bundle(&loader2, &files[0]),
                         Ok(files) => {
                             let files = Rc::new(files);
-                            loader2.ingest(files.clone(), keep_spikes, format, None);
+                            loader2.ingest(files.clone(), How { keep_spikes, format, day_first: date_order }, None);
                             // Kept even when they failed: a forced format may read them.
                             *kept.borrow_mut() = files;
                         }
@@ -270,13 +285,14 @@ pub fn data_panel() -> Html {
                 <select id="format-override" onchange={
                     let (format, loader, kept) = (format.clone(), loader.clone(), kept.clone());
                     let keep_spikes = state.keep_spikes;
+                    let date_order = *day_first;
                     Callback::from(move |e: Event| {
                         let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse::<usize>().ok();
                         let f = i.and_then(|i| Format::ALL.get(i)).map(|(f, _)| *f);
                         format.set(f);
                         // Re-read the files already loaded with the new choice.
                         if !kept.borrow().is_empty() {
-                            loader.ingest(kept.borrow().clone(), keep_spikes, f, None);
+                            loader.ingest(kept.borrow().clone(), How { keep_spikes, format: f, day_first: date_order }, None);
                         }
                     })
                 }>
@@ -284,6 +300,25 @@ pub fn data_panel() -> Html {
                     { for Format::ALL.iter().enumerate().map(|(i, (f, label))| html! {
                         <option value={i.to_string()} selected={*format == Some(*f)}>{ *label }</option>
                     }) }
+                </select>
+            </label>
+            <label title="How dates such as 03/04/2021 are read: detected from the file (a day above 12 shows the order), or as you say">
+                { " Dates " }
+                <select id="date-order" onchange={
+                    let (day_first, loader, kept, format) = (day_first.clone(), loader.clone(), kept.clone(), *format);
+                    let keep_spikes = state.keep_spikes;
+                    Callback::from(move |e: Event| {
+                        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                        let order = match v.as_str() { "day" => Some(true), "month" => Some(false), _ => None };
+                        day_first.set(order);
+                        if !kept.borrow().is_empty() {
+                            loader.ingest(kept.borrow().clone(), How { keep_spikes, format, day_first: order }, None);
+                        }
+                    })
+                }>
+                    <option value="auto" selected={day_first.is_none()}>{ "order detected" }</option>
+                    <option value="day" selected={*day_first == Some(true)}>{ "day first (25/12/2021)" }</option>
+                    <option value="month" selected={*day_first == Some(false)}>{ "month first (12/25/2021)" }</option>
                 </select>
             </label>
             if let Some(p) = &*progress {
@@ -315,8 +350,8 @@ pub fn data_panel() -> Html {
                 { spike_warning(r, {
                     // Read the loaded files again the other way (bundles too).
                     let (loader, files) = (loader.clone(), state.files.clone());
-                    let (format, keep) = (*format, !state.keep_spikes);
-                    Callback::from(move |_| loader.ingest(files.clone(), keep, format, None))
+                    let how = How { keep_spikes: !state.keep_spikes, format: *format, day_first: *day_first };
+                    Callback::from(move |_| loader.ingest(files.clone(), how, None))
                 }) }
                 <PeggedNotice />
                 <ReportView report={r.clone()} />

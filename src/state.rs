@@ -484,8 +484,22 @@ impl Reducible for AppState {
             }
             Action::OpenLink(link) => match Scenario::from_link(&link) {
                 Ok(sc) => {
+                    let range = sc.range;
+                    let known = matches!(sc.data, DataRef::Synthetic(_));
                     s.apply(sc);
-                    s.pause_if_heavy();
+                    // On data the link names exactly, a range outside it is an
+                    // error, as in the CLI; the setup before the link stays.
+                    let outside = range
+                        .filter(|_| known)
+                        .and_then(|(a, b)| engine::scenario::range_in(s.panel.dates(), Some(a), Some(b)).err());
+                    if let Some(e) = outside {
+                        s = (*self).clone();
+                        s.link_notice = Some(LinkNotice::Error(engine::scenario::bounded(format!(
+                            "This link holds an invalid scenario: {e}"
+                        ))));
+                    } else {
+                        s.pause_if_heavy();
+                    }
                 }
                 Err(e) => s.link_notice = Some(LinkNotice::Error(e)),
             },

@@ -49,20 +49,9 @@ fn cut(panel: Panel, from: Option<Date>, to: Option<Date>) -> Result<Panel, CliE
     if from.is_none() && to.is_none() {
         return Ok(panel);
     }
-    let dates = panel.dates();
-    let a = from.map_or(0, |d| dates.partition_point(|&x| x < d));
-    let b = to.map_or(dates.len(), |d| dates.partition_point(|&x| x <= d));
-    if a >= b {
-        let show = |d: Option<Date>| d.map_or("…".to_string(), |d| d.to_string());
-        return Err(CliError::Run(format!(
-            "no data between {} and {}: the data covers {} to {}",
-            show(from),
-            show(to),
-            dates[0],
-            dates[dates.len() - 1]
-        )));
-    }
-    panel.slice_days(a, b - 1).map_err(|e| CliError::Run(format!("cannot cut the date range: {e}")))
+    // The page applies a link's range with the same rule and message.
+    let (a, b) = engine::scenario::range_in(panel.dates(), from, to).map_err(CliError::Run)?;
+    panel.slice_days(a, b).map_err(|e| CliError::Run(format!("cannot cut the date range: {e}")))
 }
 
 pub fn execute(plan: Plan) -> Result<(), CliError> {

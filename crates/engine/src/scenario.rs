@@ -22,6 +22,44 @@ pub const SCENARIO_KIND: &str = "s";
 /// The most strategies a scenario may hold.
 pub const MAX_STRATEGIES: usize = 8;
 
+/// The largest initial capital accepted (currency units).
+pub const MAX_CAPITAL: f64 = 1e15;
+
+/// The longest message about a link, in characters: a link cannot fill the
+/// page with its own text.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
+/// The earliest and latest dates a scenario's range may name.
+pub fn date_bounds() -> (Date, Date) {
+    (Date::from_ymd(1900, 1, 1).expect("a date"), Date::from_ymd(2200, 12, 31).expect("a date"))
+}
+
+/// The day indices of `dates` from `from` to `to` (inclusive; either end
+/// open), or the message the page and the CLI both give when no day of the
+/// data lies in between.
+pub fn range_in(dates: &[Date], from: Option<Date>, to: Option<Date>) -> Result<(usize, usize), String> {
+    let a = from.map_or(0, |d| dates.partition_point(|&x| x < d));
+    let b = to.map_or(dates.len(), |d| dates.partition_point(|&x| x <= d));
+    if dates.is_empty() || a >= b {
+        let show = |d: Option<Date>| d.map_or("…".to_string(), |d| d.to_string());
+        let span = match (dates.first(), dates.last()) {
+            (Some(f), Some(l)) => format!("{f} to {l}"),
+            _ => "no dates".to_string(),
+        };
+        return Err(format!("no data between {} and {}: the data covers {span}", show(from), show(to)));
+    }
+    Ok((a, b - 1))
+}
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] with an ellipsis.
+pub fn bounded(text: String) -> String {
+    if text.chars().count() <= MAX_MESSAGE_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+    format!("{cut}…")
+}
+
 /// Which data a scenario runs on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,8 +156,9 @@ impl Scenario {
     /// Reads a link (a whole URL, a `#fragment` or the bare payload) and
     /// checks that what it holds is usable; errors say what is wrong.
     pub fn from_link(link: &str) -> Result<Scenario, String> {
-        let s: Scenario = share::decode(SCENARIO_KIND, link).map_err(|e| format!("This link cannot be read: {e}"))?;
-        s.validate().map_err(|e| format!("This link holds an invalid scenario: {e}"))?;
+        let s: Scenario =
+            share::decode(SCENARIO_KIND, link).map_err(|e| bounded(format!("This link cannot be read: {e}")))?;
+        s.validate().map_err(|e| bounded(format!("This link holds an invalid scenario: {e}")))?;
         Ok(s)
     }
 
@@ -135,12 +174,19 @@ impl Scenario {
             m.validate().map_err(|e| format!("built-in market: {e}"))?;
         }
         if let Some((a, b)) = self.range {
+            let (lo, hi) = date_bounds();
+            if a < lo || b > hi {
+                return Err(format!("the date range must lie between {lo} and {hi}"));
+            }
             if a >= b {
                 return Err(format!("the date range {a} to {b} is empty"));
             }
         }
         if !(self.initial_capital.is_finite() && self.initial_capital > 0.0) {
-            return Err(format!("initial capital must be above 0 (got {})", self.initial_capital));
+            return Err(format!("initial capital must be above 0 (got {})", short(&self.initial_capital.to_string())));
+        }
+        if self.initial_capital > MAX_CAPITAL {
+            return Err("initial capital must be at most 1e15".to_string());
         }
         if let Some(f) = self.view.focus {
             if f >= self.strategies.len().max(1) {

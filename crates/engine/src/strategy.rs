@@ -79,6 +79,7 @@ impl Default for Strategy {
 #[serde(default)]
 pub struct Universe {
     /// Keep only the N largest assets; `None` keeps all.
+    #[serde(deserialize_with = "count::option")]
     pub top_n: Option<usize>,
     /// Rank on an exponentially weighted moving average of the market cap with
     /// this half-life in data days: `s_t = a * cap_t + (1 - a) * s_{t-1}`,
@@ -99,6 +100,7 @@ pub struct Universe {
     /// ("include anyway"); an id written out in `exclude` stays excluded.
     pub include: Vec<String>,
     /// Minimum data days listed, counting the day itself: `t - first + 1`.
+    #[serde(deserialize_with = "count::plain")]
     pub min_history_days: usize,
     pub min_volume: Option<MinVolume>,
     pub filter: Option<ExtraFilter>,
@@ -127,6 +129,7 @@ impl Default for Universe {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MinVolume {
     pub amount: f64,
+    #[serde(deserialize_with = "count::plain")]
     pub lookback: usize,
 }
 
@@ -178,7 +181,10 @@ pub enum Weighting {
     /// others, and assets with zero volatility, are left out (warning). When
     /// no member has a full window (the first `lookback` days of the data),
     /// weights are equal (warning).
-    InverseVolatility { lookback: usize },
+    InverseVolatility {
+        #[serde(deserialize_with = "count::plain")]
+        lookback: usize,
+    },
     /// Equal risk contribution: `w_i (Σw)_i` equal for all i, with Σ the sample
     /// covariance of daily simple returns over the last `lookback` returns
     /// (only assets with a full window take part; others are left out with a
@@ -187,12 +193,18 @@ pub enum Weighting {
     /// shrunk by 10% toward 0 (warning). Solved by Spinu's damped Newton
     /// method on `½ yᵀ(nΣ)y - Σ ln y_i`, then normalised; falls back to
     /// inverse volatility with a warning if it does not converge.
-    EqualRiskContribution { lookback: usize },
+    EqualRiskContribution {
+        #[serde(deserialize_with = "count::plain")]
+        lookback: usize,
+    },
     /// `w_i ∝` mean finite volume over the last `lookback` data days; only
     /// assets listed on all of them take part (a listing's first days carry
     /// outsized volume); assets with no volume or zero are left out. When no
     /// member qualifies, weights are equal (warning).
-    VolumeWeighted { lookback: usize },
+    VolumeWeighted {
+        #[serde(deserialize_with = "count::plain")]
+        lookback: usize,
+    },
     /// Fixed weights by asset id, normalised over the tradable members that
     /// have one. Ids match case-insensitively; an id may list alternatives
     /// separated by `|` (`"bitcoin|btc"`): the first one present in the panel
@@ -252,6 +264,7 @@ impl Default for Costs {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
     pub k: f64,
+    #[serde(deserialize_with = "count::plain")]
     pub lookback: usize,
 }
 
@@ -264,6 +277,7 @@ pub struct Impact {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Regime {
     pub reference: RegimeReference,
+    #[serde(deserialize_with = "count::plain")]
     pub sma_days: usize,
     pub cash_fraction: f64,
 }
@@ -362,8 +376,50 @@ fn check_schedule(schedule: Schedule, offset: u32, field: &str, offset_field: &s
     }
 }
 
+/// The largest accepted day count of a window (lookback, moving average):
+/// about 27 years of daily data.
+pub const MAX_WINDOW_DAYS: usize = 10_000;
+/// The largest accepted Top N and minimum history.
+pub const MAX_COUNT: usize = 100_000;
+/// The longest accepted strategy name, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
 fn check_lookback(lookback: usize, field: &str) -> Result<(), StrategyError> {
-    check(lookback >= 2, field, &format!("{field} must be at least 2 days"))
+    check(lookback >= 2, field, &format!("{field} must be at least 2 days"))?;
+    check(lookback <= MAX_WINDOW_DAYS, field, &format!("{field} must be at most {MAX_WINDOW_DAYS} days"))
+}
+
+/// Day counts and Top N read as `u64` and capped at [`count::CAP`] on every
+/// platform, so that a value too large for a 32-bit `usize` (the page's
+/// wasm) reaches [`Strategy::validate`] and gets the same message as
+/// natively ("more than ..." rather than a number the page cannot hold).
+pub(crate) mod count {
+    use serde::{Deserialize, Deserializer};
+
+    /// The largest count kept as it is: `u32::MAX`, a value both the page
+    /// (32-bit) and a native build hold; larger ones become this.
+    pub const CAP: usize = u32::MAX as usize;
+
+    fn fit(v: u64) -> usize {
+        usize::try_from(v.min(CAP as u64)).unwrap_or(CAP)
+    }
+
+    /// A count for messages: "4294967295 or more" at the cap.
+    pub fn show(v: usize) -> String {
+        if v >= CAP {
+            format!("{CAP} or more")
+        } else {
+            v.to_string()
+        }
+    }
+
+    pub fn plain<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+        u64::deserialize(d).map(fit)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        Option::<u64>::deserialize(d).map(|v| v.map(fit))
+    }
 }
 
 impl Strategy {
@@ -437,9 +493,20 @@ impl Strategy {
             ));
         }
         let u = &self.universe;
+        check(
+            self.name.chars().count() <= MAX_NAME_CHARS,
+            "name",
+            &format!("name must be at most {MAX_NAME_CHARS} characters (it has {})", self.name.chars().count()),
+        )?;
         if let Some(n) = u.top_n {
             check(n >= 1, "universe.top_n", "top_n must be at least 1")?;
+            check(n <= MAX_COUNT, "universe.top_n", &format!("top_n must be at most {MAX_COUNT}"))?;
         }
+        check(
+            u.min_history_days <= MAX_COUNT,
+            "universe.min_history_days",
+            &format!("min_history_days must be at most {MAX_COUNT}"),
+        )?;
         if let Some(h) = u.rank_half_life_days {
             check(h.is_finite() && h > 0.0, "universe.rank_half_life_days", "rank_half_life_days must be above 0")?;
         }
@@ -469,6 +536,11 @@ impl Strategy {
                 "min_volume amount must be 0 or more",
             )?;
             check(mv.lookback >= 1, "universe.min_volume", "min_volume lookback must be at least 1 day")?;
+            check(
+                mv.lookback <= MAX_WINDOW_DAYS,
+                "universe.min_volume",
+                &format!("min_volume lookback must be at most {MAX_WINDOW_DAYS} days"),
+            )?;
         }
         if let Some(f) = &u.filter {
             check(!f.column.trim().is_empty(), "universe.filter", "filter column must not be empty")?;
@@ -546,6 +618,11 @@ impl Strategy {
             }
             check(r.sma_days >= 2, "regime.sma_days", "regime sma_days must be at least 2")?;
             check(
+                r.sma_days <= MAX_WINDOW_DAYS,
+                "regime.sma_days",
+                &format!("regime sma_days must be at most {MAX_WINDOW_DAYS}"),
+            )?;
+            check(
                 r.cash_fraction.is_finite() && (0.0..=1.0).contains(&r.cash_fraction),
                 "regime.cash_fraction",
                 "regime cash_fraction must be between 0 and 1",
@@ -555,6 +632,11 @@ impl Strategy {
             self.initial_capital.is_finite() && self.initial_capital > 0.0,
             "initial_capital",
             "initial_capital must be above 0",
+        )?;
+        check(
+            self.initial_capital <= crate::scenario::MAX_CAPITAL,
+            "initial_capital",
+            "initial_capital must be at most 1e15",
         )
     }
 }

@@ -137,6 +137,7 @@ pub struct MarketParams {
     /// Any value; the same seed and dials give the same market.
     pub seed: u64,
     /// Number of assets, 2..=2000 (btc, eth, usdt, usdc come first).
+    #[serde(deserialize_with = "crate::strategy::count::plain")]
     pub n_assets: usize,
     /// Length in years of 365 days, 0.1..=20, with `n_assets × years <= 20 000`.
     pub years: f64,
@@ -207,7 +208,12 @@ impl MarketParams {
     /// Checks every dial against its bounds; the message names the dial.
     pub fn validate(&self) -> Result<(), String> {
         if !(N_ASSETS.0..=N_ASSETS.1).contains(&self.n_assets) {
-            return Err(format!("n_assets must be between {} and {} (got {})", N_ASSETS.0, N_ASSETS.1, self.n_assets));
+            return Err(format!(
+                "n_assets must be between {} and {} (got {})",
+                N_ASSETS.0,
+                N_ASSETS.1,
+                crate::strategy::count::show(self.n_assets)
+            ));
         }
         check("years", self.years, YEARS)?;
         if self.n_assets as f64 * self.years > MAX_ASSET_YEARS {

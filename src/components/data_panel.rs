@@ -544,6 +544,9 @@ impl PartialEq for ReportProps {
     }
 }
 
+/// The most assets the report table lists.
+const REPORT_ROWS: usize = 300;
+
 /// The validation report, collapsed to one line until opened.
 #[function_component(ReportView)]
 fn report_view(props: &ReportProps) -> Html {
@@ -577,7 +580,7 @@ fn report_view(props: &ReportProps) -> Html {
                     <th title="Rows dropped: zero, negative or non-numeric price">{ "Bad prices" }</th>
                     <th title="One-day moves by more than 20x that revert the next day">{ "Spikes" }</th>
                 </tr></thead>
-                <tbody>{ for r.assets.iter().map(|a| html! {
+                <tbody>{ for r.assets.iter().take(REPORT_ROWS).map(|a| html! {
                     <tr>
                         <td>{ &a.id }</td><td>{ &a.file }</td><td>{ a.first_date.to_string() }</td>
                         <td>{ a.last_date.to_string() }</td><td>{ a.rows }</td><td>{ a.carried_forward }</td>
@@ -586,6 +589,11 @@ fn report_view(props: &ReportProps) -> Html {
                     </tr>
                 }) }</tbody>
             </table>
+            if r.assets.len() > REPORT_ROWS {
+                <p class="muted" id="report-more">{ format!(
+                    "and {} more assets (the first {REPORT_ROWS} are listed; the asset list below searches them all)",
+                    r.assets.len() - REPORT_ROWS) }</p>
+            }
             }
         </details>
     }

@@ -406,7 +406,7 @@ pub(crate) mod count {
 
     /// A count for messages: "4294967295 or more" at the cap.
     pub fn show(v: usize) -> String {
-        if v >= CAP {
+        if v as u64 >= CAP as u64 {
             format!("{CAP} or more")
         } else {
             v.to_string()

@@ -201,18 +201,26 @@ test('a share link carrying markup shows it as text, and a hostile fingerprint d
     await page.evaluate((h) => (location.hash = h), encode(sc));
   };
 
-  // Strategy names and uploaded-file names from the link, with a fingerprint
-  // of multi-byte characters: the notice shows its first 12 characters (the
-  // 12th byte falls inside a character, which once crashed the page).
+  // A fingerprint of multi-byte characters and markup (its 12th byte falls
+  // inside a character, which once crashed the page) is refused as text.
+  const forged = structuredClone(scenario);
+  forged.data = { files: { names: [GECKO_FILE], fingerprint: `a${'é'.repeat(6)}<b>x</b>` } };
+  await open(forged);
+  await page.waitForFunction(() => /not a SHA-256/.test(document.querySelector('#link-notice.error')?.textContent), null, {
+    timeout: SLOW,
+  });
+  await page.click('#link-notice button');
+
+  // Strategy names and uploaded-file names from the link appear as text.
   const named = structuredClone(scenario);
   named.strategies[0].name = IMG;
   named.strategies[1].name = SCRIPT_RAW;
-  named.data = { files: { names: [GECKO_FILE, LONG_FILE], fingerprint: `a${'é'.repeat(6)}<b>x</b>` } };
+  named.data = { files: { names: [GECKO_FILE, LONG_FILE], fingerprint: 'ab'.repeat(32) } };
   await open(named);
   await page.waitForSelector('#link-notice', { timeout: SLOW });
   const notice = await page.textContent('#link-notice span');
   assert.ok(notice.includes(`(${GECKO_FILE}, ${LONG_FILE})`), notice);
-  assert.ok(notice.includes(`fingerprint a${'é'.repeat(6)}<b>x<…`), notice);
+  assert.ok(notice.includes('fingerprint abababababab…'), notice);
   await page.waitForFunction((n) => document.querySelector('.strategy-list .strategy-name')?.textContent === n, IMG, {
     timeout: SLOW,
   });

@@ -306,6 +306,11 @@ pub fn cancel_parse(job: JobId) {
         if let Some(slot) = pool.panels.first_mut() {
             *slot = None;
         }
+        // Nothing else waits for worker 0: stop it, so a long parse gives its
+        // memory back now rather than when it ends.
+        if pool.handlers.is_empty() {
+            pool.terminate(0);
+        }
     });
 }
 

@@ -58,6 +58,18 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     let t0 = Instant::now();
     let (panel, info) = load_panel(&plan)?;
     let panel = cut(panel, plan.from, plan.to)?;
+    // A long run says so before it starts (the page asks first; a script
+    // user at least knows what to expect).
+    let estimate = engine::cost::compare_seconds(panel.n_days(), panel.n_assets(), &plan.strategies);
+    if estimate > 10.0 {
+        eprintln!(
+            "warning: this comparison ({} strategies x {} days x {} assets) is estimated to take about {:.0} s",
+            plan.strategies.len(),
+            panel.n_days(),
+            panel.n_assets(),
+            estimate
+        );
+    }
     let t1 = Instant::now();
     let runs = compare(&panel, &plan.strategies, plan.benchmark, &MetricsOptions::default());
     // A benchmark that held nothing was not used (its warnings say why).

@@ -22,6 +22,11 @@ pub const SCENARIO_KIND: &str = "s";
 /// The most strategies a scenario may hold.
 pub const MAX_STRATEGIES: usize = 8;
 
+/// The most file names a link on uploaded data may carry.
+pub const MAX_FILES: usize = 1_000;
+/// The longest file name a link may carry, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 255;
+
 /// The largest initial capital accepted (currency units).
 pub const MAX_CAPITAL: f64 = 1e15;
 
@@ -170,8 +175,22 @@ impl Scenario {
         for (i, s) in self.strategies.iter().enumerate() {
             s.validate().map_err(|e| format!("strategy {} (“{}”): {e}", i + 1, short(&s.name)))?;
         }
-        if let DataRef::Synthetic(m) = &self.data {
-            m.validate().map_err(|e| format!("built-in market: {e}"))?;
+        match &self.data {
+            DataRef::Synthetic(m) => m.validate().map_err(|e| format!("built-in market: {e}"))?,
+            DataRef::Files { names, fingerprint, .. } => {
+                if names.len() > MAX_FILES {
+                    return Err(format!("{} file names; at most {MAX_FILES} are allowed", names.len()));
+                }
+                if let Some(n) = names.iter().find(|n| n.chars().count() > MAX_FILE_NAME_CHARS) {
+                    return Err(format!(
+                        "a file name of {} characters; at most {MAX_FILE_NAME_CHARS} are allowed",
+                        n.chars().count()
+                    ));
+                }
+                if fingerprint.len() != 64 || !fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err("the data fingerprint is not a SHA-256 (64 hexadecimal digits)".into());
+                }
+            }
         }
         if let Some((a, b)) = self.range {
             let (lo, hi) = date_bounds();

@@ -176,8 +176,10 @@ fn long_names_in_link_messages() {
         let payload = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6);
         format!("s.v1.{}", base64_url(&payload))
     };
+    // Names are at most 200 characters; a 150-character one is still cut.
+    let name = "N".repeat(150);
     let msg =
-        Scenario::from_link(&link(format!(r#"{{"strategies": [{{"name": "{long}", "universe": {{"top_n": 0}}}}]}}"#)))
+        Scenario::from_link(&link(format!(r#"{{"strategies": [{{"name": "{name}", "universe": {{"top_n": 0}}}}]}}"#)))
             .unwrap_err();
     assert_eq!(
         msg,

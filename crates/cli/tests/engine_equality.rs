@@ -160,7 +160,7 @@ fn share_link_runs_its_scenario() {
 fn share_link_on_uploaded_data_runs_with_data_files() {
     let scenario = json!({
         "strategies": [Strategy::preset(Preset::BitcoinBuyAndHold)],
-        "data": { "files": { "names": ["btc-usd-max.csv"], "fingerprint": "00" } },
+        "data": { "files": { "names": ["btc-usd-max.csv"], "fingerprint": "0".repeat(64) } },
     });
     let link = engine::share::encode("s", &scenario).unwrap();
     let out = run(&["run", "--link", &link]);

@@ -23,6 +23,7 @@ pub fn app() -> Html {
     // The page rendered the restored session: a later visit may restore again.
     use_effect_with((), |_| storage::restore_done());
     let show_interrupted = use_state(|| *interrupted);
+    let storage_ok = use_memo((), |_| storage::available());
     let size_epoch = use_state(|| 0u32);
 
     // Open the share link in the address, and follow back/forward between links.
@@ -127,7 +128,28 @@ pub fn app() -> Html {
     // before a long run, or running in the background (with Cancel).
     let days = state.range.1 - state.range.0 + 1;
     let what = format!("{} strategies × {} days × {} assets", state.strategies.len(), days, state.panel.n_assets());
-    let run_notice = if let Some(seconds) = state.paused {
+    let run_notice = if let Some(sc) = &state.pending {
+        let names = match &sc.data {
+            engine::scenario::DataRef::Files { names, .. } => names.clone(),
+            engine::scenario::DataRef::Synthetic(_) => Vec::new(),
+        };
+        let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+        let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+        let text = if state.view.embed {
+            format!(
+                "This comparison was made on files ({}{more}) that are not part of the link, so it cannot be shown \
+                 here. Open it in IndexLab and load the same files to see its results.",
+                shown.join(", ")
+            )
+        } else {
+            format!(
+                "Waiting for your files: load {}{more} in the Data panel (they are checked byte for byte). Nothing is \
+                 computed until they arrive; then the link's date range, capital and choices are applied.",
+                shown.join(", ")
+            )
+        };
+        html! { <div class="notice warn" id="waiting-files" role="status"><span>{ text }</span></div> }
+    } else if let Some(seconds) = state.paused {
         let run = {
             let state = state.clone();
             Callback::from(move |_| state.dispatch(Action::Run))
@@ -174,7 +196,9 @@ pub fn app() -> Html {
             </div>
         }
     });
-    let notice = state.link_notice.clone().map(|n| {
+    // An embed has no Data panel: its waiting notice says what to do instead.
+    let embed_waiting = state.view.embed && state.pending.is_some();
+    let notice = state.link_notice.clone().filter(|_| !embed_waiting).map(|n| {
         let dismiss = {
             let state = state.clone();
             Callback::from(move |_| state.dispatch(Action::DismissLinkNotice))
@@ -182,10 +206,13 @@ pub fn app() -> Html {
         let (class, text) = match n {
             LinkNotice::Error(e) => ("error", format!("{e} Your current setup is unchanged.")),
             LinkNotice::NeedsFiles { names, fingerprint, .. } => ("info", format!(
-                "This link was made with uploaded data ({}). Load the same files in the Data panel to reproduce it;                  they will be checked against the link's fingerprint {}….",
-                names.join(", "), fingerprint.chars().take(12).collect::<String>())),
-            LinkNotice::SameData => ("ok", "Same data: the loaded files match the link's fingerprint, so the results are the sender's.".to_string()),
-            LinkNotice::DifferentData => ("error", "Different data: the loaded files do not match the link's fingerprint, so results will differ from the sender's.".to_string()),
+                "This link was made with uploaded data ({}{}). Load the same files in the Data panel to reproduce it; \
+                 they will be checked against the link's fingerprint {}….",
+                names.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() },
+                fingerprint.chars().take(12).collect::<String>())),
+            LinkNotice::SameData => ("ok", "Same data: every file is byte for byte the sender's and was read the same way, so the results are the sender's.".to_string()),
+            LinkNotice::DifferentData(which) => ("error", format!("Different data: {which}, so results will differ from the sender's.")),
         };
         html! {
             <div class={classes!("notice", class)} id="link-notice" role="status">
@@ -222,7 +249,7 @@ pub fn app() -> Html {
                     Callback::from(move |_| state.dispatch(Action::SetLearnOpen(!open)))
                 }>{ if state.learn_open { "Close lessons" } else { "Learn" } }</button>
                 <button class="primary" id="copy-link" onclick={copy_link}
-                    title="Put this exact simulation in the address bar and copy the link">{ match *copied {
+                    title="Put this exact simulation in the address bar and copy the link. Back and forward step through the links you copied; changes made since are not steps in the history">{ match *copied {
                         None => "Copy link",
                         Some(true) => "Link copied",
                         Some(false) => "Link in the address bar",
@@ -237,9 +264,16 @@ pub fn app() -> Html {
             { notice }
             { interrupted_notice }
             if let Some(url) = &*embed_url {
-                <div class="notice info" role="status">
+                <div class="notice info embed-offer" role="status">
                     <label>{ "Embed this view (charts only), copied: " }
                         <input id="embed-url" type="text" readonly=true value={url.clone()} size="60" /></label>
+                    <label>{ " or paste this into a course page: " }
+                        <input id="embed-snippet" type="text" readonly=true size="60" value={format!(
+                            "<iframe src=\"{}\" width=\"960\" height=\"720\" style=\"border:0\" title=\"IndexLab comparison\" loading=\"lazy\"></iframe>",
+                            url.replace('"', "%22"))} /></label>
+                    if matches!(state.source, crate::state::DataSource::Files { .. }) {
+                        <span class="muted">{ " The loaded files are not part of the link: viewers see a note instead of results." }</span>
+                    }
                     <button class="link" onclick={
                         let embed_url = embed_url.clone();
                         Callback::from(move |_| embed_url.set(None))
@@ -263,10 +297,15 @@ pub fn app() -> Html {
                     <MetricsTable results={results.clone()} />
                     </div>
                     <crate::components::sweep::SweepPanel results={results.clone()} size_epoch={*size_epoch} {updating} />
+                    if !*storage_ok {
+                        <p class="muted" id="storage-note">{ "This browser blocks storage here, so the session is not kept after you leave; everything else works." }</p>
+                    }
+                    if !results.outcomes.is_empty() {
                     <p class="muted" id="timing">{ format!(
                         "{} strategies × {} days × {} assets simulated (with and without costs) and measured in {:.1} ms, {}.",
                         results.outcomes.len(), results.panel.n_days(), results.panel.n_assets(), results.elapsed_ms,
                         if from_worker { "in a background worker" } else { "in this page" }) }</p>
+                    }
                 </div>
             </main>
         </ContextProvider<AppContext>>

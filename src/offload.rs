@@ -58,7 +58,9 @@ type Key = (ByPtr<engine::Panel>, (usize, usize), f64, Vec<crate::state::Strateg
 #[hook]
 pub fn use_results(state: &AppState) -> Shown {
     let key: Key = (ByPtr(state.panel.clone()), state.range, state.initial_capital, state.strategies.clone());
-    let paused = state.paused.is_some();
+    // Paused, or a link waiting for its files: nothing is computed (the
+    // data at hand is not the link's).
+    let paused = state.paused.is_some() || state.pending.is_some();
     let heavy = !paused && estimated_seconds(state) > MAIN_THREAD_SECONDS;
     let here = {
         let s = state.clone();
@@ -106,7 +108,8 @@ pub fn use_results(state: &AppState) -> Shown {
     let current = match (&*here, fresh_from_worker) {
         (Some(r), _) => Some((r.clone(), false)),
         (None, Some(r)) => Some((r, true)),
-        (None, None) => shown.borrow().clone(),
+        (None, None) if !paused => shown.borrow().clone(),
+        (None, None) => None,
     };
     // Nothing shown yet and nothing cheap to compute: no results (never a
     // heavy computation on the page's thread).

@@ -76,6 +76,11 @@ pub mod storage {
         gloo::utils::window().local_storage().ok().flatten()
     }
 
+    /// Whether the session can be kept (storage allowed and writable).
+    pub fn available() -> bool {
+        store().is_some_and(|s| s.set_item("indexlab.probe", "1").is_ok() && s.remove_item("indexlab.probe").is_ok())
+    }
+
     /// The last session, if one was saved and still reads.
     pub fn load() -> Option<SavedSession> {
         let text = store()?.get_item(KEY).ok()??;

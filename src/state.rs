@@ -5,7 +5,7 @@
 //! `compute.rs`) and memoised by the component tree.
 
 use engine::ingest::Report;
-use engine::scenario::{ChartView, DataRef, Scenario};
+use engine::scenario::{match_files, ChartView, DataRef, FileMatch, FileRef, Scenario};
 use engine::sweep::SweepForm;
 use engine::synth::MarketParams;
 use engine::{Date, Panel, Preset, Strategy};
@@ -97,12 +97,18 @@ pub enum LinkNotice {
     /// The link could not be used; nothing changed.
     Error(String),
     /// The link was made with uploaded files: load them to reproduce it
-    /// (with the sender's choice of keeping one-day spikes).
-    NeedsFiles { names: Vec<String>, fingerprint: String, keep_spikes: bool },
+    /// (they are read the sender's way: spikes, format, date order).
+    NeedsFiles {
+        names: Vec<String>,
+        fingerprint: String,
+        keep_spikes: bool,
+        format: Option<engine::ingest::Format>,
+        day_first: Option<bool>,
+    },
     /// The files loaded after such a link are the same data.
     SameData,
-    /// The files differ from the link's: results will differ.
-    DifferentData,
+    /// The files differ from the link's: results will differ; which ones.
+    DifferentData(String),
 }
 
 /// The whole app state.
@@ -120,6 +126,15 @@ pub struct AppState {
     /// Whether the loaded files kept their flagged one-day spikes (the
     /// loader repairs them unless asked to keep them); links carry it.
     pub keep_spikes: bool,
+    /// The format forced and the date order chosen when the files were
+    /// read (`None`: detected); links carry them.
+    pub format: Option<engine::ingest::Format>,
+    pub day_first: Option<bool>,
+    /// Each loaded file's name and SHA-256; links carry them.
+    pub file_refs: Vec<FileRef>,
+    /// A link on uploaded data waiting for its files: applied again (range
+    /// included) once they arrive; nothing is computed until then.
+    pub pending: Option<Box<Scenario>>,
     /// Simulated date range as day indices of the panel (inclusive).
     pub range: (usize, usize),
     pub initial_capital: f64,
@@ -187,6 +202,10 @@ impl AppState {
             data_error: None,
             ingest_ms: None,
             keep_spikes: false,
+            format: None,
+            day_first: None,
+            file_refs: Vec::new(),
+            pending: None,
             range,
             initial_capital: 10_000.0,
             strategies: Vec::new(),
@@ -223,6 +242,23 @@ impl AppState {
         }
         state.pause_if_heavy();
         state
+    }
+
+    /// Applies a scenario that waited for its files, now loaded: strategies,
+    /// range (on these files' dates), capital and view.
+    fn apply_waiting(&mut self, mut sc: Scenario) {
+        // Treated as the loaded data now, so it is not put back to waiting.
+        if let DataSource::Files { names, fingerprint } = &self.source {
+            sc.data = DataRef::Files {
+                names: names.clone(),
+                fingerprint: fingerprint.clone(),
+                keep_spikes: self.keep_spikes,
+                files: self.file_refs.clone(),
+                format: self.format,
+                day_first: self.day_first,
+            };
+        }
+        self.apply(sc);
     }
 
     /// Opens paused when the comparison would take long (see [`PAUSE_SECONDS`]).
@@ -304,6 +340,9 @@ impl AppState {
                     names: names.clone(),
                     fingerprint: fingerprint.clone(),
                     keep_spikes: self.keep_spikes,
+                    files: self.file_refs.clone(),
+                    format: self.format,
+                    day_first: self.day_first,
                 },
             },
             strategies: self.strategies.iter().map(|e| e.strategy.clone()).collect(),
@@ -329,6 +368,7 @@ impl AppState {
     /// Applies a validated scenario: data (when it is the built-in market, or
     /// the same files), strategies, range, capital and view.
     fn apply(&mut self, sc: Scenario) {
+        self.pending = None;
         match &sc.data {
             DataRef::Synthetic(m) => {
                 if self.source != DataSource::Synthetic(m.clone()) {
@@ -339,17 +379,20 @@ impl AppState {
                 }
                 self.link_notice = None;
             }
-            DataRef::Files { names, fingerprint, keep_spikes } => {
-                let same = matches!(&self.source, DataSource::Files { fingerprint: f, .. } if f == fingerprint);
-                self.link_notice = Some(if same {
-                    LinkNotice::SameData
+            DataRef::Files { names, fingerprint, keep_spikes, format, day_first, .. } => {
+                if self.data_verdict(&sc.data) == Some(LinkNotice::SameData) {
+                    self.link_notice = Some(LinkNotice::SameData);
                 } else {
-                    LinkNotice::NeedsFiles {
+                    self.link_notice = Some(LinkNotice::NeedsFiles {
                         names: names.clone(),
                         fingerprint: fingerprint.clone(),
                         keep_spikes: *keep_spikes,
-                    }
-                });
+                        format: *format,
+                        day_first: *day_first,
+                    });
+                    // Range and the rest are applied again once the files arrive.
+                    self.pending = Some(Box::new(sc.clone()));
+                }
             }
         }
         self.strategies.clear();
@@ -386,6 +429,42 @@ impl AppState {
         };
     }
 
+    /// What the loaded data is to a link's data: the same (by each raw
+    /// file's SHA-256, or for older links the panel's fingerprint), or
+    /// different and which files; `None` for the built-in market.
+    fn data_verdict(&self, data: &DataRef) -> Option<LinkNotice> {
+        let DataRef::Files { fingerprint, files, .. } = data else { return None };
+        let DataSource::Files { fingerprint: loaded, .. } = &self.source else {
+            return Some(LinkNotice::DifferentData("the built-in market is loaded, not the link's files".into()));
+        };
+        if files.is_empty() {
+            return Some(if loaded == fingerprint {
+                LinkNotice::SameData
+            } else {
+                LinkNotice::DifferentData("the loaded data does not match the link's fingerprint".into())
+            });
+        }
+        Some(match match_files(files, &self.file_refs) {
+            FileMatch::Same => LinkNotice::SameData,
+            FileMatch::Different => LinkNotice::DifferentData("none of the loaded files is one of the link's".into()),
+            FileMatch::Partial { differ, extra } => {
+                let list = |v: &[String]| {
+                    let shown: Vec<&str> = v.iter().take(5).map(String::as_str).collect();
+                    let more = if v.len() > 5 { format!(" and {} more", v.len() - 5) } else { String::new() };
+                    format!("{}{more}", shown.join(", "))
+                };
+                let mut parts = Vec::new();
+                if !differ.is_empty() {
+                    parts.push(format!("differ or are missing: {}", list(&differ)));
+                }
+                if !extra.is_empty() {
+                    parts.push(format!("not in the link: {}", list(&extra)));
+                }
+                LinkNotice::DifferentData(format!("some files {}", parts.join("; ")))
+            }
+        })
+    }
+
     fn set_panel(&mut self, panel: Rc<Panel>) {
         self.range = (0, panel.n_days() - 1);
         self.panel = panel;
@@ -401,8 +480,13 @@ pub enum Action {
     /// Files were parsed into a panel (with its fingerprint).
     DataLoaded {
         files: Rc<Vec<(String, Vec<u8>)>>,
+        /// SHA-256 of each file, in order.
+        hashes: Vec<String>,
         /// Whether the flagged one-day spikes were kept (not repaired).
         keep_spikes: bool,
+        /// The forced format and date order they were read with.
+        format: Option<engine::ingest::Format>,
+        day_first: Option<bool>,
         /// How long parsing and validation took, in ms.
         parse_ms: f64,
         fingerprint: String,
@@ -466,21 +550,40 @@ impl Reducible for AppState {
                     s.set_panel(Rc::new(engine::synth::generate(&params)));
                     s.report = None;
                     s.files = Rc::new(Vec::new());
+                    s.file_refs.clear();
+                    s.pending = None;
                     s.source = DataSource::Synthetic(params);
                 }
             }
-            Action::DataLoaded { files, keep_spikes, parse_ms, fingerprint, panel, report } => {
+            Action::DataLoaded {
+                files,
+                hashes,
+                keep_spikes,
+                format,
+                day_first,
+                parse_ms,
+                fingerprint,
+                panel,
+                report,
+            } => {
                 s.ingest_ms = Some(parse_ms);
                 s.keep_spikes = keep_spikes;
-                let names = files.iter().map(|(n, _)| n.clone()).collect();
+                s.format = format;
+                s.day_first = day_first;
+                let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+                s.file_refs =
+                    names.iter().zip(hashes).map(|(name, sha256)| FileRef { name: name.clone(), sha256 }).collect();
                 s.files = files;
-                if let Some(LinkNotice::NeedsFiles { fingerprint: wanted, .. }) = &s.link_notice {
-                    s.link_notice =
-                        Some(if *wanted == fingerprint { LinkNotice::SameData } else { LinkNotice::DifferentData });
-                }
                 s.set_panel(panel);
                 s.report = Some(report);
                 s.source = DataSource::Files { names, fingerprint };
+                // A link waiting for these files: say whether they are its
+                // data, then apply it (its range on this data) and compute.
+                if let Some(sc) = s.pending.take() {
+                    let verdict = s.data_verdict(&sc.data);
+                    s.apply_waiting(*sc);
+                    s.link_notice = verdict;
+                }
             }
             Action::OpenLink(link) => match Scenario::from_link(&link) {
                 Ok(sc) => {
@@ -505,7 +608,11 @@ impl Reducible for AppState {
             },
             Action::Run => s.paused = None,
             Action::Pause => s.paused = Some(crate::offload::estimated_seconds(&s)),
-            Action::DismissLinkNotice => s.link_notice = None,
+            Action::DismissLinkNotice => {
+                s.link_notice = None;
+                // Giving up on a link's files: compute on the data at hand.
+                s.pending = None;
+            }
             Action::LoadScenario(sc, lesson) => {
                 s.apply(*sc);
                 s.learn_open |= lesson.is_some();

@@ -99,3 +99,31 @@ test('a new visitor (fresh browser profile) gets the default comparison', async 
   assertNoConsoleErrors(first.errors);
   await context.close();
 });
+
+test('with browser storage blocked the page works and says the session is not kept', async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  // As in school and LMS setups that block storage: reading localStorage throws.
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(app.server.url);
+  await waitForReady(page);
+  assert.ok((await metricsColumns(page)).length >= 3, 'the default comparison shows');
+  assert.match(await page.textContent('#storage-note'), /blocks storage/);
+  // Editing still works.
+  await page.locator('.strategy-list li.strategy').first().locator('button.edit').click();
+  await setValue(page, '.strategy-list li.strategy:first-child .f-name', 'No storage');
+  await page.waitForFunction(() => document.querySelector('#metrics-table thead').textContent.includes('No storage'), null, {
+    timeout: SLOW,
+  });
+  await screenshot(page, 'storage-blocked');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -65,12 +65,15 @@ impl Loader {
                 let state = &on_done.state;
                 match outcome {
                     Ok(parsed) => {
-                        let Parsed { panel, report, fingerprint, parse_ms } = *parsed;
+                        let Parsed { panel, report, fingerprint, file_hashes, parse_ms } = *parsed;
                         let panel = Rc::new(panel);
                         workers::adopt(job, &panel);
                         state.dispatch(Action::DataLoaded {
                             files: kept,
+                            hashes: file_hashes,
                             keep_spikes,
+                            format,
+                            day_first,
                             parse_ms,
                             fingerprint,
                             panel,
@@ -126,8 +129,14 @@ fn open_bundle(loader: &Loader, (name, bytes): &NamedBytes) {
     if bundle.files.is_empty() {
         state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
     } else {
-        let keep_spikes = matches!(bundle.scenario.data, DataRef::Files { keep_spikes: true, .. });
-        loader.ingest(Rc::new(bundle.files), How { keep_spikes, ..How::default() }, Some(bundle.scenario));
+        // Read as the sender read them.
+        let how = match &bundle.scenario.data {
+            DataRef::Files { keep_spikes, format, day_first, .. } => {
+                How { keep_spikes: *keep_spikes, format: *format, day_first: *day_first }
+            }
+            DataRef::Synthetic(_) => How::default(),
+        };
+        loader.ingest(Rc::new(bundle.files), how, Some(bundle.scenario));
     }
 }
 
@@ -150,10 +159,11 @@ pub fn data_panel() -> Html {
 
     let on_files = {
         let (state, loader, progress, kept) = (state.clone(), loader.clone(), progress.clone(), kept.clone());
-        let format = *format;
-        let date_order = *day_first;
         // Files for a link made on uploaded data are read the sender's way.
-        let keep_spikes = matches!(state.link_notice, Some(LinkNotice::NeedsFiles { keep_spikes: true, .. }));
+        let (keep_spikes, format, date_order) = match &state.link_notice {
+            Some(LinkNotice::NeedsFiles { keep_spikes, format, day_first, .. }) => (*keep_spikes, *format, *day_first),
+            _ => (false, *format, *day_first),
+        };
         Callback::from(move |files: Vec<File>| {
             if files.is_empty() {
                 return;

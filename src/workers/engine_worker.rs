@@ -80,6 +80,7 @@ impl Worker for EngineWorker {
                     self.panel = Some((job, Ok(loaded.panel.clone())));
                     Box::new(Parsed {
                         fingerprint: engine::share::fingerprint(&loaded.panel),
+                        file_hashes: files.0.iter().map(|(_, b)| engine::share::file_sha256(b)).collect(),
                         panel: loaded.panel,
                         report: loaded.report,
                         parse_ms: js_sys::Date::now() - started,

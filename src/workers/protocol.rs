@@ -145,6 +145,8 @@ pub struct Parsed {
     pub panel: Panel,
     pub report: Report,
     pub fingerprint: String,
+    /// SHA-256 of each file's raw bytes, in the order given.
+    pub file_hashes: Vec<String>,
     /// Time spent parsing and checking inside the worker, in ms.
     pub parse_ms: f64,
 }

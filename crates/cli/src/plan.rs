@@ -24,6 +24,11 @@ pub struct Scenario {
     pub sweep: Option<SweepForm>,
     /// The link's data kept its one-day spikes.
     pub keep_spikes: bool,
+    /// How the link's files were read (forced format, date order) and each
+    /// file's SHA-256, to read `--data` the same way and check it.
+    pub ingest_format: Option<engine::ingest::Format>,
+    pub day_first: Option<bool>,
+    pub files: Vec<engine::scenario::FileRef>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -37,8 +42,13 @@ pub struct Plan {
     pub source: Source,
     /// Keep the one-day spikes the loader flags (repaired by default).
     pub keep_spikes: bool,
-    /// Read dates with the year last as day/month/year (else detected).
-    pub day_first: bool,
+    /// Read dates with the year last as day/month/year (`Some(true)`), month
+    /// first (`Some(false)`, from a link) or detect (`None`).
+    pub day_first: Option<bool>,
+    /// A format forced on every file (from a link made that way).
+    pub ingest_format: Option<engine::ingest::Format>,
+    /// The link's files (name and SHA-256), to check `--data` against.
+    pub link_files: Vec<engine::scenario::FileRef>,
     pub strategies: Vec<Strategy>,
     /// Index into `strategies`.
     pub benchmark: Option<usize>,
@@ -153,7 +163,14 @@ pub fn parse_strategies(json: &str) -> Result<Vec<Strategy>, String> {
 fn decode_link(link: &str) -> Result<Scenario, CliError> {
     let s = engine::scenario::Scenario::from_link(link).map_err(|e| usage(format!("--link: {e}")))?;
     let keep_spikes = matches!(s.data, DataRef::Files { keep_spikes: true, .. });
+    let (ingest_format, day_first, files) = match &s.data {
+        DataRef::Files { format, day_first, files, .. } => (*format, *day_first, files.clone()),
+        DataRef::Synthetic(_) => (None, None, Vec::new()),
+    };
     Ok(Scenario {
+        ingest_format,
+        day_first,
+        files,
         strategies: s.strategies,
         market: match s.data {
             DataRef::Synthetic(m) => Some(m),
@@ -320,7 +337,9 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
     Ok(Plan {
         source,
         keep_spikes: raw.keep_spikes || scenario.as_ref().is_some_and(|s| s.keep_spikes),
-        day_first: raw.day_first,
+        day_first: if raw.day_first { Some(true) } else { scenario.as_ref().and_then(|s| s.day_first) },
+        ingest_format: scenario.as_ref().and_then(|s| s.ingest_format),
+        link_files: scenario.as_ref().map(|s| s.files.clone()).unwrap_or_default(),
         strategies,
         benchmark,
         from,

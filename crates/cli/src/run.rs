@@ -8,6 +8,7 @@ use crate::CliError;
 use engine::compare::compare;
 use engine::ingest::{load, IngestOptions, InputFile, Report};
 use engine::metrics::MetricsOptions;
+use engine::scenario::{FileMatch, FileRef};
 use engine::{Date, Panel};
 use std::io::Write;
 use std::time::Instant;
@@ -29,9 +30,28 @@ fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
                 contents.push((p.display().to_string(), bytes));
             }
             let files: Vec<InputFile> = contents.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
+            // A link's files are read the sender's way, and checked byte for byte.
+            if !plan.link_files.is_empty() {
+                let loaded: Vec<FileRef> = contents
+                    .iter()
+                    .map(|(n, b)| FileRef { name: n.clone(), sha256: engine::share::file_sha256(b) })
+                    .collect();
+                match engine::scenario::match_files(&plan.link_files, &loaded) {
+                    FileMatch::Same => eprintln!("same data: every file is byte for byte the link's"),
+                    FileMatch::Different => {
+                        eprintln!("warning: different data: none of these files is one of the link's")
+                    }
+                    FileMatch::Partial { differ, extra } => eprintln!(
+                        "warning: different data: the link's files that differ or are missing: [{}]; not in the link: [{}]",
+                        differ.join(", "),
+                        extra.join(", ")
+                    ),
+                }
+            }
             let opts = IngestOptions {
                 repair_spikes: !plan.keep_spikes,
-                day_first: plan.day_first.then_some(true),
+                day_first: plan.day_first,
+                format: plan.ingest_format,
                 ..IngestOptions::default()
             };
             let loaded = load(&files, &opts).map_err(|e| CliError::Run(e.to_string()))?;

@@ -10,6 +10,7 @@
 //! against.
 
 use crate::date::Date;
+use crate::ingest::Format;
 use crate::share::{self, ShareError};
 use crate::strategy::{short, Strategy};
 use crate::sweep::SweepForm;
@@ -72,14 +73,64 @@ pub enum DataRef {
     /// The built-in market with these dials.
     Synthetic(MarketParams),
     /// Files the sender loaded: their names and the loaded panel's
-    /// fingerprint, and whether the sender kept the flagged one-day spikes
-    /// (the loader repairs them by default; left out of links when false).
+    /// fingerprint, the SHA-256 of each raw file (links made before these
+    /// existed have none), and how the sender read them: kept the flagged
+    /// one-day spikes (repaired by default), a forced format, a date order.
+    /// Fields at their defaults are left out of links.
     Files {
         names: Vec<String>,
         fingerprint: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         keep_spikes: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<FileRef>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<Format>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        day_first: Option<bool>,
     },
+}
+
+/// One raw file of a link on uploaded data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub name: String,
+    /// SHA-256 of the file's bytes as loaded ([`share::file_sha256`]).
+    pub sha256: String,
+}
+
+/// How the files a user loaded compare with the files a link names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileMatch {
+    /// Every file of the link is there, byte for byte, and nothing else.
+    Same,
+    /// Some files differ or are missing (the link's names), or extra ones were loaded.
+    Partial { differ: Vec<String>, extra: Vec<String> },
+    /// No file of the link is there.
+    Different,
+}
+
+/// Compares loaded files with a link's by their SHA-256 (names do not
+/// matter: a renamed copy is the same data).
+pub fn match_files(link: &[FileRef], loaded: &[FileRef]) -> FileMatch {
+    let mut left: Vec<&FileRef> = loaded.iter().collect();
+    let mut differ = Vec::new();
+    for f in link {
+        match left.iter().position(|l| l.sha256 == f.sha256) {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => differ.push(f.name.clone()),
+        }
+    }
+    let extra: Vec<String> = left.iter().map(|l| l.name.clone()).collect();
+    if differ.is_empty() && extra.is_empty() {
+        FileMatch::Same
+    } else if differ.len() == link.len() {
+        FileMatch::Different
+    } else {
+        FileMatch::Partial { differ, extra }
+    }
 }
 
 impl Default for DataRef {
@@ -177,7 +228,16 @@ impl Scenario {
         }
         match &self.data {
             DataRef::Synthetic(m) => m.validate().map_err(|e| format!("built-in market: {e}"))?,
-            DataRef::Files { names, fingerprint, .. } => {
+            DataRef::Files { names, fingerprint, files, .. } => {
+                if files.len() > MAX_FILES {
+                    return Err(format!("{} files; at most {MAX_FILES} are allowed", files.len()));
+                }
+                if files.iter().any(|f| f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit())) {
+                    return Err("a file's SHA-256 is not 64 hexadecimal digits".into());
+                }
+                if files.iter().any(|f| f.name.chars().count() > MAX_FILE_NAME_CHARS) {
+                    return Err(format!("a file name is longer than {MAX_FILE_NAME_CHARS} characters"));
+                }
                 if names.len() > MAX_FILES {
                     return Err(format!("{} file names; at most {MAX_FILES} are allowed", names.len()));
                 }
@@ -288,5 +348,21 @@ mod tests {
         s.sweep.as_mut().unwrap().base = 3;
         let e = Scenario::from_link(&s.to_link().unwrap()).unwrap_err();
         assert_eq!(e, "This link holds an invalid scenario: parameter sweep: it varies strategy 4, but there are 3");
+    }
+
+    #[test]
+    fn loaded_files_match_a_link_by_their_bytes() {
+        let f = |name: &str, h: char| FileRef { name: name.into(), sha256: h.to_string().repeat(64) };
+        let link = [f("btc.csv", 'a'), f("eth.csv", 'b')];
+        assert_eq!(match_files(&link, &[f("eth.csv", 'b'), f("bitcoin.csv", 'a')]), FileMatch::Same);
+        assert_eq!(
+            match_files(&link, &[f("btc.csv", 'a'), f("eth.csv", 'c')]),
+            FileMatch::Partial { differ: vec!["eth.csv".into()], extra: vec!["eth.csv".into()] }
+        );
+        assert_eq!(match_files(&link, &[f("x.csv", 'c')]), FileMatch::Different);
+        assert_eq!(
+            match_files(&link, &[f("btc.csv", 'a'), f("eth.csv", 'b'), f("sol.csv", 'd')]),
+            FileMatch::Partial { differ: vec![], extra: vec!["sol.csv".into()] }
+        );
     }
 }

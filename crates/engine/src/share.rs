@@ -364,6 +364,13 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The SHA-256 of a file's raw bytes, in hexadecimal: what a link on
+/// uploaded data records of each file, so the receiver's files are checked
+/// before any parsing choice is applied.
+pub fn file_sha256(bytes: &[u8]) -> String {
+    sha256_hex(bytes)
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);

@@ -101,7 +101,17 @@ prop_compose! {
             data: if synthetic {
                 DataRef::Synthetic(MarketParams { seed, volatility, ..MarketParams::default() })
             } else {
-                DataRef::Files { names, fingerprint: format!("{seed:064x}"), keep_spikes: seed % 2 == 1 }
+                DataRef::Files {
+                    files: names
+                        .iter()
+                        .map(|n| engine::scenario::FileRef { name: n.clone(), sha256: format!("{seed:064x}") })
+                        .collect(),
+                    names,
+                    fingerprint: format!("{seed:064x}"),
+                    keep_spikes: seed % 2 == 1,
+                    format: (seed % 3 == 0).then_some(engine::ingest::Format::LongCsv),
+                    day_first: (seed % 5 == 0).then_some(true),
+                }
             },
             strategies,
             range: ranged.then_some((Date(start), Date(start + len))),

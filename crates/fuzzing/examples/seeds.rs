@@ -59,6 +59,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
                     names: vec!["prices.csv".into()],
                     fingerprint: "0".repeat(64),
                     keep_spikes: false,
+                    files: Vec::new(),
+                    format: None,
+                    day_first: None,
                 },
                 strategies: vec![Strategy::preset(Preset::Top20Capped30Quarterly)],
                 ..Scenario::default()

@@ -293,6 +293,7 @@ pub fn app() -> Html {
                     }
                     { run_notice }
                     <div class={classes!("results-body", (updating || state.paused.is_some()).then_some("stale"))}>
+                    <crate::components::summary::KeyNumbers results={results.clone()} />
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
                     <MetricsTable results={results.clone()} />
                     </div>

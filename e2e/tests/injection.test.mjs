@@ -224,9 +224,13 @@ test('a share link carrying markup shows it as text, and a hostile fingerprint d
   await page.waitForFunction((n) => document.querySelector('.strategy-list .strategy-name')?.textContent === n, IMG, {
     timeout: SLOW,
   });
+  // Waiting for the files, the names show as text in the waiting notice too.
+  assert.ok((await page.textContent('#waiting-files')).includes(GECKO_FILE));
+  // Dismissed: the link's strategies run on the data at hand.
+  await page.click('#link-notice button');
+  await page.waitForFunction(() => document.querySelectorAll('#metrics-table thead th').length > 2, null, { timeout: SLOW });
   assert.deepEqual((await metricsColumns(page)).slice(0, 2), [IMG, SCRIPT_RAW]);
   await hoverCharts(page);
-  await page.click('#link-notice button');
 
   // Markup where the link holds an unknown value: the error quotes it as text.
   const hostile = structuredClone(scenario);

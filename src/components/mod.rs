@@ -5,6 +5,7 @@ pub mod chart;
 pub mod data_panel;
 pub mod results;
 pub mod strategies;
+pub mod summary;
 pub mod sweep;
 pub mod tables;
 

@@ -248,15 +248,8 @@ impl AppState {
     /// range (on these files' dates), capital and view.
     fn apply_waiting(&mut self, mut sc: Scenario) {
         // Treated as the loaded data now, so it is not put back to waiting.
-        if let DataSource::Files { names, fingerprint } = &self.source {
-            sc.data = DataRef::Files {
-                names: names.clone(),
-                fingerprint: fingerprint.clone(),
-                keep_spikes: self.keep_spikes,
-                files: self.file_refs.clone(),
-                format: self.format,
-                day_first: self.day_first,
-            };
+        if let DataSource::Files { .. } = &self.source {
+            sc.data = self.data_ref();
         }
         self.apply(sc);
     }
@@ -325,6 +318,22 @@ impl AppState {
         self.view.focus.and_then(|id| self.strategies.iter().find(|s| s.id == id)).or_else(|| self.strategies.first())
     }
 
+    /// The loaded data as a scenario names it: the built-in market's dials,
+    /// or the files (names, SHA-256s, fingerprint) and how they were read.
+    fn data_ref(&self) -> DataRef {
+        match &self.source {
+            DataSource::Synthetic(m) => DataRef::Synthetic(m.clone()),
+            DataSource::Files { names, fingerprint } => DataRef::Files {
+                names: names.clone(),
+                fingerprint: fingerprint.clone(),
+                keep_spikes: self.keep_spikes,
+                files: self.file_refs.clone(),
+                format: self.format,
+                day_first: self.day_first,
+            },
+        }
+    }
+
     /// The shareable scenario of this state.
     pub fn scenario(&self) -> Scenario {
         let dates = self.panel.dates();
@@ -334,17 +343,7 @@ impl AppState {
             Some((*d.get(a)?, *d.get(b)?))
         });
         Scenario {
-            data: match &self.source {
-                DataSource::Synthetic(m) => DataRef::Synthetic(m.clone()),
-                DataSource::Files { names, fingerprint } => DataRef::Files {
-                    names: names.clone(),
-                    fingerprint: fingerprint.clone(),
-                    keep_spikes: self.keep_spikes,
-                    files: self.file_refs.clone(),
-                    format: self.format,
-                    day_first: self.day_first,
-                },
-            },
+            data: self.data_ref(),
             strategies: self.strategies.iter().map(|e| e.strategy.clone()).collect(),
             range: (!full).then(|| (dates[self.range.0], dates[self.range.1])),
             initial_capital: self.initial_capital,

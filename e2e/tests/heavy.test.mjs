@@ -46,8 +46,13 @@ function worstBlock(page) {
 
 const workersStarted = (page) => page.evaluate(() => window.indexlabWorkers.length);
 
-/** Makes the first strategy equal risk contribution, daily, over every asset. */
+/** 300 assets on the built-in market, and the first strategy equal risk
+ * contribution, daily, over every asset. */
 async function makeHeavy(page) {
+  await setValue(page, '#dial-assets', '300');
+  await page.waitForFunction(() => /300 assets/.test(document.querySelector('#data-source').textContent), null, {
+    timeout: SLOW,
+  });
   await page.locator(`${FIRST} button.edit`).click();
   await page.selectOption(`${FIRST} .f-weighting`, 'erc');
   await page.selectOption(`${FIRST} .f-rebalance`, 'daily');
@@ -56,10 +61,6 @@ async function makeHeavy(page) {
 
 test('a heavy comparison runs in a worker, the page answers, and newer requests or Cancel stop it', async () => {
   const { page, context, errors } = await openApp(app);
-  await setValue(page, '#dial-assets', '300');
-  await page.waitForFunction(() => /300 assets/.test(document.querySelector('#data-source').textContent), null, {
-    timeout: SLOW,
-  });
   await makeHeavy(page);
   await page.waitForSelector('#updating', { timeout: SLOW });
   assert.match(await page.textContent('#updating'), /background worker \(about \d+ (s|min)\)/);
@@ -103,10 +104,6 @@ test('a heavy comparison runs in a worker, the page answers, and newer requests 
 
 test('a heavy saved comparison opens paused, and a restore that never finished is not repeated', async () => {
   const { page, context, errors } = await openApp(app);
-  await setValue(page, '#dial-assets', '300');
-  await page.waitForFunction(() => /300 assets/.test(document.querySelector('#data-source').textContent), null, {
-    timeout: SLOW,
-  });
   await makeHeavy(page);
   await page.waitForSelector('#updating', { timeout: SLOW });
   await page.waitForFunction(() => (localStorage.getItem('indexlab.session.v1') || '').includes('equal_risk_contribution'), null, {

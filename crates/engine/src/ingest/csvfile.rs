@@ -307,7 +307,25 @@ struct Ctx<'a> {
     decimal_comma: bool,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The date column of a sniffed file and the context to read its rows:
+    /// the date order (forced, or detected: the returned flag) and whether
+    /// numbers use a decimal comma.
+    fn for_file(file: &'a str, s: &'a Sniffed, day_first: Option<bool>) -> Result<(usize, Ctx<'a>, bool), IngestError> {
+        let date_col = s.roles.date.ok_or_else(|| {
+            IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
+        })?;
+        let (day_first, detected) = date_order(s, date_col, day_first);
+        let ctx = Ctx {
+            file,
+            header: &s.raw_header,
+            line_offset: s.line_offset + s.crlf as usize,
+            day_first,
+            decimal_comma: decimal_comma(s),
+        };
+        Ok((date_col, ctx, detected))
+    }
+
     fn line(&self, rec: &ByteRecord) -> usize {
         rec.position().map_or(0, |p| p.line() as usize) + self.line_offset
     }
@@ -556,17 +574,7 @@ pub(crate) fn read_records(
     day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
     let r = &s.roles;
-    let date_col = r.date.ok_or_else(|| {
-        IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
-    })?;
-    let (day_first, detected) = date_order(s, date_col, day_first);
-    let ctx = Ctx {
-        file,
-        header: &s.raw_header,
-        line_offset: s.line_offset + s.crlf as usize,
-        day_first,
-        decimal_comma: decimal_comma(s),
-    };
+    let (date_col, ctx, detected) = Ctx::for_file(file, s, day_first)?;
     let price_col = r.price.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) })
     })?;
@@ -705,17 +713,7 @@ pub(crate) fn read_wide(
     role: Role,
     day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
-    let date_col = s.roles.date.ok_or_else(|| {
-        IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
-    })?;
-    let (day_first, detected) = date_order(s, date_col, day_first);
-    let ctx = Ctx {
-        file,
-        header: &s.raw_header,
-        line_offset: s.line_offset + s.crlf as usize,
-        day_first,
-        decimal_comma: decimal_comma(s),
-    };
+    let (date_col, ctx, detected) = Ctx::for_file(file, s, day_first)?;
     let mut d = FileData::new(file, format, gzip, role);
     d.delimiter = Some(s.delimiter);
     d.day_first_detected = detected;

@@ -30,6 +30,10 @@ pub struct StrategyEntry {
     /// Palette slot, kept when the list is reordered.
     pub color: usize,
     pub strategy: Strategy,
+    /// Whether the user typed the name: until then the name follows the
+    /// rules ([`Strategy::describe`]) at every edit.
+    #[serde(default)]
+    pub name_edited: bool,
 }
 
 /// Which secondary chart tab is open.
@@ -305,7 +309,10 @@ impl AppState {
         }
         let used: Vec<usize> = self.strategies.iter().map(|s| s.color).collect();
         let color = (0..).find(|c| !used.contains(c)).unwrap_or(0);
-        self.strategies.push(StrategyEntry { id: self.next_id, color, strategy });
+        // A name that is not the rules' own (a link's, a preset's) was chosen:
+        // presets are named by their rules, so they follow edits too.
+        let name_edited = strategy.name != strategy.describe() && !is_preset_name(&strategy.name);
+        self.strategies.push(StrategyEntry { id: self.next_id, color, strategy, name_edited });
         self.next_id += 1;
     }
 
@@ -648,8 +655,14 @@ impl Reducible for AppState {
             Action::Duplicate(id) => {
                 if let Some(i) = s.index_of(id) {
                     let mut copy = s.strategies[i].strategy.clone();
+                    let edited = s.strategies[i].name_edited;
                     copy.name = format!("{} (copy)", copy.name);
+                    let before = s.strategies.len();
                     s.push(copy);
+                    // The copy's name follows its rules when the original's did.
+                    if let Some(e) = s.strategies.get_mut(before) {
+                        e.name_edited = edited;
+                    }
                 }
             }
             Action::Remove(id) => {
@@ -670,7 +683,15 @@ impl Reducible for AppState {
             }
             Action::Update(id, strategy) => {
                 if let Some(i) = s.index_of(id) {
-                    s.strategies[i].strategy = *strategy;
+                    let mut next = *strategy;
+                    let entry = &mut s.strategies[i];
+                    if next.name != entry.strategy.name {
+                        // The user typed a name: it stays.
+                        entry.name_edited = true;
+                    } else if !entry.name_edited {
+                        next.name = next.describe();
+                    }
+                    entry.strategy = next;
                 }
             }
             Action::Focus(id) => s.view.focus = Some(id),
@@ -688,6 +709,11 @@ impl Reducible for AppState {
         }
         Rc::new(s)
     }
+}
+
+/// Whether `name` is a built-in preset's name (those follow the rules).
+fn is_preset_name(name: &str) -> bool {
+    Preset::ALL.iter().any(|p| Strategy::preset(*p).name == name)
 }
 
 /// Whether an action is Run, Pause or anything else (for the pause rule).

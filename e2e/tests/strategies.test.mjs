@@ -76,6 +76,8 @@ test("editing a strategy's fee changes its fees and cost drag only", async () =>
   await fee.waitFor();
   assert.equal(await fee.inputValue(), '10', 'presets trade at a 10 bp fee');
   await setValue(page, '.strategy-list li.strategy:first-child .f-fee', '100');
+  // The name follows the rules: the fee is now part of it.
+  const renamed = `${name}, 100 bp fee`;
 
   await page.waitForFunction(
     ([name, before]) => {
@@ -84,11 +86,11 @@ test("editing a strategy's fee changes its fees and cost drag only", async () =>
       const td = document.querySelectorAll('#metrics-table tr[data-key="fees_total"] td')[i];
       return td && td.textContent.trim() !== before;
     },
-    [name, feesBefore],
+    [renamed, feesBefore],
     { timeout: SLOW },
   );
-  const feesAfter = await metricCell(page, 'fees_total', name);
-  const dragAfter = await metricCell(page, 'cost_drag', name);
+  const feesAfter = await metricCell(page, 'fees_total', renamed);
+  const dragAfter = await metricCell(page, 'cost_drag', renamed);
   assert.ok(
     parsePercent(feesAfter) > parsePercent(feesBefore),
     `fees went from ${feesBefore} to ${feesAfter} for a 10x fee`,
@@ -254,6 +256,37 @@ test('universe rules in the form: exclusions, a minimum volume and a filter on a
   await setValue(page, '.strategy-form .f-filter', 'score is high');
   assert.match(await page.textContent('.form-error'), /column >= number/);
   await screenshot(page, 'strategies-universe-rules');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});
+
+test('a name follows the rules until the user types one', async () => {
+  const { page, context, errors } = await openApp(app);
+  const first = strategyItems(page).first();
+  await first.locator('button.edit').click();
+  const at = (cls) => `.strategy-list li.strategy:first-child ${cls}`;
+  await setValue(page, at('.f-top'), '5');
+  await page.selectOption(at('.f-weighting'), 'capped');
+  await setValue(page, at('.f-maxw'), '20');
+  await page.selectOption(at('.f-rebalance'), 'every_n_days');
+  await setValue(page, at('.f-everyn'), '14');
+  await setValue(page, at('.f-band-abs'), '5');
+  const want = 'Top 5, cap-weighted with 20% cap, every 14 days, 5% drift band';
+  await page.waitForFunction((w) => document.querySelector('#metrics-table thead').textContent.includes(w), want, {
+    timeout: SLOW,
+  });
+  assert.equal((await first.locator('.strategy-name').textContent()).trim(), want);
+  assert.ok((await metricsColumns(page)).includes(want));
+  assert.match(await page.textContent('#key-numbers'), new RegExp(want));
+  // A typed name stays through later edits.
+  await setValue(page, at('.f-name'), 'My five');
+  await setValue(page, at('.f-top'), '7');
+  await page.waitForFunction(() => document.querySelector('#metrics-table thead').textContent.includes('My five'), null, {
+    timeout: SLOW,
+  });
+  await page.waitForFunction(() => document.querySelector('.strategy-list li.strategy:first-child .f-top').value === '7');
+  assert.ok((await metricsColumns(page)).includes('My five'));
+  await screenshot(page, 'strategies-named-by-rules');
   assertNoConsoleErrors(errors);
   await context.close();
 });

@@ -343,6 +343,12 @@ const MAX_QUOTED_CHARS: usize = 60;
 /// `text` for quoting in a message: cut to [`MAX_QUOTED_CHARS`] characters
 /// with an ellipsis, so a name pasted from a crafted link cannot make a
 /// message megabytes long.
+/// `v` with at most 2 decimals and no trailing zeros: `10`, `2.5`.
+fn trim_number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 pub(crate) fn short(text: &str) -> String {
     if text.chars().count() <= MAX_QUOTED_CHARS {
         text.to_string()
@@ -423,6 +429,83 @@ pub(crate) mod count {
 }
 
 impl Strategy {
+    /// A name made from the rules, the way the presets are named: universe,
+    /// weighting, schedule, then what differs from the defaults
+    /// ("Top 5, cap-weighted with 20% cap, every 14 days, 5% drift band").
+    /// The page names a strategy this way until the user types a name, and
+    /// names sweep cells this way.
+    pub fn describe(&self) -> String {
+        let pct = |x: f64| {
+            let v = x * 100.0;
+            if (v - v.round()).abs() < 1e-9 {
+                format!("{v:.0}%")
+            } else {
+                format!("{}%", format!("{v:.2}").trim_end_matches('0').trim_end_matches('.'))
+            }
+        };
+        let mut parts: Vec<String> = Vec::new();
+        if let Weighting::Custom { weights } = &self.weighting {
+            if weights.len() == 1 {
+                let id = weights[0].0.split('|').next().unwrap_or("").trim();
+                let mut first = id.chars();
+                let id = first.next().map_or(String::new(), |c| c.to_uppercase().chain(first).collect());
+                parts.push(format!("{} only", short(&id)));
+            } else {
+                parts.push(format!("Fixed weights on {} assets", weights.len()));
+            }
+        } else {
+            parts.push(self.universe.top_n.map_or("All assets".to_string(), |n| format!("Top {n}")));
+            parts.push(match &self.weighting {
+                Weighting::MarketCap => "cap-weighted".to_string(),
+                Weighting::Equal => "equal-weighted".to_string(),
+                Weighting::CappedMarketCap { max_weight } => format!("cap-weighted with {} cap", pct(*max_weight)),
+                Weighting::SqrtMarketCap => "square-root cap".to_string(),
+                Weighting::InverseVolatility { lookback } => format!("inverse volatility ({lookback} days)"),
+                Weighting::EqualRiskContribution { lookback } => format!("equal risk contribution ({lookback} days)"),
+                Weighting::VolumeWeighted { lookback } => format!("volume-weighted ({lookback} days)"),
+                Weighting::Custom { .. } => unreachable!("named above"),
+            });
+        }
+        let schedule = |s: Schedule| match s {
+            Schedule::Daily => "daily".to_string(),
+            Schedule::Weekly => "weekly".to_string(),
+            Schedule::Monthly => "monthly".to_string(),
+            Schedule::Quarterly => "quarterly".to_string(),
+            Schedule::Yearly => "yearly".to_string(),
+            Schedule::EveryNDays(n) => format!("every {n} days"),
+            Schedule::Never => "buy and hold".to_string(),
+        };
+        parts.push(schedule(self.rebalance));
+        if let Some(r) = self.universe.reconstitution.filter(|r| *r != self.rebalance) {
+            parts.push(format!("reconstituted {}", schedule(r)));
+        }
+        if let Some(b) = &self.bands {
+            match (b.absolute, b.relative) {
+                (Some(a), _) => parts.push(format!("{} drift band", pct(a))),
+                (None, Some(r)) => parts.push(format!("{} relative drift band", pct(r))),
+                (None, None) => {}
+            }
+        }
+        if self.universe.buffer > 0.0 {
+            parts.push(format!("{} buffer", pct(self.universe.buffer)));
+        }
+        if let Some(r) = &self.regime {
+            parts.push(format!("risk-off below the {}-day average", r.sma_days));
+        }
+        let c = &self.costs;
+        if c.fee_bps != Costs::default().fee_bps || c.half_spread_bps > 0.0 || c.impact.is_some() {
+            let mut cost = format!("{} bp fee", trim_number(c.fee_bps));
+            if c.half_spread_bps > 0.0 {
+                cost.push_str(&format!(" + {} bp half-spread", trim_number(c.half_spread_bps)));
+            }
+            if c.impact.is_some() {
+                cost.push_str(" + impact");
+            }
+            parts.push(cost);
+        }
+        parts.join(", ")
+    }
+
     /// The built-in strategies. All use the default stablecoin exclusions,
     /// a 10 bp fee and a 10,000 starting capital.
     ///
@@ -745,5 +828,29 @@ mod tests {
             (e.field.as_str(), e.message.as_str()),
             ("regime.cash_fraction", "regime cash_fraction must be between 0 and 1")
         );
+    }
+
+    #[test]
+    fn names_follow_the_rules_as_the_presets_read() {
+        for p in [
+            Preset::Top100CapWeekly,
+            Preset::Top100EqualWeekly,
+            Preset::Top10EqualMonthly,
+            Preset::Top20Capped30Quarterly,
+        ] {
+            let s = Strategy::preset(p);
+            assert_eq!(s.describe(), s.name, "{p:?}");
+        }
+        assert_eq!(Strategy::preset(Preset::BitcoinBuyAndHold).describe(), "Bitcoin only, buy and hold");
+        let mut s = Strategy::preset(Preset::Top100CapWeekly);
+        s.universe.top_n = Some(5);
+        s.weighting = Weighting::CappedMarketCap { max_weight: 0.2 };
+        s.rebalance = Schedule::EveryNDays(14);
+        s.bands = Some(Bands { absolute: Some(0.05), relative: None });
+        s.costs.fee_bps = 25.0;
+        assert_eq!(s.describe(), "Top 5, cap-weighted with 20% cap, every 14 days, 5% drift band, 25 bp fee");
+        s.universe.top_n = None;
+        s.weighting = Weighting::EqualRiskContribution { lookback: 90 };
+        assert!(s.describe().starts_with("All assets, equal risk contribution (90 days)"));
     }
 }

@@ -108,19 +108,6 @@ impl SweepDim {
         }
     }
 
-    /// Value `i` as part of a strategy name: `Equal`, `Monthly`, `Top 10`,
-    /// `fee 25 bp`, `cap 30%`, `band 5%` / `no band`.
-    pub fn describe(&self, i: usize) -> String {
-        match self {
-            SweepDim::Weighting(_) | SweepDim::Rebalance(_) => self.label(i),
-            SweepDim::TopN(v) => format!("Top {}", v[i]),
-            SweepDim::FeeBps(_) => format!("fee {}", self.label(i)),
-            SweepDim::CapLevel(_) => format!("cap {}", self.label(i)),
-            SweepDim::BandWidth(v) if v[i] == 0.0 => "no band".to_string(),
-            SweepDim::BandWidth(_) => format!("band {}", self.label(i)),
-        }
-    }
-
     /// Every axis label, in order.
     pub fn labels(&self) -> Vec<String> {
         (0..self.len()).map(|i| self.label(i)).collect()
@@ -352,9 +339,9 @@ impl SweepSpec {
         (0..self.n_cells()).map(|index| Cell { index, coords: self.coords(index).expect("index below n_cells") })
     }
 
-    /// The full strategy of cell `index`, named after the base and the cell's
-    /// values (`"Custom index (Top 10, fee 25 bp)"`), or why the combination
-    /// is invalid.
+    /// The full strategy of cell `index`, named from its own rules
+    /// ([`Strategy::describe`]: `"Top 10, equal-weighted, monthly, 25 bp fee"`),
+    /// or why the combination is invalid.
     pub fn strategy_for(&self, index: usize) -> Result<Strategy, String> {
         let coords = self.coords(index).ok_or_else(|| format!("cell {index} is outside the sweep"))?;
         let mut s = self.base.clone();
@@ -366,8 +353,7 @@ impl SweepSpec {
                 apply_cap(v[i], &mut s)?;
             }
         }
-        let parts: Vec<String> = self.dims.iter().zip(&coords).map(|(d, &i)| d.describe(i)).collect();
-        s.name = format!("{} ({})", self.base.name, parts.join(", "));
+        s.name = s.describe();
         s.validate().map_err(|e| e.to_string())?;
         Ok(s)
     }
@@ -629,7 +615,6 @@ mod tests {
         assert_eq!(d.labels(), ["0 bp", "2.5 bp", "25 bp"]);
         let d = SweepDim::BandWidth(vec![0.0, 0.05]);
         assert_eq!(d.labels(), ["None", "5%"]);
-        assert_eq!((d.describe(0), d.describe(1)), ("no band".into(), "band 5%".into()));
         assert_eq!(SweepDim::CapLevel(vec![0.3]).label(0), "30%");
         assert_eq!(SweepDim::Rebalance(vec![Schedule::EveryNDays(10)]).label(0), "Every 10 days");
         assert_eq!(group_thousands(12_000), "12,000");

@@ -79,7 +79,7 @@ fn each_dimension_sets_its_field_only() {
         for (i, e) in expected.into_iter().enumerate() {
             let got = s.strategy_for(i).unwrap();
             assert_eq!(Strategy { name: e.name.clone(), ..got.clone() }, e, "cell {i}");
-            assert!(got.name.starts_with("Base ("), "{}", got.name);
+            assert_eq!(got.name, got.describe(), "cells are named from their own rules");
         }
     };
     check(
@@ -132,14 +132,16 @@ fn each_dimension_sets_its_field_only() {
         };
         assert_eq!(got, expected);
     }
-    assert_eq!(s.strategy_for(0).unwrap().name, "Base (cap 20%)");
+    assert_eq!(s.strategy_for(0).unwrap().name, s.strategy_for(0).unwrap().describe());
+    assert!(s.strategy_for(0).unwrap().name.contains("cap-weighted with 20% cap"));
 
-    // The name lists every dimension's value.
+    // The name says every rule the cell's values set.
     let s = spec(
         vec![SweepDim::TopN(vec![5]), SweepDim::FeeBps(vec![25.0]), SweepDim::BandWidth(vec![0.0])],
         MetricId::Cagr,
     );
-    assert_eq!(s.strategy_for(0).unwrap().name, "Base (Top 5, fee 25 bp, no band)");
+    let name = s.strategy_for(0).unwrap().name;
+    assert!(name.starts_with("Top 5, ") && name.ends_with(", 25 bp fee") && !name.contains("band"), "{name}");
     assert!(s.strategy_for(1).unwrap_err().contains("outside"));
 }
 

@@ -1,5 +1,6 @@
 //! The page: header, data and strategy panels on the left, results on the right.
 
+use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::data_panel::DataPanel;
@@ -76,13 +77,30 @@ pub fn app() -> Html {
         let dark = state.view.dark;
         Callback::from(move |_| state.dispatch(Action::SetDark(!dark)))
     };
+    // Reset can be undone for 10 s: the whole state before it is kept.
+    let undo = use_state(|| None::<Rc<AppState>>);
     let reset = {
-        let state = state.clone();
+        let (state, undo) = (state.clone(), undo.clone());
         Callback::from(move |_| {
+            undo.set(Some(Rc::new((*state).clone())));
             storage::clear();
             state.dispatch(Action::LoadScenario(Box::new(AppState::initial().scenario()), None));
+            let undo = undo.clone();
+            gloo::timers::callback::Timeout::new(10_000, move || undo.set(None)).forget();
         })
     };
+    let undo_notice = undo.as_ref().map(|earlier| {
+        let (state, undo, earlier) = (state.clone(), undo.clone(), earlier.clone());
+        html! {
+            <div class="notice info" id="reset-undo" role="status">
+                <span>{ "Back to the built-in market and the default comparison." }</span>
+                <button class="link" id="undo-reset" onclick={Callback::from(move |_| {
+                    state.dispatch(Action::Restore(Box::new((*earlier).clone())));
+                    undo.set(None);
+                })}>{ "Undo" }</button>
+            </div>
+        }
+    });
 
     let export_bundle = {
         let state = state.clone();
@@ -262,6 +280,7 @@ pub fn app() -> Html {
                 <button class="link" id="theme-toggle" onclick={toggle_dark}>{ if state.view.dark { "Light theme" } else { "Dark theme" } }</button>
             </header>
             { notice }
+            { undo_notice }
             { interrupted_notice }
             if let Some(url) = &*embed_url {
                 <div class="notice info embed-offer" role="status">

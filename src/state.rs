@@ -503,6 +503,8 @@ pub enum Action {
     OpenLink(String),
     /// Compute a paused comparison.
     Run,
+    /// Put back a whole earlier state (Undo after Reset).
+    Restore(Box<AppState>),
     /// Stop the running comparison and compute nothing until Run.
     Pause,
     DismissLinkNotice,
@@ -553,7 +555,18 @@ impl Reducible for AppState {
                 if let Err(e) = params.validate() {
                     s.data_error = Some(format!("Built-in market: {e}"));
                 } else {
+                    // The chosen dates stay when the new market still covers them.
+                    let full = s.range == (0, s.panel.n_days() - 1);
+                    let kept = (!full).then(|| (s.panel.dates()[s.range.0], s.panel.dates()[s.range.1]));
                     s.set_panel(Rc::new(engine::synth::generate(&params)));
+                    if let Some((a, b)) = kept {
+                        let dates = s.panel.dates();
+                        if dates[0] <= a && b <= dates[dates.len() - 1] {
+                            if let Ok(r) = engine::scenario::range_in(dates, Some(a), Some(b)) {
+                                s.range = r;
+                            }
+                        }
+                    }
                     s.report = None;
                     s.files = Rc::new(Vec::new());
                     s.file_refs.clear();
@@ -613,6 +626,7 @@ impl Reducible for AppState {
                 Err(e) => s.link_notice = Some(LinkNotice::Error(e)),
             },
             Action::Run => s.paused = None,
+            Action::Restore(earlier) => s = *earlier,
             Action::Pause => s.paused = Some(crate::offload::estimated_seconds(&s)),
             Action::DismissLinkNotice => {
                 s.link_notice = None;

@@ -174,6 +174,11 @@ test('a gzip-compressed long CSV with hundreds of assets loads', async () => {
   });
   await setValue(page, '#range-from', '2018-01-01');
   await volOfTop100(1000, true);
+  // The garbage is marked where it shows, pointing to the data.
+  const odd = await page.$$eval('#metrics-table tr[data-key="volatility"] td.implausible', (tds) => tds.map((t) => t.title));
+  assert.ok(odd.length >= 1 && /bad prices/.test(odd[0]), `implausible volatility not marked: ${odd}`);
+  assert.ok((await page.locator('#key-numbers .kv.implausible[data-key="volatility"]').count()) >= 1);
+  await screenshot(page, 'upload-top150-spikes-kept-marked');
   await page.click('#repair-spikes');
   await page.waitForFunction(() => /were repaired/.test(document.querySelector('#spike-warning').textContent), null, {
     timeout: SLOW,

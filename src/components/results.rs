@@ -81,6 +81,13 @@ pub fn charts_area(props: &ChartsProps) -> Html {
                 <label><input id="log-scale" type="checkbox" checked={view.log_scale} onchange={set_log} />{ " Log scale" }</label>
                 <span class="muted">{ "Drag across a chart to zoom; double-click to reset." }</span>
                 if view.zoom.is_some() { <button class="link" id="reset-zoom" onclick={reset_zoom}>{ "Show all dates" }</button> }
+                if let Some((a, b)) = view.zoom {
+                    <button class="link" id="use-zoom" title="Simulate only these dates: every number and chart is recomputed on them" onclick={
+                        let state = state.clone();
+                        let offset = state.range.0;
+                        Callback::from(move |_| state.dispatch(Action::SetRange(offset + a, offset + b)))
+                    }>{ "Use these dates" }</button>
+                }
             </div>
             { chart(ChartKind::Growth, "Growth of 1 (after costs)".into(), 380) }
             { chart(ChartKind::Drawdown, "Drawdown from the running peak".into(), 220) }

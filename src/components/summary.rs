@@ -23,6 +23,21 @@ impl PartialEq for SummaryProps {
     }
 }
 
+/// Values no index of real coins produces: an annualised volatility above
+/// 500% or a one-day return above +1,000% come from bad prices (a spike kept,
+/// a wrong unit), so they are marked and point to the data report.
+pub fn implausible(key: &str, value: f64) -> bool {
+    match key {
+        "volatility" => value > 5.0,
+        "best_day" => value > 10.0,
+        _ => false,
+    }
+}
+
+/// What a marked value's tooltip says.
+pub const IMPLAUSIBLE_NOTE: &str = "Implausible for an index of real coins: this usually comes from bad prices \
+     (a one-day spike kept, a wrong unit). See the data report and the spike note in the Data panel.";
+
 /// A row of the cards: label, how to read it from a run, and whether more is better.
 struct Row {
     key: &'static str,
@@ -130,10 +145,12 @@ pub fn key_numbers(props: &SummaryProps) -> Html {
                     <dl>
                     { for ROWS.iter().zip(row_cells).enumerate().map(|(r, (row, (v, text)))| {
                         let is_best = matches!((v, best[r]), (Some(v), Some(b)) if *v == b);
+                        let odd = v.is_some_and(|v| implausible(row.key, v));
                         html! {
-                            <div class={classes!("kv", is_best.then_some("best"))} data-key={row.key}>
+                            <div class={classes!("kv", is_best.then_some("best"), odd.then_some("implausible"))}
+                                data-key={row.key} title={odd.then_some(IMPLAUSIBLE_NOTE)}>
                                 <dt>{ row.label }</dt>
-                                <dd>{ text.clone() }{ if is_best { " ★" } else { "" } }</dd>
+                                <dd>{ text.clone() }{ if odd { " ⚠" } else if is_best { " ★" } else { "" } }</dd>
                             </div>
                         }
                     }) }

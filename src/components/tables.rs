@@ -75,7 +75,18 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
         match rows.iter().find(|r| r.key == key) {
             Some(r) => {
                 let neg = matches!(r.value, engine::metrics::MetricValue::Number(v) if v < 0.0);
-                html! { <td class={classes!(neg.then_some("neg"))} title={r.tooltip.clone()}>{ &r.display }</td> }
+                let odd = matches!(r.value, engine::metrics::MetricValue::Number(v)
+                    if crate::components::summary::implausible(r.key, v));
+                let title = if odd {
+                    format!("{} {}", crate::components::summary::IMPLAUSIBLE_NOTE, r.tooltip)
+                } else {
+                    r.tooltip.clone()
+                };
+                html! {
+                    <td class={classes!(neg.then_some("neg"), odd.then_some("implausible"))} {title}>
+                        { &r.display }{ if odd { " ⚠" } else { "" } }
+                    </td>
+                }
             }
             None => html! { <td class="muted" title="Not applicable (this is the benchmark)">{ "–" }</td> },
         }

@@ -76,6 +76,21 @@ test('a phone (390 x 844) reads the page without sideways scrolling', async () =
   assert.deepEqual(wide, [], `elements wider than the screen:\n${wide.join('\n')}`);
   assert.ok(canvas && canvas.width <= 390 && canvas.width >= 300, `the chart is ${canvas && canvas.width} px wide`);
   assert.ok(smallest >= 11, `the smallest text is ${smallest} px`);
+  // Results first: the key numbers and the first chart before the controls.
+  const firstChart = await page.locator('#chart-growth').boundingBox();
+  const scrollTop = await page.evaluate(() => scrollY);
+  assert.ok(firstChart.y + scrollTop < 900, `the first chart starts ${Math.round(firstChart.y + scrollTop)} px down`);
+  const cards = await page.locator('#key-numbers').boundingBox();
+  const data = await page.locator('.data-panel').boundingBox();
+  assert.ok(cards.y < data.y, 'the key numbers come before the data panel');
+  // Metric names stay while the table scrolls sideways.
+  assert.equal(await page.$eval('#metrics-table th[scope="row"]', (th) => getComputedStyle(th).position), 'sticky');
+  // Tap targets of the strategy list and the header: at least 44 px.
+  const taps = await page.$$eval('.strategy-list button, header.top button', (bs) =>
+    bs.filter((b) => b.getClientRects().length > 0).map((b) => [b.textContent.trim(), b.getBoundingClientRect().height]),
+  );
+  const small = taps.filter(([, h]) => h < 44);
+  assert.deepEqual(small, [], `tap targets under 44 px: ${JSON.stringify(small)}`);
   assertNoConsoleErrors(errors);
   await context.close();
 });

@@ -290,3 +290,21 @@ test('a name follows the rules until the user types one', async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('a cap that cannot add up to 100% is refused in the form words', async () => {
+  const { page, context, errors } = await openApp(app);
+  const first = strategyItems(page).first();
+  await first.locator('button.edit').click();
+  const at = (cls) => `.strategy-list li.strategy:first-child ${cls}`;
+  assert.equal(await page.getAttribute(at('.f-top'), 'placeholder'), 'all assets');
+  await setValue(page, at('.f-top'), '5');
+  await page.selectOption(at('.f-weighting'), 'capped');
+  const before = await metricsColumns(page);
+  await setValue(page, at('.f-maxw'), '10');
+  await page.waitForSelector('.form-error', { timeout: SLOW });
+  assert.match(await page.textContent('.form-error'), /a 10% cap needs at least 10 members to add up to 100%; Top 5 gives 5/);
+  assert.deepEqual(await metricsColumns(page), before, 'nothing changed');
+  await screenshot(page, 'strategies-cap-infeasible');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

@@ -222,6 +222,20 @@ pub fn strategy_form(props: &FormProps) -> Html {
     let id = props.entry.id;
 
     // A field edit: read the input's text, apply it to a copy, validate, dispatch.
+    /// Rules that validate one by one but cannot work together, in the
+    /// form's words (the engine would fall back to equal weights).
+    fn feasible(s: &Strategy) -> Result<(), String> {
+        if let (Weighting::CappedMarketCap { max_weight }, Some(n)) = (&s.weighting, s.universe.top_n) {
+            if (n as f64) * max_weight < 1.0 - 1e-12 {
+                let needed = (1.0 / max_weight - 1e-9).ceil();
+                return Err(format!(
+                    "a {}% cap needs at least {needed} members to add up to 100%; Top {n} gives {n}",
+                    charts::format::number(max_weight * 100.0, if max_weight * 100.0 < 1.0 { 2 } else { 0 })
+                ));
+            }
+        }
+        Ok(())
+    }
     let edit = |apply: fn(&mut Strategy, &str) -> Result<(), String>| {
         let (state, error, base) = (state.clone(), error.clone(), s.clone());
         Callback::from(move |e: Event| {
@@ -230,8 +244,9 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 None => e.target_unchecked_into::<HtmlInputElement>().value(),
             };
             let mut next = base.clone();
-            let result =
-                apply(&mut next, value.trim()).and_then(|_| next.validate().map_err(|e| in_form_words(&e.message)));
+            let result = apply(&mut next, value.trim())
+                .and_then(|_| next.validate().map_err(|e| in_form_words(&e.message)))
+                .and_then(|_| feasible(&next));
             match result {
                 Ok(()) => {
                     error.set(None);
@@ -312,7 +327,7 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 onchange={edit(|s, v| { if v.is_empty() { return Err("The name cannot be empty".into()) } s.name = v.to_string(); Ok(()) })} /></label>
             <fieldset><legend>{ "Universe" }</legend>
                 <label title="Keep only the N largest assets by market cap on each reconstitution day; blank = all assets">{ "Top N " }
-                    <input class="f-top" type="number" min="1" value={s.universe.top_n.map(|n| n.to_string()).unwrap_or_default()}
+                    <input class="f-top" type="number" min="1" placeholder="all assets" value={s.universe.top_n.map(|n| n.to_string()).unwrap_or_default()}
                         onchange={edit(|s, v| { s.universe.top_n = if v.is_empty() { None } else { Some(num(v, "Top N")?) }; Ok(()) })} /></label>
                 <div class="exclusions" role="group" aria-label="Leave out">
                     { group_box("stablecoins", "f-exclude", "Leave out stablecoins and pegged tokens") }

@@ -584,3 +584,22 @@ fn duplicates_that_disagree_are_told_apart_from_repeats() {
          and 5 more"
     );
 }
+
+/// An asset name of kilobytes in the asset column is refused with its place,
+/// not carried into every table and legend.
+#[test]
+fn an_asset_name_of_kilobytes_is_refused() {
+    let long = "x".repeat(5000);
+    let text = format!("date,asset,price\n2021-01-01,btc,1\n2021-01-02,{long},2\n");
+    let files = [engine::ingest::InputFile::new("long-names.csv", text.as_bytes())];
+    let e = engine::ingest::load(&files, &engine::ingest::IngestOptions::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("long-names.csv") && msg.contains("line 3") && msg.contains("at most 100 characters"),
+        "{msg}"
+    );
+    assert!(msg.len() < 400, "{} characters", msg.len());
+    let ok = format!("date,asset,price\n2021-01-01,{},1\n", "y".repeat(100));
+    let files = [engine::ingest::InputFile::new("ok.csv", ok.as_bytes())];
+    assert!(engine::ingest::load(&files, &engine::ingest::IngestOptions::default()).is_ok());
+}

@@ -495,6 +495,10 @@ fn asset_name(raw: &[u8]) -> Result<Option<String>, ()> {
         return Ok(None);
     }
     let s = std::str::from_utf8(t).map_err(|_| ())?;
+    // A name is shown in tables, legends and links: one of kilobytes is not a name.
+    if s.chars().count() > super::limits::MAX_ASSET_ID_CHARS {
+        return Err(());
+    }
     Ok(Some(s.to_lowercase()))
 }
 

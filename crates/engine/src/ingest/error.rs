@@ -31,7 +31,7 @@ impl fmt::Display for Expected {
         f.write_str(match self {
             Expected::Number => "a number",
             Expected::Date => "a date like 2021-03-15, 2021-03-15 00:00:00 UTC, 2021/03/15, Mar 15, 2021 or Unix time",
-            Expected::AssetName => "an asset name",
+            Expected::AssetName => "an asset name (UTF-8 text of at most 100 characters)",
         })
     }
 }

@@ -25,6 +25,10 @@ pub const MAX_DECOMPRESSED_BYTES: usize = 256 * 1024 * 1024;
 /// would otherwise become 100,000 assets).
 pub const MAX_COLUMNS: usize = 10_000;
 
+/// The longest asset name read from a file's asset column or header, in
+/// characters: names are shown in tables, legends and links.
+pub const MAX_ASSET_ID_CHARS: usize = 100;
+
 /// Prices above this (per unit of the asset, in the quote currency) are data
 /// errors: no asset has traded at a trillion per unit.
 pub const MAX_PRICE: f64 = 1e12;

@@ -167,7 +167,8 @@ pub fn app() -> Html {
             )
         };
         html! { <div class="notice warn" id="waiting-files" role="status"><span>{ text }</span></div> }
-    } else if let Some(seconds) = state.paused {
+    } else if state.paused {
+        let seconds = crate::offload::estimated_seconds(&state);
         let run = {
             let state = state.clone();
             Callback::from(move |_| state.dispatch(Action::Run))
@@ -311,7 +312,7 @@ pub fn app() -> Html {
                         <crate::lessons::LessonsPanel results={results.clone()} />
                     }
                     { run_notice }
-                    <div class={classes!("results-body", (updating || state.paused.is_some()).then_some("stale"))}>
+                    <div class={classes!("results-body", (updating || state.paused).then_some("stale"))}>
                     <crate::components::summary::KeyNumbers results={results.clone()} />
                     <ChartsArea results={results.clone()} size_epoch={*size_epoch} />
                     <MetricsTable results={results.clone()} />

@@ -30,8 +30,8 @@ pub const PAGE_FACTOR: f64 = 1.5;
 /// Estimated seconds of the comparison `state` asks for, in the page.
 pub fn estimated_seconds(state: &AppState) -> f64 {
     let days = state.range.1.saturating_sub(state.range.0) + 1;
-    let strategies: Vec<engine::Strategy> = state.strategies.iter().map(|e| e.strategy.clone()).collect();
-    PAGE_FACTOR * engine::cost::compare_seconds(days, state.panel.n_assets(), &strategies)
+    PAGE_FACTOR
+        * engine::cost::compare_seconds(days, state.panel.n_assets(), state.strategies.iter().map(|e| &e.strategy))
 }
 
 /// The panel the strategies run on: the state's data cut to its date range.
@@ -60,7 +60,7 @@ pub fn use_results(state: &AppState) -> Shown {
     let key: Key = (ByPtr(state.panel.clone()), state.range, state.initial_capital, state.strategies.clone());
     // Paused, or a link waiting for its files: nothing is computed (the
     // data at hand is not the link's).
-    let paused = state.paused.is_some() || state.pending.is_some();
+    let paused = state.paused || state.pending.is_some();
     let heavy = !paused && estimated_seconds(state) > MAIN_THREAD_SECONDS;
     let here = {
         let s = state.clone();

@@ -18,7 +18,8 @@ use yew::prelude::*;
 pub enum DataSource {
     /// The built-in seeded market with these dials.
     Synthetic(MarketParams),
-    /// Files the user loaded: names and the panel's SHA-256 fingerprint.
+    /// Files the user loaded: names and their fingerprint
+    /// (`engine::share::files_fingerprint`).
     Files { names: Vec<String>, fingerprint: String },
 }
 
@@ -156,9 +157,9 @@ pub struct AppState {
     /// the form and runs it each time this changes.
     pub sweep_epoch: u32,
     /// Nothing is computed until the user says Run: a restored or linked
-    /// comparison estimated above [`PAUSE_SECONDS`] (the estimate, in
-    /// seconds), or a run the user cancelled.
-    pub paused: Option<f64>,
+    /// comparison estimated above [`PAUSE_SECONDS`], or a run the user
+    /// cancelled.
+    pub paused: bool,
     next_id: u32,
 }
 
@@ -219,7 +220,7 @@ impl AppState {
             learn_open: false,
             sweep: None,
             sweep_epoch: 0,
-            paused: None,
+            paused: false,
             next_id: 1,
         };
         for p in DEFAULT_PRESETS {
@@ -260,9 +261,8 @@ impl AppState {
 
     /// Opens paused when the comparison would take long (see [`PAUSE_SECONDS`]).
     fn pause_if_heavy(&mut self) {
-        let seconds = crate::offload::estimated_seconds(self);
-        if seconds > PAUSE_SECONDS {
-            self.paused = Some(seconds);
+        if crate::offload::estimated_seconds(self) > PAUSE_SECONDS {
+            self.paused = true;
         }
     }
 
@@ -440,11 +440,13 @@ impl AppState {
     /// different and which files; `None` for the built-in market.
     fn data_verdict(&self, data: &DataRef) -> Option<LinkNotice> {
         let DataRef::Files { fingerprint, files, .. } = data else { return None };
-        let DataSource::Files { fingerprint: loaded, .. } = &self.source else {
+        let DataSource::Files { .. } = &self.source else {
             return Some(LinkNotice::DifferentData("the built-in market is loaded, not the link's files".into()));
         };
         if files.is_empty() {
-            return Some(if loaded == fingerprint {
+            // A link from before file hashes: its fingerprint is of the
+            // loaded panel, computed only for this comparison.
+            return Some(if engine::share::fingerprint(&self.panel) == *fingerprint {
                 LinkNotice::SameData
             } else {
                 LinkNotice::DifferentData("the loaded data does not match the link's fingerprint".into())
@@ -625,9 +627,9 @@ impl Reducible for AppState {
                 }
                 Err(e) => s.link_notice = Some(LinkNotice::Error(e)),
             },
-            Action::Run => s.paused = None,
+            Action::Run => s.paused = false,
             Action::Restore(earlier) => s = *earlier,
-            Action::Pause => s.paused = Some(crate::offload::estimated_seconds(&s)),
+            Action::Pause => s.paused = true,
             Action::DismissLinkNotice => {
                 s.link_notice = None;
                 // Giving up on a link's files: compute on the data at hand.
@@ -718,8 +720,8 @@ impl Reducible for AppState {
         // After Cancel, or on a heavy restore, an edit that brings the
         // comparison under the pause threshold runs without asking.
         let edited = !matches!(action_kind, Kind::Run | Kind::Pause) && inputs(&s) != before;
-        if s.paused.is_some() && edited && crate::offload::estimated_seconds(&s) <= PAUSE_SECONDS {
-            s.paused = None;
+        if s.paused && edited && crate::offload::estimated_seconds(&s) <= PAUSE_SECONDS {
+            s.paused = false;
         }
         Rc::new(s)
     }

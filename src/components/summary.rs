@@ -4,7 +4,7 @@
 //! Every figure is the metrics table's (same conventions, same "n/a" and
 //! reason).
 
-use engine::metrics::{MetricId, MetricValue, Metrics};
+use engine::metrics::{MetricId, MetricRow, MetricValue, Metrics};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -70,17 +70,18 @@ fn currency(v: f64) -> String {
     }
 }
 
-/// The value (for ranking) and the text of one card row.
-fn cell(m: &Metrics, capital: f64, final_value: f64, key: &str) -> (Option<f64>, String) {
+/// The value (for ranking) and the text of one card row; `rows` is the
+/// strategy's metrics table ([`Metrics::rows`], built once per strategy).
+fn cell(m: &Metrics, rows: &[MetricRow], capital: f64, final_value: f64, key: &str) -> (Option<f64>, String) {
     let from_table = |id: MetricId| -> (Option<f64>, String) {
-        let row = m.rows().into_iter().find(|r| r.key == id.info().key);
+        let row = rows.iter().find(|r| r.key == id.info().key);
         match row {
             Some(r) => (
                 match r.value {
                     MetricValue::Number(v) => Some(v),
                     _ => None,
                 },
-                r.display,
+                r.display.clone(),
             ),
             None => (None, "n/a".to_string()),
         }
@@ -114,7 +115,8 @@ pub fn key_numbers(props: &SummaryProps) -> Html {
         .map(|(_, run)| {
             let capital = run.sim.initial_capital;
             let final_value = run.sim.equity.last().copied().unwrap_or(f64::NAN) * capital;
-            ROWS.iter().map(|row| cell(&run.metrics, capital, final_value, row.key)).collect()
+            let rows = run.metrics.rows();
+            ROWS.iter().map(|row| cell(&run.metrics, &rows, capital, final_value, row.key)).collect()
         })
         .collect();
     // The best of each row, when at least two strategies have a value.

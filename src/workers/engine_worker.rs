@@ -78,9 +78,12 @@ impl Worker for EngineWorker {
                     // Kept under the job's id: the page's comparisons on this
                     // data then need no copy of it (see `workers::adopt`).
                     self.panel = Some((job, Ok(loaded.panel.clone())));
+                    // The files' hashes identify the data in links (one pass
+                    // over the bytes, in place of hashing the whole panel).
+                    let file_hashes: Vec<String> = files.0.iter().map(|(_, b)| engine::share::file_sha256(b)).collect();
                     Box::new(Parsed {
-                        fingerprint: engine::share::fingerprint(&loaded.panel),
-                        file_hashes: files.0.iter().map(|(_, b)| engine::share::file_sha256(b)).collect(),
+                        fingerprint: engine::share::files_fingerprint(&file_hashes),
+                        file_hashes,
                         panel: loaded.panel,
                         report: loaded.report,
                         parse_ms: js_sys::Date::now() - started,

@@ -144,6 +144,7 @@ impl PanelSource {
 pub struct Parsed {
     pub panel: Panel,
     pub report: Report,
+    /// `engine::share::files_fingerprint` of `file_hashes`.
     pub fingerprint: String,
     /// SHA-256 of each file's raw bytes, in the order given.
     pub file_hashes: Vec<String>,

@@ -56,8 +56,8 @@ pub fn simulate_seconds(n_days: usize, n_assets: usize, s: &Strategy) -> f64 {
 
 /// Estimated seconds of [`crate::compare::compare`] on `n_days x n_assets`:
 /// each strategy net and gross of costs, and their metrics.
-pub fn compare_seconds(n_days: usize, n_assets: usize, strategies: &[Strategy]) -> f64 {
-    strategies.iter().map(|s| 2.0 * simulate_seconds(n_days, n_assets, s) + 2.0 * 50e-9 * n_days as f64).sum()
+pub fn compare_seconds<'a>(n_days: usize, n_assets: usize, strategies: impl IntoIterator<Item = &'a Strategy>) -> f64 {
+    strategies.into_iter().map(|s| 2.0 * simulate_seconds(n_days, n_assets, s) + 2.0 * 50e-9 * n_days as f64).sum()
 }
 
 /// Rebalances of a calendar schedule over `days` daily rows.
@@ -102,6 +102,6 @@ mod tests {
         assert!(simulate_seconds(2190, 300, &s) > simulate_seconds(2190, 100, &s));
         assert!(simulate_seconds(2190, 100, &erc(Some(20), Schedule::Daily)) > simulate_seconds(2190, 100, &s));
         assert!(simulate_seconds(2190, 100, &erc(None, Schedule::Weekly)) > simulate_seconds(2190, 100, &s));
-        assert_eq!(compare_seconds(2190, 100, &[]), 0.0);
+        assert_eq!(compare_seconds(2190, 100, &[] as &[Strategy]), 0.0);
     }
 }

@@ -16,6 +16,7 @@
 //! stays excluded.
 
 use crate::panel::Panel;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The default exclusions of a universe: both list groups and the detection.
@@ -39,6 +40,11 @@ pub struct Group {
     pub label: &'static str,
     /// One entry per listed token: its names (id and symbols, or a pattern).
     pub entries: Vec<Vec<&'static str>>,
+    /// The names without `*`, for a hash lookup (every simulation resolves
+    /// its universe against the list: this keeps that to one lookup an asset).
+    exact: HashSet<&'static str>,
+    /// The names with `*`.
+    patterns: Vec<&'static str>,
 }
 
 impl Group {
@@ -50,8 +56,12 @@ impl Group {
     /// Whether `id` is one of the group's names (case-insensitive; `*` in a
     /// name matches any run of characters).
     pub fn matches(&self, id: &str) -> bool {
-        let id = id.trim().to_lowercase();
-        self.entries.iter().flatten().any(|name| glob(name, &id))
+        self.matches_lowercase(&id.trim().to_lowercase())
+    }
+
+    /// [`Group::matches`] for an id already trimmed and lowercased.
+    fn matches_lowercase(&self, id: &str) -> bool {
+        self.exact.contains(id) || self.patterns.iter().any(|p| glob(p, id))
     }
 }
 
@@ -70,10 +80,24 @@ fn parse(text: &'static str) -> Vec<Group> {
         }
         if let Some(rest) = line.strip_prefix('[') {
             let (key, label) = rest.split_once(']').expect("a group line reads `[key] Label`");
-            groups.push(Group { key: key.trim(), label: label.trim(), entries: Vec::new() });
+            groups.push(Group {
+                key: key.trim(),
+                label: label.trim(),
+                entries: Vec::new(),
+                exact: HashSet::new(),
+                patterns: Vec::new(),
+            });
         } else {
             let group = groups.last_mut().expect("names come after a group line");
-            group.entries.push(line.split_whitespace().collect());
+            let names: Vec<&'static str> = line.split_whitespace().collect();
+            for &n in &names {
+                if n.contains('*') {
+                    group.patterns.push(n);
+                } else {
+                    group.exact.insert(n);
+                }
+            }
+            group.entries.push(names);
         }
     }
     groups
@@ -113,11 +137,11 @@ pub fn resolve(panel: &Panel, exclude: &[String], include: &[String]) -> Vec<Opt
     let (exclude, include) = (lower(exclude), lower(include));
     let active: Vec<&Group> = groups().iter().filter(|g| exclude.iter().any(|e| *e == g.token())).collect();
     let detected = exclude.iter().any(|e| e == DETECTED);
+    let flagged: HashSet<&str> = panel.pegged().iter().map(|p| p.id.as_str()).collect();
     panel
         .assets()
         .iter()
-        .enumerate()
-        .map(|(a, info)| {
+        .map(|info| {
             let id = info.id.trim().to_lowercase();
             if exclude.contains(&id) {
                 return Some(Reason::Listed);
@@ -125,10 +149,10 @@ pub fn resolve(panel: &Panel, exclude: &[String], include: &[String]) -> Vec<Opt
             if include.contains(&id) {
                 return None;
             }
-            if let Some(g) = active.iter().find(|g| g.matches(&id)) {
+            if let Some(g) = active.iter().find(|g| g.matches_lowercase(&id)) {
                 return Some(Reason::Group(g.key));
             }
-            (detected && panel.pegged_flag(a).is_some()).then_some(Reason::Detected)
+            (detected && flagged.contains(info.id.as_str())).then_some(Reason::Detected)
         })
         .collect()
 }
@@ -157,6 +181,15 @@ mod tests {
         }
         for id in ["bitcoin", "btc", "ethereum", "lido-dao", "solana", "leo-token", "okb", "wormhole", "bridge"] {
             assert!(!g[0].matches(id) && !g[1].matches(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn list_names_are_lowercase_so_lookups_need_no_folding() {
+        for g in groups() {
+            for n in g.entries.iter().flatten() {
+                assert_eq!(*n, n.to_lowercase(), "{n}");
+            }
         }
     }
 

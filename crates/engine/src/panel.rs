@@ -241,12 +241,6 @@ impl Panel {
         &self.pegged
     }
 
-    /// Asset `a`'s flag, if it has one.
-    pub fn pegged_flag(&self, a: usize) -> Option<&Pegged> {
-        let id = &self.assets[a].id;
-        self.pegged.iter().find(|p| &p.id == id)
-    }
-
     /// Records the detection's flags (ids that are not in the panel are dropped).
     pub fn set_pegged(&mut self, mut pegged: Vec<Pegged>) {
         pegged.retain(|p| self.asset_index(&p.id).is_some());

@@ -5,9 +5,9 @@
 //!
 //! The data is identified, not carried: the built-in market by its seed and
 //! dials (so a link reproduces the run exactly), uploaded files by their
-//! names and the SHA-256 fingerprint of the loaded panel
-//! ([`crate::share::fingerprint`]), which the recipient's data is checked
-//! against.
+//! names, each file's SHA-256 and how they were read, which the recipient's
+//! files are checked against. Links made before file hashes carry only the
+//! SHA-256 fingerprint of the loaded panel ([`crate::share::fingerprint`]).
 
 use crate::date::Date;
 use crate::ingest::Format;
@@ -72,11 +72,12 @@ pub fn bounded(text: String) -> String {
 pub enum DataRef {
     /// The built-in market with these dials.
     Synthetic(MarketParams),
-    /// Files the sender loaded: their names and the loaded panel's
-    /// fingerprint, the SHA-256 of each raw file (links made before these
-    /// existed have none), and how the sender read them: kept the flagged
-    /// one-day spikes (repaired by default), a forced format, a date order.
-    /// Fields at their defaults are left out of links.
+    /// Files the sender loaded: their names, a fingerprint, the SHA-256 of
+    /// each raw file, and how the sender read them: kept the flagged one-day
+    /// spikes (repaired by default), a forced format, a date order. The
+    /// fingerprint is [`share::files_fingerprint`] of the file hashes; in
+    /// links made before file hashes (no `files`), it is the loaded panel's
+    /// [`share::fingerprint`]. Fields at their defaults are left out of links.
     Files {
         names: Vec<String>,
         fingerprint: String,

@@ -371,6 +371,22 @@ pub fn file_sha256(bytes: &[u8]) -> String {
     sha256_hex(bytes)
 }
 
+/// One fingerprint for a set of files: the SHA-256 of their SHA-256s
+/// ([`file_sha256`]) in sorted order, so the same files in any order or
+/// under other names give the same value. Costs nothing next to hashing the
+/// files; the loader computes it instead of the panel's [`fingerprint`].
+pub fn files_fingerprint(hashes: &[String]) -> String {
+    let mut sorted: Vec<&str> = hashes.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let mut h = Sha256::new();
+    h.update(b"indexlab-files-v1\0");
+    for s in sorted {
+        h.update(s.as_bytes());
+        h.update(b"\n");
+    }
+    hex(&h.finalize())
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -611,5 +627,15 @@ mod tests {
     #[test]
     fn hex_digits() {
         assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+    }
+
+    #[test]
+    fn files_fingerprint_ignores_order_and_names() {
+        let (a, b) = (file_sha256(b"btc"), file_sha256(b"eth"));
+        let f = files_fingerprint(&[a.clone(), b.clone()]);
+        assert_eq!(f, files_fingerprint(&[b.clone(), a.clone()]));
+        assert_eq!(f.len(), 64);
+        assert_ne!(f, files_fingerprint(std::slice::from_ref(&a)));
+        assert_ne!(f, files_fingerprint(&[a, file_sha256(b"eth ")]));
     }
 }

@@ -129,7 +129,9 @@ pub fn key_numbers(props: &SummaryProps) -> Html {
                 return None;
             }
             let pick = if row.higher_is_better { f64::max } else { f64::min };
-            values.into_iter().reduce(pick)
+            let top = values.iter().copied().reduce(pick)?;
+            // A tie is no win: only a value no other strategy reaches is marked.
+            (values.iter().filter(|&&v| v == top).count() == 1).then_some(top)
         })
         .collect();
     let capital = runs[0].1.sim.initial_capital;

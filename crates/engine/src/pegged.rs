@@ -219,11 +219,21 @@ fn copies(panel: &Panel, flagged: &[Option<Pegged>]) -> Vec<(usize, usize, f64, 
         sizes[k]
     };
     let window = (2.0 * (1.0 + COPY_BAND + 0.01f64).ln()) as f32;
+    // An asset whose price barely moves (a dead coin at a frozen price) has a
+    // steady ratio to any other frozen one: that is no copy. Only assets
+    // whose sampled prices span more than the band take part.
+    let moves: Vec<bool> = (0..live.len())
+        .map(|k| {
+            let row = cp[k * n_cp..(k + 1) * n_cp].iter().filter(|v| v.is_finite());
+            let (lo, hi) = row.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+            hi - lo > window
+        })
+        .collect();
     let mut best: Vec<Option<(usize, usize, f64, f64, usize, f64)>> = vec![None; n];
     let mut ratios = Vec::new();
     let mut d = [0f32; SCREEN];
-    for i in 0..live.len() {
-        for j in i + 1..live.len() {
+    for i in (0..live.len()).filter(|&i| moves[i]) {
+        for j in (i + 1..live.len()).filter(|&j| moves[j]) {
             let (a, b) = (live[i], live[j]);
             let lo = info[a].first.max(info[b].first);
             let hi = info[a].last.min(info[b].last);
@@ -400,5 +410,13 @@ mod tests {
             found[0].to_string(),
             "bitcoin tracks btc: ratio 1.000 ± 0.0%, within 5% on 100% of 250 common days"
         );
+    }
+
+    /// Two coins frozen at constant prices (dead, or a flat test file) have a
+    /// constant ratio: neither is a copy of the other.
+    #[test]
+    fn frozen_prices_are_not_copies() {
+        let p = panel(&[("frozen-a", vec![2.0; 120], 1e6), ("frozen-b", vec![5.0; 120], 1e6)]);
+        assert!(detect(&p).is_empty(), "{:?}", detect(&p));
     }
 }

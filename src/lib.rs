@@ -11,6 +11,7 @@
 
 mod app;
 pub mod bench;
+mod chart_text;
 mod components;
 mod compute;
 mod lessons;

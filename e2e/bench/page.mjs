@@ -177,7 +177,7 @@ if (!redrawOnly) report.first_chart_visible = summary(firstChart);
 // `parameter_change_3_strategies_*` for the page as it opens.
 {
   const { page, context } = await openPage(browser, server.url);
-  await page.waitForSelector('#metrics-table');
+  await page.waitForSelector('#metrics-table', { state: 'attached' });
   const three = await redrawRuns(page, 30);
   report.parameter_change_3_strategies_redraw = three.frame;
   report.parameter_change_3_strategies_work = three.work;
@@ -207,7 +207,7 @@ for (const [label, file] of redrawOnly ? [] : [['csv_39mb', unpacked], ['gz', gz
   const blocked = [];
   for (let i = 0; i < 3; i++) {
     const { page, context } = await openPage(browser, server.url);
-    await page.waitForSelector('#metrics-table');
+    await page.waitForSelector('#metrics-table', { state: 'attached' });
     const before = await page.textContent('#data-source');
     await engineBench.watchLongTasks(page);
     const t0 = Date.now();

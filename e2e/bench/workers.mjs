@@ -8,7 +8,7 @@ import { openPage } from '../support/harness.mjs';
 import { summary } from './stats.mjs';
 
 async function ready(page) {
-  await page.waitForSelector('#metrics-table tbody tr[data-key="cagr"] td', { timeout: 120000 });
+  await page.waitForSelector('#metrics-table tbody tr[data-key="cagr"] td', { state: 'attached', timeout: 120000 });
 }
 
 /** `bench_simulate` in the page: equal weight, monthly, 10 bp on the

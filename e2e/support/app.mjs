@@ -38,7 +38,7 @@ export async function openApp(app, opts) {
 
 /** Waits for the metrics table's CAGR row and a drawn growth chart. */
 export async function waitForReady(page) {
-  await page.waitForSelector('#metrics-table tbody tr[data-key="cagr"] td', { timeout: SLOW });
+  await page.waitForSelector('#metrics-table tbody tr[data-key="cagr"] td', { state: 'attached', timeout: SLOW });
   await waitForInk(page, '#chart-growth', 2000);
 }
 

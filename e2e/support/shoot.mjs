@@ -6,7 +6,7 @@ const width = Number(process.argv[3] || 1400);
 const server = await serveDist();
 const browser = await launch();
 const { page, errors } = await openPage(browser, server.url, { width, height: 900 });
-await page.waitForSelector('#metrics-table', { timeout: 30000 });
+await page.waitForSelector('#metrics-table', { state: 'attached', timeout: 30000 });
 await page.waitForTimeout(500);
 const file = await screenshot(page, name);
 console.log(file, errors.length ? `console errors: ${errors.join(' | ')}` : 'no console errors');

@@ -60,7 +60,7 @@ test(`the page and the CLI agree on ${table.cases.length} hostile links`, async 
   await screenshot(page, 'hostile-links-last');
   // The refused links changed nothing: back to the first (valid) link's setup, still running.
   await page.goto(`${base}#${linkOf(table.cases[0])}`);
-  await page.waitForSelector('#metrics-table thead th:nth-child(2)', { timeout: SLOW });
+  await page.waitForSelector('#metrics-table thead th:nth-child(2)', { state: 'attached', timeout: SLOW });
   assert.notEqual(await metricsText(page), '', 'the table is gone');
   assert.ok(start.length > 0);
   assertNoConsoleErrors(errors);

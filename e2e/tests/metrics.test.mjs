@@ -57,6 +57,9 @@ test('clicking a metric sorts the strategies by it, best first', async () => {
   const valueOf = {};
   for (const name of before) valueOf[name] = await column(name);
 
+  // The full table is folded under "All metrics" below the key numbers.
+  assert.equal(await page.$eval('#all-metrics', (d) => d.open), false, 'the full table starts folded');
+  await page.click('#all-metrics > summary');
   await page.click(`#metrics-table tr[data-key="${key}"] th`);
   await page.waitForFunction(
     (b) => {

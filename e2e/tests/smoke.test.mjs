@@ -45,7 +45,7 @@ test('the page declares an icon, so browsers do not request a missing /favicon.i
   context.on('response', (r) => {
     if (r.status() >= 400) misses.push(`${r.status()} ${r.url()}`);
   });
-  await page.waitForSelector('#metrics-table', { timeout: 30000 });
+  await page.waitForSelector('#metrics-table', { state: 'attached', timeout: 30000 });
   const icon = await page.$$eval('link[rel~="icon"]', (ls) => ls.map((l) => l.getAttribute('href')));
   await page.waitForTimeout(500);
   assert.ok(icon.length > 0, 'index.html has no <link rel="icon">');

@@ -1,5 +1,6 @@
-//! A plotters chart on a canvas, with hover crosshair, drag-to-zoom and
-//! PNG/SVG download.
+//! A plotters chart on a canvas, with hover crosshair (mouse, or arrow keys
+//! once the chart has focus), drag-to-zoom, PNG/SVG download and a text
+//! alternative (`crate::chart_text`).
 
 use charts::{CoordMap, Theme, View};
 use plotters::prelude::IntoDrawingArea;
@@ -176,7 +177,7 @@ pub fn chart(props: &ChartProps) -> Html {
         })
     };
     let onmouseup = {
-        let (canvas_ref, drag_from, map, on_zoom) = (canvas_ref.clone(), drag_from, map, props.on_zoom.clone());
+        let (canvas_ref, drag_from, map, on_zoom) = (canvas_ref.clone(), drag_from, map.clone(), props.on_zoom.clone());
         Callback::from(move |e: MouseEvent| {
             let Some(x0) = drag_from.borrow_mut().take() else { return };
             let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
@@ -186,6 +187,31 @@ pub fn chart(props: &ChartProps) -> Html {
             }
             if let Some(range) = map.borrow().as_ref().and_then(|m| m.zoom_range(x0, x1)) {
                 on_zoom.emit(Some(range));
+            }
+        })
+    };
+    // Keyboard crosshair: arrows move a day (with Shift a twentieth of the
+    // window), Home / End jump to the ends, Escape hides it.
+    let onkeydown = {
+        let (map, hover) = (map.clone(), hover.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some((first, last)) = map.borrow().as_ref().filter(|m| m.has_data).map(|m| (m.first_day, m.last_day))
+            else {
+                return;
+            };
+            let step = if e.shift_key() { ((last - first) / 20).max(1) } else { 1 };
+            let now = *hover;
+            let next = match e.key().as_str() {
+                "ArrowRight" => Some(now.map_or(first, |d| (d + step).min(last))),
+                "ArrowLeft" => Some(now.map_or(last, |d| d.saturating_sub(step).max(first))),
+                "Home" => Some(first),
+                "End" => Some(last),
+                "Escape" => None,
+                _ => return,
+            };
+            e.prevent_default();
+            if next != now {
+                hover.set(next);
             }
         })
     };
@@ -220,6 +246,9 @@ pub fn chart(props: &ChartProps) -> Html {
         })
     };
 
+    let alt_id = format!("chart-{stem}-alt");
+    let alt = props.data.describe(props.kind);
+    let at_day = hover.map(|d| props.data.describe_day(props.kind, d)).unwrap_or_default();
     html! {
         <figure class="chart" data-chart={stem}>
             <figcaption>
@@ -230,8 +259,11 @@ pub fn chart(props: &ChartProps) -> Html {
                 </span>
             </figcaption>
             <canvas ref={canvas_ref} class="chart-canvas" id={format!("chart-{stem}")} height={props.height.to_string()}
-                {onmousemove} {onmouseleave} {onmousedown} {onmouseup} {ondblclick}
-                aria-label={props.title.clone()} role="img"></canvas>
+                {onmousemove} {onmouseleave} {onmousedown} {onmouseup} {ondblclick} {onkeydown} tabindex="0"
+                aria-label={format!("{} (arrow keys move a crosshair)", props.title)} aria-describedby={alt_id.clone()}
+                role="img"></canvas>
+            <p class="sr-only chart-alt" id={alt_id}>{ alt }</p>
+            <p class="sr-only chart-day" aria-live="polite" data-day={hover.map(|d| d.to_string())}>{ at_day }</p>
             if let Some(e) = &*error {
                 <p class="error">{ format!("This chart could not be drawn: {e}") }</p>
             }

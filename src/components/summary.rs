@@ -140,7 +140,7 @@ pub fn key_numbers(props: &SummaryProps) -> Html {
             <h2 id="key-h">{ "Key numbers" }</h2>
             <p class="muted">{ format!(
                 "Starting with {} each; after trading costs. ★ marks the best of each row. \
-                 Annualised with 365 days a year, rf = 0%; all metrics are in the table below.",
+                 Annualised with 365 days a year, rf = 0%; every metric is under “All metrics” below.",
                 currency(capital)) }</p>
             <div class="cards">
             { for runs.iter().zip(&cells).map(|((entry, _), row_cells)| html! {

@@ -142,6 +142,9 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
                     <span>{ swatch(e.color, state.view.dark) }{ " " }{ warnings_text(&e.strategy.name, &r.sim.warnings) }</span>
                 </p>
             }) }
+            // The key numbers above answer "who won"; the full table waits under a fold.
+            <details class="all-metrics" id="all-metrics">
+            <summary>{ format!("All metrics ({} rows: returns, risk, drawdowns, trading, against the benchmark)", keys.len()) }</summary>
             <div class="table-wrap">
             <table class="metrics-table" id="metrics-table">
                 <thead><tr>
@@ -164,6 +167,7 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
                 </tbody>
             </table>
             </div>
+            </details>
         </section>
     }
 }

@@ -1,22 +1,20 @@
 //! The Learn panel: short lessons on the index-design debate, each loading a
 //! setup into the simulator and reading the evidence out of the results.
 //!
-//! - `content.rs`: the lessons (setup, what to look at, one dial);
-//! - `readout.rs`: sentences and tables computed from the current results;
-//! - `chart.rs`: a small canvas line chart for a readout's series.
+//! The lessons themselves (setups, numbers, words, discussion questions) live
+//! in the `lessons` crate, which is tested natively; this module renders
+//! them, and `chart.rs` draws a readout's line chart.
 
 mod chart;
-mod content;
-mod readout;
 
+use lessons::calm_volatile::MC_SEEDS;
+use lessons::{find, Inputs, Lesson, Readout, Table, LESSONS};
 use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::compute::{ByPtr, Results};
 use crate::services::link;
 use crate::state::{Action, AppContext, AppState, DataSource};
-use content::{Lesson, LESSONS};
-use readout::{Readout, Table};
 
 #[derive(Properties)]
 pub struct LessonsProps {
@@ -69,10 +67,16 @@ fn readout_html(r: &Readout, dark: bool) -> Html {
             if let Some(t) = &r.table { { table_html(t) } }
             if let Some(c) = &r.chart {
                 <chart::LineChart title={c.title.clone()} label={c.label.clone()} name={c.name.clone()}
-                    dates={Rc::new(c.dates.clone())} values={Rc::new(c.values.clone())} dark={dark} />
+                    dates={Rc::new(c.dates.clone())} values={Rc::new(c.values.clone())} dark={dark}
+                    shade={c.shade} shade_label={c.shade_label.clone()} />
             }
         </>
     }
+}
+
+/// The readout's inputs from the page's results.
+fn inputs<'a>(results: &'a Results, capital: f64) -> Inputs<'a> {
+    Inputs { panel: &results.panel, runs: results.ok().map(|(e, run)| (&e.strategy, run)).collect(), capital }
 }
 
 /// Monte Carlo output of lesson 6, with the market it was run around.
@@ -85,13 +89,16 @@ struct McReport {
 #[function_component(LessonsPanel)]
 pub fn lessons_panel(props: &LessonsProps) -> Html {
     let state = use_context::<AppContext>().expect("app state");
-    let open: Option<(usize, &'static Lesson)> = state.lesson.as_deref().and_then(content::find);
+    let open: Option<(usize, &'static Lesson)> = state.lesson.as_deref().and_then(find);
     let lesson_id = open.map(|(_, l)| l.id);
 
     // The readout: recomputed only when the results or the lesson change.
-    let readout = use_memo((ByPtr(props.results.clone()), lesson_id), |(results, id)| {
-        id.and_then(content::find).map(|(_, l)| (l.readout)(&results.0))
-    });
+    let readout = use_memo(
+        (ByPtr(props.results.clone()), lesson_id, state.initial_capital.to_bits()),
+        |(results, id, capital)| {
+            id.and_then(find).map(|(_, l)| (l.readout)(&inputs(&results.0, f64::from_bits(*capital))))
+        },
+    );
 
     let mc = use_state(|| None::<Rc<McReport>>);
     let mc_running = use_state(|| false);
@@ -160,8 +167,8 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
                     let (mc, running, key, base) = (mc.clone(), running.clone(), key.clone(), base.clone());
                     // Let the page paint "Running…" before the synchronous work.
                     gloo::timers::callback::Timeout::new(30, move || {
-                        let cells = readout::monte_carlo(&base, &cap, &ew);
-                        let (lines, table) = readout::monte_carlo_lines(&cells);
+                        let cells = lessons::calm_volatile::monte_carlo(&base, &cap, &ew);
+                        let (lines, table) = lessons::calm_volatile::monte_carlo_words(&cells);
                         mc.set(Some(Rc::new(McReport { key, lines, table })));
                         running.set(false);
                     })
@@ -176,7 +183,7 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
                     </button>
                     <span class="muted">{ format!(
                         " Each run: a fresh market of 40 coins over 3 years (seeds {}-{}), otherwise like the one on screen.",
-                        readout::MC_SEEDS[0], readout::MC_SEEDS[readout::MC_SEEDS.len() - 1]) }</span>
+                        MC_SEEDS[0], MC_SEEDS[MC_SEEDS.len() - 1]) }</span>
                     if let Some(m) = shown {
                         <div id="lesson-mc-result">
                             { for m.lines.iter().map(|x| html! { <p>{ x }</p> }) }
@@ -213,6 +220,10 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
                     } }
                 </section>
                 { for mc_block }
+                <section class="lesson-questions">
+                    <h4>{ "For discussion" }</h4>
+                    <ol>{ for l.questions.iter().map(|q| html! { <li>{ *q }</li> }) }</ol>
+                </section>
                 <div class="lesson-actions">
                     <button class="link" id="lesson-link" onclick={copy}
                         title="Put this lesson and its setup in the address bar and copy the link">

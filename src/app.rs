@@ -146,6 +146,11 @@ pub fn app() -> Html {
     // before a long run, or running in the background (with Cancel).
     let days = state.range.1 - state.range.0 + 1;
     let what = format!("{} strategies × {} days × {} assets", state.strategies.len(), days, state.panel.n_assets());
+    // A waiting link whose files all have addresses: the Data panel offers Load.
+    let fetchable = state.pending.as_ref().is_some_and(|sc| match &sc.data {
+        engine::scenario::DataRef::Files { files, .. } => !files.is_empty() && files.iter().all(|f| f.url.is_some()),
+        engine::scenario::DataRef::Synthetic(_) => false,
+    });
     let run_notice = if let Some(sc) = &state.pending {
         let names = match &sc.data {
             engine::scenario::DataRef::Files { names, .. } => names.clone(),
@@ -153,7 +158,13 @@ pub fn app() -> Html {
         };
         let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
         let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
-        let text = if state.view.embed {
+        let text = if fetchable && !state.view.embed {
+            format!(
+                "Waiting for the link's data: {}{more} will be fetched from the web when you press Load in the Data \
+                 panel (nothing is fetched before). Then the link's date range, capital and choices are applied.",
+                shown.join(", ")
+            )
+        } else if state.view.embed {
             format!(
                 "This comparison was made on files ({}{more}) that are not part of the link, so it cannot be shown \
                  here. Open it in IndexLab and load the same files to see its results.",
@@ -224,6 +235,11 @@ pub fn app() -> Html {
         };
         let (class, text) = match n {
             LinkNotice::Error(e) => ("error", format!("{e} Your current setup is unchanged.")),
+            LinkNotice::NeedsFiles { names, .. } if fetchable => ("info", format!(
+                "This link's data is on the web ({}{}). Press Load in the Data panel to fetch it; each file is checked \
+                 byte for byte against the link.",
+                names.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() })),
             LinkNotice::NeedsFiles { names, fingerprint, .. } => ("info", format!(
                 "This link was made with uploaded data ({}{}). Load the same files in the Data panel to reproduce it; \
                  they will be checked against the link's fingerprint {}….",

@@ -1,4 +1,7 @@
-//! The browser's side effects: downloads, local storage, reading files.
+//! The browser's side effects: downloads, local storage, reading files,
+//! fetching data files by address.
+
+pub mod fetch;
 
 pub mod download {
     use wasm_bindgen::JsCast;

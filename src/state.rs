@@ -452,15 +452,21 @@ impl AppState {
                 LinkNotice::DifferentData("the loaded data does not match the link's fingerprint".into())
             });
         }
+        let list = |v: &[String]| {
+            let shown: Vec<&str> = v.iter().take(5).map(String::as_str).collect();
+            let more = if v.len() > 5 { format!(" and {} more", v.len() - 5) } else { String::new() };
+            format!("{}{more}", shown.join(", "))
+        };
         Some(match match_files(files, &self.file_refs) {
             FileMatch::Same => LinkNotice::SameData,
-            FileMatch::Different => LinkNotice::DifferentData("none of the loaded files is one of the link's".into()),
+            FileMatch::Different => {
+                let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+                LinkNotice::DifferentData(format!(
+                    "none of the loaded files is one of the link's: {} changed since the link was made",
+                    list(&names)
+                ))
+            }
             FileMatch::Partial { differ, extra } => {
-                let list = |v: &[String]| {
-                    let shown: Vec<&str> = v.iter().take(5).map(String::as_str).collect();
-                    let more = if v.len() > 5 { format!(" and {} more", v.len() - 5) } else { String::new() };
-                    format!("{}{more}", shown.join(", "))
-                };
                 let mut parts = Vec::new();
                 if !differ.is_empty() {
                     parts.push(format!("differ or are missing: {}", list(&differ)));
@@ -488,6 +494,8 @@ pub enum Action {
     /// Files were parsed into a panel (with its fingerprint).
     DataLoaded {
         files: Rc<Vec<(String, Vec<u8>)>>,
+        /// The address each file was fetched from (`None`: uploaded).
+        urls: Vec<Option<String>>,
         /// SHA-256 of each file, in order.
         hashes: Vec<String>,
         /// Whether the flagged one-day spikes were kept (not repaired).
@@ -578,6 +586,7 @@ impl Reducible for AppState {
             }
             Action::DataLoaded {
                 files,
+                urls,
                 hashes,
                 keep_spikes,
                 format,
@@ -592,8 +601,15 @@ impl Reducible for AppState {
                 s.format = format;
                 s.day_first = day_first;
                 let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-                s.file_refs =
-                    names.iter().zip(hashes).map(|(name, sha256)| FileRef { name: name.clone(), sha256 }).collect();
+                s.file_refs = names
+                    .iter()
+                    .zip(hashes)
+                    .zip(files.iter().zip(urls))
+                    .map(|((name, sha256), ((_, bytes), url))| {
+                        let size = url.is_some().then_some(bytes.len() as u64);
+                        FileRef { url, size, ..FileRef::uploaded(name, sha256) }
+                    })
+                    .collect();
                 s.files = files;
                 s.set_panel(panel);
                 s.report = Some(report);

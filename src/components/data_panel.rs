@@ -11,6 +11,7 @@ use std::rc::Rc;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::components::url_data::{Fetched, UrlData};
 use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource, LinkNotice};
 use crate::workers::{self, protocol::JobId, protocol::Parsed};
@@ -42,6 +43,12 @@ impl Loader {
     /// says where. Flagged one-day spikes are repaired unless `keep_spikes`.
     /// The bytes are shared (not copied) with the request and the state.
     fn ingest(&self, files: Rc<Vec<NamedBytes>>, how: How, then: Option<Scenario>) {
+        let urls = vec![None; files.len()];
+        self.ingest_from(files, how, then, urls);
+    }
+
+    /// [`Loader::ingest`] for files fetched from these addresses (one per file).
+    fn ingest_from(&self, files: Rc<Vec<NamedBytes>>, how: How, then: Option<Scenario>, urls: Vec<Option<String>>) {
         let How { keep_spikes, format, day_first } = how;
         self.cancel();
         let megabytes = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
@@ -70,6 +77,7 @@ impl Loader {
                         workers::adopt(job, &panel);
                         state.dispatch(Action::DataLoaded {
                             files: kept,
+                            urls,
                             hashes: file_hashes,
                             keep_spikes,
                             format,
@@ -200,6 +208,28 @@ pub fn data_panel() -> Html {
         })
     };
 
+    // Files fetched by address go the same way as uploaded ones.
+    let on_fetched = {
+        let (state, loader, kept) = (state.clone(), loader.clone(), kept.clone());
+        let link_how = match &state.link_notice {
+            Some(LinkNotice::NeedsFiles { keep_spikes, format, day_first, .. }) => {
+                Some(How { keep_spikes: *keep_spikes, format: *format, day_first: *day_first })
+            }
+            _ => None,
+        };
+        let own_how = How { keep_spikes: false, format: *format, day_first: *day_first };
+        Callback::from(move |f: Fetched| {
+            if is_bundle(&f.files) {
+                open_bundle(&loader, &f.files[0]);
+                return;
+            }
+            let how = if f.for_link { link_how.unwrap_or(own_how) } else { own_how };
+            let files = Rc::new(f.files);
+            loader.ingest_from(files.clone(), how, None, f.urls);
+            *kept.borrow_mut() = files;
+        })
+    };
+
     let onchange = {
         let on_files = on_files.clone();
         Callback::from(move |e: Event| {
@@ -290,6 +320,7 @@ pub fn data_panel() -> Html {
                 <small>{ "CoinGecko CSV exports (one per coin), long or wide CSV, CoinMarketCap, Yahoo, JSON; .gz too. \
                           Files are read in this page and never uploaded." }</small>
             </label>
+            <UrlData {on_fetched} />
             <label title="Formats are detected from each file's header; force one if detection picks the wrong one">
                 { "Format " }
                 <select id="format-override" onchange={

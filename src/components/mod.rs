@@ -8,6 +8,7 @@ pub mod strategies;
 pub mod summary;
 pub mod sweep;
 pub mod tables;
+pub mod url_data;
 
 use yew::prelude::*;
 

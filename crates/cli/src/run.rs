@@ -32,10 +32,8 @@ fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
             let files: Vec<InputFile> = contents.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
             // A link's files are read the sender's way, and checked byte for byte.
             if !plan.link_files.is_empty() {
-                let loaded: Vec<FileRef> = contents
-                    .iter()
-                    .map(|(n, b)| FileRef { name: n.clone(), sha256: engine::share::file_sha256(b) })
-                    .collect();
+                let loaded: Vec<FileRef> =
+                    contents.iter().map(|(n, b)| FileRef::uploaded(n, engine::share::file_sha256(b))).collect();
                 match engine::scenario::match_files(&plan.link_files, &loaded) {
                     FileMatch::Same => eprintln!("same data: every file is byte for byte the link's"),
                     FileMatch::Different => {

@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod compare;
 pub mod cost;
 pub mod costs;
+pub mod data_url;
 pub mod date;
 pub mod exclusions;
 pub mod export;

@@ -98,6 +98,20 @@ pub struct FileRef {
     pub name: String,
     /// SHA-256 of the file's bytes as loaded ([`share::file_sha256`]).
     pub sha256: String,
+    /// Where the file can be fetched ([`crate::data_url`]), when it was
+    /// loaded from an address rather than uploaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its size in bytes, shown before fetching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+impl FileRef {
+    /// A file known by name and hash only (uploaded).
+    pub fn uploaded(name: &str, sha256: String) -> FileRef {
+        FileRef { name: name.to_string(), sha256, url: None, size: None }
+    }
 }
 
 /// How the files a user loaded compare with the files a link names.
@@ -239,6 +253,19 @@ impl Scenario {
                 if files.iter().any(|f| f.name.chars().count() > MAX_FILE_NAME_CHARS) {
                     return Err(format!("a file name is longer than {MAX_FILE_NAME_CHARS} characters"));
                 }
+                for f in files {
+                    if let Some(u) = &f.url {
+                        crate::data_url::check(u).map_err(|e| format!("file {}: {e}", short(&f.name)))?;
+                    }
+                    if f.size.is_some_and(|n| n > crate::ingest::limits::MAX_FILE_BYTES) {
+                        return Err(format!(
+                            "file {}: {} bytes, over the limit of {} bytes per file",
+                            short(&f.name),
+                            f.size.unwrap_or(0),
+                            crate::ingest::limits::MAX_FILE_BYTES
+                        ));
+                    }
+                }
                 if names.len() > MAX_FILES {
                     return Err(format!("{} file names; at most {MAX_FILES} are allowed", names.len()));
                 }
@@ -353,7 +380,7 @@ mod tests {
 
     #[test]
     fn loaded_files_match_a_link_by_their_bytes() {
-        let f = |name: &str, h: char| FileRef { name: name.into(), sha256: h.to_string().repeat(64) };
+        let f = |name: &str, h: char| FileRef::uploaded(name, h.to_string().repeat(64));
         let link = [f("btc.csv", 'a'), f("eth.csv", 'b')];
         assert_eq!(match_files(&link, &[f("eth.csv", 'b'), f("bitcoin.csv", 'a')]), FileMatch::Same);
         assert_eq!(

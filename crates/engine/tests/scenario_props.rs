@@ -104,7 +104,7 @@ prop_compose! {
                 DataRef::Files {
                     files: names
                         .iter()
-                        .map(|n| engine::scenario::FileRef { name: n.clone(), sha256: format!("{seed:064x}") })
+                        .map(|n| engine::scenario::FileRef::uploaded(n, format!("{seed:064x}")))
                         .collect(),
                     names,
                     fingerprint: format!("{seed:064x}"),

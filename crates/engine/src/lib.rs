@@ -19,6 +19,8 @@ pub mod ingest;
 pub mod metrics;
 pub mod panel;
 pub mod pegged;
+pub mod prepare;
+pub mod rules_text;
 pub mod scenario;
 pub mod schedule;
 pub mod share;

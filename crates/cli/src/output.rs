@@ -2,7 +2,7 @@
 //! the equity and trades CSV files. Currency amounts are the engine's
 //! normalised values times each strategy's `initial_capital`.
 
-use crate::run::DataInfo;
+use crate::data::DataInfo;
 use crate::CliError;
 use engine::compare::Run;
 use engine::metrics::MetricRow;

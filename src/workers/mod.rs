@@ -33,11 +33,11 @@ pub fn register() {
 }
 
 /// The data a comparison or sweep runs on: the page's panel (the simulated
-/// date range) and, for the built-in market, its dials and day range, so a
-/// worker regenerates it instead of receiving a copy.
+/// date range) and, for the built-in market, its dials and date range
+/// (`None`: all of it), so a worker regenerates it instead of receiving a copy.
 pub struct Data {
     pub panel: Rc<Panel>,
-    pub synthetic: Option<(MarketParams, (usize, usize))>,
+    pub synthetic: Option<(MarketParams, Option<(engine::Date, engine::Date)>)>,
 }
 
 /// A job's reply handler; returns `true` once the job is finished.

@@ -117,9 +117,10 @@ pub enum PanelSource {
     /// The panel itself (uploaded data), copied into the message.
     Panel(Panel),
     /// The built-in market: the worker generates it with the same seeded
-    /// generator (so the same numbers, bit for bit) and keeps days
-    /// `range.0..=range.1`, which saves copying a large panel.
-    Synthetic { params: MarketParams, range: (usize, usize) },
+    /// generator (so the same numbers, bit for bit) and cuts it to the
+    /// scenario's range (`None`: all of it) as the page does
+    /// ([`engine::prepare::cut`]), which saves copying a large panel.
+    Synthetic { params: MarketParams, range: Option<(engine::Date, engine::Date)> },
 }
 
 impl PanelSource {
@@ -129,11 +130,8 @@ impl PanelSource {
             PanelSource::Panel(p) => Ok(p),
             PanelSource::Synthetic { params, range } => {
                 let full = engine::synth::generate(&params);
-                if range == (0, full.n_days() - 1) {
-                    Ok(full)
-                } else {
-                    full.slice_days(range.0, range.1).map_err(|e| e.to_string())
-                }
+                let (from, to) = (range.map(|r| r.0), range.map(|r| r.1));
+                engine::prepare::cut_owned(full, from, to).map_err(|e| e.to_string())
             }
         }
     }

@@ -86,15 +86,15 @@ pub const WEIGHTING_KINDS: [(&str, &str); 8] = [
     ("custom", "Fixed custom weights"),
 ];
 
-/// The schedule kinds: form key and label, in the order a form lists them.
-/// `every` needs its day count (`every:14`).
+/// The schedule kinds: form key (the serde name) and label, in the order a
+/// form lists them. `every_n_days` needs its day count (`every:14`).
 pub const SCHEDULE_KINDS: [(&str, &str); 7] = [
     ("daily", "Daily"),
     ("weekly", "Weekly (ISO week, Monday)"),
     ("monthly", "Monthly"),
     ("quarterly", "Quarterly"),
     ("yearly", "Yearly"),
-    ("every", "Every N days"),
+    ("every_n_days", "Every N days"),
     ("never", "Never (buy and hold)"),
 ];
 
@@ -301,8 +301,9 @@ impl fmt::Display for Weighting {
 }
 
 impl Schedule {
-    /// The kind word: `daily`, `weekly`, `monthly`, `quarterly`, `yearly`,
-    /// `every` or `never` (the keys of [`SCHEDULE_KINDS`]).
+    /// The kind word, as serde names it: `daily`, `weekly`, `monthly`,
+    /// `quarterly`, `yearly`, `every_n_days` or `never` (the keys of
+    /// [`SCHEDULE_KINDS`]).
     pub fn kind(self) -> &'static str {
         match self {
             Schedule::Daily => "daily",
@@ -310,13 +311,13 @@ impl Schedule {
             Schedule::Monthly => "monthly",
             Schedule::Quarterly => "quarterly",
             Schedule::Yearly => "yearly",
-            Schedule::EveryNDays(_) => "every",
+            Schedule::EveryNDays(_) => "every_n_days",
             Schedule::Never => "never",
         }
     }
 
-    /// Reads a schedule as [`FromStr`] does, except that `every` written
-    /// alone means every `every_default` days (a form's first choice).
+    /// Reads a schedule as [`FromStr`] does, except that `every` (or
+    /// `every_n_days`) written alone means every `every_default` days (a form's first choice).
     pub fn parse_or_default(text: &str, every_default: u32) -> Result<Schedule, RuleTextError> {
         parse_schedule(text, Some(every_default))
     }

@@ -70,7 +70,11 @@ impl Results {
             Err(e) => return Results::failed(state, e),
         };
         let bench_idx = default_benchmark(&strategies);
-        let runs = compare(&panel, &strategies, bench_idx, &MetricsOptions::default());
+        // Engine errors become text here, at the app's edge.
+        let runs: Vec<Result<Run, String>> = compare(&panel, &strategies, bench_idx, &MetricsOptions::default())
+            .into_iter()
+            .map(|r| r.map_err(String::from))
+            .collect();
         // A benchmark that held nothing was not used (its run says why).
         let bench_idx = benchmark_in_use(&runs, bench_idx);
         let outcomes =

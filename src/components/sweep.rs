@@ -4,7 +4,7 @@
 //! comparison.
 
 use engine::metrics::MetricId;
-use engine::sweep::{CellOutcome, SweepForm, SweepSpec, FORM_DIMS as DIMS, MAX_DIMS};
+use engine::sweep::{SweepForm, SweepSpec, FORM_DIMS as DIMS, MAX_DIMS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -154,7 +154,7 @@ fn heatmap(props: &HeatmapProps) -> Html {
 /// A finished sweep.
 struct Done {
     spec: SweepSpec,
-    cells: Vec<CellOutcome>,
+    cells: Vec<crate::workers::protocol::Cell>,
     ms: f64,
     lanes: usize,
     /// The data it ran on, to tell when it is out of date.

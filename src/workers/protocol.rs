@@ -10,7 +10,7 @@
 
 use engine::compare::Run;
 use engine::ingest::{IngestOptions, Report};
-use engine::sweep::{CellOutcome, SweepSpec};
+use engine::sweep::SweepSpec;
 use engine::synth::MarketParams;
 use engine::{Panel, Strategy};
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,7 @@ pub enum Reply {
     Parsed { job: JobId, outcome: Result<Box<Parsed>, String> },
     /// The cells of a `Sweep` request, from `start`, in order; or why the
     /// chunk could not run.
-    SweepChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<CellOutcome>, String> },
+    SweepChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<Cell>, String> },
     /// The runs of a `Compare`, one per strategy, and the time they took in
     /// the worker (ms); or why the worker could not run them.
     Compared { job: JobId, outcome: Result<(Vec<Result<Run, String>>, f64), String> },
@@ -110,6 +110,10 @@ pub fn parts(message: &[u8]) -> impl Iterator<Item = (ByteBuf, bool)> + '_ {
         (ByteBuf::from(message[i * PART_BYTES..end].to_vec()), i + 1 == n)
     })
 }
+
+/// A sweep cell's value or why it has none, as text: the engine's typed
+/// errors ([`engine::errors`]) become words in the worker.
+pub type Cell = Result<f64, String>;
 
 /// How a worker gets a panel.
 #[derive(Serialize, Deserialize)]

@@ -39,7 +39,10 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     let benchmark = engine::compare::benchmark_in_use(&runs, plan.benchmark);
     // A link's sweep: every configuration on the same panel, as the page runs it.
     let sweep = match &plan.sweep {
-        Some(spec) => Some((spec, engine::sweep::run_cells(panel, spec, 0..spec.n_cells()).map_err(CliError::Run)?)),
+        Some(spec) => Some((
+            spec,
+            engine::sweep::run_cells(panel, spec, 0..spec.n_cells()).map_err(|e| CliError::Run(e.to_string()))?,
+        )),
         None => None,
     };
     let t2 = Instant::now();

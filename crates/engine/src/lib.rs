@@ -13,6 +13,7 @@ pub mod compare;
 pub mod cost;
 pub mod costs;
 pub mod date;
+pub mod errors;
 pub mod exclusions;
 pub mod export;
 pub mod ingest;

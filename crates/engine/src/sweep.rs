@@ -39,6 +39,7 @@
 //! runs the gross-of-costs simulation only for the cost drag metric; the
 //! periods per year are inferred from the panel's dates once per call.
 
+use crate::errors::{CellError, SweepError};
 use crate::metrics::{infer_periods_per_year, FormatKind, MetricGroup, MetricId, MetricValue, MetricsOptions};
 use crate::panel::Panel;
 use crate::rules_text::{trim_decimals as trim, RuleTextError, RuleTextErrorKind};
@@ -204,7 +205,7 @@ pub struct Cell {
 }
 
 /// A cell's metric value, or why the cell has none.
-pub type CellOutcome = Result<f64, String>;
+pub type CellOutcome = Result<f64, CellError>;
 
 /// Whether larger values of a metric are better (`Some(true)`), smaller are
 /// (`Some(false)`), or neither (`None`: average holdings, beta, ...). Used to
@@ -394,11 +395,11 @@ fn dim_value_eq(d: &SweepDim, i: usize, j: usize) -> bool {
 /// order), in order, so that a pool of workers can split a sweep into
 /// contiguous chunks. Fails only when the spec is invalid or the range goes
 /// past the last cell; a cell that cannot run gives its reason.
-pub fn run_cells(panel: &Panel, spec: &SweepSpec, range: Range<usize>) -> Result<Vec<CellOutcome>, String> {
-    spec.validate()?;
+pub fn run_cells(panel: &Panel, spec: &SweepSpec, range: Range<usize>) -> Result<Vec<CellOutcome>, SweepError> {
+    spec.validate().map_err(SweepError::Invalid)?;
     let n = spec.n_cells();
     if range.start > range.end || range.end > n {
-        return Err(format!("cells {}..{} are outside the sweep's {n} cells", range.start, range.end));
+        return Err(SweepError::OutOfRange { start: range.start, end: range.end, n_cells: n });
     }
     // The app's options, with the periods per year inferred once for the
     // panel instead of once per cell (the same number either way).
@@ -409,23 +410,20 @@ pub fn run_cells(panel: &Panel, spec: &SweepSpec, range: Range<usize>) -> Result
 
 /// One cell, measured as [`compare`](crate::compare::compare) measures a strategy.
 fn run_cell(panel: &Panel, spec: &SweepSpec, index: usize, opts: &MetricsOptions) -> CellOutcome {
-    let mut s = spec.strategy_for(index)?;
+    let mut s = spec.strategy_for(index).map_err(CellError::Invalid)?;
     s.record_trades = false;
-    let net = simulate(panel, &s).map_err(|e| e.to_string())?;
-    let gross = if spec.metric == MetricId::CostDrag {
-        Some(simulate(panel, &s.without_costs()).map_err(|e| e.to_string())?.equity)
-    } else {
-        None
-    };
+    let net = simulate(panel, &s)?;
+    let gross =
+        if spec.metric == MetricId::CostDrag { Some(simulate(panel, &s.without_costs())?.equity) } else { None };
     let m = crate::compare::measure(panel, &net, gross.as_deref(), None, opts)?;
     match m.value(spec.metric) {
         MetricValue::Number(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("{} is undefined for this configuration", spec.metric.info().label)),
+        _ => Err(CellError::Undefined(spec.metric)),
     }
 }
 
 /// The values of a run with `NaN` for cells without one (for drawing).
-pub fn values(outcomes: &[CellOutcome]) -> Vec<f64> {
+pub fn values<E>(outcomes: &[Result<f64, E>]) -> Vec<f64> {
     outcomes.iter().map(|o| *o.as_ref().unwrap_or(&f64::NAN)).collect()
 }
 
@@ -624,6 +622,34 @@ mod tests {
         for (key, _, values, _) in FORM_DIMS {
             assert!(SweepDim::parse(key, values).is_ok_and(|d| d.len() >= 3), "{key}");
         }
+    }
+
+    #[test]
+    fn a_form_varies_cap_levels_lookbacks_and_day_counts() {
+        let w = SweepDim::parse("weighting", "capped:0.2, Capped:30%, invvol:60, ERC, volume:45").unwrap();
+        assert_eq!(
+            w,
+            SweepDim::Weighting(vec![
+                Weighting::CappedMarketCap { max_weight: 0.2 },
+                Weighting::CappedMarketCap { max_weight: 0.3 },
+                Weighting::InverseVolatility { lookback: 60 },
+                Weighting::EqualRiskContribution { lookback: 90 },
+                Weighting::VolumeWeighted { lookback: 45 },
+            ])
+        );
+        assert_eq!(w.labels(), ["Capped 20%", "Capped 30%", "Inverse vol 60d", "ERC 90d", "Volume 45d"]);
+        let r = SweepDim::parse("rebalance", "weekly, every:14, Every_N_Days:30").unwrap();
+        assert_eq!(r, SweepDim::Rebalance(vec![Schedule::Weekly, Schedule::EveryNDays(14), Schedule::EveryNDays(30)]));
+        assert_eq!(r.label(1), "Every 14 days");
+        // A known word with a bad value says what is wrong with the value.
+        assert_eq!(
+            SweepDim::parse("weighting", "invvol:x").unwrap_err(),
+            "Weighting: 'invvol:x': 'x' is not a whole number of days"
+        );
+        assert!(SweepDim::parse("rebalance", "every:0").unwrap_err().starts_with("Rebalance: 'every:0': use daily"));
+        let spec = SweepSpec { base: Strategy::default(), dims: vec![w], metric: MetricId::Sharpe };
+        spec.validate().unwrap();
+        assert_eq!(spec.strategy_for(2).unwrap().weighting, Weighting::InverseVolatility { lookback: 60 });
     }
 
     #[test]

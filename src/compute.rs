@@ -6,7 +6,7 @@ use charts::{draw_bars, draw_drawdown, draw_growth, draw_monthly_heatmap, draw_r
 use charts::{Bars, CoordMap, DrawResult, MonthlyRow, RGBColor, Series, Theme, ValueFormat, View, YAxis};
 use engine::compare::{benchmark_in_use, compare, default_benchmark, Run};
 use engine::metrics::{drawdown_series, returns, rolling_sharpe, rolling_volatility, MetricsOptions};
-use engine::{Date, Panel, Strategy};
+use engine::{Date, Panel};
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use std::rc::Rc;
@@ -65,21 +65,16 @@ impl Results {
     fn compute_now(state: &AppState) -> Results {
         let clock = gloo::utils::window().performance();
         let started = clock.as_ref().map(|p| p.now());
-        let panel = if state.range == (0, state.panel.n_days() - 1) {
-            state.panel.clone()
-        } else {
-            match state.panel.slice_days(state.range.0, state.range.1) {
-                Ok(p) => Rc::new(p),
-                Err(_) => state.panel.clone(),
-            }
+        let (panel, strategies) = match state.prepared() {
+            Ok(run) => run,
+            Err(e) => return Results::failed(state, e),
         };
-        let strategies: Vec<Strategy> = state
-            .strategies
-            .iter()
-            .map(|e| Strategy { initial_capital: state.initial_capital, ..e.strategy.clone() })
-            .collect();
         let bench_idx = default_benchmark(&strategies);
-        let runs = compare(&panel, &strategies, bench_idx, &MetricsOptions::default());
+        // Engine errors become text here, at the app's edge.
+        let runs: Vec<Result<Run, String>> = compare(&panel, &strategies, bench_idx, &MetricsOptions::default())
+            .into_iter()
+            .map(|r| r.map_err(String::from))
+            .collect();
         // A benchmark that held nothing was not used (its run says why).
         let bench_idx = benchmark_in_use(&runs, bench_idx);
         let outcomes =
@@ -89,6 +84,14 @@ impl Results {
             _ => f64::NAN,
         };
         Results { panel, outcomes, benchmark: bench_idx.map(|i| state.strategies[i].id), elapsed_ms }
+    }
+
+    /// Every strategy failing with `error` (the state's scenario cannot run
+    /// on its data).
+    pub fn failed(state: &AppState, error: String) -> Results {
+        let outcomes =
+            state.strategies.iter().map(|entry| Outcome { entry: entry.clone(), result: Err(error.clone()) }).collect();
+        Results { panel: state.panel.clone(), outcomes, benchmark: None, elapsed_ms: f64::NAN }
     }
 
     /// No results: what the page shows until a background comparison

@@ -34,15 +34,6 @@ pub fn estimated_seconds(state: &AppState) -> f64 {
         * engine::cost::compare_seconds(days, state.panel.n_assets(), state.strategies.iter().map(|e| &e.strategy))
 }
 
-/// The panel the strategies run on: the state's data cut to its date range.
-fn simulated_panel(state: &AppState) -> Rc<engine::Panel> {
-    if state.range == (0, state.panel.n_days() - 1) {
-        state.panel.clone()
-    } else {
-        state.panel.slice_days(state.range.0, state.range.1).map(Rc::new).unwrap_or_else(|_| state.panel.clone())
-    }
-}
-
 /// What the page shows: the results, whether newer ones are being computed
 /// in a worker (the shown ones are then stale), and whether these came from one.
 pub struct Shown {
@@ -76,26 +67,28 @@ pub fn use_results(state: &AppState) -> Shown {
         use_effect_with((key.clone(), heavy), move |(key, heavy)| {
             let mut job = None;
             if *heavy {
-                let panel = simulated_panel(&s);
-                let strategies: Vec<engine::Strategy> = s
-                    .strategies
-                    .iter()
-                    .map(|e| engine::Strategy { initial_capital: s.initial_capital, ..e.strategy.clone() })
-                    .collect();
-                let bench_idx = engine::compare::default_benchmark(&strategies);
-                let entries = s.strategies.clone();
-                let data = s.worker_data(panel.clone());
-                let key = key.clone();
-                job = Some(workers::compare(&data, strategies, bench_idx, move |outcome| {
-                    let (runs, elapsed_ms) = match outcome {
-                        Ok(done) => done,
-                        Err(e) => (entries.iter().map(|_| Err(e.clone())).collect(), f64::NAN),
-                    };
-                    let benchmark = engine::compare::benchmark_in_use(&runs, bench_idx).map(|i| entries[i].id);
-                    let outcomes =
-                        entries.into_iter().zip(runs).map(|(entry, result)| Outcome { entry, result }).collect();
-                    from_worker.set(Some((key, Rc::new(Results { panel, outcomes, benchmark, elapsed_ms }))));
-                }));
+                match s.prepared() {
+                    Err(e) => from_worker.set(Some((key.clone(), Rc::new(Results::failed(&s, e))))),
+                    Ok((panel, strategies)) => {
+                        let bench_idx = engine::compare::default_benchmark(&strategies);
+                        let entries = s.strategies.clone();
+                        let data = s.worker_data(panel.clone());
+                        let key = key.clone();
+                        job = Some(workers::compare(&data, strategies, bench_idx, move |outcome| {
+                            let (runs, elapsed_ms) = match outcome {
+                                Ok(done) => done,
+                                Err(e) => (entries.iter().map(|_| Err(e.clone())).collect(), f64::NAN),
+                            };
+                            let benchmark = engine::compare::benchmark_in_use(&runs, bench_idx).map(|i| entries[i].id);
+                            let outcomes = entries
+                                .into_iter()
+                                .zip(runs)
+                                .map(|(entry, result)| Outcome { entry, result })
+                                .collect();
+                            from_worker.set(Some((key, Rc::new(Results { panel, outcomes, benchmark, elapsed_ms }))));
+                        }));
+                    }
+                }
             }
             move || {
                 if let Some(job) = job {

@@ -180,18 +180,38 @@ pub struct SavedSession {
 pub const DEFAULT_PRESETS: [Preset; 3] =
     [Preset::Top100CapWeekly, Preset::Top10EqualMonthly, Preset::BitcoinBuyAndHold];
 
-/// The largest number of strategies compared at once.
-pub const MAX_STRATEGIES: usize = 8;
+/// The largest number of strategies compared at once (a scenario's limit).
+pub use engine::scenario::MAX_STRATEGIES;
 
 impl AppState {
     /// What a worker needs to hold `panel`, the simulated range of this
     /// state's data (the built-in market travels as its dials).
     pub fn worker_data(&self, panel: Rc<Panel>) -> crate::workers::Data {
         let synthetic = match &self.source {
-            DataSource::Synthetic(m) => Some((m.clone(), self.range)),
+            DataSource::Synthetic(m) => Some((m.clone(), self.range_dates())),
             DataSource::Files { .. } => None,
         };
         crate::workers::Data { panel, synthetic }
+    }
+
+    /// The simulated range as dates; `None` when it is all the data.
+    pub fn range_dates(&self) -> Option<(Date, Date)> {
+        let dates = self.panel.dates();
+        let full = self.range == (0, self.panel.n_days() - 1);
+        (!full).then(|| (dates[self.range.0], dates[self.range.1]))
+    }
+
+    /// What the comparison runs: this state's scenario through
+    /// [`engine::prepare::prepare`] (the panel cut to the range, shared when
+    /// the range is all of it, and the capital applied to every strategy).
+    pub fn prepared(&self) -> Result<(Rc<Panel>, Vec<Strategy>), String> {
+        let scenario = self.scenario();
+        let run = engine::prepare::prepare(&scenario, &self.panel).map_err(|e| e.to_string())?;
+        let panel = match run.panel {
+            std::borrow::Cow::Borrowed(_) => self.panel.clone(),
+            std::borrow::Cow::Owned(cut) => Rc::new(cut),
+        };
+        Ok((panel, run.strategies))
     }
 
     /// The built-in market with default dials and the default comparison.
@@ -344,7 +364,6 @@ impl AppState {
     /// The shareable scenario of this state.
     pub fn scenario(&self) -> Scenario {
         let dates = self.panel.dates();
-        let full = self.range == (0, self.panel.n_days() - 1);
         let zoom_dates = self.view.zoom.and_then(|(a, b)| {
             let d = &dates[self.range.0..=self.range.1];
             Some((*d.get(a)?, *d.get(b)?))
@@ -352,7 +371,7 @@ impl AppState {
         Scenario {
             data: self.data_ref(),
             strategies: self.strategies.iter().map(|e| e.strategy.clone()).collect(),
-            range: (!full).then(|| (dates[self.range.0], dates[self.range.1])),
+            range: self.range_dates(),
             initial_capital: self.initial_capital,
             view: ChartView {
                 log_scale: self.view.log_scale,

@@ -1,5 +1,6 @@
 //! The strategy list and the form that edits one strategy.
 
+use engine::rules_text::{SCHEDULE_KINDS, WEIGHTING_KINDS};
 use engine::strategy::{Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference};
 use engine::{Preset, Schedule, Strategy, Weighting};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -72,65 +73,6 @@ pub struct FormProps {
     pub entry: StrategyEntry,
 }
 
-fn schedule_key(s: Schedule) -> &'static str {
-    match s {
-        Schedule::Daily => "daily",
-        Schedule::Weekly => "weekly",
-        Schedule::Monthly => "monthly",
-        Schedule::Quarterly => "quarterly",
-        Schedule::Yearly => "yearly",
-        Schedule::EveryNDays(_) => "every_n_days",
-        Schedule::Never => "never",
-    }
-}
-
-fn schedule_from(key: &str, n: u32) -> Option<Schedule> {
-    Some(match key {
-        "daily" => Schedule::Daily,
-        "weekly" => Schedule::Weekly,
-        "monthly" => Schedule::Monthly,
-        "quarterly" => Schedule::Quarterly,
-        "yearly" => Schedule::Yearly,
-        "every_n_days" => Schedule::EveryNDays(n),
-        "never" => Schedule::Never,
-        _ => return None,
-    })
-}
-
-const SCHEDULES: [(&str, &str); 7] = [
-    ("daily", "Daily"),
-    ("weekly", "Weekly (ISO week, Monday)"),
-    ("monthly", "Monthly"),
-    ("quarterly", "Quarterly"),
-    ("yearly", "Yearly"),
-    ("every_n_days", "Every N days"),
-    ("never", "Never (buy and hold)"),
-];
-
-fn weighting_key(w: &Weighting) -> &'static str {
-    match w {
-        Weighting::MarketCap => "cap",
-        Weighting::Equal => "equal",
-        Weighting::CappedMarketCap { .. } => "capped",
-        Weighting::SqrtMarketCap => "sqrt",
-        Weighting::InverseVolatility { .. } => "invvol",
-        Weighting::EqualRiskContribution { .. } => "erc",
-        Weighting::VolumeWeighted { .. } => "volume",
-        Weighting::Custom { .. } => "custom",
-    }
-}
-
-const WEIGHTINGS: [(&str, &str); 8] = [
-    ("cap", "Market cap"),
-    ("equal", "Equal"),
-    ("capped", "Capped market cap"),
-    ("sqrt", "Square-root market cap"),
-    ("invvol", "Inverse volatility"),
-    ("erc", "Equal risk contribution"),
-    ("volume", "Volume-weighted"),
-    ("custom", "Fixed custom weights"),
-];
-
 /// Parses `score >= 0.5` (or `<=`) into an extra-column filter; blank = none.
 fn parse_filter(text: &str) -> Result<Option<ExtraFilter>, String> {
     if text.trim().is_empty() {
@@ -148,9 +90,7 @@ fn parse_filter(text: &str) -> Result<Option<ExtraFilter>, String> {
 }
 
 fn filter_text(f: &Option<ExtraFilter>) -> String {
-    f.as_ref()
-        .map(|f| format!("{} {} {}", f.column, if f.op == Comparison::AtLeast { ">=" } else { "<=" }, f.value))
-        .unwrap_or_default()
+    f.as_ref().map(|f| format!("{} {} {}", f.column, f.op, f.value)).unwrap_or_default()
 }
 
 /// Parses `btc: 0.6, eth: 0.4` into custom weights.
@@ -172,15 +112,6 @@ fn custom_text(w: &Weighting) -> String {
             weights.iter().map(|(a, w)| format!("{a}: {w}")).collect::<Vec<_>>().join(", ")
         }
         _ => "btc: 0.6, eth: 0.4".to_string(),
-    }
-}
-
-fn lookback_of(w: &Weighting) -> usize {
-    match w {
-        Weighting::InverseVolatility { lookback }
-        | Weighting::EqualRiskContribution { lookback }
-        | Weighting::VolumeWeighted { lookback } => *lookback,
-        _ => 90,
     }
 }
 
@@ -338,10 +269,10 @@ pub fn strategy_form(props: &FormProps) -> Html {
                         { " Leave out what the data shows as pegged or copied" }</label>
                 </div>
                 <label>{ "Reconstitute " }
-                    <select class="f-recon" onchange={edit(|s, v| { s.universe.reconstitution = if v == "same" { None } else { schedule_from(v, 30) }; s.universe.reconstitution_offset = 0; Ok(()) })}>
+                    <select class="f-recon" onchange={edit(|s, v| { s.universe.reconstitution = if v == "same" { None } else { Some(Schedule::parse_or_default(v, 30).map_err(|e| e.to_string())?) }; s.universe.reconstitution_offset = 0; Ok(()) })}>
                         <option value="same" selected={s.universe.reconstitution.is_none()}>{ "at each rebalance" }</option>
-                        { for SCHEDULES.iter().filter(|(k, _)| *k != "every_n_days").map(|(k, l)| html! {
-                            <option value={*k} selected={s.universe.reconstitution.map(schedule_key) == Some(*k)}>{ *l }</option> }) }
+                        { for SCHEDULE_KINDS.iter().filter(|(k, _)| *k != "every_n_days").map(|(k, l)| html! {
+                            <option value={*k} selected={s.universe.reconstitution.map(Schedule::kind) == Some(*k)}>{ *l }</option> }) }
                     </select></label>
                 <label title="An incumbent stays while its rank is within N × (1 + buffer)">{ "Buffer % " }
                     <input class="f-buffer" type="number" min="0" step="any" value={format!("{}", s.universe.buffer * 100.0)}
@@ -373,28 +304,23 @@ pub fn strategy_form(props: &FormProps) -> Html {
             </fieldset>
             <fieldset><legend>{ "Weighting" }</legend>
                 <select class="f-weighting" onchange={edit(|s, v| {
-                    let lb = lookback_of(&s.weighting);
+                    // A scheme with a lookback keeps the one the form shows.
+                    let lb = s.weighting.lookback().unwrap_or(90);
                     s.weighting = match v {
-                        "cap" => Weighting::MarketCap, "equal" => Weighting::Equal,
-                        "capped" => Weighting::CappedMarketCap { max_weight: 0.3 }, "sqrt" => Weighting::SqrtMarketCap,
-                        "invvol" => Weighting::InverseVolatility { lookback: lb }, "erc" => Weighting::EqualRiskContribution { lookback: lb },
-                        "volume" => Weighting::VolumeWeighted { lookback: lb },
-                        _ => Weighting::Custom { weights: parse_custom(&custom_text(&s.weighting))? },
+                        "custom" => Weighting::Custom { weights: parse_custom(&custom_text(&s.weighting))? },
+                        _ => Weighting::parse_or_default(v).map_err(|e| e.to_string())?.with_lookback(lb),
                     };
                     Ok(())
                 })}>
-                    { for WEIGHTINGS.iter().map(|(k, l)| html! { <option value={*k} selected={weighting_key(&s.weighting) == *k}>{ *l }</option> }) }
+                    { for WEIGHTING_KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={s.weighting.kind() == *k}>{ *l }</option> }) }
                 </select>
                 { match &s.weighting {
                     Weighting::CappedMarketCap { max_weight } => html! { <label>{ "Max weight % " }
                         <input class="f-maxw" type="number" min="1" max="100" step="any" value={format!("{}", max_weight * 100.0)}
                             onchange={edit(|s, v| { s.weighting = Weighting::CappedMarketCap { max_weight: num::<f64>(v, "Max weight")? / 100.0 }; Ok(()) })} /></label> },
                     Weighting::InverseVolatility { .. } | Weighting::EqualRiskContribution { .. } | Weighting::VolumeWeighted { .. } => html! {
-                        <label>{ "Lookback (days) " }<input class="f-lookback" type="number" min="2" value={lookback_of(&s.weighting).to_string()}
-                            onchange={edit(|s, v| { let lb: usize = num(v, "Lookback")?; s.weighting = match s.weighting {
-                                Weighting::InverseVolatility { .. } => Weighting::InverseVolatility { lookback: lb },
-                                Weighting::EqualRiskContribution { .. } => Weighting::EqualRiskContribution { lookback: lb },
-                                _ => Weighting::VolumeWeighted { lookback: lb } }; Ok(()) })} /></label> },
+                        <label>{ "Lookback (days) " }<input class="f-lookback" type="number" min="2" value={s.weighting.lookback().unwrap_or(90).to_string()}
+                            onchange={edit(|s, v| { s.weighting = s.weighting.clone().with_lookback(num(v, "Lookback")?); Ok(()) })} /></label> },
                     Weighting::Custom { .. } => html! { <label title="asset: weight pairs, normalised over the assets present">{ "Weights " }
                         <input class="f-custom" type="text" value={custom_text(&s.weighting)}
                             onchange={edit(|s, v| { s.weighting = Weighting::Custom { weights: parse_custom(v)? }; Ok(()) })} /></label> },
@@ -402,8 +328,8 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 } }
             </fieldset>
             <fieldset><legend>{ "Rebalancing" }</legend>
-                <select class="f-rebalance" onchange={edit(|s, v| { s.rebalance = schedule_from(v, 14).ok_or("unknown schedule")?; s.rebalance_offset = 0; Ok(()) })}>
-                    { for SCHEDULES.iter().map(|(k, l)| html! { <option value={*k} selected={schedule_key(s.rebalance) == *k}>{ *l }</option> }) }
+                <select class="f-rebalance" onchange={edit(|s, v| { s.rebalance = Schedule::parse_or_default(v, 14).map_err(|e| e.to_string())?; s.rebalance_offset = 0; Ok(()) })}>
+                    { for SCHEDULE_KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={s.rebalance.kind() == *k}>{ *l }</option> }) }
                 </select>
                 if matches!(s.rebalance, Schedule::EveryNDays(_)) {
                     <label>{ "N " }<input class="f-everyn" type="number" min="1" value={every_n.to_string()}
@@ -444,7 +370,7 @@ pub fn strategy_form(props: &FormProps) -> Html {
                         <input class="f-regime-ref" type="text" placeholder="total market cap"
                             value={match &r.reference { RegimeReference::Asset(a) => a.clone(), RegimeReference::TotalMarketCap => String::new() }}
                             onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() {
-                                r.reference = if v.is_empty() { RegimeReference::TotalMarketCap } else { RegimeReference::Asset(v.to_string()) };
+                                r.reference = v.parse().map_err(|e: engine::rules_text::RuleTextError| e.to_string())?;
                             } Ok(()) })} /></label>
                     <label>{ "SMA days " }<input class="f-sma" type="number" min="2" value={r.sma_days.to_string()}
                         onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() { r.sma_days = num(v, "SMA days")?; } Ok(()) })} /></label>

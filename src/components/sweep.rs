@@ -4,7 +4,7 @@
 //! comparison.
 
 use engine::metrics::MetricId;
-use engine::sweep::{CellOutcome, SweepDim, SweepForm, SweepSpec, FORM_DIMS as DIMS, MAX_DIMS};
+use engine::sweep::{SweepForm, SweepSpec, FORM_DIMS as DIMS, MAX_DIMS};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -154,7 +154,7 @@ fn heatmap(props: &HeatmapProps) -> Html {
 /// A finished sweep.
 struct Done {
     spec: SweepSpec,
-    cells: Vec<CellOutcome>,
+    cells: Vec<crate::workers::protocol::Cell>,
     ms: f64,
     lanes: usize,
     /// The data it ran on, to tell when it is out of date.
@@ -211,21 +211,21 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
     }
 
     let base_entry = state.strategies.iter().find(|e| e.id == form.base).or(state.strategies.first());
+    // The form read by the engine (`SweepForm::spec`) on the strategies
+    // prepared as the comparison runs them: the results' panel is already
+    // cut to the range, so `prepare` only applies the capital here.
     let spec: Result<SweepSpec, String> = (|| {
         let base = base_entry.ok_or("add a strategy to sweep first")?;
-        let dims = form
-            .rows
-            .iter()
-            .filter(|(k, _)| !k.is_empty())
-            .map(|(k, t)| SweepDim::parse(k, t))
-            .collect::<Result<Vec<_>, _>>()?;
-        let spec = SweepSpec {
-            base: engine::Strategy { initial_capital: state.initial_capital, ..base.strategy.clone() },
-            dims,
-            metric: form.metric,
+        let index = state.strategies.iter().position(|e| e.id == base.id).unwrap_or(0);
+        let strategies: Vec<engine::Strategy> = state.strategies.iter().map(|e| e.strategy.clone()).collect();
+        let setup = engine::prepare::Setup {
+            from: None,
+            to: None,
+            capital: Some(state.initial_capital),
+            strategies: &strategies,
         };
-        spec.validate()?;
-        Ok(spec)
+        let prepared = setup.prepare(&results.panel).map_err(|e| e.to_string())?;
+        SweepForm { base: index, ..form.to_saved() }.spec(&prepared.strategies)
     })();
 
     let run = {

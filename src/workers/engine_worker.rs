@@ -99,13 +99,19 @@ impl Worker for EngineWorker {
             }
             Request::Sweep { job, lane, panel, spec, cells } => {
                 let start = cells.start;
-                let outcome = self.panel(panel).and_then(|p| engine::sweep::run_cells(p, &spec, cells));
+                let outcome = self.panel(panel).and_then(|p| {
+                    let cells = engine::sweep::run_cells(p, &spec, cells)?;
+                    Ok(cells.into_iter().map(|c| c.map_err(String::from)).collect())
+                });
                 self.respond(scope, id, Reply::SweepChunk { job, lane, start, outcome });
             }
             Request::Compare { job, panel, strategies, benchmark } => {
                 let started = js_sys::Date::now();
                 let outcome = self.panel(panel).map(|p| {
-                    let runs = engine::compare::compare(p, &strategies, benchmark, &MetricsOptions::default());
+                    let runs = engine::compare::compare(p, &strategies, benchmark, &MetricsOptions::default())
+                        .into_iter()
+                        .map(|r| r.map_err(String::from))
+                        .collect();
                     (runs, js_sys::Date::now() - started)
                 });
                 self.respond(scope, id, Reply::Compared { job, outcome });

@@ -15,7 +15,7 @@ use std::rc::{Rc, Weak};
 
 use engine::compare::Run;
 use engine::ingest::IngestOptions;
-use engine::sweep::{CellOutcome, SweepSpec};
+use engine::sweep::SweepSpec;
 use engine::synth::MarketParams;
 use engine::{Panel, Strategy};
 use gloo::worker::{Registrable, Spawnable, WorkerBridge};
@@ -33,11 +33,11 @@ pub fn register() {
 }
 
 /// The data a comparison or sweep runs on: the page's panel (the simulated
-/// date range) and, for the built-in market, its dials and day range, so a
-/// worker regenerates it instead of receiving a copy.
+/// date range) and, for the built-in market, its dials and date range
+/// (`None`: all of it), so a worker regenerates it instead of receiving a copy.
 pub struct Data {
     pub panel: Rc<Panel>,
-    pub synthetic: Option<(MarketParams, (usize, usize))>,
+    pub synthetic: Option<(MarketParams, Option<(engine::Date, engine::Date)>)>,
 }
 
 /// A job's reply handler; returns `true` once the job is finished.
@@ -395,7 +395,7 @@ pub fn sweep(
     data: &Data,
     spec: SweepSpec,
     on_progress: impl Fn(usize, usize) + 'static,
-    on_done: impl FnOnce(Result<Vec<CellOutcome>, String>) + 'static,
+    on_done: impl FnOnce(Result<Vec<protocol::Cell>, String>) + 'static,
 ) -> JobId {
     let total = spec.n_cells();
     let lanes = size().min(total.max(1));
@@ -417,7 +417,7 @@ pub fn sweep(
                 pool.send(lane, r);
             }
         }
-        let mut cells: Vec<Option<CellOutcome>> = vec![None; total];
+        let mut cells: Vec<Option<protocol::Cell>> = vec![None; total];
         let mut done = 0usize;
         let mut on_done = Some(on_done);
         let mut finish = move |outcome| {
@@ -445,7 +445,7 @@ pub fn sweep(
                     POOL.with(|p| p.borrow_mut().send(lane, r));
                 }
                 if done >= total {
-                    let all: Option<Vec<CellOutcome>> = std::mem::take(&mut cells).into_iter().collect();
+                    let all: Option<Vec<protocol::Cell>> = std::mem::take(&mut cells).into_iter().collect();
                     return finish(all.ok_or_else(|| "a worker skipped some cells".to_string()));
                 }
                 false

@@ -10,7 +10,7 @@
 
 use engine::compare::Run;
 use engine::ingest::{IngestOptions, Report};
-use engine::sweep::{CellOutcome, SweepSpec};
+use engine::sweep::SweepSpec;
 use engine::synth::MarketParams;
 use engine::{Panel, Strategy};
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,7 @@ pub enum Reply {
     Parsed { job: JobId, outcome: Result<Box<Parsed>, String> },
     /// The cells of a `Sweep` request, from `start`, in order; or why the
     /// chunk could not run.
-    SweepChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<CellOutcome>, String> },
+    SweepChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<Cell>, String> },
     /// The runs of a `Compare`, one per strategy, and the time they took in
     /// the worker (ms); or why the worker could not run them.
     Compared { job: JobId, outcome: Result<(Vec<Result<Run, String>>, f64), String> },
@@ -111,15 +111,20 @@ pub fn parts(message: &[u8]) -> impl Iterator<Item = (ByteBuf, bool)> + '_ {
     })
 }
 
+/// A sweep cell's value or why it has none, as text: the engine's typed
+/// errors ([`engine::errors`]) become words in the worker.
+pub type Cell = Result<f64, String>;
+
 /// How a worker gets a panel.
 #[derive(Serialize, Deserialize)]
 pub enum PanelSource {
     /// The panel itself (uploaded data), copied into the message.
     Panel(Panel),
     /// The built-in market: the worker generates it with the same seeded
-    /// generator (so the same numbers, bit for bit) and keeps days
-    /// `range.0..=range.1`, which saves copying a large panel.
-    Synthetic { params: MarketParams, range: (usize, usize) },
+    /// generator (so the same numbers, bit for bit) and cuts it to the
+    /// scenario's range (`None`: all of it) as the page does
+    /// ([`engine::prepare::cut`]), which saves copying a large panel.
+    Synthetic { params: MarketParams, range: Option<(engine::Date, engine::Date)> },
 }
 
 impl PanelSource {
@@ -129,11 +134,8 @@ impl PanelSource {
             PanelSource::Panel(p) => Ok(p),
             PanelSource::Synthetic { params, range } => {
                 let full = engine::synth::generate(&params);
-                if range == (0, full.n_days() - 1) {
-                    Ok(full)
-                } else {
-                    full.slice_days(range.0, range.1).map_err(|e| e.to_string())
-                }
+                let (from, to) = (range.map(|r| r.0), range.map(|r| r.1));
+                engine::prepare::cut_owned(full, from, to).map_err(|e| e.to_string())
             }
         }
     }

@@ -233,8 +233,10 @@ STRATEGIES (any mix; they run side by side, in this order):
     One custom strategy (default: equal weight, monthly, all non-stablecoin
     assets) is added when --weighting, --rebalance, --top or --name is given,
     or when no other strategy is:
-    --weighting W        cap | equal | sqrt | capped:MAX (e.g. capped:0.3) |
-                         invvol:DAYS | erc:DAYS | volume:DAYS (e.g. invvol:90)
+    --weighting W        cap | equal | sqrt | capped:MAX (e.g. capped:0.3 or
+                         capped:30%) | invvol:DAYS | erc:DAYS | volume:DAYS
+                         (e.g. invvol:90) | custom:ID=W;ID=W (any case; the
+                         strategy JSON's names, e.g. market_cap, also read)
     --rebalance R        daily | weekly | monthly | quarterly | yearly | never |
                          every:N (every N calendar days)
     --top N              Hold only the N largest assets by market cap.

@@ -1,9 +1,11 @@
 //! `indexlab-cli`: IndexLab's simulations from the command line.
 //!
 //! Arguments are parsed into a raw struct ([`args`]), checked into a run plan
-//! ([`plan`]), then executed ([`run`]) and written out ([`output`]).
+//! ([`plan`]), the data loaded ([`data`]), then executed ([`run`]) and
+//! written out ([`output`]).
 
 mod args;
+mod data;
 mod output;
 mod plan;
 mod run;

@@ -2,16 +2,17 @@
 //! the equity and trades CSV files. Currency amounts are the engine's
 //! normalised values times each strategy's `initial_capital`.
 
-use crate::run::DataInfo;
+use crate::data::DataInfo;
 use crate::CliError;
 use engine::compare::Run;
+use engine::errors::RunError;
 use engine::metrics::MetricRow;
 use engine::sweep::{CellOutcome, SweepSpec};
 use engine::{Panel, Strategy};
 use serde_json::{json, Value};
 use std::path::Path;
 
-type Runs = [Result<Run, String>];
+type Runs = [Result<Run, RunError>];
 
 fn data_json(panel: &Panel, info: &DataInfo) -> Value {
     let period = json!({
@@ -63,7 +64,7 @@ pub fn sweep_json(spec: &SweepSpec, cells: &[CellOutcome]) -> Value {
             let name = spec.strategy_for(i).map(|s| s.name).unwrap_or_default();
             match c {
                 Ok(v) => json!({ "name": name, "value": v }),
-                Err(e) => json!({ "name": name, "value": null, "error": e }),
+                Err(e) => json!({ "name": name, "value": null, "error": e.to_string() }),
             }
         }).collect::<Vec<_>>(),
     })
@@ -107,7 +108,9 @@ pub fn json(panel: &Panel, info: &DataInfo, strategies: &[Strategy], benchmark: 
                 "metrics": run.metrics,
                 "warnings": run.sim.warnings,
             }),
-            Err(e) => json!({ "index": i + 1, "name": s.name, "is_benchmark": benchmark == Some(i), "error": e }),
+            Err(e) => {
+                json!({ "index": i + 1, "name": s.name, "is_benchmark": benchmark == Some(i), "error": e.to_string() })
+            }
         })
         .collect();
     json!({

@@ -83,53 +83,15 @@ fn date(flag: &str, v: &str) -> Result<Date, CliError> {
     Date::parse_iso(v.trim()).ok_or_else(|| usage(format!("{flag}: '{v}' is not a date (use YYYY-MM-DD)")))
 }
 
-/// `cap|equal|sqrt|capped:0.3|invvol:90|erc:90|volume:30`.
+/// A weighting in the engine's text form ([`engine::rules_text`]):
+/// `cap`, `equal`, `sqrt`, `capped:0.3`, `invvol:90`, `erc:90`, `volume:30`, ...
 pub fn parse_weighting(v: &str) -> Result<Weighting, CliError> {
-    let bad = |why: &str| usage(format!("--weighting '{v}': {why}"));
-    let (kind, arg) = match v.split_once(':') {
-        Some((k, a)) => (k.trim(), Some(a.trim())),
-        None => (v.trim(), None),
-    };
-    let days = |a: Option<&str>| -> Result<usize, CliError> {
-        let a = a.ok_or_else(|| bad(&format!("give the lookback in days, e.g. {kind}:90")))?;
-        a.parse::<usize>().map_err(|_| bad(&format!("'{a}' is not a whole number of days")))
-    };
-    let no_arg = |w: Weighting| if arg.is_some() { Err(bad(&format!("'{kind}' takes no ':' value"))) } else { Ok(w) };
-    match kind {
-        "cap" | "market_cap" | "market-cap" => no_arg(Weighting::MarketCap),
-        "equal" => no_arg(Weighting::Equal),
-        "sqrt" | "sqrt_market_cap" => no_arg(Weighting::SqrtMarketCap),
-        "capped" => {
-            let a = arg.ok_or_else(|| bad("give the maximum weight, e.g. capped:0.3"))?;
-            let max_weight = a.parse::<f64>().map_err(|_| bad(&format!("'{a}' is not a number")))?;
-            Ok(Weighting::CappedMarketCap { max_weight })
-        }
-        "invvol" => Ok(Weighting::InverseVolatility { lookback: days(arg)? }),
-        "erc" => Ok(Weighting::EqualRiskContribution { lookback: days(arg)? }),
-        "volume" => Ok(Weighting::VolumeWeighted { lookback: days(arg)? }),
-        _ => Err(bad("unknown weighting (use cap, equal, sqrt, capped:MAX, invvol:DAYS, erc:DAYS or volume:DAYS)")),
-    }
+    v.parse().map_err(|e| usage(format!("--weighting '{v}': {e}")))
 }
 
-/// `daily|weekly|monthly|quarterly|yearly|never|every:N`.
+/// A schedule in the engine's text form: `daily` ... `yearly`, `never`, `every:N`.
 pub fn parse_rebalance(v: &str) -> Result<Schedule, CliError> {
-    let t = v.trim();
-    Ok(match t {
-        "daily" => Schedule::Daily,
-        "weekly" => Schedule::Weekly,
-        "monthly" => Schedule::Monthly,
-        "quarterly" => Schedule::Quarterly,
-        "yearly" => Schedule::Yearly,
-        "never" => Schedule::Never,
-        _ => match t.strip_prefix("every:").map(|n| n.trim().parse::<u32>()) {
-            Some(Ok(n)) if n >= 1 => Schedule::EveryNDays(n),
-            _ => {
-                return Err(usage(format!(
-                    "--rebalance '{v}': use daily, weekly, monthly, quarterly, yearly, never or every:N (N >= 1 days)"
-                )))
-            }
-        },
-    })
+    v.parse().map_err(|e| usage(format!("--rebalance '{v}': {e}")))
 }
 
 pub fn parse_preset(v: &str) -> Result<Preset, CliError> {
@@ -269,7 +231,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         }
         s.name = match &raw.name {
             Some(n) => n.clone(),
-            None => custom_name(&s),
+            None => s.describe(),
         };
         strategies.push(("the custom strategy (--weighting/--rebalance/--top)".into(), s));
     }
@@ -352,26 +314,6 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
     })
 }
 
-fn custom_name(s: &Strategy) -> String {
-    let top = s.universe.top_n.map_or("All".to_string(), |n| format!("Top {n}"));
-    let w = match &s.weighting {
-        Weighting::MarketCap => "cap-weighted".to_string(),
-        Weighting::Equal => "equal-weighted".to_string(),
-        Weighting::SqrtMarketCap => "square-root cap".to_string(),
-        Weighting::CappedMarketCap { max_weight } => format!("cap-weighted, capped at {}%", max_weight * 100.0),
-        Weighting::InverseVolatility { lookback } => format!("inverse volatility ({lookback} days)"),
-        Weighting::EqualRiskContribution { lookback } => format!("equal risk contribution ({lookback} days)"),
-        Weighting::VolumeWeighted { lookback } => format!("volume-weighted ({lookback} days)"),
-        Weighting::Custom { .. } => "custom weights".to_string(),
-    };
-    let r = match s.rebalance {
-        Schedule::EveryNDays(n) => format!("every {n} days"),
-        Schedule::Never => "buy and hold".to_string(),
-        other => serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-    };
-    format!("{top}, {w}, {r}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +330,11 @@ mod tests {
         assert_eq!(parse_rebalance("never").unwrap(), Schedule::Never);
         assert!(parse_rebalance("every:0").is_err());
         assert!(parse_rebalance("fortnightly").is_err());
+        // The engine's grammar: any case, serde names, percentages.
+        assert_eq!(parse_weighting("Capped_Market_Cap:30%").unwrap(), Weighting::CappedMarketCap { max_weight: 0.3 });
+        assert_eq!(parse_rebalance("Every_N_Days:7").unwrap(), Schedule::EveryNDays(7));
+        let CliError::Usage(e) = parse_rebalance("weekly:2").unwrap_err() else { panic!("a usage error") };
+        assert_eq!(e, "--rebalance 'weekly:2': 'weekly' takes no ':' value");
     }
 
     #[test]

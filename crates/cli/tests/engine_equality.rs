@@ -10,7 +10,7 @@ use engine::synth::{generate, MarketParams};
 use engine::{Date, Preset, Schedule, Strategy, Weighting};
 use serde_json::{json, Value};
 
-fn metrics_json(runs: &[Result<Run, String>]) -> Vec<Value> {
+fn metrics_json<E: std::fmt::Debug>(runs: &[Result<Run, E>]) -> Vec<Value> {
     runs.iter().map(|r| serde_json::to_value(&r.as_ref().unwrap().metrics).unwrap()).collect()
 }
 

@@ -6,7 +6,8 @@
 //! Benchmark-relative metrics (tracking error, information ratio, beta,
 //! correlation) use the net equity of the chosen benchmark strategy.
 
-use crate::metrics::{Metrics, MetricsOptions, TradingStats};
+use crate::errors::RunError;
+use crate::metrics::{Metrics, MetricsError, MetricsOptions, TradingStats};
 use crate::panel::Panel;
 use crate::simulate::{simulate, SimResult};
 use crate::strategy::{Strategy, Weighting};
@@ -38,12 +39,13 @@ pub fn holds_anything(sim: &SimResult) -> bool {
 
 /// The benchmark [`compare`] measured against: `benchmark`, unless that run
 /// failed or held nothing.
-pub fn benchmark_in_use(runs: &[Result<Run, String>], benchmark: Option<usize>) -> Option<usize> {
+pub fn benchmark_in_use<E>(runs: &[Result<Run, E>], benchmark: Option<usize>) -> Option<usize> {
     benchmark.filter(|&b| runs.get(b).and_then(|r| r.as_ref().ok()).is_some_and(|r| holds_anything(&r.sim)))
 }
 
-/// Simulates and measures each strategy; a strategy that cannot run gives an
-/// error message naming the field at fault, and the others still run.
+/// Simulates and measures each strategy; a strategy that cannot run gives
+/// its error ([`RunError`]: the field at fault, or why its curve cannot be
+/// measured), and the others still run.
 /// `benchmark` indexes `strategies`; it is ignored when that one fails or
 /// holds nothing (its run then says so in its warnings); see
 /// [`benchmark_in_use`].
@@ -52,12 +54,12 @@ pub fn compare(
     strategies: &[Strategy],
     benchmark: Option<usize>,
     opts: &MetricsOptions,
-) -> Vec<Result<Run, String>> {
-    let mut sims: Vec<Result<(SimResult, SimResult), String>> = strategies
+) -> Vec<Result<Run, RunError>> {
+    let mut sims: Vec<Result<(SimResult, SimResult), RunError>> = strategies
         .iter()
         .map(|s| {
-            let net = simulate(panel, s).map_err(|e| e.to_string())?;
-            let gross = simulate(panel, &s.without_costs()).map_err(|e| e.to_string())?;
+            let net = simulate(panel, s)?;
+            let gross = simulate(panel, &s.without_costs())?;
             Ok((net, gross))
         })
         .collect();
@@ -90,7 +92,7 @@ pub fn measure(
     gross_equity: Option<&[f64]>,
     benchmark: Option<&[f64]>,
     opts: &MetricsOptions,
-) -> Result<Metrics, String> {
+) -> Result<Metrics, MetricsError> {
     // The simulator records one-sided turnover; metrics take two-sided.
     let turnover: Vec<f64> = net.rebalances.iter().map(|r| 2.0 * r.turnover).collect();
     let trading = TradingStats {
@@ -100,7 +102,7 @@ pub fn measure(
         effective_n: Some(&net.effective_n),
         gross_equity,
     };
-    Metrics::compute(panel.dates(), &net.equity, benchmark, &trading, opts).map_err(|e| e.to_string())
+    Metrics::compute(panel.dates(), &net.equity, benchmark, &trading, opts)
 }
 
 #[cfg(test)]
@@ -141,7 +143,7 @@ mod tests {
         let mut bad = Strategy::preset(Preset::Top10EqualMonthly);
         bad.universe.top_n = Some(0);
         let runs = compare(&panel, &[bad, Strategy::default()], None, &MetricsOptions::default());
-        assert!(runs[0].as_ref().unwrap_err().contains("top_n"));
+        assert!(runs[0].as_ref().unwrap_err().to_string().contains("top_n"));
         assert!(runs[1].is_ok());
     }
 

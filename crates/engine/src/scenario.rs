@@ -44,17 +44,7 @@ pub fn date_bounds() -> (Date, Date) {
 /// open), or the message the page and the CLI both give when no day of the
 /// data lies in between.
 pub fn range_in(dates: &[Date], from: Option<Date>, to: Option<Date>) -> Result<(usize, usize), String> {
-    let a = from.map_or(0, |d| dates.partition_point(|&x| x < d));
-    let b = to.map_or(dates.len(), |d| dates.partition_point(|&x| x <= d));
-    if dates.is_empty() || a >= b {
-        let show = |d: Option<Date>| d.map_or("…".to_string(), |d| d.to_string());
-        let span = match (dates.first(), dates.last()) {
-            (Some(f), Some(l)) => format!("{f} to {l}"),
-            _ => "no dates".to_string(),
-        };
-        return Err(format!("no data between {} and {}: the data covers {span}", show(from), show(to)));
-    }
-    Ok((a, b - 1))
+    crate::prepare::days_in(dates, from, to).map_err(|e| e.to_string())
 }
 
 /// `text` cut to [`MAX_MESSAGE_CHARS`] with an ellipsis.

@@ -466,15 +466,7 @@ impl Strategy {
                 Weighting::Custom { .. } => unreachable!("named above"),
             });
         }
-        let schedule = |s: Schedule| match s {
-            Schedule::Daily => "daily".to_string(),
-            Schedule::Weekly => "weekly".to_string(),
-            Schedule::Monthly => "monthly".to_string(),
-            Schedule::Quarterly => "quarterly".to_string(),
-            Schedule::Yearly => "yearly".to_string(),
-            Schedule::EveryNDays(n) => format!("every {n} days"),
-            Schedule::Never => "buy and hold".to_string(),
-        };
+        let schedule = Schedule::phrase;
         parts.push(schedule(self.rebalance));
         if let Some(r) = self.universe.reconstitution.filter(|r| *r != self.rebalance) {
             parts.push(format!("reconstituted {}", schedule(r)));

@@ -39,8 +39,10 @@
 //! runs the gross-of-costs simulation only for the cost drag metric; the
 //! periods per year are inferred from the panel's dates once per call.
 
+use crate::errors::{CellError, SweepError};
 use crate::metrics::{infer_periods_per_year, FormatKind, MetricGroup, MetricId, MetricValue, MetricsOptions};
 use crate::panel::Panel;
+use crate::rules_text::{trim_decimals as trim, RuleTextError, RuleTextErrorKind};
 use crate::schedule::Schedule;
 use crate::simulate::simulate;
 use crate::strategy::{short, Bands, Strategy, Weighting};
@@ -98,8 +100,8 @@ impl SweepDim {
     /// The axis label of value `i`: `Equal`, `Monthly`, `10`, `25 bp`, `30%`, `5%` / `None`.
     pub fn label(&self, i: usize) -> String {
         match self {
-            SweepDim::Weighting(v) => weighting_label(&v[i]),
-            SweepDim::Rebalance(v) => schedule_label(v[i]),
+            SweepDim::Weighting(v) => v[i].label(),
+            SweepDim::Rebalance(v) => v[i].label(),
             SweepDim::TopN(v) => v[i].to_string(),
             SweepDim::FeeBps(v) => format!("{} bp", trim(v[i])),
             SweepDim::CapLevel(v) => format!("{}%", trim(v[i] * 100.0)),
@@ -142,7 +144,7 @@ impl SweepDim {
         match self {
             SweepDim::Weighting(v) => Strategy { weighting: v[i].clone(), ..Strategy::default() }
                 .validate()
-                .map_err(|e| format!("{name} value {}: {e}", weighting_label(&v[i]))),
+                .map_err(|e| format!("{name} value {}: {e}", v[i].label())),
             SweepDim::Rebalance(v) => match v[i] {
                 Schedule::EveryNDays(0) => bad("every_n_days must be at least 1"),
                 _ => Ok(()),
@@ -203,7 +205,7 @@ pub struct Cell {
 }
 
 /// A cell's metric value, or why the cell has none.
-pub type CellOutcome = Result<f64, String>;
+pub type CellOutcome = Result<f64, CellError>;
 
 /// Whether larger values of a metric are better (`Some(true)`), smaller are
 /// (`Some(false)`), or neither (`None`: average holdings, beta, ...). Used to
@@ -282,7 +284,7 @@ impl SweepSpec {
                 None => vec![&self.base.weighting],
             };
             if !weightings.iter().any(|w| cap_based(w)) {
-                let names: Vec<String> = weightings.iter().map(|w| weighting_label(w)).collect();
+                let names: Vec<String> = weightings.iter().map(|w| w.label()).collect();
                 return Err(format!(
                     "a cap level applies to market-cap weighting, but the sweep weights only by {}: \
                      choose market cap in the base strategy or in the weighting dimension",
@@ -373,7 +375,7 @@ fn apply_cap(level: f64, s: &mut Strategy) -> Result<(), String> {
     if !cap_based(&s.weighting) {
         return Err(format!(
             "a cap level applies to market-cap weighting only, not to {}",
-            weighting_label(&s.weighting).to_lowercase()
+            s.weighting.label().to_lowercase()
         ));
     }
     s.weighting = Weighting::CappedMarketCap { max_weight: level };
@@ -393,11 +395,11 @@ fn dim_value_eq(d: &SweepDim, i: usize, j: usize) -> bool {
 /// order), in order, so that a pool of workers can split a sweep into
 /// contiguous chunks. Fails only when the spec is invalid or the range goes
 /// past the last cell; a cell that cannot run gives its reason.
-pub fn run_cells(panel: &Panel, spec: &SweepSpec, range: Range<usize>) -> Result<Vec<CellOutcome>, String> {
-    spec.validate()?;
+pub fn run_cells(panel: &Panel, spec: &SweepSpec, range: Range<usize>) -> Result<Vec<CellOutcome>, SweepError> {
+    spec.validate().map_err(SweepError::Invalid)?;
     let n = spec.n_cells();
     if range.start > range.end || range.end > n {
-        return Err(format!("cells {}..{} are outside the sweep's {n} cells", range.start, range.end));
+        return Err(SweepError::OutOfRange { start: range.start, end: range.end, n_cells: n });
     }
     // The app's options, with the periods per year inferred once for the
     // panel instead of once per cell (the same number either way).
@@ -408,62 +410,21 @@ pub fn run_cells(panel: &Panel, spec: &SweepSpec, range: Range<usize>) -> Result
 
 /// One cell, measured as [`compare`](crate::compare::compare) measures a strategy.
 fn run_cell(panel: &Panel, spec: &SweepSpec, index: usize, opts: &MetricsOptions) -> CellOutcome {
-    let mut s = spec.strategy_for(index)?;
+    let mut s = spec.strategy_for(index).map_err(CellError::Invalid)?;
     s.record_trades = false;
-    let net = simulate(panel, &s).map_err(|e| e.to_string())?;
-    let gross = if spec.metric == MetricId::CostDrag {
-        Some(simulate(panel, &s.without_costs()).map_err(|e| e.to_string())?.equity)
-    } else {
-        None
-    };
+    let net = simulate(panel, &s)?;
+    let gross =
+        if spec.metric == MetricId::CostDrag { Some(simulate(panel, &s.without_costs())?.equity) } else { None };
     let m = crate::compare::measure(panel, &net, gross.as_deref(), None, opts)?;
     match m.value(spec.metric) {
         MetricValue::Number(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("{} is undefined for this configuration", spec.metric.info().label)),
+        _ => Err(CellError::Undefined(spec.metric)),
     }
 }
 
 /// The values of a run with `NaN` for cells without one (for drawing).
-pub fn values(outcomes: &[CellOutcome]) -> Vec<f64> {
+pub fn values<E>(outcomes: &[Result<f64, E>]) -> Vec<f64> {
     outcomes.iter().map(|o| *o.as_ref().unwrap_or(&f64::NAN)).collect()
-}
-
-/// Short name of a weighting for axis labels.
-pub fn weighting_label(w: &Weighting) -> String {
-    match w {
-        Weighting::MarketCap => "Market cap".into(),
-        Weighting::Equal => "Equal".into(),
-        Weighting::CappedMarketCap { max_weight } => format!("Capped {}%", trim(max_weight * 100.0)),
-        Weighting::SqrtMarketCap => "Square-root cap".into(),
-        Weighting::InverseVolatility { lookback } => format!("Inverse vol {lookback}d"),
-        Weighting::EqualRiskContribution { lookback } => format!("ERC {lookback}d"),
-        Weighting::VolumeWeighted { lookback } => format!("Volume {lookback}d"),
-        Weighting::Custom { .. } => "Custom".into(),
-    }
-}
-
-/// Short name of a schedule for axis labels.
-pub fn schedule_label(s: Schedule) -> String {
-    match s {
-        Schedule::Daily => "Daily".into(),
-        Schedule::Weekly => "Weekly".into(),
-        Schedule::Monthly => "Monthly".into(),
-        Schedule::Quarterly => "Quarterly".into(),
-        Schedule::Yearly => "Yearly".into(),
-        Schedule::EveryNDays(n) => format!("Every {n} days"),
-        Schedule::Never => "Never".into(),
-    }
-}
-
-/// `v` with at most 4 decimals and no trailing zeros: `25`, `2.5`, `0.125`.
-fn trim(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
 }
 
 fn group_thousands(n: usize) -> String {
@@ -478,12 +439,16 @@ fn group_thousands(n: usize) -> String {
     out
 }
 
-/// Serde of a [`MetricId`] as its stable key (`"sharpe"`).
 /// The dimensions a sweep form offers: key, label, default values, and what
 /// may be typed. [`SweepDim::parse`] reads the values typed for a key.
 pub const FORM_DIMS: [(&str, &str, &str, &str); 6] = [
-    ("weighting", "Weighting", "cap, equal, sqrt", "cap, equal, sqrt, capped, invvol, erc, volume"),
-    ("rebalance", "Rebalance", "weekly, monthly, quarterly", "daily, weekly, monthly, quarterly, yearly, never"),
+    (
+        "weighting",
+        "Weighting",
+        "cap, equal, sqrt",
+        "cap, equal, sqrt, capped (30%) or capped:0.2, invvol, erc (90 days) or invvol:60, volume (30 days) or volume:60",
+    ),
+    ("rebalance", "Rebalance", "weekly, monthly, quarterly", "daily, weekly, monthly, quarterly, yearly, never, every:14"),
     ("top_n", "Top N", "5, 10, 20, 50", "whole numbers, e.g. 5, 10, 20"),
     ("fee_bps", "Fee (bp)", "0, 10, 25, 50", "basis points, e.g. 0, 10, 50"),
     ("cap", "Cap level (%)", "10, 20, 30, 100", "largest weight in %, e.g. 10, 25, 100"),
@@ -503,46 +468,36 @@ fn form_numbers(text: &str, what: &str) -> Result<Vec<f64>, String> {
 
 impl SweepDim {
     /// Reads a dimension from its form key ([`FORM_DIMS`]) and the values
-    /// typed for it, separated by commas: words for weighting (`cap`,
-    /// `equal`, `sqrt`, `capped` = 30% cap, `invvol` and `erc` over 90 days,
-    /// `volume` over 30) and rebalance, numbers otherwise (cap level and
-    /// drift band in %).
+    /// typed for it, separated by commas: weightings and schedules in the
+    /// engine's text form ([`crate::rules_text`]: `cap`, `capped:0.2`,
+    /// `invvol:60`, `every:14`, ...; a bare `capped` is a 30% cap, `invvol`
+    /// and `erc` look back 90 days, `volume` 30), numbers otherwise (cap
+    /// level and drift band in %).
     pub fn parse(key: &str, text: &str) -> Result<SweepDim, String> {
         if text.len() > MAX_FORM_TEXT {
             return Err(format!("the values are limited to {MAX_FORM_TEXT} characters"));
         }
-        let words = || text.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty());
+        let words = || text.split(',').map(str::trim).filter(|w| !w.is_empty());
+        // A word that does not read: unknown words get the list of the
+        // dimension's words, others what is wrong with their value.
+        let bad = |name: &str, allowed: &str, word: &str, e: RuleTextError| match e.kind {
+            RuleTextErrorKind::Unknown => format!("{name}: '{}' is not one of {allowed}", short(word)),
+            _ => format!("{name}: '{}': {e}", short(word)),
+        };
         Ok(match key {
             "weighting" => SweepDim::Weighting(
                 words()
-                    .map(|w| match w.as_str() {
-                        "cap" => Ok(Weighting::MarketCap),
-                        "equal" => Ok(Weighting::Equal),
-                        "sqrt" => Ok(Weighting::SqrtMarketCap),
-                        "capped" => Ok(Weighting::CappedMarketCap { max_weight: 0.3 }),
-                        "invvol" => Ok(Weighting::InverseVolatility { lookback: 90 }),
-                        "erc" => Ok(Weighting::EqualRiskContribution { lookback: 90 }),
-                        "volume" => Ok(Weighting::VolumeWeighted { lookback: 30 }),
-                        other => Err(format!("Weighting: '{}' is not one of {}", short(other), FORM_DIMS[0].3)),
-                    })
+                    .map(|w| Weighting::parse_or_default(w).map_err(|e| bad("Weighting", FORM_DIMS[0].3, w, e)))
                     .collect::<Result<_, _>>()?,
             ),
             "rebalance" => SweepDim::Rebalance(
                 words()
-                    .map(|w| match w.as_str() {
-                        "daily" => Ok(Schedule::Daily),
-                        "weekly" => Ok(Schedule::Weekly),
-                        "monthly" => Ok(Schedule::Monthly),
-                        "quarterly" => Ok(Schedule::Quarterly),
-                        "yearly" => Ok(Schedule::Yearly),
-                        "never" => Ok(Schedule::Never),
-                        other => Err(format!("Rebalance: '{}' is not one of {}", short(other), FORM_DIMS[1].3)),
-                    })
+                    .map(|w| w.parse::<Schedule>().map_err(|e| bad("Rebalance", FORM_DIMS[1].3, w, e)))
                     .collect::<Result<_, _>>()?,
             ),
             "top_n" => SweepDim::TopN(
                 words()
-                    .map(|w| w.parse::<usize>().map_err(|_| format!("Top N: '{}' is not a whole number", short(&w))))
+                    .map(|w| w.parse::<usize>().map_err(|_| format!("Top N: '{}' is not a whole number", short(w))))
                     .collect::<Result<_, _>>()?,
             ),
             "fee_bps" => SweepDim::FeeBps(form_numbers(text, "Fee")?),
@@ -583,6 +538,7 @@ impl SweepForm {
     }
 }
 
+/// Serde of a [`MetricId`] as its stable key (`"sharpe"`).
 mod metric_key {
     use crate::metrics::MetricId;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -666,6 +622,34 @@ mod tests {
         for (key, _, values, _) in FORM_DIMS {
             assert!(SweepDim::parse(key, values).is_ok_and(|d| d.len() >= 3), "{key}");
         }
+    }
+
+    #[test]
+    fn a_form_varies_cap_levels_lookbacks_and_day_counts() {
+        let w = SweepDim::parse("weighting", "capped:0.2, Capped:30%, invvol:60, ERC, volume:45").unwrap();
+        assert_eq!(
+            w,
+            SweepDim::Weighting(vec![
+                Weighting::CappedMarketCap { max_weight: 0.2 },
+                Weighting::CappedMarketCap { max_weight: 0.3 },
+                Weighting::InverseVolatility { lookback: 60 },
+                Weighting::EqualRiskContribution { lookback: 90 },
+                Weighting::VolumeWeighted { lookback: 45 },
+            ])
+        );
+        assert_eq!(w.labels(), ["Capped 20%", "Capped 30%", "Inverse vol 60d", "ERC 90d", "Volume 45d"]);
+        let r = SweepDim::parse("rebalance", "weekly, every:14, Every_N_Days:30").unwrap();
+        assert_eq!(r, SweepDim::Rebalance(vec![Schedule::Weekly, Schedule::EveryNDays(14), Schedule::EveryNDays(30)]));
+        assert_eq!(r.label(1), "Every 14 days");
+        // A known word with a bad value says what is wrong with the value.
+        assert_eq!(
+            SweepDim::parse("weighting", "invvol:x").unwrap_err(),
+            "Weighting: 'invvol:x': 'x' is not a whole number of days"
+        );
+        assert!(SweepDim::parse("rebalance", "every:0").unwrap_err().starts_with("Rebalance: 'every:0': use daily"));
+        let spec = SweepSpec { base: Strategy::default(), dims: vec![w], metric: MetricId::Sharpe };
+        spec.validate().unwrap();
+        assert_eq!(spec.strategy_for(2).unwrap().weighting, Weighting::InverseVolatility { lookback: 60 });
     }
 
     #[test]

@@ -143,7 +143,7 @@ fn a_cost_rate_of_100_percent() {
     let split = Strategy { costs: Costs { fee_bps: 5_000.0, half_spread_bps: 5_000.0, impact: None }, ..all.clone() };
     assert_eq!(simulate(&p, &split).unwrap_err().field, "costs.fee_bps");
     let runs = compare(&p, &[all, split], None, &MetricsOptions::default());
-    assert!(runs.iter().all(|r| r.as_ref().is_err_and(|e| e.contains("below 10000"))));
+    assert!(runs.iter().all(|r| r.as_ref().is_err_and(|e| e.to_string().contains("below 10000"))));
     // Just below 100%, the rate is capped at 50%: V' = 1 - 0.5 V'  =>  V' = 2/3.
     let s = strategy(Weighting::Equal, Schedule::Daily, 9_999.0);
     let r = simulate(&p, &s).unwrap();

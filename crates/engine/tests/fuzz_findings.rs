@@ -90,7 +90,7 @@ fn subnormal_units_weights_off() {
     // Just inside the range, the run completes; compare reports the failing one alone.
     assert!(simulate(&p_one(&[1.0, 1e-140, 1e-145]), &equal_daily()).is_ok());
     let runs = compare(&p_one(&[1.0, 1e160]), &[equal_daily(), equal_daily()], None, &MetricsOptions::default());
-    assert!(runs.iter().all(|r| r.as_ref().is_err_and(|e| e.contains("impossible factors"))));
+    assert!(runs.iter().all(|r| r.as_ref().is_err_and(|e| e.to_string().contains("impossible factors"))));
 }
 
 /// One asset `a` on consecutive days.

@@ -193,7 +193,7 @@ fn chunks_concatenate_to_the_whole_run() {
     parts.extend(run_cells(&PANEL, &s, 3..3).unwrap());
     parts.extend(run_cells(&PANEL, &s, 3..8).unwrap());
     assert_eq!(parts, whole);
-    assert_eq!(run_cells(&PANEL, &s, 6..9).unwrap_err(), "cells 6..9 are outside the sweep's 8 cells");
+    assert_eq!(run_cells(&PANEL, &s, 6..9).unwrap_err().to_string(), "cells 6..9 are outside the sweep's 8 cells");
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn invalid_combinations_give_a_reason_and_the_rest_still_run() {
     s.validate().unwrap();
     let out = run_cells(&PANEL, &s, 0..6).unwrap();
     for j in 0..2 {
-        let e = out[s.index_of([0, j, 0]).unwrap()].as_ref().unwrap_err();
+        let e = out[s.index_of([0, j, 0]).unwrap()].as_ref().unwrap_err().to_string();
         assert_eq!(e, "a cap level applies to market-cap weighting only, not to equal");
         // Market cap and capped market cap with the same level are the same strategy.
         let a = out[s.index_of([1, j, 0]).unwrap()].as_ref().unwrap();
@@ -232,7 +232,7 @@ fn invalid_combinations_give_a_reason_and_the_rest_still_run() {
     });
     let s = SweepSpec { base: b, dims: vec![SweepDim::TopN(vec![5])], metric: MetricId::Cagr };
     let out = run_cells(&PANEL, &s, 0..1).unwrap();
-    assert_eq!(out[0].as_ref().unwrap_err(), "regime reference asset 'nosuchcoin' is not in the data");
+    assert_eq!(out[0].as_ref().unwrap_err().to_string(), "regime reference asset 'nosuchcoin' is not in the data");
 }
 
 #[test]
@@ -315,7 +315,7 @@ fn validation_says_what_to_change() {
     assert_eq!(bad_base.validate().unwrap_err(), "the base strategy is invalid: initial_capital must be above 0");
     // run_cells refuses an invalid spec as a whole.
     assert_eq!(
-        run_cells(&PANEL, &bad_base, 0..1).unwrap_err(),
+        run_cells(&PANEL, &bad_base, 0..1).unwrap_err().to_string(),
         "the base strategy is invalid: initial_capital must be above 0"
     );
 }
@@ -346,8 +346,9 @@ fn specs_round_trip_through_json() {
     s.validate().unwrap();
     let minimal: SweepSpec = serde_json::from_str(r#"{"dims": [{"fee_bps": [0, 10]}], "metric": "cagr"}"#).unwrap();
     assert_eq!((&minimal.base, minimal.n_cells()), (&Strategy::default(), 2));
-    // Cell outcomes cross a worker boundary as JSON too.
-    let out = run_cells(&PANEL, &s, 0..2).unwrap();
+    // Cell outcomes cross a worker boundary as JSON too (errors as their text).
+    let out: Vec<Result<f64, String>> =
+        run_cells(&PANEL, &s, 0..2).unwrap().into_iter().map(|c| c.map_err(String::from)).collect();
     let back: Vec<Result<f64, String>> = serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
     assert_eq!(back, out);
 }

@@ -2,6 +2,7 @@
 //! naming the broken invariant; a panic is what libFuzzer reports as a crash.
 
 use engine::compare::{compare, default_benchmark, Run};
+use engine::errors::RunError;
 use engine::ingest::{load, IngestError, IngestOptions, InputFile, Loaded};
 use engine::metrics::{MetricId, MetricValue, MetricsOptions};
 use engine::share::fingerprint;
@@ -166,7 +167,7 @@ pub fn sim_is_sound(p: &Panel, s: &Strategy, r: &SimResult) {
 
 /// Runs `engine::compare` (net and gross simulations, then metrics), checks
 /// every successful run, and returns the runs.
-pub fn compare_checked(p: &Panel, strategies: &[Strategy]) -> Vec<Result<Run, String>> {
+pub fn compare_checked(p: &Panel, strategies: &[Strategy]) -> Vec<Result<Run, RunError>> {
     let runs = compare(p, strategies, default_benchmark(strategies), &MetricsOptions::default());
     assert_eq!(runs.len(), strategies.len());
     for (run, s) in runs.iter().zip(strategies) {
@@ -180,7 +181,8 @@ pub fn compare_checked(p: &Panel, strategies: &[Strategy]) -> Vec<Result<Run, St
                     }
                 }
             }
-            Err(msg) => {
+            Err(e) => {
+                let msg = e.to_string();
                 assert!(!msg.trim().is_empty(), "empty error");
                 assert!(msg.chars().count() <= MAX_MESSAGE_CHARS, "error of {} characters", msg.len());
             }

@@ -58,7 +58,7 @@ impl Setup {
         let strategies: Vec<Strategy> =
             self.strategies.iter().map(|s| Strategy { initial_capital: CAPITAL, ..s.clone() }).collect();
         let runs = compare(&panel, &strategies, default_benchmark(&strategies), &MetricsOptions::default());
-        (panel, runs)
+        (panel, runs.into_iter().map(|r| r.map_err(String::from)).collect())
     }
 }
 

@@ -79,10 +79,17 @@ pub fn app() -> Html {
     };
     // Reset can be undone for 10 s: the whole state before it is kept.
     let undo = use_state(|| None::<Rc<AppState>>);
+    // Datasets kept in this browser when Reset was pressed: offered for deletion too.
+    let kept_count = use_state(|| None::<usize>);
     let reset = {
-        let (state, undo) = (state.clone(), undo.clone());
+        let (state, undo, kept_count) = (state.clone(), undo.clone(), kept_count.clone());
         Callback::from(move |_| {
             undo.set(Some(Rc::new((*state).clone())));
+            let kept_count = kept_count.clone();
+            yew::platform::spawn_local(async move {
+                let n = crate::services::kept::list().await.map(|l| l.len()).unwrap_or(0);
+                kept_count.set((n > 0).then_some(n));
+            });
             storage::clear();
             state.dispatch(Action::LoadScenario(Box::new(AppState::initial().scenario()), None));
             let undo = undo.clone();
@@ -91,9 +98,23 @@ pub fn app() -> Html {
     };
     let undo_notice = undo.as_ref().map(|earlier| {
         let (state, undo, earlier) = (state.clone(), undo.clone(), earlier.clone());
+        let forget_kept = kept_count.map(|n| {
+            let kept_count = kept_count.clone();
+            let onclick = Callback::from(move |_| {
+                let kept_count = kept_count.clone();
+                yew::platform::spawn_local(async move {
+                    let _ = crate::services::kept::clear().await;
+                    kept_count.set(None);
+                });
+            });
+            html! {
+                <button class="link" id="reset-kept" {onclick}>{ format!("Also delete the {n} dataset(s) kept in this browser") }</button>
+            }
+        });
         html! {
             <div class="notice info" id="reset-undo" role="status">
                 <span>{ "Back to the built-in market and the default comparison." }</span>
+                { for forget_kept }
                 <button class="link" id="undo-reset" onclick={Callback::from(move |_| {
                     state.dispatch(Action::Restore(Box::new((*earlier).clone())));
                     undo.set(None);

@@ -2,6 +2,7 @@
 //! fetching data files by address.
 
 pub mod fetch;
+pub mod kept;
 
 pub mod download {
     use wasm_bindgen::JsCast;

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::components::kept::KeptData;
 use crate::components::url_data::{Fetched, UrlData};
 use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource, LinkNotice};
@@ -320,7 +321,7 @@ pub fn data_panel() -> Html {
                 <small>{ "CoinGecko CSV exports (one per coin), long or wide CSV, CoinMarketCap, Yahoo, JSON; .gz too. \
                           Files are read in this page and never uploaded." }</small>
             </label>
-            <UrlData {on_fetched} />
+            <UrlData on_fetched={on_fetched.clone()} />
             <label title="Formats are detected from each file's header; force one if detection picks the wrong one">
                 { "Format " }
                 <select id="format-override" onchange={
@@ -406,6 +407,7 @@ pub fn data_panel() -> Html {
             <label>{ "Initial capital (USD) " }
                 <input id="capital" type="number" min="1" step="any" value={format!("{}", state.initial_capital)} onchange={on_capital} />
             </label>
+            <KeptData on_load={on_fetched} />
             <AssetList />
         </section>
     }

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod data_panel;
+pub mod kept;
 pub mod results;
 pub mod strategies;
 pub mod summary;

@@ -28,8 +28,8 @@ impl PartialEq for SummaryProps {
 /// a wrong unit), so they are marked and point to the data report.
 pub fn implausible(key: &str, value: f64) -> bool {
     match key {
-        "volatility" => value > 5.0,
-        "best_day" => value > 10.0,
+        "volatility" => engine::metrics::implausible_value(engine::metrics::MetricId::Volatility, value),
+        "best_day" => engine::metrics::implausible_value(engine::metrics::MetricId::BestDay, value),
         _ => false,
     }
 }

@@ -83,6 +83,9 @@ pub enum CellError {
     Run(RunError),
     /// The metric is undefined for this cell's curve.
     Undefined(MetricId),
+    /// The cell's numbers cannot come from real prices
+    /// ([`Metrics::implausible`](crate::metrics::Metrics::implausible)'s reason).
+    Implausible(String),
 }
 
 impl fmt::Display for CellError {
@@ -91,6 +94,7 @@ impl fmt::Display for CellError {
             CellError::Invalid(message) => f.write_str(message),
             CellError::Run(e) => e.fmt(f),
             CellError::Undefined(metric) => write!(f, "{} is undefined for this configuration", metric.info().label),
+            CellError::Implausible(reason) => f.write_str(reason),
         }
     }
 }

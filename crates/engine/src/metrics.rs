@@ -701,7 +701,38 @@ fn min_of(x: impl Iterator<Item = f64>) -> Option<f64> {
     x.fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.min(v))))
 }
 
+/// Annualised volatility above this (500%) comes from bad prices, not from
+/// an index of real coins (a kept spike, a wrong unit): such values are
+/// marked in the page and left out of a sweep's best cell.
+pub const PLAUSIBLE_MAX_VOLATILITY: f64 = 5.0;
+/// A one-day return above this (+1,000%) is marked the same way.
+pub const PLAUSIBLE_MAX_DAY: f64 = 10.0;
+
+/// Whether metric `id`'s value `v` is beyond the plausible bounds above.
+pub fn implausible_value(id: MetricId, v: f64) -> bool {
+    match id {
+        MetricId::Volatility => v > PLAUSIBLE_MAX_VOLATILITY,
+        MetricId::BestDay => v > PLAUSIBLE_MAX_DAY,
+        _ => false,
+    }
+}
+
 impl Metrics {
+    /// Why these metrics cannot come from real coins' prices, if they cannot
+    /// ([`PLAUSIBLE_MAX_VOLATILITY`], [`PLAUSIBLE_MAX_DAY`]).
+    pub fn implausible(&self) -> Option<String> {
+        let pct = |x: f64| format!("{:.0}%", x * 100.0);
+        match (self.volatility, self.best_day) {
+            (Some(v), _) if implausible_value(MetricId::Volatility, v) => {
+                Some(format!("implausible: annualised volatility {} (bad prices? see the data report)", pct(v)))
+            }
+            (_, Some(d)) if implausible_value(MetricId::BestDay, d) => {
+                Some(format!("implausible: a one-day return of +{} (bad prices? see the data report)", pct(d)))
+            }
+            _ => None,
+        }
+    }
+
     /// Computes every metric of the equity curve `equity` on `dates`, with an
     /// optional `benchmark` equity curve on the same dates and the simulator's
     /// [`TradingStats`] (use `TradingStats::default()` when there are none).

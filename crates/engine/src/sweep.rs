@@ -416,6 +416,10 @@ fn run_cell(panel: &Panel, spec: &SweepSpec, index: usize, opts: &MetricsOptions
     let gross =
         if spec.metric == MetricId::CostDrag { Some(simulate(panel, &s.without_costs())?.equity) } else { None };
     let m = crate::compare::measure(panel, &net, gross.as_deref(), None, opts)?;
+    // A cell whose numbers come from bad prices is no candidate for "best".
+    if let Some(reason) = m.implausible() {
+        return Err(CellError::Implausible(reason));
+    }
     match m.value(spec.metric) {
         MetricValue::Number(v) if v.is_finite() => Ok(v),
         _ => Err(CellError::Undefined(spec.metric)),

@@ -352,3 +352,46 @@ fn specs_round_trip_through_json() {
     let back: Vec<Result<f64, String>> = serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
     assert_eq!(back, out);
 }
+
+/// A cell whose numbers come from bad prices (a one-day jump of x50 kept)
+/// has no value, with the reason, so the sweep's best cell is never it.
+#[test]
+fn implausible_cells_are_not_candidates_for_best() {
+    use engine::errors::CellError;
+    use engine::sweep::{SweepDim, SweepSpec};
+    let mut panel_prices = Vec::new();
+    let days = 120;
+    for t in 0..days {
+        // asset 0 steady, asset 1 spikes x50 for one day and comes back
+        let spike = if t == 60 { 50.0 } else { 1.0 };
+        panel_prices.push(100.0 * (1.0 + 0.001 * t as f64));
+        panel_prices.push(10.0 * spike);
+    }
+    let dates: Vec<engine::Date> =
+        (0..days).map(|t| engine::Date::from_unix_seconds(1_609_459_200 + 86_400 * t as i64)).collect();
+    let caps: Vec<f64> = panel_prices.iter().map(|p| p * 1e6).collect();
+    let vols = vec![1e6; panel_prices.len()];
+    let panel = engine::Panel::new(dates, vec!["a".into(), "b".into()], panel_prices, caps, vols, Vec::new()).unwrap();
+    let base = engine::Strategy {
+        universe: engine::Universe { exclude: Vec::new(), ..Default::default() },
+        ..Default::default()
+    };
+    let spec = SweepSpec {
+        base,
+        dims: vec![SweepDim::Weighting(vec![
+            engine::Weighting::Equal,
+            engine::Weighting::Custom { weights: vec![("a".into(), 1.0)] },
+        ])],
+        metric: engine::metrics::MetricId::Cagr,
+    };
+    let out = engine::sweep::run_cells(&panel, &spec, 0..2).unwrap();
+    match &out[0] {
+        Err(CellError::Implausible(reason)) => {
+            assert!(reason.starts_with("implausible: annualised volatility"), "{reason}")
+        }
+        other => panic!("the spiking equal-weight cell should be implausible, got {other:?}"),
+    }
+    assert!(out[1].is_ok(), "the steady cell keeps its value: {:?}", out[1]);
+    let values = engine::sweep::values(&out);
+    assert!(values[0].is_nan() && values[1].is_finite());
+}

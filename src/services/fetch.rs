@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use engine::data_url::DataUrl;
+use engine::data_url::{DataUrl, FetchError};
 use engine::ingest::limits::MAX_FILE_BYTES;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -56,10 +56,6 @@ impl Default for Cancel {
     }
 }
 
-fn mb(n: f64) -> String {
-    format!("{:.1} MB", n / 1e6)
-}
-
 /// The host of an absolute address (for the redirect check).
 fn host_of(url: &str) -> Option<String> {
     engine::data_url::check(url).ok().map(|u| u.host)
@@ -95,20 +91,14 @@ pub async fn get(url: &DataUrl, cancel: &Cancel) -> Result<Vec<u8>, String> {
             }
         })
     };
+    let url_text = what.clone();
     let failed = |timed_out: &Cell<bool>| {
         if cancel.is_cancelled() {
             "Cancelled.".to_string()
         } else if timed_out.get() {
-            format!(
-                "{what} did not arrive within {:.1} s; the server is too slow or not answering.",
-                f64::from(limit) / 1000.0
-            )
+            FetchError::TimedOut { url: url_text.clone(), seconds: f64::from(limit) / 1000.0 }.to_string()
         } else {
-            format!(
-                "{what} could not be fetched: the server cannot be reached, or it does not allow other sites to \
-                 read the file (it sends no Access-Control-Allow-Origin header, CORS). Host the file where CORS is \
-                 allowed (a repository's raw file address, most static hosts), or download it and upload it here."
-            )
+            FetchError::Unreachable { url: url_text.clone(), cors: true, detail: None }.to_string()
         }
     };
     let request = Request::new_with_str_and_init(what, &init)
@@ -121,28 +111,16 @@ pub async fn get(url: &DataUrl, cancel: &Cancel) -> Result<Vec<u8>, String> {
     if response.redirected() {
         let to = host_of(&response.url());
         if to.as_deref() != Some(url.host.as_str()) {
-            return Err(format!(
-                "{what} redirected to another host ({}); a link's data must come from the host it names.",
-                to.unwrap_or_else(|| "an address that is not https".into())
-            ));
+            return Err(FetchError::Redirected { url: what.clone(), to }.to_string());
         }
     }
     if !response.ok() {
-        let status = response.status();
-        let hint = match status {
-            404 => ": the file is not there (moved or deleted?)",
-            401 | 403 => ": the server does not let this file be read without signing in",
-            _ => "",
-        };
-        return Err(format!("{what}: the server answered {status} {}{hint}.", response.status_text()));
+        return Err(FetchError::Status { url: what.clone(), status: response.status(), text: response.status_text() }
+            .to_string());
     }
     let announced = response.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if let Some(n) = announced.filter(|&n| n > MAX_FILE_BYTES) {
-        return Err(format!(
-            "{what} is {} ({n} bytes), over the limit of {} per file; nothing was read.",
-            mb(n as f64),
-            mb(MAX_FILE_BYTES as f64)
-        ));
+        return Err(FetchError::TooLarge { url: what.clone(), bytes: Some(n) }.to_string());
     }
     let body = response.array_buffer().map_err(|_| failed(&timed_out))?;
     let buffer = JsFuture::from(body).await.map_err(|_| failed(&timed_out))?;
@@ -150,7 +128,7 @@ pub async fn get(url: &DataUrl, cancel: &Cancel) -> Result<Vec<u8>, String> {
     drop(watcher);
     let bytes = js_sys::Uint8Array::new(&buffer);
     if bytes.length() as u64 > MAX_FILE_BYTES {
-        return Err(format!("{what} is over the limit of {} per file.", mb(MAX_FILE_BYTES as f64)));
+        return Err(FetchError::TooLarge { url: what.clone(), bytes: None }.to_string());
     }
     Ok(bytes.to_vec())
 }

@@ -16,6 +16,7 @@ pub enum DataInfo {
 pub fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
     match &plan.source {
         Source::Synthetic(m) => Ok((engine::synth::generate(m), DataInfo::Synthetic(m.clone()))),
+        Source::Urls(files) => read(plan, crate::fetch::fetch_all(files)?),
         Source::Files(paths) => {
             let mut contents = Vec::with_capacity(paths.len());
             for p in paths {
@@ -23,7 +24,6 @@ pub fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
                     .map_err(|e| CliError::Usage(format!("--data {}: cannot read the file: {e}", p.display())))?;
                 contents.push((p.display().to_string(), bytes));
             }
-            let files: Vec<InputFile> = contents.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
             // A link's files are read the sender's way, and checked byte for byte.
             if !plan.link_files.is_empty() {
                 let loaded: Vec<FileRef> =
@@ -40,18 +40,24 @@ pub fn load_panel(plan: &Plan) -> Result<(Panel, DataInfo), CliError> {
                     ),
                 }
             }
-            let opts = IngestOptions {
-                repair_spikes: !plan.keep_spikes,
-                day_first: plan.day_first,
-                format: plan.ingest_format,
-                ..IngestOptions::default()
-            };
-            let loaded = load(&files, &opts).map_err(|e| CliError::Run(e.to_string()))?;
-            // A script user sees what the loader noticed without opening the JSON.
-            for w in &loaded.report.warnings {
-                eprintln!("warning: {w}");
-            }
-            Ok((loaded.panel, DataInfo::Files(Box::new(loaded.report))))
+            read(plan, contents)
         }
     }
+}
+
+/// Parses the files' bytes the plan's way (spikes, format, date order).
+fn read(plan: &Plan, contents: Vec<(String, Vec<u8>)>) -> Result<(Panel, DataInfo), CliError> {
+    let files: Vec<InputFile> = contents.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
+    let opts = IngestOptions {
+        repair_spikes: !plan.keep_spikes,
+        day_first: plan.day_first,
+        format: plan.ingest_format,
+        ..IngestOptions::default()
+    };
+    let loaded = load(&files, &opts).map_err(|e| CliError::Run(e.to_string()))?;
+    // A script user sees what the loader noticed without opening the JSON.
+    for w in &loaded.report.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok((loaded.panel, DataInfo::Files(Box::new(loaded.report))))
 }

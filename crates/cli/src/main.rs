@@ -6,6 +6,7 @@
 
 mod args;
 mod data;
+mod fetch;
 mod output;
 mod plan;
 mod run;

@@ -34,6 +34,8 @@ pub struct Scenario {
 #[derive(Debug, PartialEq)]
 pub enum Source {
     Files(Vec<PathBuf>),
+    /// A link's files by address (no `--data`): fetched, then checked byte for byte.
+    Urls(Vec<engine::scenario::FileRef>),
     Synthetic(MarketParams),
 }
 
@@ -182,6 +184,10 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         }
         m.validate().map_err(|e| usage(format!("synthetic market: {e}")))?;
         Source::Synthetic(m)
+    } else if let Some(files) =
+        scenario.as_ref().map(|s| &s.files).filter(|f| !f.is_empty() && f.iter().all(|f| f.url.is_some()))
+    {
+        Source::Urls(files.clone())
     } else if scenario.is_some() {
         return Err(usage(
             "--link: this scenario was made on uploaded data, not the built-in market: give the data files with --data",

@@ -113,6 +113,74 @@ pub fn check(url: &str) -> Result<DataUrl, String> {
     Ok(DataUrl { url: url.to_string(), host, authority: authority.to_string(), scheme })
 }
 
+/// Why a file could not be fetched: the page and the CLI say it the same way.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchError {
+    /// No answer. In a browser this is also what a server without CORS
+    /// headers looks like (`cors`: say so).
+    Unreachable { url: String, cors: bool, detail: Option<String> },
+    /// The server answered with an error status.
+    Status { url: String, status: u16, text: String },
+    /// It redirected to another host (`to`: that host, if it is an address at all).
+    Redirected { url: String, to: Option<String> },
+    /// Over [`MAX_FILE_BYTES`](crate::ingest::limits::MAX_FILE_BYTES) (as announced, or as read).
+    TooLarge { url: String, bytes: Option<u64> },
+    /// No complete answer within `seconds`.
+    TimedOut { url: String, seconds: f64 },
+    /// The file arrived but is not the one the link names (another SHA-256).
+    Changed { name: String, url: String },
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let limit = crate::ingest::limits::MAX_FILE_BYTES as f64 / 1e6;
+        match self {
+            FetchError::Unreachable { url, cors: true, .. } => write!(
+                f,
+                "{url} could not be fetched: the server cannot be reached, or it does not allow other sites to read \
+                 the file (it sends no Access-Control-Allow-Origin header, CORS). Host the file where CORS is allowed \
+                 (a repository's raw file address, most static hosts), or download it and load it from disk."
+            ),
+            FetchError::Unreachable { url, cors: false, detail } => write!(
+                f,
+                "{url} could not be fetched: the server cannot be reached{}.",
+                detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+            ),
+            FetchError::Status { url, status, text } => {
+                let hint = match status {
+                    404 => ": the file is not there (moved or deleted?)",
+                    401 | 403 => ": the server does not let this file be read without signing in",
+                    _ => "",
+                };
+                write!(f, "{url}: the server answered {status} {text}{hint}.")
+            }
+            FetchError::Redirected { url, to } => write!(
+                f,
+                "{url} redirected to another host ({}); a link's data must come from the host it names.",
+                to.as_deref().unwrap_or("an address that is not https")
+            ),
+            FetchError::TooLarge { url, bytes: Some(n) } => write!(
+                f,
+                "{url} is {:.1} MB ({n} bytes), over the limit of {limit:.1} MB per file; nothing was read.",
+                *n as f64 / 1e6
+            ),
+            FetchError::TooLarge { url, bytes: None } => {
+                write!(f, "{url} is over the limit of {limit:.1} MB per file.")
+            }
+            FetchError::TimedOut { url, seconds } => {
+                write!(f, "{url} did not arrive within {seconds:.1} s; the server is too slow or not answering.")
+            }
+            FetchError::Changed { name, url } => write!(
+                f,
+                "different data: {name} ({url}) is not the file the link was made with (its SHA-256 differs): it \
+                 changed since the link was made."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +199,21 @@ mod tests {
         assert!(check("http://[::1]:9000/a.csv").is_err(), "the page's CSP allows plain http to two local names only");
         assert_eq!(check("https://example.org").unwrap().file_name(), "example.org");
         assert_eq!(check("HTTPS://Example.org/a/b/").unwrap().file_name(), "b");
+    }
+
+    #[test]
+    fn fetch_errors_say_what_and_where() {
+        let url = "https://example.org/a.csv".to_string();
+        let s = |e: FetchError| e.to_string();
+        assert!(s(FetchError::Status { url: url.clone(), status: 404, text: "Not Found".into() })
+            .contains("answered 404 Not Found: the file is not there"));
+        assert!(s(FetchError::Unreachable { url: url.clone(), cors: true, detail: None }).contains("CORS"));
+        assert!(!s(FetchError::Unreachable { url: url.clone(), cors: false, detail: None }).contains("CORS"));
+        assert!(s(FetchError::Redirected { url: url.clone(), to: Some("evil.org".into()) })
+            .contains("another host (evil.org)"));
+        assert!(s(FetchError::TooLarge { url: url.clone(), bytes: Some(300_000_000) }).contains("300.0 MB"));
+        assert!(s(FetchError::TimedOut { url: url.clone(), seconds: 1.5 }).contains("within 1.5 s"));
+        assert!(s(FetchError::Changed { name: "a.csv".into(), url }).starts_with("different data: a.csv"));
     }
 
     #[test]

@@ -539,6 +539,8 @@ pub enum Action {
     DismissLinkNotice,
     /// Load a scenario (a lesson's setup), optionally opening that lesson.
     LoadScenario(Box<Scenario>, Option<String>),
+    /// Open a lesson without loading its setup (it does not fit the files loaded).
+    ShowLesson(String),
     /// Show or hide the Learn panel.
     SetLearnOpen(bool),
     /// Hold these flagged assets anyway in every strategy (`true`), or
@@ -672,8 +674,16 @@ impl Reducible for AppState {
             }
             Action::LoadScenario(sc, lesson) => {
                 s.apply(*sc);
+                // A lesson set up on the files already loaded is not a link.
+                if lesson.is_some() && s.link_notice == Some(LinkNotice::SameData) {
+                    s.link_notice = None;
+                }
                 s.learn_open |= lesson.is_some();
                 s.lesson = lesson;
+            }
+            Action::ShowLesson(id) => {
+                s.learn_open = true;
+                s.lesson = Some(id);
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
             Action::SweepRan(base, form) => s.sweep = Some((base, form)),

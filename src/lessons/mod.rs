@@ -35,18 +35,33 @@ fn describe_data(state: &AppState) -> String {
              x{}, correlation {}, dispersion x{}",
             m.seed, m.n_assets, m.years, m.start, m.volatility, m.crash_severity, m.correlation, m.dispersion
         ),
-        DataSource::Files { names, .. } => format!("your loaded files ({})", names.join(", ")),
+        DataSource::Files { names, .. } => {
+            let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+            let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+            format!("your loaded files ({}{more}), {} assets", shown.join(", "), state.panel.n_assets())
+        }
     }
 }
 
-/// The dial value whose setup is loaded now, if the state is a lesson setup.
+/// The dial value whose setup is loaded now, if the state is a lesson setup
+/// (on the built-in market, or on the user's files).
 fn active_value(lesson: &Lesson, state: &AppState) -> Option<f64> {
     lesson.control.options.iter().map(|(_, v)| *v).find(|&v| {
         let s = (lesson.setup)(v);
-        state.source == DataSource::Synthetic(s.market)
+        let data_fits = match &state.source {
+            DataSource::Synthetic(m) => *m == s.market,
+            // On files a market dial has no effect: only its default is "on".
+            DataSource::Files { .. } => !lesson.dial_changes_market() || v == lesson.control.default,
+        };
+        data_fits
             && state.strategies.len() == s.strategies.len()
             && state.strategies.iter().zip(&s.strategies).all(|(e, st)| e.strategy == *st)
     })
+}
+
+/// Whether lessons run on the loaded files now (they do whenever files are loaded).
+fn on_files(state: &AppState) -> bool {
+    matches!(state.source, DataSource::Files { .. })
 }
 
 fn table_html(t: &Table) -> Html {
@@ -112,7 +127,28 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
             let copied = copied.clone();
             Callback::from(move |_: MouseEvent| {
                 copied.set(false);
-                let sc = lesson.scenario(v, state.view.dark);
+                // On the user's files when they are loaded (and the lesson fits
+                // them); otherwise on its own built-in market.
+                if on_files(&state) {
+                    if lesson.fits(v, &state.panel).is_ok() {
+                        let sc = lesson.scenario_on(v, state.scenario().data, state.view.dark);
+                        state.dispatch(Action::LoadScenario(Box::new(sc), Some(lesson.id.to_string())));
+                    } else {
+                        state.dispatch(Action::ShowLesson(lesson.id.to_string()));
+                    }
+                } else {
+                    let sc = lesson.scenario(v, state.view.dark);
+                    state.dispatch(Action::LoadScenario(Box::new(sc), Some(lesson.id.to_string())));
+                }
+            })
+        }
+    };
+    let load_built_in = {
+        let state = state.clone();
+        move |lesson: &'static Lesson| {
+            let state = state.clone();
+            Callback::from(move |_: MouseEvent| {
+                let sc = lesson.scenario(lesson.control.default, state.view.dark);
                 state.dispatch(Action::LoadScenario(Box::new(sc), Some(lesson.id.to_string())));
             })
         }
@@ -132,11 +168,16 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
 
     let card = open.map(|(i, l)| {
         let active = active_value(l, &state);
+        let files = on_files(&state);
+        let market_dial_off = files && l.dial_changes_market();
+        let misfit = files.then(|| l.fits(l.control.default, &state.panel).err()).flatten();
         let controls = l.control.options.iter().map(|&(label, v)| {
             let on = active == Some(v);
+            let unfit = files.then(|| l.fits(v, &state.panel).err()).flatten();
+            let disabled = market_dial_off || unfit.is_some();
             html! {
                 <button class={classes!("lesson-option", on.then_some("active"))} aria-pressed={on.to_string()}
-                    onclick={load(l, v)}>{ label }</button>
+                    disabled={disabled} title={unfit} onclick={load(l, v)}>{ label }</button>
             }
         });
         let copy = {
@@ -193,7 +234,7 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
                 </div>
             }
         });
-        let reload = l.control.options.iter().any(|o| Some(o.1) == active);
+        let reload = l.control.options.iter().any(|o| Some(o.1) == active) || misfit.is_some();
         html! {
             <article class="lesson-card" data-lesson={l.id}>
                 <h3>{ format!("{}. {}", i + 1, l.title) }</h3>
@@ -204,6 +245,22 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
                     { for controls }
                     <span class="muted lesson-help">{ l.control.help }</span>
                 </div>
+                if market_dial_off {
+                    <p class="muted lesson-on-files">{ "This dial changes the built-in market; on your files the \
+                        market is what it was, so the lesson runs at its default setting." }</p>
+                }
+                if let Some(why) = misfit {
+                    <p class="notice warn lesson-misfit">
+                        <span>{ format!("This lesson does not fit your files: {why}. ") }</span>
+                        <button class="link" onclick={load_built_in(l)}>{ "Run it on the built-in market" }</button>
+                    </p>
+                } else if files {
+                    <p class="muted lesson-on-files">
+                        { "This lesson runs on your files. " }
+                        <button class="link" id="lesson-built-in" onclick={load_built_in(l)}>{ "Use the built-in market instead" }</button>
+                        { " (your files stay only if kept in this browser)." }
+                    </p>
+                }
                 if !reload {
                     <p class="lesson-changed">
                         { "The setup on screen is no longer this lesson's (you changed the data or a strategy); \

@@ -159,6 +159,46 @@ impl Lesson {
     }
 }
 
+impl Lesson {
+    /// The lesson's scenario for dial value `v` on other data (the user's
+    /// files): its strategies and view on `data`. A dial that changes the
+    /// built-in market ([`Lesson::dial_changes_market`]) has no effect there.
+    pub fn scenario_on(&self, v: f64, data: DataRef, dark: bool) -> Scenario {
+        Scenario { data, ..self.scenario(v, dark) }
+    }
+
+    /// Whether the dial changes the built-in market (volatility, crash,
+    /// dispersion) rather than the strategies: on the user's data only the
+    /// strategies apply, so such a dial stays at its default there.
+    pub fn dial_changes_market(&self) -> bool {
+        let opts = self.control.options;
+        opts.windows(2).any(|w| (self.setup)(w[0].1).market != (self.setup)(w[1].1).market)
+    }
+
+    /// Whether the lesson's rules at dial value `v` fit `panel`: as many
+    /// assets as its largest Top N, and a year of days (plus a regime rule's
+    /// moving average). The message says what is missing.
+    pub fn fits(&self, v: f64, panel: &Panel) -> Result<(), String> {
+        let setup = (self.setup)(v);
+        let need_assets = setup.strategies.iter().filter_map(|s| s.universe.top_n).max().unwrap_or(1);
+        let need_days =
+            365 + setup.strategies.iter().filter_map(|s| s.regime.as_ref().map(|r| r.sma_days)).max().unwrap_or(0);
+        if panel.n_assets() < need_assets {
+            return Err(format!(
+                "this lesson compares indexes of up to {need_assets} coins; the loaded data has {}",
+                panel.n_assets()
+            ));
+        }
+        if panel.n_days() < need_days {
+            return Err(format!(
+                "this lesson needs at least {need_days} days of prices; the loaded data has {}",
+                panel.n_days()
+            ));
+        }
+        Ok(())
+    }
+}
+
 pub fn find(id: &str) -> Option<(usize, &'static Lesson)> {
     LESSONS.iter().enumerate().find(|(_, l)| l.id == id)
 }

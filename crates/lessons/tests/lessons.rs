@@ -410,3 +410,66 @@ fn a_shorter_average_switches_more() {
         .collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "50, 100, 200 days: {counts:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Lessons on the user's data
+// ---------------------------------------------------------------------------
+
+/// The 2023 top-50 CoinGecko files, loaded as the page loads them.
+fn real_panel() -> Panel {
+    let dir = std::env::var_os("INDEXLAB_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+        .join("coingecko-top50-2023");
+    let mut contents = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            contents.push((p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()));
+        }
+    }
+    contents.sort();
+    let files: Vec<engine::ingest::InputFile> =
+        contents.iter().map(|(n, b)| engine::ingest::InputFile::new(n.clone(), b)).collect();
+    engine::ingest::load(&files, &engine::ingest::IngestOptions::default()).unwrap().panel
+}
+
+#[test]
+fn a_lesson_on_real_files_reads_out_the_engines_numbers_on_them() {
+    let panel = real_panel();
+    let l = lesson("what-they-hold");
+    l.fits(20.0, &panel).expect("a Top 20 lesson fits 50 coins");
+    let sc = l.scenario_on(20.0, engine::scenario::DataRef::default(), false);
+    let strategies: Vec<Strategy> =
+        sc.strategies.iter().map(|s| Strategy { initial_capital: sc.initial_capital, ..s.clone() }).collect();
+    let runs = engine::compare::compare(&panel, &strategies, None, &engine::metrics::MetricsOptions::default())
+        .into_iter()
+        .map(|r| r.map_err(|e| e.to_string()))
+        .collect::<Vec<_>>();
+    let n = what_they_hold::numbers(&Inputs::of(&panel, &strategies, &runs)).unwrap();
+    let cap = runs[0].as_ref().unwrap();
+    let ew = runs[1].as_ref().unwrap();
+    assert_eq!(n.cap_cagr, cap.metrics.cagr.unwrap());
+    assert_eq!(n.ew_cagr, ew.metrics.cagr.unwrap());
+    assert_eq!(n.cap_leader.as_deref(), Some("bitcoin"), "bitcoin leads a real cap-weighted index");
+    let text = what_they_hold::words(&n).text();
+    assert!(text.contains(&lessons::format::pct(n.cap_cagr)), "{text}");
+    // The real data differs from the built-in market's: the numbers are the file's.
+    let (built_in, built_runs) = (l.setup)(20.0).run();
+    let ss = (l.setup)(20.0).strategies;
+    let b = what_they_hold::numbers(&Inputs::of(&built_in, &ss, &built_runs)).unwrap();
+    assert_ne!(b.cap_cagr, n.cap_cagr);
+}
+
+#[test]
+fn lessons_say_when_the_loaded_data_does_not_fit() {
+    let panel = real_panel(); // 50 coins, 2023
+    let err = lesson("top10-vs-top100").fits(10.0, &panel).unwrap_err();
+    assert!(err.contains("up to 100 coins") && err.contains("has 5"), "{err}");
+    assert!(lesson("what-they-hold").fits(50.0, &panel).is_ok() || panel.n_days() < 365);
+    // Market dials do not apply to the user's data; strategy dials do.
+    assert!(lesson("volatility-drag").dial_changes_market());
+    assert!(lesson("crash-correlation").dial_changes_market());
+    assert!(!lesson("rebalance-costs").dial_changes_market());
+    assert!(!lesson("what-they-hold").dial_changes_market());
+}

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod panel;
 pub mod pegged;
 pub mod prepare;
+pub mod robustness;
 pub mod rules_text;
 pub mod scenario;
 pub mod schedule;

@@ -313,7 +313,7 @@ pub const NOISE_DRAWDOWN: f64 = 1e-10;
 
 /// Whether a standard deviation is zero up to floating-point noise: below
 /// [`NOISE_STD`] or `1e-12` of the mean.
-fn degenerate_std(std: f64, mean: f64) -> bool {
+pub(crate) fn degenerate_std(std: f64, mean: f64) -> bool {
     std.is_nan() || std <= NOISE_STD || std <= 1e-12 * mean.abs()
 }
 

@@ -11,6 +11,7 @@
 
 use crate::date::Date;
 use crate::ingest::Format;
+use crate::robustness::RobustnessSpec;
 use crate::share::{self, ShareError};
 use crate::strategy::{short, Strategy};
 use crate::sweep::SweepForm;
@@ -193,6 +194,9 @@ pub struct Scenario {
     /// without one (so they read as before).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepForm>,
+    /// The robustness analyses asked for; left out of links without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robustness: Option<RobustnessSpec>,
 }
 
 impl Default for Scenario {
@@ -204,6 +208,7 @@ impl Default for Scenario {
             initial_capital: 10_000.0,
             view: ChartView::default(),
             sweep: None,
+            robustness: None,
         }
     }
 }
@@ -292,6 +297,10 @@ impl Scenario {
         }
         if let Some(sweep) = &self.sweep {
             sweep.spec(&self.strategies).map_err(|e| format!("parameter sweep: {e}"))?;
+        }
+        if let Some(r) = &self.robustness {
+            r.validate().map_err(|e| format!("robustness: {e}"))?;
+            r.pair_in(self.strategies.len()).map_err(|e| format!("robustness: {e}"))?;
         }
         Ok(())
     }

@@ -47,6 +47,22 @@ impl Schedule {
         }
     }
 
+    /// Number of offsets every period has: the days of the shortest period
+    /// (a week 7, a month 28, a quarter 90, a year 365, `n` for every `n`
+    /// days). Offsets `0..count` each give a rebalance in every full period:
+    /// these are the rebalance days a strategy could have chosen. `None`
+    /// for `Daily` and `Never` (no offset).
+    pub fn offset_count(self) -> Option<u32> {
+        match self {
+            Schedule::Daily | Schedule::Never => None,
+            Schedule::Weekly => Some(7),
+            Schedule::Monthly => Some(28),
+            Schedule::Quarterly => Some(90),
+            Schedule::Yearly => Some(365),
+            Schedule::EveryNDays(n) => Some(n.max(1)),
+        }
+    }
+
     /// Period key of `date`; see the module docs. `first` is the panel's first date.
     fn key(self, date: Date, first: Date) -> i64 {
         match self {

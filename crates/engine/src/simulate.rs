@@ -60,7 +60,7 @@
 use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
 use crate::panel::Panel;
-use crate::strategy::{short, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
+use crate::strategy::{short, BandMethod, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
 use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -192,6 +192,11 @@ impl SimResult {
     }
 }
 
+/// How far past its band edge (in weight) an asset must be for a band-edge
+/// trade to move it: an asset put on the edge is not traded again for the
+/// rounding of its weight.
+pub const EDGE_TOLERANCE: f64 = 1e-9;
+
 /// Smallest portfolio value a run may reach (the start is 1); see the module docs.
 pub const MIN_VALUE: f64 = 1e-150;
 /// Largest portfolio value a run may reach (the start is 1); see the module docs.
@@ -202,8 +207,117 @@ pub const MAX_VALUE: f64 = 1e150;
 /// out of the range a run can compute (see "Numeric range" in the module docs).
 pub fn simulate(panel: &Panel, strategy: &Strategy) -> Result<SimResult, StrategyError> {
     strategy.validate()?;
+    if strategy.tranches > 1 {
+        return simulate_tranched(panel, strategy);
+    }
     let plan = Plan::new(panel, strategy)?;
     Sim::new(panel, strategy, plan).run()
+}
+
+/// A tranched strategy: each sleeve ([`Strategy::sleeve`]) run on its own
+/// with `capital / k`, then added up on the normalised scale (each sleeve
+/// starts at 1, so the whole is their mean: `equity = Σ e_i / k`, likewise
+/// cash, fees, trade values and units). Rebalance records are each sleeve's,
+/// with `value_before` the sleeve's share and `turnover` as a fraction of
+/// the whole portfolio's value before that day's trades; `holdings` are the
+/// sleeve's post-trade weights as fractions of the whole portfolio.
+fn simulate_tranched(panel: &Panel, strategy: &Strategy) -> Result<SimResult, StrategyError> {
+    let k = strategy.tranches;
+    let sleeves: Vec<SimResult> = (0..k).map(|i| simulate(panel, &strategy.sleeve(i))).collect::<Result<_, _>>()?;
+    let kf = k as f64;
+    let n_days = panel.n_days();
+    let mean_of = |f: &dyn Fn(&SimResult) -> &Vec<f64>, t: usize| sleeves.iter().map(|r| f(r)[t]).sum::<f64>() / kf;
+    let equity: Vec<f64> = (0..n_days).map(|t| mean_of(&|r| &r.equity, t)).collect();
+    let cash: Vec<f64> = (0..n_days).map(|t| mean_of(&|r| &r.cash, t)).collect();
+
+    let mut trades: Vec<Trade> = sleeves
+        .iter()
+        .flat_map(|r| r.trades.iter())
+        .map(|tr| Trade { units: tr.units / kf, value: tr.value / kf, fee: tr.fee / kf, ..tr.clone() })
+        .collect();
+    trades.sort_by_key(|tr| tr.day);
+
+    // The whole portfolio's value before trading on each sleeve's rebalance day.
+    let mut rebalances: Vec<RebalanceRecord> = Vec::new();
+    for r in &sleeves {
+        for rec in &r.rebalances {
+            let t = rec.day;
+            let before: f64 = sleeves
+                .iter()
+                .map(|o| match o.rebalances.binary_search_by_key(&t, |x| x.day) {
+                    Ok(j) => o.rebalances[j].value_before,
+                    Err(_) => o.equity[t],
+                })
+                .sum::<f64>()
+                / kf;
+            let share = r.equity[t] / kf / equity[t];
+            rebalances.push(RebalanceRecord {
+                value_before: rec.value_before / kf,
+                turnover: rec.turnover * rec.value_before / kf / before,
+                fee: rec.fee / kf,
+                holdings: rec.holdings.iter().map(|&(a, w)| (a, w * share)).collect(),
+                ..rec.clone()
+            });
+        }
+    }
+    rebalances.sort_by_key(|r| r.day);
+
+    // Segments: at every sleeve's segment start, the sum of the sleeves' holdings.
+    let mut starts: Vec<usize> = sleeves.iter().flat_map(|r| r.segments.iter().map(|s| s.start)).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let segments: Vec<Segment> = starts
+        .iter()
+        .map(|&start| {
+            let mut units: BTreeMap<usize, f64> = BTreeMap::new();
+            let mut seg_cash = 0.0;
+            for r in &sleeves {
+                let j = r.segments.partition_point(|s| s.start <= start);
+                if let Some(seg) = j.checked_sub(1).map(|j| &r.segments[j]) {
+                    seg_cash += seg.cash;
+                    for &(a, u) in &seg.units {
+                        *units.entry(a).or_insert(0.0) += u;
+                    }
+                }
+            }
+            Segment { start, cash: seg_cash / kf, units: units.into_iter().map(|(a, u)| (a, u / kf)).collect() }
+        })
+        .collect();
+    let (mut n_holdings, mut effective_n) = (Vec::with_capacity(n_days), Vec::with_capacity(n_days));
+    for t in 0..n_days {
+        let j = segments.partition_point(|s| s.start <= t);
+        let prices = panel.price_row(t);
+        let (mut sum, mut sum_sq, mut held) = (0.0, 0.0, 0);
+        if let Some(seg) = j.checked_sub(1).map(|j| &segments[j]) {
+            for &(a, u) in seg.units.iter().filter(|(_, u)| *u > 0.0) {
+                let x = u * prices[a];
+                sum += x;
+                sum_sq += x * x;
+                held += 1;
+            }
+        }
+        n_holdings.push(held);
+        effective_n.push(if sum_sq > 0.0 { sum * sum / sum_sq } else { 0.0 });
+    }
+    let mut warnings: Vec<String> = Vec::new();
+    for w in sleeves.iter().flat_map(|r| r.warnings.iter()) {
+        if !warnings.contains(w) {
+            warnings.push(w.clone());
+        }
+    }
+    Ok(SimResult {
+        equity,
+        cash,
+        n_holdings,
+        effective_n,
+        risk_off: sleeves[0].risk_off.clone(),
+        trades,
+        rebalances,
+        segments,
+        warnings,
+        total_fees: sleeves.iter().map(|r| r.total_fees).sum::<f64>() / kf,
+        initial_capital: strategy.initial_capital,
+    })
 }
 
 /// The error of a run whose numbers left the computable range on `date`.
@@ -474,7 +588,10 @@ impl<'a> Sim<'a> {
             } else {
                 None
             };
-            if let Some(reason) = reason {
+            if reason == Some(TradeReason::Band) && !self.s.band_method.is_full() {
+                value = self.band_trade(t, value);
+                (invested, invested_sq) = dot(&self.held, &self.held_units, prices);
+            } else if let Some(reason) = reason {
                 value = self.rebalance(t, value, reason, risk_off)?;
                 (invested, invested_sq) = dot(&self.held, &self.held_units, prices);
             }
@@ -512,6 +629,126 @@ impl<'a> Sim<'a> {
             let dev = (self.units[a] * prices[a] / value - target).abs();
             b.absolute.is_some_and(|lim| dev > lim) || b.relative.is_some_and(|lim| dev > lim * target)
         })
+    }
+
+    /// A band breach under [`BandMethod::Edge`] or [`BandMethod::Partial`]:
+    /// only the assets outside their band (by more than [`EDGE_TOLERANCE`])
+    /// trade, each to its new weight `n_i` of the post-trade value `V'` (the
+    /// band edge, or `fraction` of the way to target): traded value `d_i =
+    /// |n_i V' - x_i|`, cost `c_i d_i` at the usual rate, `V' = V - Σ c_i d_i`
+    /// (solved by fixed-point iteration from `V' = V`, as in
+    /// [`crate::costs`]). The others keep their units and the targets stay
+    /// those of the last full rebalance. The net of the trades and the costs
+    /// goes to or comes from cash (at 0%, until the next full rebalance);
+    /// when the purchases would need more than the cash and the sales bring,
+    /// every purchase is scaled down by the same factor `s = available /
+    /// Σ_buys d_i (1 + c_i)`, so cash never goes below 0 (an asset below its
+    /// band with nothing to sell and no cash is left as it is). Returns the
+    /// post-trade value.
+    fn band_trade(&mut self, t: usize, value: f64) -> f64 {
+        let Some(b) = self.s.bands.clone() else { return value };
+        let prices = self.panel.price_row(t);
+        let base = self.base_rate();
+        // (asset, current value x_i, new weight n_i)
+        let mut moves: Vec<(usize, f64, f64)> = Vec::new();
+        for &(a, target) in &self.targets {
+            let x = self.units[a] * prices[a];
+            let w = x / value;
+            let limit = match (b.absolute, b.relative.map(|r| r * target)) {
+                (Some(x), Some(y)) => x.min(y),
+                (Some(x), None) | (None, Some(x)) => x,
+                (None, None) => continue,
+            };
+            let dev = w - target;
+            if dev.abs() <= limit + EDGE_TOLERANCE {
+                continue;
+            }
+            let new_w = match self.s.band_method {
+                BandMethod::Edge => target + limit.copysign(dev),
+                BandMethod::Partial { fraction } => w - fraction * dev,
+                BandMethod::Full => target,
+            };
+            moves.push((a, x, new_w));
+        }
+        if moves.is_empty() {
+            return value;
+        }
+        let mut impacts = Vec::with_capacity(moves.len());
+        for &(a, _, _) in &moves {
+            impacts.push(self.impact_coefficient(t, a));
+        }
+        let rate = |k: usize, d: f64| Leg { weight: 0.0, value: 0.0, impact: impacts[k] }.rate(base, d);
+        let cost_at = |v_post: f64| -> f64 {
+            let legs = moves.iter().enumerate();
+            legs.map(|(k, &(_, x, n))| {
+                let d = (n * v_post - x).abs();
+                rate(k, d) * d
+            })
+            .sum()
+        };
+        let mut v_post = value;
+        for _ in 0..200 {
+            let next = value - cost_at(v_post);
+            let step = (next - v_post).abs();
+            v_post = next;
+            if step <= 1e-15 * value {
+                break;
+            }
+        }
+        let mut deltas: Vec<f64> = moves.iter().map(|&(_, x, n)| n * v_post - x).collect();
+        let (mut proceeds, mut buy_cost) = (0.0, 0.0);
+        for (k, &delta) in deltas.iter().enumerate() {
+            let d = delta.abs();
+            if delta < 0.0 {
+                proceeds += d * (1.0 - rate(k, d));
+            } else {
+                buy_cost += d * (1.0 + rate(k, d));
+            }
+        }
+        let available = self.cash + proceeds;
+        if buy_cost > available {
+            let scale = available.max(0.0) / buy_cost;
+            for delta in deltas.iter_mut().filter(|d| **d > 0.0) {
+                *delta *= scale;
+            }
+        }
+        let (mut fees, mut traded) = (0.0, 0.0);
+        for (k, (&(a, x, _), &delta)) in moves.iter().zip(&deltas).enumerate() {
+            let d = delta.abs();
+            let fee = rate(k, d) * d;
+            fees += fee;
+            traded += d;
+            self.cash -= delta + fee;
+            let new_units = (x + delta) / prices[a];
+            let delta_units = new_units - self.units[a];
+            self.units[a] = new_units;
+            if let Some(h) = self.held.iter().position(|&h| h == a) {
+                self.held_units[h] = new_units;
+            }
+            if d > 1e-12 * value {
+                self.record_trade(t, a, delta_units, prices[a], fee, TradeReason::Band);
+            }
+        }
+        // Rounding may leave a purchase that took all the cash a hair below 0.
+        if self.cash < 0.0 && self.cash > -1e-12 * value {
+            self.cash = 0.0;
+        }
+        let v_post = value - fees;
+        self.out.total_fees += fees;
+        if traded > 1e-12 * value {
+            let holdings = self.held.iter().map(|&a| (a, self.units[a] * prices[a] / v_post)).collect();
+            self.out.rebalances.push(RebalanceRecord {
+                day: t,
+                date: self.panel.dates()[t],
+                reason: TradeReason::Band,
+                value_before: value,
+                turnover: traded / 2.0 / value,
+                fee: fees,
+                holdings,
+            });
+            self.push_segment(t);
+        }
+        v_post
     }
 
     /// Impact coefficient `g = k sigma sqrt(capital / ADV)` of asset `a` on day `t`; 0 without impact.

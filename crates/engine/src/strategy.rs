@@ -46,6 +46,51 @@ pub struct Strategy {
     pub initial_capital: f64,
     /// Whether [`SimResult::trades`](crate::simulate::SimResult::trades) is filled.
     pub record_trades: bool,
+    /// Tranching: the portfolio is split into this many equal sleeves
+    /// (1..=[`MAX_TRANCHES`]), each run as this strategy with `capital / k`
+    /// and its rebalance (and reconstitution) offset moved by `i * period / k`
+    /// days (sleeve `i`, see [`Strategy::sleeve`]); the equity is the sum of
+    /// the sleeves, each paying its own costs. 1 (the default, left out of
+    /// links) is the plain strategy.
+    #[serde(skip_serializing_if = "is_one")]
+    pub tranches: u32,
+    /// What a drift band breach trades ([`BandMethod`]); the default
+    /// (`full`, left out of links) rebalances everything to target.
+    #[serde(skip_serializing_if = "BandMethod::is_full")]
+    pub band_method: BandMethod,
+}
+
+fn is_one(v: &u32) -> bool {
+    *v == 1
+}
+
+/// The most sleeves of a tranched strategy.
+pub const MAX_TRANCHES: u32 = 12;
+
+/// What a drift band breach trades. Calendar, reconstitution and regime
+/// rebalances always trade everything to target.
+///
+/// Serialises as `"full"`, `"edge"` or `{"partial": {"fraction": 0.5}}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BandMethod {
+    /// The whole portfolio back to its target weights (as before bands had a method).
+    #[default]
+    Full,
+    /// Only the assets outside their band, each back to the nearer edge of
+    /// its band: `target ± limit`, where `limit` is the tighter of
+    /// `absolute` and `relative * target`.
+    Edge,
+    /// Only the assets outside their band, each moved `fraction` of the way
+    /// from its weight to its target (`0 < fraction <= 1`; 1 = to target
+    /// for those assets only).
+    Partial { fraction: f64 },
+}
+
+impl BandMethod {
+    pub fn is_full(&self) -> bool {
+        matches!(self, BandMethod::Full)
+    }
 }
 
 impl Default for Strategy {
@@ -63,6 +108,8 @@ impl Default for Strategy {
             regime: None,
             initial_capital: 10_000.0,
             record_trades: true,
+            tranches: 1,
+            band_method: BandMethod::Full,
         }
     }
 }
@@ -478,6 +525,16 @@ impl Strategy {
                 (None, None) => {}
             }
         }
+        if self.bands.is_some() {
+            match self.band_method {
+                BandMethod::Full => {}
+                BandMethod::Edge => parts.push("to the band edge".to_string()),
+                BandMethod::Partial { fraction } => parts.push(format!("{} of the way back", pct(fraction))),
+            }
+        }
+        if self.tranches > 1 {
+            parts.push(format!("{} tranches", self.tranches));
+        }
         if self.universe.buffer > 0.0 {
             parts.push(format!("{} buffer", pct(self.universe.buffer)));
         }
@@ -550,6 +607,66 @@ impl Strategy {
                 ..base
             },
         }
+    }
+
+    /// The schedule whose phase an offset sets: the rebalance schedule when
+    /// it takes an offset, else the reconstitution schedule when that does;
+    /// `None` when neither does (daily, never): such a strategy has one phase.
+    pub fn phase_schedule(&self) -> Option<Schedule> {
+        match (self.rebalance.offset_count(), self.universe.reconstitution) {
+            (Some(_), _) => Some(self.rebalance),
+            (None, Some(r)) if r.offset_count().is_some() => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The offset the strategy uses on its [`phase_schedule`](Self::phase_schedule) (0 without one).
+    pub fn phase_offset(&self) -> u32 {
+        match self.rebalance.offset_count() {
+            Some(_) => self.rebalance_offset,
+            None if self.phase_schedule().is_some() => self.universe.reconstitution_offset,
+            None => 0,
+        }
+    }
+
+    /// The same strategy on another rebalance day: `rebalance_offset` set to
+    /// `offset`, and a separate reconstitution schedule's offset moved by the
+    /// same number of days (modulo its [`Schedule::offset_count`]); with a
+    /// rebalance schedule that takes no offset, the reconstitution offset is
+    /// set. Unchanged for a strategy without a phase.
+    pub fn with_offset(&self, offset: u32) -> Strategy {
+        let mut s = self.clone();
+        if self.rebalance.offset_count().is_some() {
+            let delta = offset as i64 - self.rebalance_offset as i64;
+            s.rebalance_offset = offset;
+            if let Some(count) = self.universe.reconstitution.and_then(Schedule::offset_count) {
+                if delta != 0 {
+                    let moved = (self.universe.reconstitution_offset as i64 + delta).rem_euclid(count as i64);
+                    s.universe.reconstitution_offset = moved as u32;
+                }
+            }
+        } else if self.phase_schedule().is_some() {
+            s.universe.reconstitution_offset = offset;
+        }
+        s
+    }
+
+    /// Sleeve `i` (`0..tranches`) of a tranched strategy: one tranche,
+    /// `initial_capital / tranches`, and its offset moved `i * count /
+    /// tranches` days on (modulo the phase schedule's
+    /// [`Schedule::offset_count`], so sleeve 0 is the strategy's own phase).
+    pub fn sleeve(&self, i: u32) -> Strategy {
+        let k = self.tranches.max(1);
+        let mut s = match self.phase_schedule().and_then(Schedule::offset_count) {
+            Some(count) if i > 0 => {
+                let shift = (i as u64 * count as u64 / k as u64) as u32;
+                self.with_offset((self.phase_offset() % count + shift) % count)
+            }
+            _ => self.clone(),
+        };
+        s.tranches = 1;
+        s.initial_capital = self.initial_capital / k as f64;
+        s
     }
 
     /// The same strategy with every cost set to zero, to measure cost drag
@@ -667,6 +784,18 @@ impl Strategy {
                 check(r.is_finite() && r > 0.0, "bands.relative", "bands.relative must be above 0")?;
             }
         }
+        if let BandMethod::Partial { fraction } = self.band_method {
+            check(
+                fraction.is_finite() && fraction > 0.0 && fraction <= 1.0,
+                "band_method.fraction",
+                "band_method fraction must be above 0 and at most 1",
+            )?;
+        }
+        check(
+            (1..=MAX_TRANCHES).contains(&self.tranches),
+            "tranches",
+            &format!("tranches must be between 1 and {MAX_TRANCHES}"),
+        )?;
         let c = &self.costs;
         check(
             c.fee_bps.is_finite() && (0.0..=10_000.0).contains(&c.fee_bps),

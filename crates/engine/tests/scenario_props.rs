@@ -123,6 +123,7 @@ prop_compose! {
                 ..ChartView::default()
             },
             sweep,
+            robustness: None,
         }
     }
 }

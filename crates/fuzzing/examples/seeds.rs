@@ -50,6 +50,7 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
                     dims: vec![("top_n".into(), "5, 10".into()), ("fee_bps".into(), "0, 25".into())],
                     metric: MetricId::Sharpe,
                 }),
+                robustness: None,
             },
         ),
         (

@@ -265,6 +265,8 @@ fn strategy(u: &mut Unstructured, panel: &Panel) -> Result<Strategy> {
         regime,
         initial_capital: pick(u, &[10_000.0, 1.0, 1e-300, 1e300, 1e12, 0.0, -1.0, f64::NAN])?,
         record_trades: u.ratio(7, 8)?,
+        tranches: 1,
+        band_method: engine::strategy::BandMethod::Full,
     })
 }
 

@@ -49,6 +49,10 @@ pub struct RawRun {
     /// Read dates with the year last as day/month/year.
     pub day_first: bool,
     pub timings: bool,
+    /// Run the robustness analyses.
+    pub robustness: bool,
+    /// Their settings as JSON (a `RobustnessSpec`); implies `robustness`.
+    pub robustness_spec: Option<String>,
 }
 
 /// The synthetic-market flags and the `MarketParams` field each sets.
@@ -163,6 +167,12 @@ fn parse_run(p: &mut lexopt::Parser) -> Result<Command, CliError> {
             Long("keep-spikes") => r.keep_spikes = true,
             Long("day-first") => r.day_first = true,
             Long("timings") => r.timings = true,
+            Long("robustness") => r.robustness = true,
+            Long("robustness-spec") => once(
+                &mut r.robustness_spec,
+                "--robustness-spec",
+                text(p.value().map_err(lex_error)?, "--robustness-spec")?,
+            )?,
             Long("format") => {
                 let v = text(p.value().map_err(lex_error)?, "--format")?;
                 r.format = match v.as_str() {
@@ -261,6 +271,15 @@ OUTPUT:
                          value,fee,reason (units, value and fee in currency).
     --timings            Print the time spent loading, simulating and writing
                          on stderr.
+    --robustness         How sure is the answer: timing luck (every rebalance
+                         day), start-date windows, a block bootstrap of the
+                         first two strategies (or the link's pair), regimes
+                         and a verdict. JSON gets a \"robustness\" object;
+                         the table a section under the metrics.
+    --robustness-spec J  Their settings as JSON (implies --robustness), e.g.
+                         {{\"window\": {{\"years\": 1}}, \"pair\": [0, 2],
+                         \"resamples\": 5000, \"seed\": 7, \"block\": \"auto\"}};
+                         a link's settings are used when it has them.
 
 EXIT CODES:
     0 success; 1 data or simulation error (the engine's message on stderr);

@@ -4,9 +4,12 @@
 
 use crate::data::DataInfo;
 use crate::CliError;
+use engine::analysis::Regime;
 use engine::compare::Run;
 use engine::errors::RunError;
 use engine::metrics::MetricRow;
+use engine::robustness::start_dates::StartStep;
+use engine::robustness::{Quartiles, RobustnessReport};
 use engine::sweep::{CellOutcome, SweepSpec};
 use engine::{Panel, Strategy};
 use serde_json::{json, Value};
@@ -266,4 +269,141 @@ mod tests {
         assert_eq!(csv_field("=1+2"), "\"'=1+2\"");
         assert_eq!(csv_field("Top 10, equal"), "\"Top 10, equal\"");
     }
+}
+
+/// A fraction as a percentage with one decimal (`12.3%`); `–` when undefined.
+fn pct(v: Option<f64>) -> String {
+    v.filter(|x| x.is_finite()).map_or("–".to_string(), |x| format!("{:.1}%", x * 100.0))
+}
+
+/// A number with two decimals; `–` when undefined.
+fn num(v: Option<f64>) -> String {
+    v.filter(|x| x.is_finite()).map_or("–".to_string(), |x| format!("{x:.2}"))
+}
+
+/// The robustness analyses as a section under the table.
+pub fn robustness_table(r: &RobustnessReport) -> String {
+    let width = r.names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(12);
+    let mut out = String::from("\nRobustness\n");
+    let quartiles = |q: Option<Quartiles>, f: &dyn Fn(Option<f64>) -> String| match q {
+        Some(q) => format!(
+            "{:>8} {:>8} {:>8} {:>8} {:>8}",
+            f(Some(q.min)),
+            f(Some(q.q1)),
+            f(Some(q.median)),
+            f(Some(q.q3)),
+            f(Some(q.max))
+        ),
+        None => "n/a".to_string(),
+    };
+    let head = format!("{:>8} {:>8} {:>8} {:>8} {:>8}", "min", "q1", "median", "q3", "max");
+    if let Some(timing) = &r.timing {
+        out.push_str(&format!(
+            "\nTiming luck: CAGR at every rebalance day\n  {:<width$}  {:>7} {:>5}  {head}\n",
+            "", "days", "used"
+        ));
+        for t in timing {
+            out.push_str(&format!(
+                "  {:<width$}  {:>7} {:>5}  {}\n",
+                t.name,
+                t.runs.len(),
+                t.used_offset,
+                quartiles(t.cagr, &pct)
+            ));
+        }
+    }
+    if let Some(sd) = &r.start_dates {
+        out.push_str(&format!(
+            "\nStart dates: CAGR over {} {} windows (one per {} start)\n  {:<width$}  {head}\n",
+            sd.windows.len(),
+            sd.window.label(),
+            match sd.step {
+                StartStep::Month => "month",
+                StartStep::Week => "week",
+            },
+            ""
+        ));
+        for s in &sd.strategies {
+            out.push_str(&format!("  {:<width$}  {}\n", s.name, quartiles(s.summary, &pct)));
+        }
+        if let Some(p) = &sd.pair {
+            out.push_str(&format!("  {:<width$}  {}\n", "A - B", quartiles(p.summary, &pct)));
+            out.push_str(&format!(
+                "  A ({}) won in {} of {} windows ({:.0}%)\n",
+                r.names[p.a],
+                p.a_won,
+                p.windows,
+                p.a_won_share * 100.0
+            ));
+        }
+    }
+    if let (Some(b), Some((ia, ib))) = (&r.bootstrap, r.pair) {
+        out.push_str(&format!(
+            "\nBootstrap: A = {}, B = {}; {} resamples of {} days, mean block {:.1} days ({}), seed {}\n",
+            r.names[ia],
+            r.names[ib],
+            b.resamples,
+            b.n_returns,
+            b.block_length,
+            if b.block_auto { "chosen from the data" } else { "fixed" },
+            b.seed
+        ));
+        out.push_str(&format!("  {:<16} {:>9} {:>20} {:>20}\n", "A - B", "data", "90% interval", "95% interval"));
+        let ivl = |i: Option<engine::robustness::bootstrap::Interval>, f: &dyn Fn(Option<f64>) -> String| {
+            i.map_or("n/a".to_string(), |i| format!("{} to {}", f(Some(i.lo)), f(Some(i.hi))))
+        };
+        let rows: [(&str, Option<f64>, _, _, &dyn Fn(Option<f64>) -> String); 4] = [
+            ("CAGR", b.point.cagr, b.ci90.cagr, b.ci95.cagr, &pct),
+            ("Volatility", b.point.volatility, b.ci90.volatility, b.ci95.volatility, &pct),
+            ("Sharpe", b.point.sharpe, b.ci90.sharpe, b.ci95.sharpe, &num),
+            ("Max drawdown", b.point.max_drawdown, b.ci90.max_drawdown, b.ci95.max_drawdown, &pct),
+        ];
+        for (label, point, i90, i95, f) in rows {
+            out.push_str(&format!("  {label:<16} {:>9} {:>20} {:>20}\n", f(point), ivl(i90, f), ivl(i95, f)));
+        }
+        out.push_str(&format!("  A has the higher CAGR in {:.0}% of resamples\n", b.a_wins_share * 100.0));
+        if let Some(t) = &b.sharpe_test {
+            out.push_str(&format!(
+                "  Sharpe {} vs {}: Jobson-Korkie (Memmel) z = {:.2}, p = {:.3}\n",
+                num(Some(t.sharpe_a)),
+                num(Some(t.sharpe_b)),
+                t.z,
+                t.p_value
+            ));
+        }
+    }
+    if let Some(g) = &r.regimes {
+        let d = g.days;
+        out.push_str(&format!(
+            "\nRegimes: thirds of days by the total market's {}-day volatility ({} calm, {} middle, {} volatile, {} before the first window)\n",
+            g.window, d.calm, d.middle, d.volatile, d.unlabelled
+        ));
+        out.push_str(&format!(
+            "  {:<width$}  {:>22} {:>22} {:>22} {:>7} {:>7}\n",
+            "return / vol / Sharpe", "calm", "middle", "volatile", "up cap", "down"
+        ));
+        for c in std::iter::once(&g.market).chain(&g.strategies) {
+            let cell = |reg: Regime| {
+                c.rows.iter().find(|x| x.regime == reg).map_or("–".to_string(), |x| {
+                    format!("{} / {} / {}", pct(Some(x.annual_return)), pct(x.volatility), num(x.sharpe))
+                })
+            };
+            out.push_str(&format!(
+                "  {:<width$}  {:>22} {:>22} {:>22} {:>7} {:>7}\n",
+                c.name,
+                cell(Regime::Calm),
+                cell(Regime::Middle),
+                cell(Regime::Volatile),
+                num(c.up_capture),
+                num(c.down_capture)
+            ));
+        }
+    }
+    if let Some(v) = &r.verdict {
+        out.push_str(&format!("\nVerdict: {}\n", v.sentence));
+    }
+    for n in &r.notes {
+        out.push_str(&format!("Note: {n}\n"));
+    }
+    out
 }

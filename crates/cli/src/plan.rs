@@ -5,6 +5,7 @@
 use crate::args::{preset_name, Format, RawRun};
 use crate::CliError;
 use engine::compare::default_benchmark;
+use engine::robustness::RobustnessSpec;
 use engine::scenario::DataRef;
 use engine::sweep::{SweepForm, SweepSpec};
 use engine::synth::MarketParams;
@@ -22,6 +23,8 @@ pub struct Scenario {
     pub initial_capital: Option<f64>,
     /// The link's parameter sweep, as its form reads.
     pub sweep: Option<SweepForm>,
+    /// The link's robustness settings.
+    pub robustness: Option<RobustnessSpec>,
     /// The link's data kept its one-day spikes.
     pub keep_spikes: bool,
     /// How the link's files were read (forced format, date order) and each
@@ -63,6 +66,8 @@ pub struct Plan {
     /// The link's parameter sweep, on the final strategies (capital and fee
     /// applied, as the page applies its capital).
     pub sweep: Option<SweepSpec>,
+    /// The robustness analyses to run (from `--robustness`, `--robustness-spec` or the link).
+    pub robustness: Option<RobustnessSpec>,
 }
 
 fn usage(msg: impl Into<String>) -> CliError {
@@ -144,6 +149,7 @@ fn decode_link(link: &str) -> Result<Scenario, CliError> {
         range: s.range,
         initial_capital: Some(s.initial_capital),
         sweep: s.sweep,
+        robustness: s.robustness,
     })
 }
 
@@ -273,6 +279,20 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         .map(|form| form.spec(&strategies).map_err(|e| usage(format!("--link: parameter sweep: {e}"))))
         .transpose()?;
 
+    // --- Robustness: the flag's spec, else the link's, else the defaults.
+    let robustness = match &raw.robustness_spec {
+        Some(text) => Some(
+            serde_json::from_str::<RobustnessSpec>(text)
+                .map_err(|e| usage(format!("--robustness-spec: not a valid spec: {e}")))?,
+        ),
+        None if raw.robustness => Some(scenario.as_ref().and_then(|s| s.robustness.clone()).unwrap_or_default()),
+        None => None,
+    };
+    if let Some(spec) = &robustness {
+        spec.validate().map_err(|e| usage(format!("--robustness: {e}")))?;
+        spec.pair_in(strategies.len()).map_err(|e| usage(format!("--robustness: {e}")))?;
+    }
+
     // --- Benchmark.
     let benchmark = match raw.benchmark.as_deref().map(str::trim) {
         Some("none") => None,
@@ -317,6 +337,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         format: raw.format,
         timings: raw.timings,
         sweep,
+        robustness,
     })
 }
 

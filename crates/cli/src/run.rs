@@ -45,6 +45,10 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
         )),
         None => None,
     };
+    let robustness = match &plan.robustness {
+        Some(spec) => Some(engine::robustness::analyse(&panel, &plan.strategies, spec).map_err(CliError::Run)?),
+        None => None,
+    };
     let t2 = Instant::now();
 
     if let Some(path) = &plan.equity_csv {
@@ -59,6 +63,12 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
             if let (Some((spec, cells)), Some(doc)) = (&sweep, v.as_object_mut()) {
                 doc.insert("sweep".into(), output::sweep_json(spec, cells));
             }
+            if let (Some(report), Some(doc)) = (&robustness, v.as_object_mut()) {
+                doc.insert(
+                    "robustness".into(),
+                    serde_json::to_value(report).map_err(|e| CliError::Run(e.to_string()))?,
+                );
+            }
             let mut s = serde_json::to_string_pretty(&v).map_err(|e| CliError::Run(e.to_string()))?;
             s.push('\n');
             s
@@ -67,6 +77,9 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
             let mut t = output::table(panel, &info, strategies, benchmark, &runs);
             if let Some((spec, cells)) = &sweep {
                 t.push_str(&output::sweep_table(spec, cells));
+            }
+            if let Some(report) = &robustness {
+                t.push_str(&output::robustness_table(report));
             }
             t
         }

@@ -512,3 +512,86 @@ fn a_spec_travels_in_links_and_is_bounded() {
     assert!(bad(RobustnessSpec { pair: Some((0, 2)), ..d() }).contains("the pair names strategy 3, but there are 2"));
     assert!(bad(RobustnessSpec { fan_points: 1 << 20, ..d() }).contains("fan_points"));
 }
+
+// ---------------------------------------------------------------------------
+// Real data
+// ---------------------------------------------------------------------------
+
+#[allow(dead_code)]
+mod real_data;
+
+/// Top 10 cap-weighted against Top 10 equal-weighted, monthly, on the
+/// CoinGecko top-50 files from 2019 to May 2023: every analysis runs and
+/// gives finite, plausible numbers.
+#[test]
+fn all_analyses_on_real_data() {
+    use engine::ingest::{load, IngestOptions, InputFile};
+    let files = real_data::read_dir("coingecko-top50-2023");
+    let inputs: Vec<InputFile> = files.iter().map(|(n, b)| InputFile::new(n.clone(), b)).collect();
+    let loaded = load(&inputs, &IngestOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let from = engine::Date::from_ymd(2019, 1, 1).unwrap();
+    let (a, b) = engine::scenario::range_in(loaded.panel.dates(), Some(from), None).unwrap();
+    let panel = loaded.panel.slice_days(a, b).unwrap();
+    let top10 = |w: Weighting, name: &str| Strategy {
+        name: name.into(),
+        universe: Universe { top_n: Some(10), ..Universe::default() },
+        weighting: w,
+        rebalance: Schedule::Monthly,
+        ..Strategy::default()
+    };
+    let strategies = [top10(Weighting::MarketCap, "Top 10 cap"), top10(Weighting::Equal, "Top 10 equal")];
+    let r = analyse(&panel, &strategies, &RobustnessSpec::default()).unwrap();
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+    assert_eq!(r.periods_per_year, 365.0);
+    let plausible = |x: f64| x.is_finite() && (-0.95..10.0).contains(&x);
+
+    let timing = r.timing.as_ref().unwrap();
+    for t in timing {
+        assert_eq!(t.runs.len(), 28);
+        assert!(t.errors.is_empty());
+        let c = t.cagr.unwrap();
+        assert!(plausible(c.min) && plausible(c.max) && c.spread() < 0.5, "{c:?}");
+        let dd = t.max_drawdown.unwrap();
+        assert!(dd.min > -1.0 && dd.max < 0.0);
+        assert!(t.sharpe.unwrap().median.is_finite());
+    }
+
+    let sd = r.start_dates.as_ref().unwrap();
+    assert!(sd.windows.len() >= 25, "{} windows", sd.windows.len());
+    let pair = sd.pair.as_ref().unwrap();
+    assert_eq!(pair.windows, sd.windows.len());
+    assert!((0.0..=1.0).contains(&pair.a_won_share));
+    assert!(sd.strategies.iter().all(|s| s.cagr.iter().all(|c| c.is_some_and(plausible))));
+
+    let boot = r.bootstrap.as_ref().unwrap();
+    assert!((1.0..=60.0).contains(&boot.block_length), "block {}", boot.block_length);
+    let (point, i95, i90) = (boot.point.cagr.unwrap(), boot.ci95.cagr.unwrap(), boot.ci90.cagr.unwrap());
+    assert!(i95.lo < point && point < i95.hi && i95.lo <= i90.lo && i90.hi <= i95.hi, "{point} {i95:?}");
+    assert!(i95.width() > 0.01 && i95.width() < 5.0);
+    for i in [boot.ci95.volatility, boot.ci95.sharpe, boot.ci95.max_drawdown] {
+        let i = i.unwrap();
+        assert!(i.lo.is_finite() && i.hi.is_finite() && i.lo < i.hi);
+    }
+    let test = boot.sharpe_test.unwrap();
+    assert!((0.0..=1.0).contains(&test.p_value) && test.correlation > 0.5, "{test:?}");
+
+    let reg = r.regimes.as_ref().unwrap();
+    let d = reg.days;
+    assert_eq!(d.calm + d.middle + d.volatile + d.unlabelled, panel.n_days() - 1);
+    for s in &reg.strategies {
+        assert_eq!(s.rows.len(), 3);
+        assert!(s.rows.iter().all(|x| x.annual_return.is_finite() && x.volatility.unwrap() > 0.0));
+        let (up, down) = (s.up_capture.unwrap(), s.down_capture.unwrap());
+        assert!((0.3..2.0).contains(&up) && (0.3..2.0).contains(&down), "{up} {down}");
+    }
+    // Volatile days are more volatile than calm ones, for the market and both strategies.
+    for c in std::iter::once(&reg.market).chain(&reg.strategies) {
+        assert!(c.rows[2].volatility.unwrap() > c.rows[0].volatility.unwrap());
+    }
+
+    let v = r.verdict.as_ref().unwrap();
+    assert!(v.sentence.starts_with("On this data"), "{}", v.sentence);
+    assert!(v.lead_pp >= 0.0 && v.leader_cagr_pct.is_finite() && v.trailer_cagr_pct.is_finite());
+    assert_eq!(v.offset_pairings, 28 * 28);
+    eprintln!("{}", v.sentence);
+}

@@ -29,6 +29,12 @@
 //!   weighting dimension; a cell whose weighting is not cap-based is invalid.
 //! - [`SweepDim::BandWidth`] sets absolute drift bands, `bands = { absolute: w }`
 //!   (replacing any bands of the base); 0 means no bands.
+//! - [`SweepDim::RebalanceOffset`] moves the rebalance day
+//!   ([`Strategy::with_offset`]: the reconstitution offset moves along).
+//!   Applied after every other dimension (so after a rebalance dimension's
+//!   offset 0); an offset beyond a cell's period makes that cell invalid.
+//!   (A start-date dimension is not offered: a cell would need its own
+//!   panel; see [`crate::robustness::start_dates`] for that analysis.)
 //!
 //! Cells that cannot run (an invalid combination, a strategy the panel cannot
 //! serve, a metric undefined for the curve) give an error naming the reason
@@ -68,7 +74,12 @@ pub enum SweepDim {
     CapLevel(Vec<f64>),
     /// Absolute drift band, a fraction in [0, 1]; 0 = no bands.
     BandWidth(Vec<f64>),
+    /// Rebalance offset (0-based day of the period), at most [`MAX_OFFSET`].
+    RebalanceOffset(Vec<u32>),
 }
+
+/// The largest rebalance offset a sweep may try (a yearly schedule's last day).
+pub const MAX_OFFSET: u32 = 365;
 
 impl SweepDim {
     /// The axis title: `Weighting`, `Rebalance`, `Top N`, `Fee`, `Cap level`, `Drift band`.
@@ -80,6 +91,7 @@ impl SweepDim {
             SweepDim::FeeBps(_) => "Fee",
             SweepDim::CapLevel(_) => "Cap level",
             SweepDim::BandWidth(_) => "Drift band",
+            SweepDim::RebalanceOffset(_) => "Rebalance day",
         }
     }
 
@@ -90,6 +102,7 @@ impl SweepDim {
             SweepDim::Rebalance(v) => v.len(),
             SweepDim::TopN(v) => v.len(),
             SweepDim::FeeBps(v) | SweepDim::CapLevel(v) | SweepDim::BandWidth(v) => v.len(),
+            SweepDim::RebalanceOffset(v) => v.len(),
         }
     }
 
@@ -107,6 +120,7 @@ impl SweepDim {
             SweepDim::CapLevel(v) => format!("{}%", trim(v[i] * 100.0)),
             SweepDim::BandWidth(v) if v[i] == 0.0 => "None".to_string(),
             SweepDim::BandWidth(v) => format!("{}%", trim(v[i] * 100.0)),
+            SweepDim::RebalanceOffset(v) => format!("+{}", v[i]),
         }
     }
 
@@ -130,7 +144,7 @@ impl SweepDim {
             }
             SweepDim::TopN(v) => s.universe.top_n = Some(v[i]),
             SweepDim::FeeBps(v) => s.costs.fee_bps = v[i],
-            SweepDim::CapLevel(_) => {}
+            SweepDim::CapLevel(_) | SweepDim::RebalanceOffset(_) => {}
             SweepDim::BandWidth(v) => {
                 s.bands = (v[i] > 0.0).then(|| Bands { absolute: Some(v[i]), relative: None });
             }
@@ -169,6 +183,10 @@ impl SweepDim {
                 bad("the band width must be between 0 and 1 (100%)")
             }
             SweepDim::BandWidth(_) => Ok(()),
+            SweepDim::RebalanceOffset(v) if v[i] > MAX_OFFSET => {
+                bad(&format!("the offset must be at most {MAX_OFFSET}"))
+            }
+            SweepDim::RebalanceOffset(_) => Ok(()),
         }
     }
 
@@ -355,6 +373,11 @@ impl SweepSpec {
                 apply_cap(v[i], &mut s)?;
             }
         }
+        for (d, &i) in self.dims.iter().zip(&coords) {
+            if let SweepDim::RebalanceOffset(v) = d {
+                s = s.with_offset(v[i]);
+            }
+        }
         s.name = s.describe();
         s.validate().map_err(|e| e.to_string())?;
         Ok(s)
@@ -388,6 +411,7 @@ fn dim_value_eq(d: &SweepDim, i: usize, j: usize) -> bool {
         SweepDim::Rebalance(v) => v[i] == v[j],
         SweepDim::TopN(v) => v[i] == v[j],
         SweepDim::FeeBps(v) | SweepDim::CapLevel(v) | SweepDim::BandWidth(v) => v[i] == v[j],
+        SweepDim::RebalanceOffset(v) => v[i] == v[j],
     }
 }
 
@@ -507,6 +531,13 @@ impl SweepDim {
             "fee_bps" => SweepDim::FeeBps(form_numbers(text, "Fee")?),
             "cap" => SweepDim::CapLevel(form_numbers(text, "Cap level")?.into_iter().map(|v| v / 100.0).collect()),
             "band" => SweepDim::BandWidth(form_numbers(text, "Drift band")?.into_iter().map(|v| v / 100.0).collect()),
+            "offset" => SweepDim::RebalanceOffset(
+                words()
+                    .map(|w| {
+                        w.parse::<u32>().map_err(|_| format!("Rebalance day: '{}' is not a whole number", short(&w)))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
             other => return Err(format!("unknown dimension '{}'", short(other))),
         })
     }

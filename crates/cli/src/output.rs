@@ -260,17 +260,6 @@ pub fn write_file(path: &Path, flag: &str, text: &str) -> Result<(), CliError> {
         .map_err(|e| CliError::Usage(format!("{flag} {}: cannot write the file: {e}", path.display())))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn asset_ids_that_look_like_formulas_are_defused() {
-        assert_eq!(csv_field("=1+2"), "\"'=1+2\"");
-        assert_eq!(csv_field("Top 10, equal"), "\"Top 10, equal\"");
-    }
-}
-
 /// A fraction as a percentage with one decimal (`12.3%`); `–` when undefined.
 fn pct(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite()).map_or("–".to_string(), |x| format!("{:.1}%", x * 100.0))
@@ -352,7 +341,8 @@ pub fn robustness_table(r: &RobustnessReport) -> String {
         let ivl = |i: Option<engine::robustness::bootstrap::Interval>, f: &dyn Fn(Option<f64>) -> String| {
             i.map_or("n/a".to_string(), |i| format!("{} to {}", f(Some(i.lo)), f(Some(i.hi))))
         };
-        let rows: [(&str, Option<f64>, _, _, &dyn Fn(Option<f64>) -> String); 4] = [
+        type Format<'a> = &'a dyn Fn(Option<f64>) -> String;
+        let rows: [(&str, Option<f64>, _, _, Format); 4] = [
             ("CAGR", b.point.cagr, b.ci90.cagr, b.ci95.cagr, &pct),
             ("Volatility", b.point.volatility, b.ci90.volatility, b.ci95.volatility, &pct),
             ("Sharpe", b.point.sharpe, b.ci90.sharpe, b.ci95.sharpe, &num),
@@ -406,4 +396,15 @@ pub fn robustness_table(r: &RobustnessReport) -> String {
         out.push_str(&format!("Note: {n}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_ids_that_look_like_formulas_are_defused() {
+        assert_eq!(csv_field("=1+2"), "\"'=1+2\"");
+        assert_eq!(csv_field("Top 10, equal"), "\"Top 10, equal\"");
+    }
 }

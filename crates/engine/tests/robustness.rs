@@ -595,3 +595,31 @@ fn all_analyses_on_real_data() {
     assert_eq!(v.offset_pairings, 28 * 28);
     eprintln!("{}", v.sentence);
 }
+
+#[test]
+fn a_sweep_can_move_the_rebalance_day() {
+    use engine::metrics::MetricId;
+    use engine::sweep::{run_cells, SweepDim, SweepSpec};
+    let panel = random_walk(8, 400, 31);
+    let base = plain(Weighting::Equal, Schedule::Weekly);
+    let spec = SweepSpec {
+        base: base.clone(),
+        dims: vec![
+            SweepDim::RebalanceOffset(vec![0, 3, 6, 7]),
+            SweepDim::Rebalance(vec![Schedule::Weekly, Schedule::Monthly]),
+        ],
+        metric: MetricId::Cagr,
+    };
+    spec.validate().unwrap();
+    let cells = run_cells(&panel, &spec, 0..8).unwrap();
+    for (i, o) in [0u32, 3, 6].into_iter().enumerate() {
+        let s = spec.strategy_for(i).unwrap();
+        assert_eq!((s.rebalance, s.rebalance_offset), (Schedule::Weekly, o));
+        let cagr = run_offset(&panel, &base, o, 0, 365.0).unwrap().headline.cagr.unwrap();
+        assert_eq!(cells[i], Ok(cagr));
+    }
+    assert!(cells[3].as_ref().unwrap_err().contains("rebalance_offset must be below 7"));
+    assert_eq!(spec.strategy_for(7).unwrap().rebalance_offset, 7, "a month has an eighth day");
+    assert_eq!(SweepDim::parse("offset", "0, 2, 4").unwrap(), SweepDim::RebalanceOffset(vec![0, 2, 4]));
+    assert_eq!(spec.dims[0].labels(), ["+0", "+3", "+6", "+7"]);
+}

@@ -154,7 +154,7 @@ pub fn optimal_block_length(x: &[f64]) -> f64 {
     let mean = metrics::mean(x).unwrap_or(0.0);
     let e: Vec<f64> = x.iter().map(|v| v - mean).collect();
     let acv: Vec<f64> = (0..=m_max).map(|k| e[k..].iter().zip(&e).map(|(a, b)| a * b).sum::<f64>() / nf).collect();
-    if !(acv[0].is_finite() && acv[0] > 0.0) {
+    if !acv[0].is_finite() || degenerate_std(acv[0].sqrt(), mean) {
         return 1.0;
     }
     let rho = |k: usize| acv[k] / acv[0];

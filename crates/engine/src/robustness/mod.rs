@@ -219,7 +219,7 @@ pub enum JobOutput {
     Base { strategy: usize, result: Result<BaseRun, String> },
     Offset { strategy: usize, offset: u32, result: Result<timing::OffsetRun, String> },
     Window { strategy: usize, window: usize, cagr: Result<Option<f64>, String> },
-    Bootstrap(Result<BootstrapResult, String>),
+    Bootstrap(Result<Box<BootstrapResult>, String>),
 }
 
 /// A strategy's run on the whole panel.
@@ -306,7 +306,7 @@ pub fn run_job(panel: &Panel, strategies: &[Strategy], spec: &RobustnessSpec, jo
             let (a, b) = spec.pair_in(strategies.len())?.ok_or("the bootstrap needs two strategies")?;
             let ea = run_equity(panel, get(a)?)?;
             let eb = run_equity(panel, get(b)?)?;
-            bootstrap::bootstrap_pair(&ea, &eb, p, spec.resamples, spec.seed, spec.block)
+            bootstrap::bootstrap_pair(&ea, &eb, p, spec.resamples, spec.seed, spec.block).map(Box::new)
         })()),
     }
 }
@@ -353,7 +353,7 @@ pub fn assemble(
             JobOutput::Bootstrap(r) => Some(r),
             _ => None,
         }) {
-            Some(Ok(b)) => Some(b.clone()),
+            Some(Ok(b)) => Some(b.as_ref().clone()),
             Some(Err(e)) => {
                 notes.push(format!("no bootstrap: {e}"));
                 None

@@ -46,7 +46,7 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
         None => None,
     };
     let robustness = match &plan.robustness {
-        Some(spec) => Some(engine::robustness::analyse(&panel, &plan.strategies, spec).map_err(CliError::Run)?),
+        Some(spec) => Some(engine::robustness::analyse(panel, strategies, spec).map_err(CliError::Run)?),
         None => None,
     };
     let t2 = Instant::now();

@@ -534,7 +534,7 @@ impl SweepDim {
             "offset" => SweepDim::RebalanceOffset(
                 words()
                     .map(|w| {
-                        w.parse::<u32>().map_err(|_| format!("Rebalance day: '{}' is not a whole number", short(&w)))
+                        w.parse::<u32>().map_err(|_| format!("Rebalance day: '{}' is not a whole number", short(w)))
                     })
                     .collect::<Result<_, _>>()?,
             ),

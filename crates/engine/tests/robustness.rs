@@ -618,7 +618,7 @@ fn a_sweep_can_move_the_rebalance_day() {
         let cagr = run_offset(&panel, &base, o, 0, 365.0).unwrap().headline.cagr.unwrap();
         assert_eq!(cells[i], Ok(cagr));
     }
-    assert!(cells[3].as_ref().unwrap_err().contains("rebalance_offset must be below 7"));
+    assert!(cells[3].as_ref().unwrap_err().to_string().contains("rebalance_offset must be below 7"));
     assert_eq!(spec.strategy_for(7).unwrap().rebalance_offset, 7, "a month has an eighth day");
     assert_eq!(SweepDim::parse("offset", "0, 2, 4").unwrap(), SweepDim::RebalanceOffset(vec![0, 2, 4]));
     assert_eq!(spec.dims[0].labels(), ["+0", "+3", "+6", "+7"]);

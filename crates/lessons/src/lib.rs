@@ -155,6 +155,7 @@ impl Lesson {
                 ..ChartView::default()
             },
             sweep: None,
+            robustness: None,
         }
     }
 }

@@ -25,7 +25,7 @@
 //! verdict). [`analyse`] does all three in one call.
 //!
 //! # References
-//! See `docs/ROBUSTNESS.md` for the statistical methods and their papers.
+//! See `docs/COMPARISON-ROBUSTNESS.md` for the statistical methods and their papers.
 
 pub mod bootstrap;
 pub mod regimes;

@@ -45,15 +45,17 @@ pub enum Tab {
     Monthly,
     Turnover,
     Log,
+    Robustness,
 }
 
 impl Tab {
-    const ALL: [(Tab, &'static str); 5] = [
+    const ALL: [(Tab, &'static str); 6] = [
         (Tab::Weights, "weights"),
         (Tab::Rolling, "rolling"),
         (Tab::Monthly, "monthly"),
         (Tab::Turnover, "turnover"),
         (Tab::Log, "log"),
+        (Tab::Robustness, "robustness"),
     ];
 
     pub fn key(self) -> &'static str {
@@ -156,6 +158,9 @@ pub struct AppState {
     /// Counts the scenarios that brought a sweep: the sweep panel takes
     /// the form and runs it each time this changes.
     pub sweep_epoch: u32,
+    /// The robustness analyses asked for (set when the Robustness tab is
+    /// first opened, or by a link); links carry it.
+    pub robustness: Option<engine::robustness::RobustnessSpec>,
     /// Nothing is computed until the user says Run: a restored or linked
     /// comparison estimated above [`PAUSE_SECONDS`], or a run the user
     /// cancelled.
@@ -240,6 +245,7 @@ impl AppState {
             learn_open: false,
             sweep: None,
             sweep_epoch: 0,
+            robustness: None,
             paused: false,
             next_id: 1,
         };
@@ -387,6 +393,7 @@ impl AppState {
                 .sweep
                 .as_ref()
                 .and_then(|(id, form)| Some(SweepForm { base: self.index_of(*id)?, ..form.clone() })),
+            robustness: self.robustness.clone(),
         }
     }
 
@@ -426,6 +433,7 @@ impl AppState {
             self.push_as_is(s);
         }
         self.sweep = sc.sweep.and_then(|form| Some((self.strategies.get(form.base)?.id, form)));
+        self.robustness = sc.robustness;
         if self.sweep.is_some() {
             self.sweep_epoch += 1;
         }
@@ -546,6 +554,8 @@ pub enum Action {
     /// Hold these flagged assets anyway in every strategy (`true`), or
     /// leave them out again (`false`).
     SetIncluded(Vec<String>, bool),
+    /// The robustness analyses to show (`None`: none asked).
+    SetRobustness(Option<engine::robustness::RobustnessSpec>),
     /// A sweep was run: the strategy it varies (id) and its form.
     SweepRan(u32, SweepForm),
     /// Loading failed; keep everything else.
@@ -687,6 +697,7 @@ impl Reducible for AppState {
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
             Action::SweepRan(base, form) => s.sweep = Some((base, form)),
+            Action::SetRobustness(spec) => s.robustness = spec,
             Action::SetIncluded(ids, on) => {
                 for e in &mut s.strategies {
                     let include = &mut e.strategy.universe.include;

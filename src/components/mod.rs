@@ -5,6 +5,7 @@ pub mod chart;
 pub mod data_panel;
 pub mod kept;
 pub mod results;
+pub mod robustness;
 pub mod strategies;
 pub mod summary;
 pub mod sweep;

@@ -5,6 +5,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::chart::{theme, Chart};
+use crate::components::robustness::RobustnessPanel;
 use crate::components::tables::TradeLog;
 use crate::compute::{ByPtr, ChartData, ChartKind, Results};
 use crate::state::{Action, AppContext, Tab};
@@ -97,6 +98,7 @@ pub fn charts_area(props: &ChartsProps) -> Html {
                 { tab_button(Tab::Monthly, "Monthly returns") }
                 { tab_button(Tab::Turnover, "Turnover") }
                 { tab_button(Tab::Log, "Rebalancing log") }
+                { tab_button(Tab::Robustness, "Robustness") }
             </div>
             <div class="tab-body" role="tabpanel">
             { match view.tab {
@@ -115,6 +117,7 @@ pub fn charts_area(props: &ChartsProps) -> Html {
                 </> },
                 Tab::Turnover => chart(ChartKind::Turnover, "Turnover per rebalance (two-sided, share of portfolio value)".into(), 260),
                 Tab::Log => html! { <TradeLog results={props.results.clone()} /> },
+                Tab::Robustness => html! { <RobustnessPanel results={props.results.clone()} /> },
             } }
             </div>
         </section>

@@ -105,6 +105,12 @@ impl Worker for EngineWorker {
                 });
                 self.respond(scope, id, Reply::SweepChunk { job, lane, start, outcome });
             }
+            Request::Robustness { job, lane, panel, strategies, spec, jobs, start } => {
+                let outcome = self
+                    .panel(panel)
+                    .map(|p| jobs.iter().map(|j| engine::robustness::run_job(p, &strategies, &spec, j)).collect());
+                self.respond(scope, id, Reply::RobustnessChunk { job, lane, start, outcome });
+            }
             Request::Compare { job, panel, strategies, benchmark } => {
                 let started = js_sys::Date::now();
                 let outcome = self.panel(panel).map(|p| {

@@ -11,10 +11,12 @@ pub mod protocol;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
 use std::rc::{Rc, Weak};
 
 use engine::compare::Run;
 use engine::ingest::IngestOptions;
+use engine::robustness::{Job, JobOutput, RobustnessSpec};
 use engine::sweep::SweepSpec;
 use engine::synth::MarketParams;
 use engine::{Panel, Strategy};
@@ -338,7 +340,9 @@ pub fn parse(
                 }
                 true
             }
-            Reply::SweepChunk { .. } | Reply::Compared { .. } | Reply::Part { .. } => false,
+            Reply::SweepChunk { .. } | Reply::RobustnessChunk { .. } | Reply::Compared { .. } | Reply::Part { .. } => {
+                false
+            }
         }),
     )
 }
@@ -387,17 +391,19 @@ fn chunk_size(cells: usize, lanes: usize) -> usize {
     (cells / (lanes * 6)).clamp(1, 64)
 }
 
-/// Runs a sweep across the pool: every worker takes the next chunk of cells
-/// as soon as it returns one. `on_progress(cells done, total)`; `on_done`
-/// gets every cell's outcome in cell order, or the first error of a chunk.
-/// Returns the job to [`cancel`].
-pub fn sweep(
+/// Runs `total` items across the pool in chunks: every worker takes the next
+/// chunk as soon as it returns one. `request(job, lane, panel, items)` makes
+/// a chunk's request; `chunk_of(reply)` reads a reply as `(lane, start,
+/// outcome)`. `on_progress(items done, total)`; `on_done` gets every item's
+/// output in order, or the first error of a chunk. Returns the job to [`cancel`].
+fn run_chunked<T: 'static>(
     data: &Data,
-    spec: SweepSpec,
+    total: usize,
+    request: impl Fn(JobId, usize, u64, Range<usize>) -> Request + 'static,
+    chunk_of: impl Fn(Reply) -> Option<(usize, usize, Result<Vec<T>, String>)> + 'static,
     on_progress: impl Fn(usize, usize) + 'static,
-    on_done: impl FnOnce(Result<Vec<protocol::Cell>, String>) + 'static,
+    on_done: impl FnOnce(Result<Vec<T>, String>) + 'static,
 ) -> JobId {
-    let total = spec.n_cells();
     let lanes = size().min(total.max(1));
     let chunk = chunk_size(total, lanes);
     POOL.with(|p| {
@@ -405,19 +411,19 @@ pub fn sweep(
         let job = pool.new_job();
         let panel_ids: Vec<u64> = (0..lanes).map(|lane| pool.share_panel(lane, data)).collect();
         let mut next = 0usize;
-        let request = move |lane: usize, next: &mut usize| -> Option<Request> {
+        let next_request = move |lane: usize, next: &mut usize| -> Option<Request> {
             (*next < total).then(|| {
-                let cells = *next..(*next + chunk).min(total);
-                *next = cells.end;
-                Request::Sweep { job, lane, panel: panel_ids[lane], spec: Box::new(spec.clone()), cells }
+                let items = *next..(*next + chunk).min(total);
+                *next = items.end;
+                request(job, lane, panel_ids[lane], items)
             })
         };
         for lane in 0..lanes {
-            if let Some(r) = request(lane, &mut next) {
+            if let Some(r) = next_request(lane, &mut next) {
                 pool.send(lane, r);
             }
         }
-        let mut cells: Vec<Option<protocol::Cell>> = vec![None; total];
+        let mut outputs: Vec<Option<T>> = (0..total).map(|_| None).collect();
         let mut done = 0usize;
         let mut on_done = Some(on_done);
         let mut finish = move |outcome| {
@@ -426,31 +432,89 @@ pub fn sweep(
             }
             true
         };
+        if total == 0 {
+            finish(Ok(Vec::new()));
+        }
         pool.handlers.insert(
             job,
             Box::new(move |reply| {
-                let Reply::SweepChunk { lane, start, outcome, .. } = reply else { return false };
+                let Some((lane, start, outcome)) = chunk_of(reply) else { return false };
                 let values = match outcome {
                     Ok(v) => v,
                     Err(e) => return finish(Err(e)),
                 };
                 done += values.len();
                 for (i, v) in values.into_iter().enumerate() {
-                    if let Some(c) = cells.get_mut(start + i) {
+                    if let Some(c) = outputs.get_mut(start + i) {
                         *c = Some(v);
                     }
                 }
                 on_progress(done, total);
-                if let Some(r) = request(lane, &mut next) {
+                if let Some(r) = next_request(lane, &mut next) {
                     POOL.with(|p| p.borrow_mut().send(lane, r));
                 }
                 if done >= total {
-                    let all: Option<Vec<protocol::Cell>> = std::mem::take(&mut cells).into_iter().collect();
-                    return finish(all.ok_or_else(|| "a worker skipped some cells".to_string()));
+                    let all: Option<Vec<T>> = std::mem::take(&mut outputs).into_iter().collect();
+                    return finish(all.ok_or_else(|| "a worker skipped part of the work".to_string()));
                 }
                 false
             }),
         );
         job
     })
+}
+
+/// Runs a sweep across the pool (see [`run_chunked`]): `on_done` gets every
+/// cell's outcome in cell order.
+pub fn sweep(
+    data: &Data,
+    spec: SweepSpec,
+    on_progress: impl Fn(usize, usize) + 'static,
+    on_done: impl FnOnce(Result<Vec<protocol::Cell>, String>) + 'static,
+) -> JobId {
+    let total = spec.n_cells();
+    run_chunked(
+        data,
+        total,
+        move |job, lane, panel, cells| Request::Sweep { job, lane, panel, spec: Box::new(spec.clone()), cells },
+        |reply| match reply {
+            Reply::SweepChunk { lane, start, outcome, .. } => Some((lane, start, outcome)),
+            _ => None,
+        },
+        on_progress,
+        on_done,
+    )
+}
+
+/// Runs the jobs of a robustness analysis across the pool (see
+/// [`run_chunked`]): `on_done` gets every job's output in job order, for
+/// `engine::robustness::assemble`.
+pub fn robustness(
+    data: &Data,
+    strategies: Vec<Strategy>,
+    spec: RobustnessSpec,
+    jobs: Vec<Job>,
+    on_progress: impl Fn(usize, usize) + 'static,
+    on_done: impl FnOnce(Result<Vec<JobOutput>, String>) + 'static,
+) -> JobId {
+    let total = jobs.len();
+    run_chunked(
+        data,
+        total,
+        move |job, lane, panel, range| Request::Robustness {
+            job,
+            lane,
+            panel,
+            strategies: strategies.clone(),
+            spec: Box::new(spec.clone()),
+            start: range.start,
+            jobs: jobs[range].to_vec(),
+        },
+        |reply| match reply {
+            Reply::RobustnessChunk { lane, start, outcome, .. } => Some((lane, start, outcome)),
+            _ => None,
+        },
+        on_progress,
+        on_done,
+    )
 }

@@ -10,6 +10,7 @@
 
 use engine::compare::Run;
 use engine::ingest::{IngestOptions, Report};
+use engine::robustness::{Job, JobOutput, RobustnessSpec};
 use engine::sweep::SweepSpec;
 use engine::synth::MarketParams;
 use engine::{Panel, Strategy};
@@ -42,6 +43,17 @@ pub enum Request {
     /// Run cells `cells` of a sweep on the panel named `panel`; `lane` is the
     /// pool's index of this worker, echoed in the reply.
     Sweep { job: JobId, lane: usize, panel: u64, spec: Box<SweepSpec>, cells: Range<usize> },
+    /// Run jobs `range` of a robustness analysis (`engine::robustness::run_job`)
+    /// on the panel named `panel`; `lane` as for `Sweep`.
+    Robustness {
+        job: JobId,
+        lane: usize,
+        panel: u64,
+        strategies: Vec<Strategy>,
+        spec: Box<RobustnessSpec>,
+        jobs: Vec<Job>,
+        start: usize,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -58,6 +70,8 @@ pub enum Reply {
     /// The cells of a `Sweep` request, from `start`, in order; or why the
     /// chunk could not run.
     SweepChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<Cell>, String> },
+    /// The outputs of a `Robustness` request, from `start`, in order.
+    RobustnessChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<JobOutput>, String> },
     /// The runs of a `Compare`, one per strategy, and the time they took in
     /// the worker (ms); or why the worker could not run them.
     Compared { job: JobId, outcome: Result<(Vec<Result<Run, String>>, f64), String> },
@@ -71,6 +85,7 @@ impl Reply {
             | Reply::Progress { job, .. }
             | Reply::Parsed { job, .. }
             | Reply::SweepChunk { job, .. }
+            | Reply::RobustnessChunk { job, .. }
             | Reply::Compared { job, .. } => *job,
         }
     }

@@ -38,6 +38,7 @@
 mod axis;
 mod bars;
 mod coord;
+mod fan;
 pub mod format;
 mod heatmap;
 mod layout;
@@ -54,6 +55,7 @@ pub use plotters::style::RGBColor;
 pub use bars::{draw_bars, Bars};
 pub use coord::CoordMap;
 pub use engine::Date;
+pub use fan::{draw_boxes, draw_fan, BoxPlot, Fan};
 pub use heatmap::{draw_monthly_heatmap, HeatmapMap, MonthlyRow};
 pub use lines::{draw_drawdown, draw_growth, draw_rolling, drawdown_from_growth};
 pub use sweep::{best_cell, draw_sweep, sweep_color, Better, SweepAxis, SweepChart, SweepMap};

@@ -50,18 +50,13 @@ pub struct Strategy {
     /// (1..=[`MAX_TRANCHES`]), each run as this strategy with `capital / k`
     /// and its rebalance (and reconstitution) offset moved by `i * period / k`
     /// days (sleeve `i`, see [`Strategy::sleeve`]); the equity is the sum of
-    /// the sleeves, each paying its own costs. 1 (the default, left out of
-    /// links) is the plain strategy.
-    #[serde(skip_serializing_if = "is_one")]
+    /// the sleeves, each paying its own costs. 1 (the default) is the plain
+    /// strategy. Always serialised: the workers' codec (bincode) cannot skip
+    /// fields; links without it read as 1.
     pub tranches: u32,
     /// What a drift band breach trades ([`BandMethod`]); the default
-    /// (`full`, left out of links) rebalances everything to target.
-    #[serde(skip_serializing_if = "BandMethod::is_full")]
+    /// (`full`) rebalances everything to target.
     pub band_method: BandMethod,
-}
-
-fn is_one(v: &u32) -> bool {
-    *v == 1
 }
 
 /// The most sleeves of a tranched strategy.

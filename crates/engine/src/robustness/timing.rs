@@ -38,7 +38,7 @@ pub fn offsets(s: &Strategy) -> Vec<u32> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OffsetRun {
     pub offset: u32,
-    #[serde(flatten)]
+    /// (Not flattened: the workers' codec, bincode, cannot read flattened fields.)
     pub headline: Headline,
     /// Equity on the fan days ([`TimingLuck::fan_days`]).
     pub equity: Vec<f64>,

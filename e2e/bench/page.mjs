@@ -242,6 +242,8 @@ if (!redrawOnly) {
   Object.assign(report, await engineBench.simulate(browser, server.url));
   Object.assign(report, await engineBench.sweep(browser, server.url));
   Object.assign(report, await engineBench.stress(browser, server.url));
+  // 7. The Robustness tab on the top-150 file from 2018.
+  Object.assign(report, await engineBench.robustness(browser, server.url, gz));
 }
 
 await browser.close();

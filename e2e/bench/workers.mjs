@@ -133,3 +133,41 @@ export async function stress(browser, url) {
   await context.close();
   return report;
 }
+
+/** The Robustness tab on the gzipped top-150 long CSV from 2018 with the
+ * default comparison (weekly, monthly and buy-and-hold strategies): time from
+ * opening the tab to the verdict, as the page reports it (`repeats` runs,
+ * a new seed each time so nothing is reused). */
+export async function robustness(browser, url, file, repeats = 3) {
+  const { page, context } = await openPage(browser, url);
+  await ready(page);
+  const before = await page.textContent('#data-source');
+  await page.setInputFiles('#file-input', file);
+  await page.waitForFunction((b) => document.querySelector('#data-source').textContent !== b, before, { timeout: 120000 });
+  await page.locator('#range-from').fill('2018-01-01');
+  await page.locator('#range-from').dispatchEvent('change');
+  await page.waitForFunction(() => !document.querySelector('#updating'), null, { timeout: 120000 });
+  await page.click('#tab-robustness');
+  const times = [];
+  let jobs = 0;
+  let previous = '';
+  for (let i = 0; i < repeats; i++) {
+    if (i > 0) {
+      await page.locator('#rob-seed').fill(String(i + 1));
+      await page.locator('#rob-seed').dispatchEvent('change');
+    }
+    await page.waitForFunction((prev) => {
+      const s = document.querySelector('#robustness-status');
+      return s && s.textContent !== prev && !document.querySelector('#robustness-progress');
+    }, previous, { timeout: 300000 });
+    previous = await page.textContent('#robustness-status');
+    const text = await page.textContent('#robustness-status');
+    const m = /^(\d+) simulations and the bootstrap in (\d+) ms/.exec(text);
+    if (!m) throw new Error(`unexpected robustness status: ${text}`);
+    times.push(Number(m[2]));
+    jobs = Number(m[1]);
+  }
+  const assets = /: (\d+) assets/.exec(await page.textContent('#data-source'))[1];
+  await context.close();
+  return { robustness_top150_2018: summary(times), robustness_jobs: jobs, robustness_assets: Number(assets) };
+}

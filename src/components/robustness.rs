@@ -72,7 +72,16 @@ fn spread(q: &Option<Quartiles>, f: fn(f64) -> String) -> String {
 #[derive(Clone, PartialEq)]
 enum Status {
     Idle,
-    Running { done: usize, total: usize },
+    /// Finished: simulations run, milliseconds, workers.
+    Done {
+        jobs: usize,
+        ms: f64,
+        lanes: usize,
+    },
+    Running {
+        done: usize,
+        total: usize,
+    },
     Failed(String),
 }
 
@@ -422,6 +431,9 @@ pub fn robustness_panel(props: &RobustnessProps) -> Html {
                 }
             };
             status.set(Status::Running { done: 0, total: jobs.len() });
+            let (n_jobs, lanes) = (jobs.len(), workers::size().min(jobs.len().max(1)));
+            let clock = gloo::utils::window().performance();
+            let t0 = clock.as_ref().map(|p| p.now()).unwrap_or(f64::NAN);
             let (s1, s2, report) = (status.clone(), status.clone(), report.clone());
             let (panel2, strategies2, spec2) = (panel.clone(), strategies.clone(), spec.clone());
             let id = workers::robustness(
@@ -434,7 +446,8 @@ pub fn robustness_panel(props: &RobustnessProps) -> Html {
                 {
                     Ok(r) => {
                         report.set(Some(Rc::new(r)));
-                        s2.set(Status::Idle);
+                        let ms = clock.map(|p| p.now() - t0).unwrap_or(f64::NAN);
+                        s2.set(Status::Done { jobs: n_jobs, ms, lanes });
                     }
                     Err(e) => s2.set(Status::Failed(e)),
                 },
@@ -480,6 +493,9 @@ pub fn robustness_panel(props: &RobustnessProps) -> Html {
                         <button class="link" id="robustness-cancel" onclick={cancel}>{ "Cancel" }</button></p>
                 },
                 Status::Failed(e) => html! { <p class="error" role="alert" id="robustness-error">{ e }</p> },
+                Status::Done { jobs, ms, lanes } => html! {
+                    <p class="muted" id="robustness-status">{ format!("{jobs} simulations and the bootstrap in {ms:.0} ms on {lanes} background worker(s).") }</p>
+                },
                 Status::Idle => html! {},
             } }
             if let Some(r) = shown {

@@ -469,7 +469,7 @@ fn group_thousands(n: usize) -> String {
 
 /// The dimensions a sweep form offers: key, label, default values, and what
 /// may be typed. [`SweepDim::parse`] reads the values typed for a key.
-pub const FORM_DIMS: [(&str, &str, &str, &str); 6] = [
+pub const FORM_DIMS: [(&str, &str, &str, &str); 7] = [
     (
         "weighting",
         "Weighting",
@@ -481,6 +481,12 @@ pub const FORM_DIMS: [(&str, &str, &str, &str); 6] = [
     ("fee_bps", "Fee (bp)", "0, 10, 25, 50", "basis points, e.g. 0, 10, 50"),
     ("cap", "Cap level (%)", "10, 20, 30, 100", "largest weight in %, e.g. 10, 25, 100"),
     ("band", "Drift band (%)", "0, 2, 5, 10", "absolute band in %, 0 = none"),
+    (
+        "offset",
+        "Rebalance day",
+        "0, 1, 2, 3, 4, 5, 6",
+        "days into each period the rebalance falls on (timing luck): 0-6 for weekly, 0-27 for monthly",
+    ),
 ];
 
 /// Longest text of values a form dimension may hold (a link carries it).

@@ -4,7 +4,7 @@
 
 use crate::compute::{ChartData, ChartKind, Line};
 
-fn pct(x: f64) -> String {
+pub(crate) fn pct(x: f64) -> String {
     if x.is_finite() {
         format!("{:.1}%", x * 100.0)
     } else {
@@ -12,7 +12,7 @@ fn pct(x: f64) -> String {
     }
 }
 
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if x.is_finite() {
         format!("{x:.2}")
     } else {

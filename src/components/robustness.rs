@@ -15,6 +15,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::chart_text::{num, pct};
 use crate::components::chart::theme;
 use crate::compute::{ByPtr, Results};
 use crate::services::download;
@@ -32,25 +33,9 @@ impl PartialEq for RobustnessProps {
     }
 }
 
-fn pct(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.1}%", x * 100.0)
-    } else {
-        "n/a".into()
-    }
-}
-
 fn pp(x: f64) -> String {
     if x.is_finite() {
         format!("{:+.1} pp", x * 100.0)
-    } else {
-        "n/a".into()
-    }
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.2}")
     } else {
         "n/a".into()
     }

@@ -168,9 +168,14 @@ pub fn words(n: &Numbers) -> Readout {
         })
         .collect();
     let table = Table {
-        head: ["Days", "Count", "Cap: return / yr", "Equal: return / yr", "Cap: volatility", "Equal: volatility"]
-            .map(String::from)
-            .to_vec(),
+        head: crate::head(&[
+            "Days",
+            "Count",
+            "Cap: return / yr",
+            "Equal: return / yr",
+            "Cap: volatility",
+            "Equal: volatility",
+        ]),
         rows,
     };
     Readout { lines, table: Some(table), chart: None }
@@ -252,9 +257,13 @@ pub fn monte_carlo_words(cells: &[McCell]) -> (Vec<String>, Table) {
         pct(1.0 / MC_SEEDS.len() as f64)
     ));
     let table = Table {
-        head: ["Volatility", "Markets", "Cap beats equal", "Mean CAGR gap (cap - equal, pts)", "Median gap (pts)"]
-            .map(String::from)
-            .to_vec(),
+        head: crate::head(&[
+            "Volatility",
+            "Markets",
+            "Cap beats equal",
+            "Mean CAGR gap (cap - equal, pts)",
+            "Median gap (pts)",
+        ]),
         rows,
     };
     (lines, table)

@@ -225,9 +225,15 @@ pub fn words(n: &Numbers) -> Readout {
         all.extend([es, el]);
     }
     let table = Table {
-        head: ["Index", "Holdings", "Effective N", "Largest weight", "Volatility", "Max drawdown", "CAGR"]
-            .map(String::from)
-            .to_vec(),
+        head: crate::head(&[
+            "Index",
+            "Holdings",
+            "Effective N",
+            "Largest weight",
+            "Volatility",
+            "Max drawdown",
+            "CAGR",
+        ]),
         rows: all
             .iter()
             .map(|x| {

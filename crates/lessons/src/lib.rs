@@ -96,6 +96,11 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A table's header row.
+pub(crate) fn head(cols: &[&str]) -> Vec<String> {
+    cols.iter().map(|c| c.to_string()).collect()
+}
+
 /// A line chart of one series over the panel's days, with an optional
 /// shaded stretch of days (inclusive indices).
 #[derive(Clone, Debug, PartialEq)]

@@ -176,9 +176,14 @@ pub fn words(n: &Numbers) -> Readout {
         lines.push("Even daily rebalancing paid for itself at this fee; try a higher fee.".into());
     }
     let table = Table {
-        head: ["Schedule", "CAGR", "CAGR before costs", "Premium before costs (pts)", "Turnover / yr", "Fees paid"]
-            .map(String::from)
-            .to_vec(),
+        head: crate::head(&[
+            "Schedule",
+            "CAGR",
+            "CAGR before costs",
+            "Premium before costs (pts)",
+            "Turnover / yr",
+            "Fees paid",
+        ]),
         rows: n
             .rows
             .iter()

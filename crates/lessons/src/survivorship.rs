@@ -149,9 +149,7 @@ pub fn words(n: &Numbers) -> Readout {
         ));
     }
     let table = Table {
-        head: ["Index", "CAGR, all coins", "CAGR, survivors only", "Bias (pts)", "Delisting sales"]
-            .map(String::from)
-            .to_vec(),
+        head: crate::head(&["Index", "CAGR, all coins", "CAGR, survivors only", "Bias (pts)", "Delisting sales"]),
         rows: n
             .rows
             .iter()

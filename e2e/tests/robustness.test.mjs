@@ -116,3 +116,32 @@ test('the Robustness tab on uploaded files', { timeout: 400_000 }, async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('the strategy form offers tranches and band-edge rebalancing, and the numbers follow', { timeout: 200_000 }, async () => {
+  const { page, context, errors } = await openApp(app);
+  const first = page.locator('.strategy-list li.strategy').first();
+  const name = (await first.locator('.strategy-name').textContent()).trim();
+  const cagrOf = (n) =>
+    page.evaluate((n) => {
+      const cols = [...document.querySelectorAll('#metrics-table thead th')].slice(1).map((th) => th.textContent.trim());
+      const i = cols.indexOf(n);
+      return i < 0 ? null : document.querySelectorAll('#metrics-table tr[data-key="cagr"] td')[i]?.textContent.trim();
+    }, n);
+  const before = await cagrOf(name);
+  await first.locator('button.edit').click();
+  await page.locator('.strategy-form .f-tranches').waitFor();
+  await page.locator('.strategy-form .f-tranches').fill('4');
+  await page.locator('.strategy-form .f-tranches').dispatchEvent('change');
+  const tranched = `${name}, 4 tranches`;
+  await page.waitForFunction((n) => [...document.querySelectorAll('#metrics-table thead th')].some((th) => th.textContent.trim() === n), tranched, { timeout: SLOW });
+  const after = await cagrOf(tranched);
+  assert.notEqual(after, before, 'four staggered sleeves give other numbers');
+  // A drift band with band-edge trading.
+  await page.locator('.strategy-form .f-band-abs').fill('5');
+  await page.locator('.strategy-form .f-band-abs').dispatchEvent('change');
+  await page.locator('.strategy-form .f-band-method').waitFor();
+  await page.selectOption('.strategy-form .f-band-method', 'edge');
+  await page.waitForFunction(() => [...document.querySelectorAll('#metrics-table thead th')].some((th) => /to the band edge/.test(th.textContent)), null, { timeout: SLOW });
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

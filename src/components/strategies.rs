@@ -1,7 +1,7 @@
 //! The strategy list and the form that edits one strategy.
 
 use engine::rules_text::{SCHEDULE_KINDS, WEIGHTING_KINDS};
-use engine::strategy::{Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference};
+use engine::strategy::{BandMethod, Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference};
 use engine::{Preset, Schedule, Strategy, Weighting};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -118,7 +118,9 @@ fn custom_text(w: &Weighting) -> String {
 /// The engine's validation message in the form's words: its field names
 /// become the labels the user sees.
 fn in_form_words(message: &str) -> String {
-    const LABELS: [(&str, &str); 16] = [
+    const LABELS: [(&str, &str); 18] = [
+        ("band_method", "On a breach"),
+        ("tranches", "Tranches"),
         ("fee_bps + half_spread_bps", "Fee + half-spread"),
         ("weighting.lookback", "Lookback"),
         ("reconstitution_offset", "Reconstitution offset"),
@@ -348,6 +350,28 @@ pub fn strategy_form(props: &FormProps) -> Html {
                     <input class="f-band-rel" type="number" min="0" step="any" value={pct_opt(s.bands.as_ref().and_then(|b| b.relative))}
                         onchange={edit(|s, v| { let r = opt_num(v, "Band")?.map(|x| x / 100.0); let a = s.bands.as_ref().and_then(|b| b.absolute);
                             s.bands = (a.is_some() || r.is_some()).then_some(Bands { absolute: a, relative: r }); Ok(()) })} /></label>
+                if s.bands.is_some() {
+                    <label title="What a band breach trades: everything back to target, or only the assets outside their band (to the band's edge, or part of the way to target)">{ "On a breach " }
+                        <select class="f-band-method" onchange={edit(|s, v| {
+                            s.band_method = match v {
+                                "edge" => BandMethod::Edge,
+                                "half" => BandMethod::Partial { fraction: 0.5 },
+                                "outside" => BandMethod::Partial { fraction: 1.0 },
+                                _ => BandMethod::Full,
+                            };
+                            Ok(())
+                        })}>
+                            <option value="full" selected={s.band_method == BandMethod::Full}>{ "trade all to target" }</option>
+                            <option value="edge" selected={s.band_method == BandMethod::Edge}>{ "only breaches, to the band edge" }</option>
+                            <option value="half" selected={s.band_method == (BandMethod::Partial { fraction: 0.5 })}>{ "only breaches, half way to target" }</option>
+                            <option value="outside" selected={s.band_method == (BandMethod::Partial { fraction: 1.0 })}>{ "only breaches, to target" }</option>
+                        </select></label>
+                }
+                if s.rebalance.max_period_days().is_some() {
+                    <label title="Split the portfolio into this many equal sleeves rebalanced on staggered days of the period (1 = no tranching): smooths timing luck">{ "Tranches " }
+                        <input class="f-tranches" type="number" min="1" max={engine::strategy::MAX_TRANCHES.to_string()} value={s.tranches.to_string()}
+                            onchange={edit(|s, v| { s.tranches = num(v, "Tranches")?; Ok(()) })} /></label>
+                }
             </fieldset>
             <fieldset><legend>{ "Trading costs" }</legend>
                 <label title="Proportional fee on traded value, in basis points (1 bp = 0.01%)">{ "Fee (bp) " }

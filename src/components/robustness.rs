@@ -255,7 +255,7 @@ fn controls(state: &AppContext, spec: &RobustnessSpec, running: bool) -> Html {
 fn timing_table(r: &RobustnessReport) -> Html {
     let Some(timing) = &r.timing else { return html! {} };
     html! {
-        <table class="robust-table" id="timing-table">
+        <div class="table-wrap"><table class="robust-table" id="timing-table">
             <thead><tr>
                 <th>{ "Strategy" }</th><th>{ "Rebalance days tried" }</th><th>{ "Day used" }</th>
                 <th>{ "CAGR on the day used" }</th><th>{ "CAGR min / median / max" }</th>
@@ -273,7 +273,7 @@ fn timing_table(r: &RobustnessReport) -> Html {
                     <td>{ spread(&t.max_drawdown, pct) }</td>
                 </tr> }
             }) }</tbody>
-        </table>
+        </table></div>
     }
 }
 
@@ -289,7 +289,7 @@ fn start_table(r: &RobustnessReport) -> Html {
                 p.summary.as_ref().map_or("n/a".into(), |q| pp(q.min)), p.summary.as_ref().map_or("n/a".into(), |q| pp(q.max)),
                 p.summary.as_ref().map_or("n/a".into(), |q| pp(q.median))) }</p>
         }
-        <table class="robust-table" id="start-table">
+        <div class="table-wrap"><table class="robust-table" id="start-table">
             <thead><tr><th>{ "Strategy" }</th><th>{ "CAGR over the windows: min" }</th><th>{ "quarter" }</th><th>{ "median" }</th><th>{ "three quarters" }</th><th>{ "max" }</th></tr></thead>
             <tbody>{ for sd.strategies.iter().map(|s| {
                 let q = s.summary;
@@ -299,7 +299,7 @@ fn start_table(r: &RobustnessReport) -> Html {
                     <td>{ cell(|q| q.min) }</td><td>{ cell(|q| q.q1) }</td><td>{ cell(|q| q.median) }</td><td>{ cell(|q| q.q3) }</td><td>{ cell(|q| q.max) }</td>
                 </tr> }
             }) }</tbody>
-        </table>
+        </table></div>
         </>
     }
 }
@@ -323,7 +323,7 @@ fn bootstrap_table(r: &RobustnessReport) -> Html {
         <p id="bootstrap-summary">{ format!(
             "{} resamples of the {} paired daily returns (stationary block bootstrap, mean block {:.1} days{}; seed {}): {} had the higher CAGR in {} of them.",
             b.resamples, b.n_returns, b.block_length, if b.block_auto { ", chosen from the data" } else { "" }, b.seed, r.names[a], pct(b.a_wins_share)) }</p>
-        <table class="robust-table" id="bootstrap-table">
+        <div class="table-wrap"><table class="robust-table" id="bootstrap-table">
             <thead><tr><th>{ format!("{} minus {}", r.names[a], r.names[bb]) }</th><th>{ "On the data" }</th><th>{ "90% interval" }</th><th>{ "95% interval" }</th></tr></thead>
             <tbody>
                 { row("CAGR", b.point.cagr, b.ci90.cagr, b.ci95.cagr, pp) }
@@ -331,7 +331,7 @@ fn bootstrap_table(r: &RobustnessReport) -> Html {
                 { row("Sharpe ratio", b.point.sharpe, b.ci90.sharpe, b.ci95.sharpe, diff_num) }
                 { row("Max drawdown", b.point.max_drawdown, b.ci90.max_drawdown, b.ci95.max_drawdown, pp) }
             </tbody>
-        </table>
+        </table></div>
         if let Some(t) = &b.sharpe_test {
             <p class="muted">{ format!(
                 "Sharpe ratios {:.2} and {:.2}: Jobson-Korkie test with Memmel's correction z = {:.2}, p = {:.3} (two-sided; returns correlated {:.2}).",
@@ -359,7 +359,7 @@ fn regimes_table(r: &RobustnessReport) -> Html {
         <p id="regimes-summary">{ format!(
             "Days split by the {}-day volatility of the whole (cap-weighted) market, annualised: calm at or below {}, volatile above {}; {} calm, {} middle, {} volatile days ({} before the first full window).",
             g.window, pct(g.calm_threshold * r.periods_per_year.sqrt()), pct(g.volatile_threshold * r.periods_per_year.sqrt()), g.days.calm, g.days.middle, g.days.volatile, g.days.unlabelled) }</p>
-        <table class="robust-table" id="regimes-table">
+        <div class="table-wrap"><table class="robust-table" id="regimes-table">
             <thead><tr><th>{ "Annualised" }</th>{ for regimes.iter().map(|r| html! { <th>{ r.label() }</th> }) }<th>{ "Up capture" }</th><th>{ "Down capture" }</th></tr></thead>
             <tbody>{ for std::iter::once(&g.market).chain(g.strategies.iter()).map(|c| html! {
                 <tr><th scope="row">{ &c.name }</th>
@@ -367,7 +367,7 @@ fn regimes_table(r: &RobustnessReport) -> Html {
                     <td>{ c.up_capture.map_or("n/a".into(), pct) }</td><td>{ c.down_capture.map_or("n/a".into(), pct) }</td>
                 </tr>
             }) }</tbody>
-        </table>
+        </table></div>
         </>
     }
 }

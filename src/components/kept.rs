@@ -89,10 +89,10 @@ pub fn kept_data(props: &KeptProps) -> Html {
     // While a change is being stored, the box shows what was asked for.
 
     let toggle = {
-        let (state, epoch, busy, key) = (state.clone(), epoch.clone(), busy.clone(), key.clone());
+        let (state, list, busy, key) = (state.clone(), list.clone(), busy.clone(), key.clone());
         Callback::from(move |_: Event| {
             let Some(key) = key.clone() else { return };
-            let (state, epoch, busy) = (state.clone(), epoch.clone(), busy.clone());
+            let (state, list, busy) = (state.clone(), list.clone(), busy.clone());
             busy.set(true);
             yew::platform::spawn_local(async move {
                 let outcome = if is_kept {
@@ -110,8 +110,9 @@ pub fn kept_data(props: &KeptProps) -> Html {
                 if let Err(e) = outcome {
                     state.dispatch(Action::DataError(format!("Keeping the files failed: {e}.")));
                 }
+                // The list first, then the box: it never shows the old state in between.
+                list.set(Some(kept::list().await.map(Rc::new)));
                 busy.set(false);
-                epoch.set(*epoch + 1);
             });
         })
     };

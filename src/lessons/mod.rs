@@ -15,6 +15,7 @@ use yew::prelude::*;
 use crate::compute::{ByPtr, Results};
 use crate::services::link;
 use crate::state::{Action, AppContext, AppState, DataSource};
+use crate::workers;
 
 #[derive(Properties)]
 pub struct LessonsProps {
@@ -202,18 +203,31 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
             let run = {
                 let (mc, running, key) = (mc.clone(), mc_running.clone(), key.clone());
                 let (cap, ew, base) = (cap.clone(), ew.clone(), base.clone());
+                let data = state.worker_data(props.results.panel.clone());
+                let data = Rc::new(data);
                 Callback::from(move |_| {
                     let (Some(cap), Some(ew)) = (cap.clone(), ew.clone()) else { return };
                     running.set(true);
-                    let (mc, running, key, base) = (mc.clone(), running.clone(), key.clone(), base.clone());
-                    // Let the page paint "Running…" before the synchronous work.
-                    gloo::timers::callback::Timeout::new(30, move || {
-                        let cells = lessons::calm_volatile::monte_carlo(&base, &cap, &ew);
-                        let (lines, table) = lessons::calm_volatile::monte_carlo_words(&cells);
-                        mc.set(Some(Rc::new(McReport { key, lines, table })));
-                        running.set(false);
-                    })
-                    .forget();
+                    let (mc, running, key) = (mc.clone(), running.clone(), key.clone());
+                    // The 18 markets run on the worker pool: the page stays responsive.
+                    workers::monte_carlo(
+                        &data,
+                        base.clone(),
+                        cap,
+                        ew,
+                        lessons::calm_volatile::monte_carlo_runs(),
+                        |_, _| {},
+                        move |outcome| {
+                            let (lines, table) = match outcome {
+                                Ok(runs) => {
+                                    lessons::calm_volatile::monte_carlo_words(&lessons::calm_volatile::monte_carlo_cells(&runs))
+                                }
+                                Err(e) => (vec![format!("The Monte Carlo could not run: {e}")], Table { head: Vec::new(), rows: Vec::new() }),
+                            };
+                            mc.set(Some(Rc::new(McReport { key, lines, table })));
+                            running.set(false);
+                        },
+                    );
                 })
             };
             let shown = (*mc).clone().filter(|m| m.key == key);

@@ -111,6 +111,11 @@ impl Worker for EngineWorker {
                     .map(|p| jobs.iter().map(|j| engine::robustness::run_job(p, &strategies, &spec, j)).collect());
                 self.respond(scope, id, Reply::RobustnessChunk { job, lane, start, outcome });
             }
+            Request::MonteCarlo { job, lane, base, cap, ew, runs, start, .. } => {
+                let outcome =
+                    Ok(runs.iter().map(|r| lessons::calm_volatile::monte_carlo_run(&base, &cap, &ew, *r)).collect());
+                self.respond(scope, id, Reply::MonteCarloChunk { job, lane, start, outcome });
+            }
             Request::Compare { job, panel, strategies, benchmark } => {
                 let started = js_sys::Date::now();
                 let outcome = self.panel(panel).map(|p| {

@@ -340,9 +340,11 @@ pub fn parse(
                 }
                 true
             }
-            Reply::SweepChunk { .. } | Reply::RobustnessChunk { .. } | Reply::Compared { .. } | Reply::Part { .. } => {
-                false
-            }
+            Reply::SweepChunk { .. }
+            | Reply::RobustnessChunk { .. }
+            | Reply::MonteCarloChunk { .. }
+            | Reply::Compared { .. }
+            | Reply::Part { .. } => false,
         }),
     )
 }
@@ -512,6 +514,40 @@ pub fn robustness(
         },
         |reply| match reply {
             Reply::RobustnessChunk { lane, start, outcome, .. } => Some((lane, start, outcome)),
+            _ => None,
+        },
+        on_progress,
+        on_done,
+    )
+}
+
+/// Runs a lesson's Monte Carlo across the pool (see [`run_chunked`]):
+/// `on_done` gets each run's (cap, equal) CAGR in the order of `runs`.
+pub fn monte_carlo(
+    data: &Data,
+    base: MarketParams,
+    cap: Strategy,
+    ew: Strategy,
+    runs: Vec<(u64, f64)>,
+    on_progress: impl Fn(usize, usize) + 'static,
+    on_done: impl FnOnce(Result<Vec<(f64, f64)>, String>) + 'static,
+) -> JobId {
+    let total = runs.len();
+    run_chunked(
+        data,
+        total,
+        move |job, lane, panel, range| Request::MonteCarlo {
+            job,
+            lane,
+            panel,
+            base: base.clone(),
+            cap: Box::new(cap.clone()),
+            ew: Box::new(ew.clone()),
+            start: range.start,
+            runs: runs[range].to_vec(),
+        },
+        |reply| match reply {
+            Reply::MonteCarloChunk { lane, start, outcome, .. } => Some((lane, start, outcome)),
             _ => None,
         },
         on_progress,

@@ -54,6 +54,18 @@ pub enum Request {
         jobs: Vec<Job>,
         start: usize,
     },
+    /// Runs `runs` (seed, volatility) of a lesson's Monte Carlo
+    /// (`lessons::calm_volatile::monte_carlo_run`); `panel` is shared but unused.
+    MonteCarlo {
+        job: JobId,
+        lane: usize,
+        panel: u64,
+        base: MarketParams,
+        cap: Box<Strategy>,
+        ew: Box<Strategy>,
+        runs: Vec<(u64, f64)>,
+        start: usize,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,6 +84,8 @@ pub enum Reply {
     SweepChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<Cell>, String> },
     /// The outputs of a `Robustness` request, from `start`, in order.
     RobustnessChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<JobOutput>, String> },
+    /// The (cap, equal) CAGRs of a `MonteCarlo` request's runs, from `start`.
+    MonteCarloChunk { job: JobId, lane: usize, start: usize, outcome: Result<Vec<(f64, f64)>, String> },
     /// The runs of a `Compare`, one per strategy, and the time they took in
     /// the worker (ms); or why the worker could not run them.
     Compared { job: JobId, outcome: Result<(Vec<Result<Run, String>>, f64), String> },
@@ -86,6 +100,7 @@ impl Reply {
             | Reply::Parsed { job, .. }
             | Reply::SweepChunk { job, .. }
             | Reply::RobustnessChunk { job, .. }
+            | Reply::MonteCarloChunk { job, .. }
             | Reply::Compared { job, .. } => *job,
         }
     }

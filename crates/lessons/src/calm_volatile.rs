@@ -185,22 +185,44 @@ pub fn readout(i: &Inputs) -> Result<Readout, String> {
     Ok(words(&numbers(i)?))
 }
 
-/// Cap vs equal CAGR on small fresh markets: `(seed, volatility)` -> `(cap, equal)`.
-pub fn monte_carlo(base: &MarketParams, cap: &Strategy, ew: &Strategy) -> Vec<McCell> {
+/// The Monte Carlo's runs, `(seed, volatility)`: every seed at every level.
+pub fn monte_carlo_runs() -> Vec<(u64, f64)> {
+    MC_LEVELS.iter().flat_map(|&v| MC_SEEDS.iter().map(move |&s| (s, v))).collect()
+}
+
+/// One run: cap and equal CAGR on a small fresh market like `base` (40
+/// coins, 3 years) with this seed and volatility. Runs are independent, so
+/// the page spreads them over its workers.
+pub fn monte_carlo_run(base: &MarketParams, cap: &Strategy, ew: &Strategy, (seed, vol): (u64, f64)) -> (f64, f64) {
+    let params = MarketParams {
+        seed: base.seed.wrapping_mul(1000).wrapping_add(seed),
+        n_assets: 40,
+        years: 3.0,
+        volatility: vol,
+        ..base.clone()
+    };
+    let panel = engine::synth::generate(&params);
     let run = |panel: &Panel, s: &Strategy| {
         engine::simulate(panel, s).map(|sim| curve_cagr(&sim.equity, 365.0)).unwrap_or(f64::NAN)
     };
+    (run(&panel, cap), run(&panel, ew))
+}
+
+/// The cells of the runs' outcomes (`outcomes[i]` of `monte_carlo_runs()[i]`).
+pub fn monte_carlo_cells(outcomes: &[(f64, f64)]) -> Vec<McCell> {
+    let runs = monte_carlo_runs();
     engine::analysis::monte_carlo(&MC_SEEDS, &MC_LEVELS, |seed, vol| {
-        let params = MarketParams {
-            seed: base.seed.wrapping_mul(1000).wrapping_add(seed),
-            n_assets: 40,
-            years: 3.0,
-            volatility: vol,
-            ..base.clone()
-        };
-        let panel = engine::synth::generate(&params);
-        (run(&panel, cap), run(&panel, ew))
+        runs.iter()
+            .position(|r| *r == (seed, vol))
+            .and_then(|i| outcomes.get(i).copied())
+            .unwrap_or((f64::NAN, f64::NAN))
     })
+}
+
+/// Cap vs equal CAGR on small fresh markets, all runs here in turn.
+pub fn monte_carlo(base: &MarketParams, cap: &Strategy, ew: &Strategy) -> Vec<McCell> {
+    let outcomes: Vec<(f64, f64)> = monte_carlo_runs().into_iter().map(|r| monte_carlo_run(base, cap, ew, r)).collect();
+    monte_carlo_cells(&outcomes)
 }
 
 /// The Monte Carlo's sentences and table.

@@ -473,3 +473,18 @@ fn lessons_say_when_the_loaded_data_does_not_fit() {
     assert!(!lesson("rebalance-costs").dial_changes_market());
     assert!(!lesson("what-they-hold").dial_changes_market());
 }
+
+#[test]
+fn the_monte_carlo_split_into_runs_gives_the_same_cells() {
+    let l = lesson("calm-vs-volatile");
+    let setup = (l.setup)(1.0);
+    let (cap, ew) = (&setup.strategies[0], &setup.strategies[1]);
+    let runs = calm_volatile::monte_carlo_runs();
+    assert_eq!(runs.len(), calm_volatile::MC_SEEDS.len() * calm_volatile::MC_LEVELS.len());
+    // In reverse order, as workers may return them: each run is keyed by its index.
+    let mut outcomes = vec![(0.0, 0.0); runs.len()];
+    for (i, r) in runs.iter().enumerate().rev() {
+        outcomes[i] = calm_volatile::monte_carlo_run(&setup.market, cap, ew, *r);
+    }
+    assert_eq!(calm_volatile::monte_carlo_cells(&outcomes), calm_volatile::monte_carlo(&setup.market, cap, ew));
+}

@@ -168,10 +168,7 @@ pub fn app() -> Html {
     let days = state.range.1 - state.range.0 + 1;
     let what = format!("{} strategies × {} days × {} assets", state.strategies.len(), days, state.panel.n_assets());
     // A waiting link whose files all have addresses: the Data panel offers Load.
-    let fetchable = state.pending.as_ref().is_some_and(|sc| match &sc.data {
-        engine::scenario::DataRef::Files { files, .. } => !files.is_empty() && files.iter().all(|f| f.url.is_some()),
-        engine::scenario::DataRef::Synthetic(_) => false,
-    });
+    let fetchable = state.pending.as_ref().is_some_and(|sc| sc.data.fetchable().is_some());
     let run_notice = if let Some(sc) = &state.pending {
         let names = match &sc.data {
             engine::scenario::DataRef::Files { names, .. } => names.clone(),

@@ -219,6 +219,21 @@ impl AppState {
         Ok((panel, run.strategies))
     }
 
+    /// The strategies as the comparison runs them (capital applied), for
+    /// work on the results' panel, which is already cut to the range: the
+    /// sweep and the robustness analyses use that panel (shared with the
+    /// workers) rather than cutting it again.
+    pub fn strategies_prepared(&self, results_panel: &Panel) -> Result<Vec<Strategy>, String> {
+        let strategies: Vec<Strategy> = self.strategies.iter().map(|e| e.strategy.clone()).collect();
+        let setup = engine::prepare::Setup {
+            from: None,
+            to: None,
+            capital: Some(self.initial_capital),
+            strategies: &strategies,
+        };
+        setup.prepare(results_panel).map(|p| p.strategies).map_err(|e| e.to_string())
+    }
+
     /// The built-in market with default dials and the default comparison.
     pub fn initial() -> AppState {
         let params = MarketParams::default();

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::compute::{measured, ChartData, ChartKind};
+use crate::compute::{measured, ByPtr, ChartData, ChartKind};
 use crate::services::download;
 
 #[derive(Properties, Clone)]
@@ -247,7 +247,8 @@ pub fn chart(props: &ChartProps) -> Html {
     };
 
     let alt_id = format!("chart-{stem}-alt");
-    let alt = props.data.describe(props.kind);
+    // Computed once per data and chart, not on every hover move.
+    let alt = use_memo((ByPtr(props.data.clone()), props.kind), |(data, kind)| data.0.describe(*kind));
     let at_day = hover.map(|d| props.data.describe_day(props.kind, d)).unwrap_or_default();
     html! {
         <figure class="chart" data-chart={stem}>

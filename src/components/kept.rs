@@ -39,14 +39,13 @@ fn pending_key(state: &AppContext) -> Option<String> {
 pub fn kept_data(props: &KeptProps) -> Html {
     let state = use_context::<AppContext>().expect("app state");
     let list = use_state(|| None::<Result<Rc<Vec<KeptMeta>>, String>>);
-    let epoch = use_state(|| 0u32);
     let busy = use_state(|| false);
     let tried = use_mut_ref(|| None::<String>);
 
-    // The list, read on mount and after every change.
+    // The list, read on mount (and again by each change below).
     {
         let list = list.clone();
-        use_effect_with(*epoch, move |_| {
+        use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
                 list.set(Some(kept::list().await.map(Rc::new)));
             });
@@ -117,14 +116,14 @@ pub fn kept_data(props: &KeptProps) -> Html {
         })
     };
     let delete = |fp: String| {
-        let (epoch, state) = (epoch.clone(), state.clone());
+        let (list, state) = (list.clone(), state.clone());
         Callback::from(move |_: MouseEvent| {
-            let (fp, epoch, state) = (fp.clone(), epoch.clone(), state.clone());
+            let (fp, list, state) = (fp.clone(), list.clone(), state.clone());
             yew::platform::spawn_local(async move {
                 if let Err(e) = kept::delete(&fp).await {
                     state.dispatch(Action::DataError(format!("Deleting the kept files failed: {e}.")));
                 }
-                epoch.set(*epoch + 1);
+                list.set(Some(kept::list().await.map(Rc::new)));
             });
         })
     };

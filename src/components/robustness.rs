@@ -400,9 +400,10 @@ pub fn robustness_panel(props: &RobustnessProps) -> Html {
             if results.0.ok().next().is_none() {
                 return;
             }
-            let prepared = state.prepared();
-            let (panel, strategies) = match prepared {
-                Ok(p) => p,
+            // The results' panel: already cut to the range and shared with the workers.
+            let panel = results.0.panel.clone();
+            let strategies = match state.strategies_prepared(&panel) {
+                Ok(s) => s,
                 Err(e) => {
                     status.set(Status::Failed(e));
                     return;

@@ -217,15 +217,8 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
     let spec: Result<SweepSpec, String> = (|| {
         let base = base_entry.ok_or("add a strategy to sweep first")?;
         let index = state.strategies.iter().position(|e| e.id == base.id).unwrap_or(0);
-        let strategies: Vec<engine::Strategy> = state.strategies.iter().map(|e| e.strategy.clone()).collect();
-        let setup = engine::prepare::Setup {
-            from: None,
-            to: None,
-            capital: Some(state.initial_capital),
-            strategies: &strategies,
-        };
-        let prepared = setup.prepare(&results.panel).map_err(|e| e.to_string())?;
-        SweepForm { base: index, ..form.to_saved() }.spec(&prepared.strategies)
+        let strategies = state.strategies_prepared(&results.panel)?;
+        SweepForm { base: index, ..form.to_saved() }.spec(&strategies)
     })();
 
     let run = {

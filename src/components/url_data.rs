@@ -5,7 +5,6 @@
 //! addresses, so a link made afterwards carries them.
 
 use engine::data_url::{self, DataUrl};
-use engine::scenario::DataRef;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -54,11 +53,7 @@ fn megabytes(n: u64) -> String {
 /// The files a waiting link names with an address; `Err` when an address
 /// is refused (the link was checked, so only by a changed rule).
 fn link_items(state: &AppContext) -> Option<Result<Vec<Item>, String>> {
-    let sc = state.pending.as_ref()?;
-    let DataRef::Files { files, .. } = &sc.data else { return None };
-    if files.is_empty() || files.iter().any(|f| f.url.is_none()) {
-        return None;
-    }
+    let files = state.pending.as_ref()?.data.fetchable()?;
     Some(
         files
             .iter()
@@ -102,6 +97,9 @@ fn run(
             }
         }
         shown.set(Vec::new());
+        if cancel.is_cancelled() {
+            return;
+        }
         let sizes = files.iter().map(|(n, b)| (n.as_str(), b.len() as u64));
         if let Err(e) = engine::ingest::limits::check_sizes(sizes) {
             state.dispatch(Action::DataError(format!("{e}. The data loaded before is still loaded.")));

@@ -8,7 +8,7 @@
 //! the size limit, or it takes longer than [`TIMEOUT_MS`]. The address
 //! itself was checked before ([`engine::data_url::check`]).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use engine::data_url::{DataUrl, FetchError};
@@ -30,19 +30,24 @@ fn timeout_ms() -> u32 {
         .map_or(TIMEOUT_MS, |v| v.min(f64::from(TIMEOUT_MS)) as u32)
 }
 
-/// Stops the fetches it was given to (within 0.1 s); see [`get`].
+/// Stops the fetches it was given to at once; see [`get`].
 #[derive(Clone)]
 pub struct Cancel {
     cancelled: Rc<Cell<bool>>,
+    /// The controller of the file being fetched now.
+    current: Rc<RefCell<Option<AbortController>>>,
 }
 
 impl Cancel {
     pub fn new() -> Cancel {
-        Cancel { cancelled: Rc::new(Cell::new(false)) }
+        Cancel { cancelled: Rc::new(Cell::new(false)), current: Rc::new(RefCell::new(None)) }
     }
 
     pub fn cancel(&self) {
         self.cancelled.set(true);
+        if let Some(c) = self.current.borrow_mut().take() {
+            c.abort();
+        }
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -70,10 +75,10 @@ pub async fn get(url: &DataUrl, cancel: &Cancel) -> Result<Vec<u8>, String> {
     init.set_credentials(RequestCredentials::Omit);
     init.set_redirect(RequestRedirect::Follow);
     init.set_cache(RequestCache::NoStore);
-    // One controller per file so a timeout stops only this file; the user's
-    // Cancel aborts it too through the shared flag below.
+    // One controller per file: its timeout and the user's Cancel abort it.
     let own = AbortController::new().map_err(|_| "This browser cannot cancel a download.".to_string())?;
     init.set_signal(Some(&own.signal()));
+    *cancel.current.borrow_mut() = Some(own.clone());
     let timed_out = Rc::new(Cell::new(false));
     let limit = timeout_ms();
     let timer = {
@@ -81,14 +86,6 @@ pub async fn get(url: &DataUrl, cancel: &Cancel) -> Result<Vec<u8>, String> {
         gloo::timers::callback::Timeout::new(limit, move || {
             timed_out.set(true);
             own.abort();
-        })
-    };
-    let watcher = {
-        let (own, cancel) = (own.clone(), cancel.clone());
-        gloo::timers::callback::Interval::new(100, move || {
-            if cancel.is_cancelled() {
-                own.abort();
-            }
         })
     };
     let url_text = what.clone();
@@ -125,7 +122,7 @@ pub async fn get(url: &DataUrl, cancel: &Cancel) -> Result<Vec<u8>, String> {
     let body = response.array_buffer().map_err(|_| failed(&timed_out))?;
     let buffer = JsFuture::from(body).await.map_err(|_| failed(&timed_out))?;
     drop(timer);
-    drop(watcher);
+    cancel.current.borrow_mut().take();
     let bytes = js_sys::Uint8Array::new(&buffer);
     if bytes.length() as u64 > MAX_FILE_BYTES {
         return Err(FetchError::TooLarge { url: what.clone(), bytes: None }.to_string());

@@ -139,6 +139,18 @@ pub fn match_files(link: &[FileRef], loaded: &[FileRef]) -> FileMatch {
     }
 }
 
+impl DataRef {
+    /// The files, when every one of them has an address: data a page or the
+    /// CLI can fetch by itself ([`crate::data_url`]). `None` for the built-in
+    /// market, uploaded files, or a mix.
+    pub fn fetchable(&self) -> Option<&[FileRef]> {
+        match self {
+            DataRef::Files { files, .. } if !files.is_empty() && files.iter().all(|f| f.url.is_some()) => Some(files),
+            _ => None,
+        }
+    }
+}
+
 impl Default for DataRef {
     fn default() -> Self {
         DataRef::Synthetic(MarketParams::default())

@@ -55,8 +55,9 @@ impl Setup {
     /// (capital applied, default benchmark, default metric conventions).
     pub fn run(&self) -> (Panel, Vec<Result<Run, String>>) {
         let panel = engine::synth::generate(&self.market);
-        let strategies: Vec<Strategy> =
-            self.strategies.iter().map(|s| Strategy { initial_capital: CAPITAL, ..s.clone() }).collect();
+        let setup =
+            engine::prepare::Setup { from: None, to: None, capital: Some(CAPITAL), strategies: &self.strategies };
+        let strategies = setup.prepare(&panel).expect("the lessons' capital is valid").strategies;
         let runs = compare(&panel, &strategies, default_benchmark(&strategies), &MetricsOptions::default());
         (panel, runs.into_iter().map(|r| r.map_err(String::from)).collect())
     }

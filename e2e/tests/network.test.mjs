@@ -154,6 +154,13 @@ test('no request leaves the origin, and none but the app\'s own code follows the
   }
   assert.deepEqual(log.sockets, [], 'WebSockets were opened');
   assert.deepEqual(log.errors, [], `console errors: ${log.errors.join(' | ')}`);
+  // One wasm module per session: the workers (started by the upload, which
+  // parses there) run the page's own module, posted to them compiled, so
+  // the session requests exactly one .wasm file (src/workers/).
+  assert.ok(log.workers.length >= 1, 'the upload started no engine worker');
+  for (const w of log.workers) assert.match(w.url, /\/engine-worker\.js$/, `a worker from ${w.url}`);
+  const wasm = log.requests.filter((r) => new URL(r.url).pathname.endsWith('.wasm')).map((r) => r.url);
+  assert.equal(wasm.length, 1, `wasm requests: ${wasm.join(', ')}`);
   // Without a worker, nothing but the icon is requested after the load.
   if (log.workers.length === 0) {
     const icon = `${origin}/${declaredIcon()}`;

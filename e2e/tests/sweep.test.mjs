@@ -43,7 +43,7 @@ test('a 2 x 2 sweep runs in the workers and each cell equals a single simulation
   await screenshot(page, 'sweep-2x2');
 
   assert.equal(rows.length, 4);
-  assert.ok(workerUrls.some((u) => u.endsWith('worker_loader.js')), `no engine worker started: ${workerUrls}`);
+  assert.ok(workerUrls.some((u) => u.endsWith('engine-worker.js')), `no engine worker started: ${workerUrls}`);
   for (const r of rows) assert.ok(Number.isFinite(r.value), `cell ${r.cell} (${r.name}) has no value`);
   // The dimensions do something: a higher fee lowers CAGR; Top 5 and Top 20 differ.
   assert.ok(rows[2].value < rows[0].value && rows[3].value < rows[1].value, 'fees of 100 bp did not lower CAGR');

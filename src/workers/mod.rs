@@ -1,5 +1,8 @@
 //! Engine work off the page's thread: a small pool of Web Workers running
-//! [`EngineWorker`] (gloo-worker, built by Trunk from `src/bin/worker.rs`).
+//! [`EngineWorker`] (gloo-worker). A worker runs the page's own wasm module:
+//! `static/engine-worker.js` receives the compiled `WebAssembly.Module` and
+//! the URL of wasm-bindgen's JS glue from the page, instantiates them and
+//! calls [`worker_main`], so the engine is downloaded and compiled once.
 //!
 //! The page submits jobs ([`protocol::Request`]) to a worker of the pool and
 //! registers a handler for the job's replies; replies to a cancelled job find
@@ -26,12 +29,54 @@ pub use engine_worker::EngineWorker;
 use protocol::{is_large, Files, JobId, PanelSource, Parsed, Reply, Request, PART_BYTES};
 use serde_bytes::ByteBuf;
 
-/// The worker's loader shim, relative to the page (works under a sub-path).
-const LOADER: &str = "./worker_loader.js";
+/// The worker's script, relative to the page (works under a sub-path).
+const WORKER_SCRIPT: &str = "./engine-worker.js";
 
-/// Entry point of the worker binary.
-pub fn register() {
+/// Entry point of an engine worker, called by `static/engine-worker.js` once
+/// the module is instantiated there.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn worker_main() {
     EngineWorker::registrar().register();
+}
+
+/// Whether this instance of the module runs in a worker (no page to mount).
+pub fn in_worker() -> bool {
+    use wasm_bindgen::JsCast;
+    js_sys::global().dyn_into::<web_sys::Window>().is_err()
+}
+
+/// Starts the worker script and hands it this module: the compiled
+/// `WebAssembly.Module` (no second download or compile) and the absolute URL
+/// of wasm-bindgen's JS glue (from the `indexlab-app` meta tag that Trunk
+/// writes). Returns the bridge and the `Worker` object, recorded by
+/// `static/boot.js`; without that record (a page not started by boot.js) the
+/// worker never loads and the requests sent to it wait.
+fn spawn() -> (WorkerBridge<EngineWorker>, Option<web_sys::Worker>) {
+    let bridge = EngineWorker::spawner().callback(route).spawn_with_loader(WORKER_SCRIPT);
+    let native = last_started_worker().filter(init_worker);
+    if native.is_none() {
+        gloo::console::error!(
+            "the engine worker could not be started: no Worker recorded by static/boot.js or no indexlab-app meta tag"
+        );
+    }
+    (bridge, native)
+}
+
+/// Posts the module and the glue's URL to a new worker (see [`spawn`]).
+fn init_worker(native: &web_sys::Worker) -> bool {
+    let document = gloo::utils::document();
+    let js = document
+        .query_selector(r#"meta[name="indexlab-app"]"#)
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("data-js"))
+        .and_then(|src| web_sys::Url::new_with_base(&src, &document.base_uri().ok()??).ok())
+        .map(|url| url.href());
+    let Some(js) = js else { return false };
+    let init = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&init, &"js".into(), &js.into());
+    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+    native.post_message(&init).is_ok()
 }
 
 /// The data a comparison or sweep runs on: the page's panel (the simulated
@@ -83,8 +128,9 @@ impl Pool {
         }
         let slot = lane % n;
         if self.workers[slot].is_none() {
-            self.workers[slot] = Some(EngineWorker::spawner().callback(route).spawn_with_loader(LOADER));
-            self.natives[slot] = last_started_worker();
+            let (bridge, native) = spawn();
+            self.workers[slot] = Some(bridge);
+            self.natives[slot] = native;
         }
         self.workers[slot].as_ref().expect("started above")
     }

@@ -5,7 +5,7 @@
 //! `compute.rs`) and memoised by the component tree.
 
 use engine::ingest::Report;
-use engine::scenario::{match_files, ChartView, DataRef, FileMatch, FileRef, Scenario};
+use engine::scenario::{match_files, ChartView, DataRef, FileMatch, FileRef, ReadHow, Scenario};
 use engine::sweep::SweepForm;
 use engine::synth::MarketParams;
 use engine::{Date, Panel, Preset, Strategy};
@@ -105,13 +105,7 @@ pub enum LinkNotice {
     Error(String),
     /// The link was made with uploaded files: load them to reproduce it
     /// (they are read the sender's way: spikes, format, date order).
-    NeedsFiles {
-        names: Vec<String>,
-        fingerprint: String,
-        keep_spikes: bool,
-        format: Option<engine::ingest::Format>,
-        day_first: Option<bool>,
-    },
+    NeedsFiles { names: Vec<String>, fingerprint: String, how: ReadHow },
     /// The files loaded after such a link are the same data.
     SameData,
     /// The files differ from the link's: results will differ; which ones.
@@ -130,13 +124,9 @@ pub struct AppState {
     pub data_error: Option<String>,
     /// How long the last files took to parse and validate, in ms.
     pub ingest_ms: Option<f64>,
-    /// Whether the loaded files kept their flagged one-day spikes (the
-    /// loader repairs them unless asked to keep them); links carry it.
-    pub keep_spikes: bool,
-    /// The format forced and the date order chosen when the files were
-    /// read (`None`: detected); links carry them.
-    pub format: Option<engine::ingest::Format>,
-    pub day_first: Option<bool>,
+    /// How the loaded files were read (spikes kept or repaired, a forced
+    /// format, the date order, "ever in the top K"); links carry it.
+    pub read: ReadHow,
     /// Each loaded file's name and SHA-256; links carry them.
     pub file_refs: Vec<FileRef>,
     /// A link on uploaded data waiting for its files: applied again (range
@@ -246,9 +236,7 @@ impl AppState {
             files: Rc::new(Vec::new()),
             data_error: None,
             ingest_ms: None,
-            keep_spikes: false,
-            format: None,
-            day_first: None,
+            read: ReadHow::default(),
             file_refs: Vec::new(),
             pending: None,
             range,
@@ -374,10 +362,11 @@ impl AppState {
             DataSource::Files { names, fingerprint } => DataRef::Files {
                 names: names.clone(),
                 fingerprint: fingerprint.clone(),
-                keep_spikes: self.keep_spikes,
+                keep_spikes: self.read.keep_spikes,
                 files: self.file_refs.clone(),
-                format: self.format,
-                day_first: self.day_first,
+                format: self.read.format,
+                day_first: self.read.day_first,
+                ever_top: self.read.ever_top,
             },
         }
     }
@@ -426,16 +415,14 @@ impl AppState {
                 }
                 self.link_notice = None;
             }
-            DataRef::Files { names, fingerprint, keep_spikes, format, day_first, .. } => {
+            DataRef::Files { names, fingerprint, .. } => {
                 if self.data_verdict(&sc.data) == Some(LinkNotice::SameData) {
                     self.link_notice = Some(LinkNotice::SameData);
                 } else {
                     self.link_notice = Some(LinkNotice::NeedsFiles {
                         names: names.clone(),
                         fingerprint: fingerprint.clone(),
-                        keep_spikes: *keep_spikes,
-                        format: *format,
-                        day_first: *day_first,
+                        how: sc.data.read_how(),
                     });
                     // Range and the rest are applied again once the files arrive.
                     self.pending = Some(Box::new(sc.clone()));
@@ -540,11 +527,8 @@ pub enum Action {
         urls: Vec<Option<String>>,
         /// SHA-256 of each file, in order.
         hashes: Vec<String>,
-        /// Whether the flagged one-day spikes were kept (not repaired).
-        keep_spikes: bool,
-        /// The forced format and date order they were read with.
-        format: Option<engine::ingest::Format>,
-        day_first: Option<bool>,
+        /// How they were read.
+        how: ReadHow,
         /// How long parsing and validation took, in ms.
         parse_ms: f64,
         fingerprint: String,
@@ -630,22 +614,9 @@ impl Reducible for AppState {
                     s.source = DataSource::Synthetic(params);
                 }
             }
-            Action::DataLoaded {
-                files,
-                urls,
-                hashes,
-                keep_spikes,
-                format,
-                day_first,
-                parse_ms,
-                fingerprint,
-                panel,
-                report,
-            } => {
+            Action::DataLoaded { files, urls, hashes, how, parse_ms, fingerprint, panel, report } => {
                 s.ingest_ms = Some(parse_ms);
-                s.keep_spikes = keep_spikes;
-                s.format = format;
-                s.day_first = day_first;
+                s.read = how;
                 let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
                 s.file_refs = names
                     .iter()

@@ -2,7 +2,7 @@
 //! the simulated date range, initial capital and the asset list.
 
 use engine::ingest::{Format, IngestOptions, Report};
-use engine::scenario::{DataRef, Scenario};
+use engine::scenario::Scenario;
 use engine::synth::MarketParams;
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
@@ -17,16 +17,8 @@ use crate::services::files::{read_all, NamedBytes};
 use crate::state::{Action, AppContext, DataSource, LinkNotice};
 use crate::workers::{self, protocol::JobId, protocol::Parsed};
 
-/// How files are read: the user's choices in the data panel.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct How {
-    /// Keep flagged one-day spikes (repaired by default).
-    keep_spikes: bool,
-    /// `None` detects each file's format.
-    format: Option<Format>,
-    /// Date order of `12/03/2021`-style dates; `None` detects it.
-    day_first: Option<bool>,
-}
+/// How files are read: the user's choices in the data panel, or a link's.
+use engine::scenario::ReadHow as How;
 
 /// What loading files needs: the state, the progress line and the parse
 /// running in a worker (at most one; a new load or Cancel replaces it).
@@ -50,7 +42,6 @@ impl Loader {
 
     /// [`Loader::ingest`] for files fetched from these addresses (one per file).
     fn ingest_from(&self, files: Rc<Vec<NamedBytes>>, how: How, then: Option<Scenario>, urls: Vec<Option<String>>) {
-        let How { keep_spikes, format, day_first } = how;
         self.cancel();
         let megabytes = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
         self.progress.set(Some(format!("Parsing {} file(s), {megabytes:.1} MB, in the background…", files.len())));
@@ -59,13 +50,7 @@ impl Loader {
         let job = workers::parse(
             files,
             // max_bytes bounds what a gzip file may expand to in the worker's memory.
-            IngestOptions {
-                repair_spikes: !keep_spikes,
-                format,
-                day_first,
-                max_bytes: engine::ingest::limits::MAX_DECOMPRESSED_BYTES,
-                ..IngestOptions::default()
-            },
+            IngestOptions { max_bytes: engine::ingest::limits::MAX_DECOMPRESSED_BYTES, ..how.ingest_options() },
             move |done, total| on_progress.progress.set(Some(format!("Parsed {done} of {total} file(s)…"))),
             move |job, outcome| {
                 on_done.job.borrow_mut().take();
@@ -80,9 +65,7 @@ impl Loader {
                             files: kept,
                             urls,
                             hashes: file_hashes,
-                            keep_spikes,
-                            format,
-                            day_first,
+                            how,
                             parse_ms,
                             fingerprint,
                             panel,
@@ -139,12 +122,7 @@ fn open_bundle(loader: &Loader, (name, bytes): &NamedBytes) {
         state.dispatch(Action::LoadScenario(Box::new(bundle.scenario), None));
     } else {
         // Read as the sender read them.
-        let how = match &bundle.scenario.data {
-            DataRef::Files { keep_spikes, format, day_first, .. } => {
-                How { keep_spikes: *keep_spikes, format: *format, day_first: *day_first }
-            }
-            DataRef::Synthetic(_) => How::default(),
-        };
+        let how = bundle.scenario.data.read_how();
         loader.ingest(Rc::new(bundle.files), how, Some(bundle.scenario));
     }
 }
@@ -165,13 +143,21 @@ pub fn data_panel() -> Html {
     // `None` detects each file's format; the user may force one.
     let format = use_state(|| None::<Format>);
     let day_first = use_state(|| None::<bool>);
+    // "Only coins ever in the top K": follows the loaded files' choice.
+    let ever_top = use_state(|| state.read.ever_top);
+    {
+        let ever_top = ever_top.clone();
+        use_effect_with(state.read.ever_top, move |k| ever_top.set(*k));
+    }
+    // The user's own choices, for files they pick.
+    let own_how = How { keep_spikes: false, format: *format, day_first: *day_first, ever_top: *ever_top };
 
     let on_files = {
         let (state, loader, progress, kept) = (state.clone(), loader.clone(), progress.clone(), kept.clone());
         // Files for a link made on uploaded data are read the sender's way.
-        let (keep_spikes, format, date_order) = match &state.link_notice {
-            Some(LinkNotice::NeedsFiles { keep_spikes, format, day_first, .. }) => (*keep_spikes, *format, *day_first),
-            _ => (false, *format, *day_first),
+        let how = match &state.link_notice {
+            Some(LinkNotice::NeedsFiles { how, .. }) => *how,
+            _ => own_how,
         };
         Callback::from(move |files: Vec<File>| {
             if files.is_empty() {
@@ -198,7 +184,7 @@ pub fn data_panel() -> Html {
                         Ok(files) if is_bundle(&files) => open_bundle(&loader2, &files[0]),
                         Ok(files) => {
                             let files = Rc::new(files);
-                            loader2.ingest(files.clone(), How { keep_spikes, format, day_first: date_order }, None);
+                            loader2.ingest(files.clone(), how, None);
                             // Kept even when they failed: a forced format may read them.
                             *kept.borrow_mut() = files;
                         }
@@ -213,12 +199,9 @@ pub fn data_panel() -> Html {
     let on_fetched = {
         let (state, loader, kept) = (state.clone(), loader.clone(), kept.clone());
         let link_how = match &state.link_notice {
-            Some(LinkNotice::NeedsFiles { keep_spikes, format, day_first, .. }) => {
-                Some(How { keep_spikes: *keep_spikes, format: *format, day_first: *day_first })
-            }
+            Some(LinkNotice::NeedsFiles { how, .. }) => Some(*how),
             _ => None,
         };
-        let own_how = How { keep_spikes: false, format: *format, day_first: *day_first };
         Callback::from(move |f: Fetched| {
             if is_bundle(&f.files) {
                 open_bundle(&loader, &f.files[0]);
@@ -326,15 +309,14 @@ pub fn data_panel() -> Html {
                 { "Format " }
                 <select id="format-override" onchange={
                     let (format, loader, kept) = (format.clone(), loader.clone(), kept.clone());
-                    let keep_spikes = state.keep_spikes;
-                    let date_order = *day_first;
+                    let how = How { keep_spikes: state.read.keep_spikes, ..own_how };
                     Callback::from(move |e: Event| {
                         let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse::<usize>().ok();
                         let f = i.and_then(|i| Format::ALL.get(i)).map(|(f, _)| *f);
                         format.set(f);
                         // Re-read the files already loaded with the new choice.
                         if !kept.borrow().is_empty() {
-                            loader.ingest(kept.borrow().clone(), How { keep_spikes, format: f, day_first: date_order }, None);
+                            loader.ingest(kept.borrow().clone(), How { format: f, ..how }, None);
                         }
                     })
                 }>
@@ -347,14 +329,14 @@ pub fn data_panel() -> Html {
             <label title="How dates such as 03/04/2021 are read: detected from the file (a day above 12 shows the order), or as you say">
                 { " Dates " }
                 <select id="date-order" onchange={
-                    let (day_first, loader, kept, format) = (day_first.clone(), loader.clone(), kept.clone(), *format);
-                    let keep_spikes = state.keep_spikes;
+                    let (day_first, loader, kept) = (day_first.clone(), loader.clone(), kept.clone());
+                    let how = How { keep_spikes: state.read.keep_spikes, ..own_how };
                     Callback::from(move |e: Event| {
                         let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
                         let order = match v.as_str() { "day" => Some(true), "month" => Some(false), _ => None };
                         day_first.set(order);
                         if !kept.borrow().is_empty() {
-                            loader.ingest(kept.borrow().clone(), How { keep_spikes, format, day_first: order }, None);
+                            loader.ingest(kept.borrow().clone(), How { day_first: order, ..how }, None);
                         }
                     })
                 }>
@@ -362,6 +344,35 @@ pub fn data_panel() -> Html {
                     <option value="day" selected={*day_first == Some(true)}>{ "day first (25/12/2021)" }</option>
                     <option value="month" selected={*day_first == Some(false)}>{ "month first (12/25/2021)" }</option>
                 </select>
+            </label>
+            <label title="For files of every coin ever listed: load only the coins that were in the top K by market cap on at least one day (ranked on each day's caps in the files). A Top N universe is unchanged when K leaves room for the stablecoins it excludes: 2 x N is plenty. Empty: every coin.">
+                { " Only coins ever in the top " }
+                <input id="ever-top" type="number" min="1" max="100000" step="1" placeholder="all"
+                    value={ever_top.map(|k| k.to_string()).unwrap_or_default()}
+                    onchange={
+                        let (ever_top, loader, kept, state) = (ever_top.clone(), loader.clone(), kept.clone(), state.clone());
+                        let how = How { keep_spikes: state.read.keep_spikes, ..own_how };
+                        Callback::from(move |e: Event| {
+                            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+                            let k = match text.trim() {
+                                "" => None,
+                                t => match t.parse::<usize>() {
+                                    Ok(k) if (1..=100_000).contains(&k) => Some(k),
+                                    _ => {
+                                        state.dispatch(Action::DataError(format!(
+                                            "Only coins ever in the top K: '{t}' is not a whole number of coins from 1 to 100,000; leave it empty to load every coin."
+                                        )));
+                                        return;
+                                    }
+                                },
+                            };
+                            ever_top.set(k);
+                            if !kept.borrow().is_empty() {
+                                loader.ingest(kept.borrow().clone(), How { ever_top: k, ..how }, None);
+                            }
+                        })
+                    } />
+                { " by market cap" }
             </label>
             if let Some(p) = &*progress {
                 <p class="progress" role="status">
@@ -392,7 +403,7 @@ pub fn data_panel() -> Html {
                 { spike_warning(r, {
                     // Read the loaded files again the other way (bundles too).
                     let (loader, files) = (loader.clone(), state.files.clone());
-                    let how = How { keep_spikes: !state.keep_spikes, format: *format, day_first: *day_first };
+                    let how = How { keep_spikes: !state.read.keep_spikes, ..own_how };
                     Callback::from(move |_| loader.ingest(files.clone(), how, None))
                 }) }
                 <PeggedNotice />

@@ -48,6 +48,8 @@ pub struct RawRun {
     pub keep_spikes: bool,
     /// Read dates with the year last as day/month/year.
     pub day_first: bool,
+    /// `--ever-top K`, as given.
+    pub ever_top: Option<String>,
     pub timings: bool,
     /// Run the robustness analyses.
     pub robustness: bool,
@@ -166,6 +168,9 @@ fn parse_run(p: &mut lexopt::Parser) -> Result<Command, CliError> {
             Long("repair-spikes") => {}
             Long("keep-spikes") => r.keep_spikes = true,
             Long("day-first") => r.day_first = true,
+            Long("ever-top") => {
+                once(&mut r.ever_top, "--ever-top", text(p.value().map_err(lex_error)?, "--ever-top")?)?
+            }
             Long("timings") => r.timings = true,
             Long("robustness") => r.robustness = true,
             Long("robustness-spec") => once(
@@ -218,6 +223,11 @@ DATA (exactly one source; a --link with a built-in market counts as --synthetic)
     --day-first          Read dates with the year last as day/month/year
                          (25/12/2021). Without it the order is detected per
                          file, month/day/year when the dates do not tell.
+    --ever-top K         Load only the coins that were ever in the top K by
+                         market cap (ranked on each day's caps in the files;
+                         coins without caps are left out). For files of every
+                         coin: a Top N universe is unchanged when K leaves
+                         room for the excluded stablecoins (2 x N is plenty).
     --synthetic          The built-in synthetic market (seeded, reproducible).
       --seed N             Random seed (default 42).
       --assets N           Number of assets, 2..2000 (default 100).

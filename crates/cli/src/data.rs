@@ -51,6 +51,7 @@ fn read(plan: &Plan, contents: Vec<(String, Vec<u8>)>) -> Result<(Panel, DataInf
     let opts = IngestOptions {
         repair_spikes: !plan.keep_spikes,
         day_first: plan.day_first,
+        ever_top: plan.ever_top,
         format: plan.ingest_format,
         ..IngestOptions::default()
     };

@@ -31,6 +31,7 @@ pub struct Scenario {
     /// file's SHA-256, to read `--data` the same way and check it.
     pub ingest_format: Option<engine::ingest::Format>,
     pub day_first: Option<bool>,
+    pub ever_top: Option<usize>,
     pub files: Vec<engine::scenario::FileRef>,
 }
 
@@ -50,6 +51,9 @@ pub struct Plan {
     /// Read dates with the year last as day/month/year (`Some(true)`), month
     /// first (`Some(false)`, from a link) or detect (`None`).
     pub day_first: Option<bool>,
+    /// Load only the coins ever in the top K by market cap (`--ever-top`,
+    /// or the link's).
+    pub ever_top: Option<usize>,
     /// A format forced on every file (from a link made that way).
     pub ingest_format: Option<engine::ingest::Format>,
     /// The link's files (name and SHA-256), to check `--data` against.
@@ -129,16 +133,25 @@ pub fn parse_strategies(json: &str) -> Result<Vec<Strategy>, String> {
     }
 }
 
+/// `--ever-top K`: a whole number from 1 to 100,000.
+fn ever_top(v: &str) -> Result<usize, CliError> {
+    match v.trim().parse::<usize>() {
+        Ok(k) if (1..=100_000).contains(&k) => Ok(k),
+        _ => Err(usage(format!("--ever-top: expected a whole number of coins from 1 to 100000, got '{v}'"))),
+    }
+}
+
 fn decode_link(link: &str) -> Result<Scenario, CliError> {
     let s = engine::scenario::Scenario::from_link(link).map_err(|e| usage(format!("--link: {e}")))?;
     let keep_spikes = matches!(s.data, DataRef::Files { keep_spikes: true, .. });
-    let (ingest_format, day_first, files) = match &s.data {
-        DataRef::Files { format, day_first, files, .. } => (*format, *day_first, files.clone()),
-        DataRef::Synthetic(_) => (None, None, Vec::new()),
+    let (ingest_format, day_first, ever_top, files) = match &s.data {
+        DataRef::Files { format, day_first, ever_top, files, .. } => (*format, *day_first, *ever_top, files.clone()),
+        DataRef::Synthetic(_) => (None, None, None, Vec::new()),
     };
     Ok(Scenario {
         ingest_format,
         day_first,
+        ever_top,
         files,
         strategies: s.strategies,
         market: match s.data {
@@ -326,6 +339,10 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         source,
         keep_spikes: raw.keep_spikes || scenario.as_ref().is_some_and(|s| s.keep_spikes),
         day_first: if raw.day_first { Some(true) } else { scenario.as_ref().and_then(|s| s.day_first) },
+        ever_top: match &raw.ever_top {
+            Some(v) => Some(ever_top(v)?),
+            None => scenario.as_ref().and_then(|s| s.ever_top),
+        },
         ingest_format: scenario.as_ref().and_then(|s| s.ingest_format),
         link_files: scenario.as_ref().map(|s| s.files.clone()).unwrap_or_default(),
         strategies,

@@ -61,6 +61,7 @@ fn link(url: &str, bytes: &[u8]) -> String {
             }],
             format: None,
             day_first: None,
+            ever_top: None,
         },
         strategies,
         ..Scenario::default()

@@ -174,3 +174,32 @@ fn table_format_on_real_data() {
     assert!(lines.len() > 20);
     assert!(lines.iter().all(|l| l.chars().count() == lines[0].chars().count()), "{lines:#?}");
 }
+
+/// `--ever-top K` on the 797-coin file: far fewer coins are loaded, the
+/// stderr report says how many, and a Top 20 universe (K leaves room for
+/// the stablecoins it excludes) gives exactly the numbers of the whole file.
+#[test]
+fn top150_ever_in_the_top_60_keeps_a_top_20_index_unchanged() {
+    let path = data_file("coingecko-top150-2017-2021.csv.gz");
+    let base =
+        ["run", "--data", path.to_str().unwrap(), "--preset", "top20-capped30-quarterly", "--from", "2018-01-01"];
+    let all = run(&base);
+    let all_doc = all.json();
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend(["--ever-top", "60"]);
+    let top = run(&args);
+    let top_doc = top.json();
+    let n_all = all_doc["data"]["ingest"]["n_assets"].as_u64().unwrap();
+    let n_top = top_doc["data"]["ingest"]["n_assets"].as_u64().unwrap();
+    assert!(n_top < n_all / 2, "{n_top} of {n_all} coins kept");
+    assert!(
+        top.stderr.contains(&format!("Only the {n_top} of {n_all} coins that were ever in the top 60 by market cap")),
+        "{}",
+        top.stderr
+    );
+    assert_eq!(all_doc["strategies"], top_doc["strategies"]);
+    // A bad K is a usage error that names the flag.
+    let bad = run(&["run", "--data", path.to_str().unwrap(), "--ever-top", "0"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("--ever-top"), "{}", bad.stderr);
+}

@@ -65,7 +65,8 @@ pub enum DataRef {
     Synthetic(MarketParams),
     /// Files the sender loaded: their names, a fingerprint, the SHA-256 of
     /// each raw file, and how the sender read them: kept the flagged one-day
-    /// spikes (repaired by default), a forced format, a date order. The
+    /// spikes (repaired by default), a forced format, a date order, the
+    /// "ever in the top K" filter. The
     /// fingerprint is [`share::files_fingerprint`] of the file hashes; in
     /// links made before file hashes (no `files`), it is the loaded panel's
     /// [`share::fingerprint`]. Fields at their defaults are left out of links.
@@ -80,6 +81,10 @@ pub enum DataRef {
         format: Option<Format>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         day_first: Option<bool>,
+        /// Only the coins ever in the top K by market cap were loaded
+        /// ([`crate::ingest::top_filter`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ever_top: Option<usize>,
     },
 }
 
@@ -96,6 +101,46 @@ pub struct FileRef {
     /// Its size in bytes, shown before fetching.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+}
+
+/// How files are read: the choices a link carries with its files, so the
+/// receiver reads them the sender's way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadHow {
+    /// Keep the flagged one-day spikes (repaired by default).
+    pub keep_spikes: bool,
+    /// A format forced on every file; `None` detects each file's.
+    pub format: Option<Format>,
+    /// The order of `12/03/2021`-style dates; `None` detects it.
+    pub day_first: Option<bool>,
+    /// Only the coins ever in the top K by market cap
+    /// ([`crate::ingest::top_filter`]); `None` loads all.
+    pub ever_top: Option<usize>,
+}
+
+impl ReadHow {
+    /// The loader's options for these choices.
+    pub fn ingest_options(&self) -> crate::ingest::IngestOptions {
+        crate::ingest::IngestOptions {
+            repair_spikes: !self.keep_spikes,
+            format: self.format,
+            day_first: self.day_first,
+            ever_top: self.ever_top,
+            ..crate::ingest::IngestOptions::default()
+        }
+    }
+}
+
+impl DataRef {
+    /// How a link's files were read (the defaults for the built-in market).
+    pub fn read_how(&self) -> ReadHow {
+        match self {
+            DataRef::Files { keep_spikes, format, day_first, ever_top, .. } => {
+                ReadHow { keep_spikes: *keep_spikes, format: *format, day_first: *day_first, ever_top: *ever_top }
+            }
+            DataRef::Synthetic(_) => ReadHow::default(),
+        }
+    }
 }
 
 impl FileRef {

@@ -111,6 +111,7 @@ prop_compose! {
                     keep_spikes: seed % 2 == 1,
                     format: (seed % 3 == 0).then_some(engine::ingest::Format::LongCsv),
                     day_first: (seed % 5 == 0).then_some(true),
+                    ever_top: (seed % 7 == 0).then_some(200),
                 }
             },
             strategies,

@@ -63,6 +63,7 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
                     files: Vec::new(),
                     format: None,
                     day_first: None,
+                    ever_top: None,
                 },
                 strategies: vec![Strategy::preset(Preset::Top20Capped30Quarterly)],
                 ..Scenario::default()

@@ -5,6 +5,7 @@ use super::quality::{
     far_side_of_jumps, frequency, global_warnings, long_gaps, pegged_warning, spans_overlap, SpikeDetector,
 };
 use super::table::{FileData, Role};
+use super::top_filter::{ever_top, with_caps, TopFilter};
 use super::{
     AssetReport, CapSource, DuplicateConflict, DuplicatePolicy, ErrorKind, FileReport, Implausibility, Implausible,
     IngestError, IngestOptions, Loaded, Report, RowOrder, Spike,
@@ -21,7 +22,11 @@ pub(super) fn assemble(
     opts: &IngestOptions,
     mut warnings: Vec<String>,
 ) -> Result<Loaded, IngestError> {
-    let assets = panel_assets(&data, &mut warnings)?;
+    let mut assets = panel_assets(&data, &mut warnings)?;
+    let top_filter = match opts.ever_top {
+        Some(k) => keep_ever_top(&data, &mut assets, k, &mut warnings),
+        None => None,
+    };
     let n_assets = assets.ids.len();
     let (dates, day_index) = calendar(&data, &assets.maps);
     check_size(&data, dates.len(), n_assets, opts)?;
@@ -53,8 +58,33 @@ pub(super) fn assemble(
         assets: reports,
         warnings,
         pegged,
+        top_filter,
     };
     Ok(Loaded { panel, report })
+}
+
+/// Keeps only the assets ever in the top `k` by market cap
+/// ([`super::top_filter`]); says what it did in `warnings`.
+fn keep_ever_top(data: &[FileData], assets: &mut Assets, k: usize, warnings: &mut Vec<String>) -> Option<TopFilter> {
+    let Some(keep) = ever_top(data, &assets.maps, assets.ids.len(), k) else {
+        warnings.push(format!(
+            "The data has no market caps, so \"only coins ever in the top {k}\" could not rank them: all coins were loaded"
+        ));
+        return None;
+    };
+    let ranked = with_caps(data, &assets.maps, assets.ids.len());
+    let of = assets.ids.len();
+    let mut index = 0;
+    assets.ids.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    let global: HashMap<&str, usize> = assets.ids.iter().enumerate().map(|(g, &n)| (n, g)).collect();
+    assets.maps =
+        data.iter().map(|d| d.assets.iter().map(|la| global.get(la.name.as_str()).copied()).collect()).collect();
+    let filter = TopFilter { k, kept: assets.ids.len(), of, without_caps: of - ranked };
+    warnings.push(filter.sentence());
+    Some(filter)
 }
 
 /// The panel's assets: who owns each, their ids in order, and each file's

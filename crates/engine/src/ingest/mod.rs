@@ -137,6 +137,7 @@ mod parse;
 mod quality;
 mod report;
 mod table;
+pub mod top_filter;
 
 pub use error::{Binary, ErrorKind, Expected, IngestError};
 pub use parse::DateStyle;
@@ -219,6 +220,9 @@ pub struct IngestOptions {
     /// first (day/month/year), `Some(false)` month first, `None` (the default)
     /// detects it per file (see the module docs).
     pub day_first: Option<bool>,
+    /// Load only the coins that were ever in the top K by market cap
+    /// ([`top_filter`]); `None` (the default) loads every coin.
+    pub ever_top: Option<usize>,
 }
 
 impl Default for IngestOptions {
@@ -231,6 +235,7 @@ impl Default for IngestOptions {
             spike_factor: 20.0,
             max_bytes: 1 << 30,
             day_first: None,
+            ever_top: None,
         }
     }
 }

@@ -22,6 +22,10 @@ pub struct Report {
     /// evidence ([`crate::pegged::detect`]); the same list as [`crate::Panel::pegged`].
     #[serde(default)]
     pub pegged: Vec<crate::pegged::Pegged>,
+    /// What "only coins ever in the top K" left out, when it was asked for
+    /// and the data had market caps.
+    #[serde(default)]
+    pub top_filter: Option<super::top_filter::TopFilter>,
 }
 
 /// Order of the data rows in a file, by date.

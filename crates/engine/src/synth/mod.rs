@@ -114,6 +114,7 @@
 mod names;
 mod random_walk;
 pub mod rng;
+pub mod universe_file;
 
 #[cfg(test)]
 mod tests;

@@ -241,7 +241,7 @@ impl fmt::Display for IngestError {
             }
             ErrorKind::PanelTooLarge { days, assets } => write!(
                 f,
-                "{days} days x {assets} assets is too large a table to hold in memory; load fewer assets or a shorter period"
+                "{days} days x {assets} assets is too large a table to hold in memory; load only the coins ever in the top K by market cap (\"Only coins ever in the top\", --ever-top), fewer assets or a shorter period"
             ),
             ErrorKind::Panel(e) => write!(f, "{e}"),
             ErrorKind::NotCsv { what } => match what {

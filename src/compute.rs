@@ -4,7 +4,7 @@
 
 use charts::{draw_bars, draw_drawdown, draw_growth, draw_monthly_heatmap, draw_rolling, draw_weights};
 use charts::{Bars, CoordMap, DrawResult, MonthlyRow, RGBColor, Series, Theme, ValueFormat, View, YAxis};
-use engine::compare::{benchmark_in_use, compare, default_benchmark, Run};
+use engine::compare::{benchmark_in_use, compare_cached, default_benchmark, Run, SimCache};
 use engine::metrics::{drawdown_series, returns, rolling_sharpe, rolling_volatility, MetricsOptions};
 use engine::{Date, Panel};
 use plotters::coord::Shift;
@@ -40,6 +40,19 @@ pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// The data a comparison ran on: the state's panel and the simulated range.
+type DataKey = (ByPtr<Panel>, (usize, usize));
+
+/// What the page keeps from one comparison to the next, so that a change to
+/// one strategy costs one strategy's simulations: the panel cut to the
+/// range, and the simulations of the strategies that did not change
+/// ([`SimCache`]: the same numbers as computing everything again).
+#[derive(Default)]
+pub struct Reuse {
+    cut: Option<(DataKey, Rc<Panel>)>,
+    sims: SimCache<DataKey>,
+}
+
 /// One strategy's outcome in the comparison.
 pub struct Outcome {
     pub entry: StrategyEntry,
@@ -57,24 +70,34 @@ pub struct Results {
 }
 
 impl Results {
-    /// Simulates every strategy of `state` (costs, capital and range applied).
-    pub fn compute(state: &AppState) -> Results {
-        measured("indexlab:simulate", || Results::compute_now(state))
+    /// Simulates every strategy of `state` (costs, capital and range
+    /// applied), reusing what `reuse` kept from the last comparison.
+    pub fn compute(state: &AppState, reuse: &mut Reuse) -> Results {
+        measured("indexlab:simulate", || Results::compute_now(state, reuse))
     }
 
-    fn compute_now(state: &AppState) -> Results {
+    fn compute_now(state: &AppState, reuse: &mut Reuse) -> Results {
         let clock = gloo::utils::window().performance();
         let started = clock.as_ref().map(|p| p.now());
-        let (panel, strategies) = match state.prepared() {
+        let key: DataKey = (ByPtr(state.panel.clone()), state.range);
+        let cut = reuse.cut.as_ref().filter(|(k, _)| *k == key).map(|(_, p)| p.clone());
+        let prepared = match cut {
+            Some(panel) => state.strategies_prepared(&panel).map(|s| (panel, s)),
+            None => state.prepared(),
+        };
+        let (panel, strategies) = match prepared {
             Ok(run) => run,
             Err(e) => return Results::failed(state, e),
         };
+        reuse.cut = Some((key.clone(), panel.clone()));
         let bench_idx = default_benchmark(&strategies);
         // Engine errors become text here, at the app's edge.
-        let runs: Vec<Result<Run, String>> = compare(&panel, &strategies, bench_idx, &MetricsOptions::default())
-            .into_iter()
-            .map(|r| r.map_err(String::from))
-            .collect();
+        let opts = MetricsOptions::default();
+        let runs: Vec<Result<Run, String>> =
+            compare_cached(&mut reuse.sims, key, &panel, &strategies, bench_idx, &opts)
+                .into_iter()
+                .map(|r| r.map_err(String::from))
+                .collect();
         // A benchmark that held nothing was not used (its run says why).
         let bench_idx = benchmark_in_use(&runs, bench_idx);
         let outcomes =

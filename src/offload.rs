@@ -53,10 +53,11 @@ pub fn use_results(state: &AppState) -> Shown {
     // data at hand is not the link's).
     let paused = state.paused || state.pending.is_some();
     let heavy = !paused && estimated_seconds(state) > MAIN_THREAD_SECONDS;
+    let reuse = use_mut_ref(crate::compute::Reuse::default);
     let here = {
         let s = state.clone();
         use_memo((key.clone(), heavy, paused), move |(_, heavy, paused)| {
-            (!heavy && !paused).then(|| Rc::new(Results::compute(&s)))
+            (!heavy && !paused).then(|| Rc::new(Results::compute(&s, &mut reuse.borrow_mut())))
         })
     };
     // The worker's latest results and the inputs they are for.

@@ -55,30 +55,166 @@ pub fn compare(
     benchmark: Option<usize>,
     opts: &MetricsOptions,
 ) -> Vec<Result<Run, RunError>> {
-    let mut sims: Vec<Result<(SimResult, SimResult), RunError>> = strategies
+    let sims: Vec<Sims> = strategies.iter().map(|s| simulate_both(panel, s)).collect();
+    measure_all(panel, sims, benchmark, opts)
+}
+
+/// A strategy's net and gross simulations, or why it cannot run.
+type Sims = Result<(SimResult, SimResult), RunError>;
+
+fn simulate_both(panel: &Panel, s: &Strategy) -> Sims {
+    let net = simulate(panel, s)?;
+    let gross = simulate(panel, &s.without_costs())?;
+    Ok((net, gross))
+}
+
+/// Simulations kept from one comparison to the next, so that a change to one
+/// strategy re-simulates that one only: [`compare_cached`] reuses the
+/// simulations of every strategy equal (all fields) to one of the last call,
+/// while `data` (the caller's name for the panel: it must change whenever
+/// the panel does) is the same, and their metrics too while the benchmark
+/// they were measured against is unchanged. The numbers are those of
+/// [`compare`], bit for bit: the same simulations, the same measuring.
+#[derive(Debug)]
+pub struct SimCache<K> {
+    data: Option<K>,
+    entries: Vec<Entry>,
+    simulated: usize,
+    measured: usize,
+}
+
+/// A strategy's simulations and, once measured, its run and what it was
+/// measured against.
+#[derive(Debug)]
+struct Entry {
+    strategy: Strategy,
+    sims: Sims,
+    run: Option<(Against, Result<Run, RunError>)>,
+}
+
+/// What a run's metrics depend on besides its own simulations: the
+/// benchmark strategy it was measured against, and whether it is a
+/// benchmark refused for holding nothing.
+type Against = (Option<Strategy>, bool);
+
+impl<K> Default for SimCache<K> {
+    fn default() -> Self {
+        SimCache { data: None, entries: Vec::new(), simulated: 0, measured: 0 }
+    }
+}
+
+impl<K> SimCache<K> {
+    /// How many strategies the last [`compare_cached`] call simulated
+    /// (the others came from the cache).
+    pub fn simulated(&self) -> usize {
+        self.simulated
+    }
+
+    /// How many runs the last [`compare_cached`] call measured.
+    pub fn measured(&self) -> usize {
+        self.measured
+    }
+}
+
+/// [`compare`], reusing `cache`'s simulations and runs of unchanged
+/// strategies on the same `data` (see [`SimCache`]); keeps those of
+/// `strategies` for the next call.
+pub fn compare_cached<K: PartialEq>(
+    cache: &mut SimCache<K>,
+    data: K,
+    panel: &Panel,
+    strategies: &[Strategy],
+    benchmark: Option<usize>,
+    opts: &MetricsOptions,
+) -> Vec<Result<Run, RunError>> {
+    if cache.data.as_ref() != Some(&data) {
+        cache.entries.clear();
+        cache.data = Some(data);
+    }
+    let mut kept = std::mem::take(&mut cache.entries);
+    cache.simulated = 0;
+    cache.measured = 0;
+    let mut entries: Vec<Entry> = strategies
         .iter()
-        .map(|s| {
-            let net = simulate(panel, s)?;
-            let gross = simulate(panel, &s.without_costs())?;
-            Ok((net, gross))
+        .map(|s| match kept.iter().position(|e| e.strategy == *s) {
+            Some(i) => kept.swap_remove(i),
+            None => {
+                cache.simulated += 1;
+                Entry { strategy: s.clone(), sims: simulate_both(panel, s), run: None }
+            }
         })
         .collect();
-    let mut benchmark = benchmark.filter(|&b| matches!(sims.get(b), Some(Ok(_))));
-    if let Some(Some(Ok((net, _)))) = benchmark.map(|b| sims.get_mut(b)) {
-        if !holds_anything(net) {
-            net.warnings.push("it holds nothing on this data, so it is not used as the benchmark".into());
-            benchmark = None;
-        }
+    let (used, refused) = settle_benchmark(benchmark, |i| entries.get(i).map(|e| &e.sims));
+    let bench = used.and_then(|b| entries[b].sims.as_ref().ok()).map(|(net, _)| net.equity.clone());
+    let bench_strategy = used.map(|b| entries[b].strategy.clone());
+    let runs = entries
+        .iter_mut()
+        .enumerate()
+        .map(|(i, e)| {
+            let against: Against = (if Some(i) == used { None } else { bench_strategy.clone() }, Some(i) == refused);
+            if let Some((was, run)) = &e.run {
+                if *was == against {
+                    return run.clone();
+                }
+            }
+            cache.measured += 1;
+            let bench = if Some(i) == used { None } else { bench.as_deref() };
+            let run = measure_one(panel, &e.sims, bench, Some(i) == refused, opts);
+            e.run = Some((against, run.clone()));
+            run
+        })
+        .collect();
+    cache.entries = entries;
+    runs
+}
+
+/// The benchmark used among the strategies' simulations (`sims(i)`): the
+/// one asked for, when it ran and holds something; and the one refused
+/// because it holds nothing.
+fn settle_benchmark<'a>(
+    benchmark: Option<usize>,
+    sims: impl Fn(usize) -> Option<&'a Sims>,
+) -> (Option<usize>, Option<usize>) {
+    match benchmark.and_then(|b| Some((b, sims(b)?.as_ref().ok()?))) {
+        Some((b, (net, _))) if holds_anything(net) => (Some(b), None),
+        Some((b, _)) => (None, Some(b)),
+        None => (None, None),
     }
-    let bench: Option<&[f64]> =
-        benchmark.and_then(|b| sims.get(b)).and_then(|r| r.as_ref().ok()).map(|(net, _)| net.equity.as_slice());
+}
+
+/// One strategy's run: its simulations measured against `bench` (the
+/// benchmark's net equity), with a warning when it is a benchmark refused
+/// for holding nothing.
+fn measure_one(
+    panel: &Panel,
+    sims: &Sims,
+    bench: Option<&[f64]>,
+    refused: bool,
+    opts: &MetricsOptions,
+) -> Result<Run, RunError> {
+    let (net, gross) = sims.as_ref().map_err(Clone::clone)?;
+    let mut net = net.clone();
+    if refused {
+        net.warnings.push("it holds nothing on this data, so it is not used as the benchmark".into());
+    }
+    let metrics = measure(panel, &net, Some(&gross.equity), bench, opts)?;
+    Ok(Run { sim: net, gross_equity: gross.equity.clone(), metrics })
+}
+
+/// Measures each strategy's simulations, against the benchmark's net equity.
+fn measure_all(
+    panel: &Panel,
+    sims: Vec<Sims>,
+    benchmark: Option<usize>,
+    opts: &MetricsOptions,
+) -> Vec<Result<Run, RunError>> {
+    let (used, refused) = settle_benchmark(benchmark, |i| sims.get(i));
+    let bench: Option<&[f64]> = used.and_then(|b| sims[b].as_ref().ok()).map(|(net, _)| net.equity.as_slice());
     sims.iter()
         .enumerate()
         .map(|(i, r)| {
-            let (net, gross) = r.as_ref().map_err(Clone::clone)?;
-            let bench = if Some(i) == benchmark { None } else { bench };
-            let metrics = measure(panel, net, Some(&gross.equity), bench, opts)?;
-            Ok(Run { sim: net.clone(), gross_equity: gross.equity.clone(), metrics })
+            let bench = if Some(i) == used { None } else { bench };
+            measure_one(panel, r, bench, Some(i) == refused, opts)
         })
         .collect()
 }
@@ -135,6 +271,46 @@ mod tests {
         assert_eq!(default_benchmark(&strategies[..2]), None);
         // Buy and hold never trades after day 0: one rebalance, no cost drag beyond the entry fee.
         assert_eq!(runs[2].as_ref().unwrap().sim.rebalances.len(), 1);
+    }
+
+    #[test]
+    fn the_cache_simulates_only_what_changed_and_gives_compare_bit_for_bit() {
+        let panel = generate(&MarketParams { n_assets: 40, years: 2.0, ..MarketParams::default() });
+        let mut strategies: Vec<Strategy> =
+            [Preset::Top10EqualMonthly, Preset::Top100CapWeekly, Preset::BitcoinBuyAndHold]
+                .into_iter()
+                .map(Strategy::preset)
+                .collect();
+        let mut bad = Strategy::preset(Preset::Top10EqualMonthly);
+        bad.universe.top_n = Some(0);
+        strategies.push(bad);
+        let opts = MetricsOptions::default();
+        let mut cache = SimCache::default();
+        let bits = |runs: &[Result<Run, RunError>]| format!("{runs:?}");
+        let first = compare_cached(&mut cache, 1, &panel, &strategies, Some(2), &opts);
+        assert_eq!(cache.simulated(), 4);
+        assert_eq!(bits(&first), bits(&compare(&panel, &strategies, Some(2), &opts)));
+        // One fee changed: one strategy simulated again, every number as compare gives it.
+        strategies[0].costs.fee_bps += 1.0;
+        let second = compare_cached(&mut cache, 1, &panel, &strategies, Some(2), &opts);
+        assert_eq!(cache.simulated(), 1);
+        assert_eq!(cache.measured(), 1);
+        assert_eq!(bits(&second), bits(&compare(&panel, &strategies, Some(2), &opts)));
+        assert_ne!(bits(&first), bits(&second));
+        // Reordered, the same benchmark: nothing simulated or measured again.
+        strategies.swap(1, 2);
+        let third = compare_cached(&mut cache, 1, &panel, &strategies, Some(1), &opts);
+        assert_eq!((cache.simulated(), cache.measured()), (0, 0));
+        assert_eq!(bits(&third), bits(&compare(&panel, &strategies, Some(1), &opts)));
+        // Another benchmark: nothing simulated, every run measured again.
+        let third = compare_cached(&mut cache, 1, &panel, &strategies, Some(0), &opts);
+        assert_eq!((cache.simulated(), cache.measured()), (0, 4));
+        assert_eq!(bits(&third), bits(&compare(&panel, &strategies, Some(0), &opts)));
+        // Other data: everything simulated again.
+        let other = generate(&MarketParams { n_assets: 40, years: 2.0, seed: 7, ..MarketParams::default() });
+        let fourth = compare_cached(&mut cache, 2, &other, &strategies, Some(1), &opts);
+        assert_eq!(cache.simulated(), 4);
+        assert_eq!(bits(&fourth), bits(&compare(&other, &strategies, Some(1), &opts)));
     }
 
     #[test]

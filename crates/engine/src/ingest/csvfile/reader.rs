@@ -8,6 +8,8 @@ use crate::ingest::parse::{
     decimal_comma_vote, looks_decimal_comma, parse_date, parse_number, parse_number_comma, parse_number_str, trim,
     year_last_parts, Num, Stamp,
 };
+use crate::ingest::table::{FileData, Role};
+use crate::ingest::Format;
 use csv::ByteRecord;
 
 /// Rough row count from the body size, to reserve the columns once.
@@ -90,11 +92,7 @@ impl<'a> Ctx<'a> {
     /// The date column of a sniffed file and the context to read its rows:
     /// the date order (forced, or detected: the returned flag) and whether
     /// numbers use a decimal comma.
-    pub(super) fn for_file(
-        file: &'a str,
-        s: &'a Sniffed,
-        day_first: Option<bool>,
-    ) -> Result<(usize, Ctx<'a>, bool), IngestError> {
+    fn for_file(file: &'a str, s: &'a Sniffed, day_first: Option<bool>) -> Result<(usize, Ctx<'a>, bool), IngestError> {
         let date_col = s.roles.date.ok_or_else(|| {
             IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoDateColumn { header: header_text(s) })
         })?;
@@ -154,6 +152,25 @@ impl<'a> Ctx<'a> {
             Num::Invalid => Err(self.bad(row.rec, i, Expected::Number)),
         }
     }
+}
+
+/// What reading a sniffed file starts with: its date column, the context to
+/// read its rows, and its data (empty), which records how the file is
+/// written: delimiter, date order (when detected), decimal comma.
+pub(super) fn start<'a>(
+    file: &'a str,
+    s: &'a Sniffed,
+    format: Format,
+    gzip: bool,
+    role: Role,
+    day_first: Option<bool>,
+) -> Result<(usize, Ctx<'a>, FileData), IngestError> {
+    let (date_col, ctx, detected) = Ctx::for_file(file, s, day_first)?;
+    let mut d = FileData::new(file, format, gzip, role);
+    d.delimiter = Some(s.delimiter);
+    d.day_first_detected = detected;
+    d.decimal_comma = ctx.decimal_comma;
+    Ok((date_col, ctx, d))
 }
 
 /// The date order of a file's date column: `forced` if given; otherwise day

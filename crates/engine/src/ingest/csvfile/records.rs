@@ -1,7 +1,7 @@
 //! Records files: one row per (asset, date), the asset named by a column
 //! or by the file.
 
-use super::reader::{asset_name, bounded, estimate_rows, rows, Ctx, DateCache, Row};
+use super::reader::{asset_name, bounded, estimate_rows, rows, start, DateCache, Row};
 use super::sniff::{header_text, Sniffed};
 use crate::ingest::error::{ErrorKind, Expected, IngestError};
 use crate::ingest::parse::Num;
@@ -86,15 +86,11 @@ pub(crate) fn read_records(
     day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
     let r = &s.roles;
-    let (date_col, ctx, detected) = Ctx::for_file(file, s, day_first)?;
+    let (date_col, ctx, mut d) = start(file, s, format, gzip, Role::Prices, day_first)?;
     let price_col = r.price.ok_or_else(|| {
         IngestError::at(file, s.line_offset + 1, None, ErrorKind::NoPriceColumn { header: header_text(s) })
     })?;
     let asset_col = r.asset;
-    let mut d = FileData::new(file, format, gzip, Role::Prices);
-    d.delimiter = Some(s.delimiter);
-    d.day_first_detected = detected;
-    d.decimal_comma = ctx.decimal_comma;
     if r.cap.is_some() || r.supply.is_some() {
         d.cap = Some(Vec::new());
     }

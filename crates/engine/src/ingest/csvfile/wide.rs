@@ -1,6 +1,6 @@
 //! Wide files: `date` then one column per asset.
 
-use super::reader::{asset_name, bounded, estimate_rows, rows, Ctx, DateCache, Row};
+use super::reader::{asset_name, bounded, estimate_rows, rows, start, DateCache, Row};
 use super::sniff::{header_text, Sniffed};
 use crate::ingest::error::{shown, ErrorKind, Expected, IngestError};
 use crate::ingest::parse::{trim, Num};
@@ -16,11 +16,7 @@ pub(crate) fn read_wide(
     role: Role,
     day_first: Option<bool>,
 ) -> Result<FileData, IngestError> {
-    let (date_col, ctx, detected) = Ctx::for_file(file, s, day_first)?;
-    let mut d = FileData::new(file, format, gzip, role);
-    d.delimiter = Some(s.delimiter);
-    d.day_first_detected = detected;
-    d.decimal_comma = ctx.decimal_comma;
+    let (date_col, ctx, mut d) = start(file, s, format, gzip, role, day_first)?;
     let mut cols: Vec<(usize, u32)> = Vec::new();
     for (i, h) in s.raw_header.iter().enumerate() {
         if i == date_col || trim(h).is_empty() {

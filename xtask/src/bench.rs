@@ -5,9 +5,9 @@
 //! The native output is captured (and echoed), saved to
 //! `target/bench/native.txt` and parsed: divan has no machine-readable
 //! output, so [`parse_divan`] reads its table. The page writes
-//! `target/bench/page.json`, read by the small JSON reader below. The part
-//! of BENCHMARKS.md between [`BEGIN`] and [`END`] is then replaced by
-//! [`render`]: native and page side by side ([`PAIRS`]), then every native
+//! `target/bench/page.json`, read with serde_json into [`Json`] (fields in
+//! the file's order). The part of BENCHMARKS.md between [`BEGIN`] and
+//! [`END`] is then replaced by [`render`]: native and page side by side ([`PAIRS`]), then every native
 //! and every page measurement, with the machine, the date and the command.
 //! Text outside the markers (the analysis) is left alone.
 //!
@@ -15,7 +15,11 @@
 //! `--skip-page` the last `target/bench/page.json` (no release build); the
 //! section says when each was measured.
 
+use std::fmt;
 use std::path::Path;
+
+use engine::Date;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::tools;
 
@@ -297,7 +301,9 @@ pub fn parse_divan(output: &str) -> Vec<Native> {
 // page.json
 // ---------------------------------------------------------------------------
 
-/// A JSON value (as much of JSON as page.json needs: all of it).
+/// A JSON value with its object fields in the file's order (the tables list
+/// page.json's measurements and notes in the order the page bench wrote
+/// them; `serde_json::Value` would sort them).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
     Null,
@@ -324,156 +330,60 @@ impl Json {
     }
 }
 
-/// Parses a JSON text.
-pub fn parse_json(text: &str) -> Result<Json, String> {
-    let mut p = JsonParser { s: text.as_bytes(), i: 0 };
-    let v = p.value()?;
-    p.ws();
-    if p.i != p.s.len() {
-        return Err(format!("unexpected text at byte {}", p.i));
-    }
-    Ok(v)
-}
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
+        struct JsonVisitor;
 
-struct JsonParser<'a> {
-    s: &'a [u8],
-    i: usize,
-}
+        impl<'de> Visitor<'de> for JsonVisitor {
+            type Value = Json;
 
-impl JsonParser<'_> {
-    fn ws(&mut self) {
-        while self.s.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
-            self.i += 1;
-        }
-    }
-
-    fn eat(&mut self, c: u8) -> Result<(), String> {
-        self.ws();
-        if self.s.get(self.i) == Some(&c) {
-            self.i += 1;
-            Ok(())
-        } else {
-            Err(format!("expected '{}' at byte {}", c as char, self.i))
-        }
-    }
-
-    fn value(&mut self) -> Result<Json, String> {
-        self.ws();
-        match self.s.get(self.i) {
-            Some(b'{') => {
-                self.i += 1;
-                let mut fields = Vec::new();
-                self.ws();
-                if self.s.get(self.i) == Some(&b'}') {
-                    self.i += 1;
-                    return Ok(Json::Obj(fields));
-                }
-                loop {
-                    self.ws();
-                    let k = self.string()?;
-                    self.eat(b':')?;
-                    fields.push((k, self.value()?));
-                    self.ws();
-                    match self.s.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(Json::Obj(fields));
-                        }
-                        _ => return Err(format!("expected ',' or '}}' at byte {}", self.i)),
-                    }
-                }
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
             }
-            Some(b'[') => {
-                self.i += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.s.get(self.i) == Some(&b']') {
-                    self.i += 1;
-                    return Ok(Json::Arr(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    self.ws();
-                    match self.s.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(Json::Arr(items));
-                        }
-                        _ => return Err(format!("expected ',' or ']' at byte {}", self.i)),
-                    }
-                }
-            }
-            Some(b'"') => Ok(Json::Str(self.string()?)),
-            Some(b't') if self.s[self.i..].starts_with(b"true") => {
-                self.i += 4;
-                Ok(Json::Bool(true))
-            }
-            Some(b'f') if self.s[self.i..].starts_with(b"false") => {
-                self.i += 5;
-                Ok(Json::Bool(false))
-            }
-            Some(b'n') if self.s[self.i..].starts_with(b"null") => {
-                self.i += 4;
+            fn visit_unit<E>(self) -> Result<Json, E> {
                 Ok(Json::Null)
             }
-            Some(_) => {
-                let start = self.i;
-                while self.s.get(self.i).is_some_and(|c| matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
-                    self.i += 1;
-                }
-                let t = std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?;
-                t.parse().map(Json::Num).map_err(|_| format!("bad value at byte {start}"))
+            fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+                Ok(Json::Bool(b))
             }
-            None => Err("unexpected end of JSON".into()),
+            fn visit_i64<E>(self, n: i64) -> Result<Json, E> {
+                Ok(Json::Num(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
+                Ok(Json::Num(n as f64))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Json, E> {
+                Ok(Json::Num(n))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+                Ok(Json::Str(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Json, E> {
+                Ok(Json::Str(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Json::Arr(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry()? {
+                    fields.push(field);
+                }
+                Ok(Json::Obj(fields))
+            }
         }
-    }
 
-    fn string(&mut self) -> Result<String, String> {
-        if self.s.get(self.i) != Some(&b'"') {
-            return Err(format!("expected a string at byte {}", self.i));
-        }
-        self.i += 1;
-        let mut out = Vec::new();
-        loop {
-            match self.s.get(self.i) {
-                None => return Err("unterminated string".into()),
-                Some(b'"') => {
-                    self.i += 1;
-                    return String::from_utf8(out).map_err(|e| e.to_string());
-                }
-                Some(b'\\') => {
-                    let esc = *self.s.get(self.i + 1).ok_or("unterminated escape")?;
-                    self.i += 2;
-                    let c = match esc {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hex = self.s.get(self.i..self.i + 4).ok_or("short \\u escape")?;
-                            let code = u32::from_str_radix(std::str::from_utf8(hex).map_err(|e| e.to_string())?, 16)
-                                .map_err(|e| e.to_string())?;
-                            self.i += 4;
-                            char::from_u32(code).unwrap_or('\u{fffd}')
-                        }
-                        other => return Err(format!("bad escape \\{}", other as char)),
-                    };
-                    let mut buf = [0; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                Some(&c) => {
-                    out.push(c);
-                    self.i += 1;
-                }
-            }
-        }
+        deserializer.deserialize_any(JsonVisitor)
     }
+}
+
+/// Parses a JSON text (serde_json), keeping the order of object fields.
+pub fn parse_json(text: &str) -> Result<Json, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 /// The page report: every object with a `median_ms` (at any depth, keys
@@ -747,18 +657,9 @@ fn browser_version() -> Option<String> {
     (out.status.success() && !v.is_empty()).then_some(v)
 }
 
-/// `YYYY-MM-DD` of a day count since 1970-01-01 (Hinnant's civil_from_days).
+/// `YYYY-MM-DD` of a day count since 1970-01-01.
 pub fn civil(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    Date(days as i32).to_string()
 }
 
 fn date_of(t: std::time::SystemTime) -> Option<String> {

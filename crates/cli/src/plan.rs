@@ -6,34 +6,11 @@ use crate::args::{preset_name, Format, RawRun};
 use crate::CliError;
 use engine::compare::default_benchmark;
 use engine::robustness::RobustnessSpec;
-use engine::scenario::DataRef;
-use engine::sweep::{SweepForm, SweepSpec};
+use engine::scenario::{DataRef, Scenario};
+use engine::sweep::SweepSpec;
 use engine::synth::MarketParams;
 use engine::{Date, Preset, Schedule, Strategy, Weighting};
 use std::path::{Path, PathBuf};
-
-/// The part of a share link's [`engine::scenario::Scenario`] the CLI uses.
-/// `range` is inclusive; `market: None` means the scenario was made on
-/// uploaded data.
-#[derive(Debug, Default)]
-pub struct Scenario {
-    pub strategies: Vec<Strategy>,
-    pub market: Option<MarketParams>,
-    pub range: Option<(Date, Date)>,
-    pub initial_capital: Option<f64>,
-    /// The link's parameter sweep, as its form reads.
-    pub sweep: Option<SweepForm>,
-    /// The link's robustness settings.
-    pub robustness: Option<RobustnessSpec>,
-    /// The link's data kept its one-day spikes.
-    pub keep_spikes: bool,
-    /// How the link's files were read (forced format, date order) and each
-    /// file's SHA-256, to read `--data` the same way and check it.
-    pub ingest_format: Option<engine::ingest::Format>,
-    pub day_first: Option<bool>,
-    pub ever_top: Option<usize>,
-    pub files: Vec<engine::scenario::FileRef>,
-}
 
 #[derive(Debug, PartialEq)]
 pub enum Source {
@@ -142,28 +119,7 @@ fn ever_top(v: &str) -> Result<usize, CliError> {
 }
 
 fn decode_link(link: &str) -> Result<Scenario, CliError> {
-    let s = engine::scenario::Scenario::from_link(link).map_err(|e| usage(format!("--link: {e}")))?;
-    let keep_spikes = matches!(s.data, DataRef::Files { keep_spikes: true, .. });
-    let (ingest_format, day_first, ever_top, files) = match &s.data {
-        DataRef::Files { format, day_first, ever_top, files, .. } => (*format, *day_first, *ever_top, files.clone()),
-        DataRef::Synthetic(_) => (None, None, None, Vec::new()),
-    };
-    Ok(Scenario {
-        ingest_format,
-        day_first,
-        ever_top,
-        files,
-        strategies: s.strategies,
-        market: match s.data {
-            DataRef::Synthetic(m) => Some(m),
-            DataRef::Files { .. } => None,
-        },
-        keep_spikes,
-        range: s.range,
-        initial_capital: Some(s.initial_capital),
-        sweep: s.sweep,
-        robustness: s.robustness,
-    })
+    Scenario::from_link(link).map_err(|e| usage(format!("--link: {e}")))
 }
 
 /// Checks the options and reads the strategy files and the link.
@@ -171,7 +127,11 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
     let scenario = raw.link.as_deref().map(decode_link).transpose()?;
 
     // --- Data source.
-    let link_market = scenario.as_ref().and_then(|s| s.market.clone());
+    let link_data = scenario.as_ref().map(|s| &s.data);
+    let link_market = match link_data {
+        Some(DataRef::Synthetic(m)) => Some(m.clone()),
+        _ => None,
+    };
     if !raw.data.is_empty() && raw.synthetic {
         return Err(usage("--data and --synthetic are two data sources: give only one"));
     }
@@ -203,10 +163,8 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         }
         m.validate().map_err(|e| usage(format!("synthetic market: {e}")))?;
         Source::Synthetic(m)
-    } else if let Some(files) =
-        scenario.as_ref().map(|s| &s.files).filter(|f| !f.is_empty() && f.iter().all(|f| f.url.is_some()))
-    {
-        Source::Urls(files.clone())
+    } else if let Some(files) = link_data.and_then(DataRef::fetchable) {
+        Source::Urls(files.to_vec())
     } else if scenario.is_some() {
         return Err(usage(
             "--link: this scenario was made on uploaded data, not the built-in market: give the data files with --data",
@@ -264,7 +222,7 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
     // --- Global settings, as the app applies them to every strategy.
     let capital = match &raw.capital {
         Some(c) => Some(number("--capital", c)?),
-        None => scenario.as_ref().and_then(|s| s.initial_capital),
+        None => scenario.as_ref().map(|s| s.initial_capital),
     };
     let fee = raw.fee_bps.as_deref().map(|f| number("--fee-bps", f)).transpose()?;
     for (origin, s) in &mut strategies {
@@ -335,16 +293,23 @@ pub fn plan(raw: RawRun) -> Result<Plan, CliError> {
         }
     }
 
+    // --- How the link's files were read, to read `--data` the same way, and
+    // each file's SHA-256, to check it.
+    let read_how = link_data.map(DataRef::read_how).unwrap_or_default();
+    let link_files = match link_data {
+        Some(DataRef::Files { files, .. }) => files.clone(),
+        _ => Vec::new(),
+    };
     Ok(Plan {
         source,
-        keep_spikes: raw.keep_spikes || scenario.as_ref().is_some_and(|s| s.keep_spikes),
-        day_first: if raw.day_first { Some(true) } else { scenario.as_ref().and_then(|s| s.day_first) },
+        keep_spikes: raw.keep_spikes || read_how.keep_spikes,
+        day_first: if raw.day_first { Some(true) } else { read_how.day_first },
         ever_top: match &raw.ever_top {
             Some(v) => Some(ever_top(v)?),
-            None => scenario.as_ref().and_then(|s| s.ever_top),
+            None => read_how.ever_top,
         },
-        ingest_format: scenario.as_ref().and_then(|s| s.ingest_format),
-        link_files: scenario.as_ref().map(|s| s.files.clone()).unwrap_or_default(),
+        ingest_format: read_how.format,
+        link_files,
         strategies,
         benchmark,
         from,

@@ -99,6 +99,23 @@ pub fn check_sizes_within<'a>(
     Ok(())
 }
 
+/// The buffer to start decompressing a gzip file into: its trailer's
+/// uncompressed size plus one (so the last read finds the end without the
+/// buffer doubling), when that size is possible for deflate (at most 1,032
+/// times the compressed size); otherwise three times the compressed size.
+/// The trailer holds the last member's size only (modulo 4 GiB), so a
+/// multi-member file starts small and grows as before.
+pub(crate) fn gzip_hint(compressed: &[u8]) -> usize {
+    let fallback = compressed.len().saturating_mul(3);
+    let Some(tail) = compressed.len().checked_sub(4).map(|i| &compressed[i..]) else { return fallback };
+    let size = u32::from_le_bytes(tail.try_into().expect("4 bytes")) as usize;
+    if size <= compressed.len().saturating_mul(1032) {
+        size.saturating_add(1)
+    } else {
+        fallback
+    }
+}
+
 /// Reads `r` to its end into a buffer of at most `limit + 1` bytes (one more
 /// than allowed, so the caller sees that the limit was passed), starting
 /// from `hint` bytes. The buffer grows by doubling but never past
@@ -158,6 +175,24 @@ mod tests {
         assert!(cut.capacity() <= 10_000);
         assert_eq!(read_bounded(&data[..], 100, 1 << 30).unwrap().len(), 101);
         assert!(read_bounded(&b""[..], 100, 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_gzip_trailer_sizes_the_buffer_when_deflate_could_give_it() {
+        use std::io::Write;
+        let text = b"date,asset,price\n".repeat(5_000);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&text).unwrap();
+        let mut gz = gz.finish().unwrap();
+        assert_eq!(gzip_hint(&gz), text.len() + 1);
+        // Decompressed in one buffer of exactly that size: no doubling.
+        let out = read_bounded(flate2::read::GzDecoder::new(&gz[..]), 1 << 20, gzip_hint(&gz)).unwrap();
+        assert_eq!((out.len(), out.capacity()), (text.len(), text.len() + 1));
+        // A trailer no deflate stream of this size could give is not believed.
+        let n = gz.len();
+        gz[n - 4..].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(gzip_hint(&gz), 3 * n);
+        assert_eq!(gzip_hint(&[1, 2]), 6);
     }
 
     #[test]

@@ -285,7 +285,7 @@ fn decode<'a>(f: &InputFile<'a>, max: usize) -> Result<(Cow<'a, [u8]>, bool), In
     }
     let (bytes, gzip): (Cow<'a, [u8]>, bool) = if f.bytes.starts_with(&[0x1f, 0x8b]) {
         let dec = flate2::read::MultiGzDecoder::new(f.bytes);
-        let out = limits::read_bounded(dec, max, f.bytes.len().saturating_mul(3)).map_err(|e| {
+        let out = limits::read_bounded(dec, max, limits::gzip_hint(f.bytes)).map_err(|e| {
             let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
                 "the compressed data is cut short (truncated download?)".to_string()
             } else {

@@ -2,7 +2,9 @@
 // target/bench/page.json. Run by `cargo xtask bench` after `trunk build --release`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, openPage, repoRoot, dataDir } from '../support/harness.mjs';
+import zlib from 'node:zlib';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { serveDist, launch, openPage, repoRoot, dataDir, distDir } from '../support/harness.mjs';
 import * as engineBench from './workers.mjs';
 import { mean, median, quantile, round, summary } from './stats.mjs';
 
@@ -244,6 +246,35 @@ if (!redrawOnly) {
   Object.assign(report, await engineBench.stress(browser, server.url));
   // 7. The Robustness tab on the top-150 file from 2018.
   Object.assign(report, await engineBench.robustness(browser, server.url, gz));
+  // 8. A file of every coin (generated), loaded with "ever in the top 200";
+  // the CLI's peak memory on it, with and without the filter.
+  const everyCoin = path.join(repoRoot, 'target', 'bench', 'every-coin.csv.gz');
+  if (!fs.existsSync(everyCoin)) {
+    execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'engine', '--example', 'universe_file', '--', everyCoin], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
+  }
+  Object.assign(report, await engineBench.everyCoin(browser, server.url, everyCoin));
+  execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
+  const cli = path.join(repoRoot, 'target', 'release', 'indexlab-cli');
+  for (const [key, extra] of [['cli_every_coin_top200_peak_mb', ['--ever-top', '200']], ['cli_every_coin_all_peak_mb', []]]) {
+    const run = spawnSync(cli, ['run', '--data', everyCoin, '--preset', 'top100-cap-weekly', '--timings', ...extra], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const m = /peak resident memory (\d+) MB/.exec(run.stderr);
+    if (m) report[key] = Number(m[1]);
+  }
+}
+
+// 9. What a session downloads, gzipped (-9): the page, its code and the
+// engine's workers (which run the page's own wasm module).
+{
+  const files = fs.readdirSync(distDir).filter((f) => /\.(html|js|wasm|css|svg)$/.test(f));
+  const bytes = files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(distDir, f)), { level: 9 }).length, 0);
+  report.download_gzip_kb = Math.round(bytes / 1024);
+  report.download_files = files.join(', ');
 }
 
 await browser.close();

@@ -563,6 +563,15 @@ pub fn render(native: &[Native], page: Option<&PageReport>, ctx: &Context) -> St
     }
     push(&mut s, "");
 
+    push(&mut s, "### Targets");
+    push(&mut s, "");
+    push(&mut s, "Issue 20's speed and scale targets, read from the results above (`xtask/src/targets.rs`).");
+    push(&mut s, "");
+    for line in crate::targets::table(native, page) {
+        push(&mut s, &line);
+    }
+    push(&mut s, "");
+
     push(&mut s, "### Every native benchmark");
     push(&mut s, "");
     push(&mut s, "| benchmark | fastest | median | samples |");

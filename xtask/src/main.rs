@@ -16,6 +16,7 @@
 //! Only the standard library is used, so this compiles in seconds.
 
 mod bench;
+mod targets;
 mod tools;
 
 use std::path::{Path, PathBuf};

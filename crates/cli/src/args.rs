@@ -279,8 +279,8 @@ OUTPUT:
     --equity-csv PATH    Write date + one equity column per strategy (currency).
     --trades-csv PATH    Write every trade: date,strategy,asset,side,units,price,
                          value,fee,reason (units, value and fee in currency).
-    --timings            Print the time spent loading, simulating and writing
-                         on stderr.
+    --timings            Print the time spent loading, simulating and writing,
+                         and the peak resident memory (Linux), on stderr.
     --robustness         How sure is the answer: timing luck (every rebalance
                          day), start-date windows, a block bootstrap of the
                          first two strategies (or the link's pair), regimes

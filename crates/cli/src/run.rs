@@ -99,6 +99,9 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
             s(t2, t3),
             s(t0, t3)
         );
+        if let Some(kb) = peak_resident_kb() {
+            eprintln!("timings: peak resident memory {:.0} MB", kb as f64 / 1024.0);
+        }
     }
 
     let failed: Vec<String> = runs
@@ -112,4 +115,12 @@ pub fn execute(plan: Plan) -> Result<(), CliError> {
     } else {
         Err(CliError::Run(failed.join("; ")))
     }
+}
+
+/// The process's peak resident memory in KiB (`VmHWM` of `/proc/self/status`;
+/// Linux only, `None` elsewhere).
+fn peak_resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

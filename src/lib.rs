@@ -1,25 +1,35 @@
 //! IndexLab's browser app (Yew, client-side rendering).
 //!
-//! - `state.rs`: the one `AppState` and its `Action`s;
+//! - `state/`: the one `AppState`, its `Action`s and the reducer (native too);
 //! - `compute.rs`: results derived from the state by the engine (memoised);
 //! - `components/`: thin views;
 //! - `services.rs`: downloads, local storage, file reading.
 //!
-//! The app exists only in the browser: on other targets this crate is empty,
-//! which keeps a native `cargo test` of the workspace fast.
-#![cfg(target_arch = "wasm32")]
+//! The app exists only in the browser: on other targets this crate holds
+//! only `state` (plain Rust, so the reducer's unit tests run natively with
+//! the rest of the workspace's tests).
 
+#[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
 pub mod bench;
+#[cfg(target_arch = "wasm32")]
 mod chart_text;
+#[cfg(target_arch = "wasm32")]
 mod components;
+#[cfg(target_arch = "wasm32")]
 mod compute;
+#[cfg(target_arch = "wasm32")]
 mod lessons;
+#[cfg(target_arch = "wasm32")]
 mod offload;
+#[cfg(target_arch = "wasm32")]
 mod services;
-mod state;
+pub mod state;
+#[cfg(target_arch = "wasm32")]
 pub mod workers;
 
+#[cfg(target_arch = "wasm32")]
 pub use app::App;
 
 /// Mounts the app on the page body, after installing the panic hook.
@@ -32,6 +42,7 @@ pub use app::App;
 /// - `?panic-test` panics deliberately once the app is mounted, so an
 ///   end-to-end test can check the crash message. It shows only that message
 ///   and changes nothing stored.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     // Through Yew: a plain `std::panic::set_hook` would be replaced by Yew's
     // default hook (console only) when the app is rendered.
@@ -59,6 +70,7 @@ pub fn start() {
 /// Release builds abort after a panic (`panic = "abort"`): the hook runs
 /// first, but the module may not run again, so the way out is a plain link
 /// that reloads the page with `?reset` (see [`start`]), not a Rust callback.
+#[cfg(target_arch = "wasm32")]
 fn show_crash(detail: &str) {
     gloo::console::error!(format!("IndexLab crashed: {detail}"));
     let document = gloo::utils::document();

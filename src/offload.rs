@@ -23,15 +23,10 @@ use crate::workers;
 /// thread: within the 50 ms a page may block, with room for the charts.
 pub const MAIN_THREAD_SECONDS: f64 = 0.03;
 
-/// How much slower the page's wasm runs than the native build the cost
-/// model was fitted to (BENCHMARKS.md: 1.3-1.5x).
-pub const PAGE_FACTOR: f64 = 1.5;
-
-/// Estimated seconds of the comparison `state` asks for, in the page.
+/// Estimated seconds of the comparison `state` asks for, in the page
+/// ([`AppState::estimated_seconds`]).
 pub fn estimated_seconds(state: &AppState) -> f64 {
-    let days = state.range.1.saturating_sub(state.range.0) + 1;
-    PAGE_FACTOR
-        * engine::cost::compare_seconds(days, state.panel.n_assets(), state.strategies.iter().map(|e| &e.strategy))
+    state.estimated_seconds()
 }
 
 /// What the page shows: the results, whether newer ones are being computed

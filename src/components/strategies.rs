@@ -1,12 +1,13 @@
 //! The strategy list and the form that edits one strategy.
 
 use engine::rules_text::{SCHEDULE_KINDS, WEIGHTING_KINDS};
-use engine::strategy::{BandMethod, Bands, Comparison, Costs, ExtraFilter, Impact, MinVolume, Regime, RegimeReference};
+use engine::strategy::{BandMethod, RegimeReference};
 use engine::{Preset, Schedule, Strategy, Weighting};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::swatch;
+use crate::state::strategy_edit::{self, custom_text, filter_text, Field};
 use crate::state::{Action, AppContext, StrategyEntry, MAX_STRATEGIES};
 
 pub fn preset_label(p: Preset) -> String {
@@ -73,78 +74,6 @@ pub struct FormProps {
     pub entry: StrategyEntry,
 }
 
-/// Parses `score >= 0.5` (or `<=`) into an extra-column filter; blank = none.
-fn parse_filter(text: &str) -> Result<Option<ExtraFilter>, String> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    let (column, op, value) = if let Some((c, v)) = text.split_once(">=") {
-        (c, Comparison::AtLeast, v)
-    } else if let Some((c, v)) = text.split_once("<=") {
-        (c, Comparison::AtMost, v)
-    } else {
-        return Err(format!("Filter '{text}' needs the form column >= number (or <=)"));
-    };
-    let value = value.trim().parse().map_err(|_| format!("Filter: '{}' is not a number", value.trim()))?;
-    Ok(Some(ExtraFilter { column: column.trim().to_string(), op, value }))
-}
-
-fn filter_text(f: &Option<ExtraFilter>) -> String {
-    f.as_ref().map(|f| format!("{} {} {}", f.column, f.op, f.value)).unwrap_or_default()
-}
-
-/// Parses `btc: 0.6, eth: 0.4` into custom weights.
-fn parse_custom(text: &str) -> Result<Vec<(String, f64)>, String> {
-    text.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|part| {
-            let (id, w) =
-                part.split_once(':').ok_or_else(|| format!("'{}' needs the form asset: weight", part.trim()))?;
-            let w: f64 = w.trim().parse().map_err(|_| format!("'{}' is not a number", w.trim()))?;
-            Ok((id.trim().to_string(), w))
-        })
-        .collect()
-}
-
-fn custom_text(w: &Weighting) -> String {
-    match w {
-        Weighting::Custom { weights } => {
-            weights.iter().map(|(a, w)| format!("{a}: {w}")).collect::<Vec<_>>().join(", ")
-        }
-        _ => "btc: 0.6, eth: 0.4".to_string(),
-    }
-}
-
-/// The engine's validation message in the form's words: its field names
-/// become the labels the user sees.
-fn in_form_words(message: &str) -> String {
-    const LABELS: [(&str, &str); 18] = [
-        ("band_method", "On a breach"),
-        ("tranches", "Tranches"),
-        ("fee_bps + half_spread_bps", "Fee + half-spread"),
-        ("weighting.lookback", "Lookback"),
-        ("reconstitution_offset", "Reconstitution offset"),
-        ("rebalance_offset", "Day offset"),
-        ("half_spread_bps", "Half-spread"),
-        ("bands.absolute", "Band, abs."),
-        ("bands.relative", "Band, rel."),
-        ("regime sma_days", "SMA days"),
-        ("regime cash_fraction", "Cash when risk-off"),
-        ("every_n_days", "N"),
-        ("max_weight", "Max weight"),
-        ("fee_bps", "Fee"),
-        ("top_n", "Top N"),
-        ("buffer", "Buffer"),
-        ("impact k", "Impact k"),
-        ("initial_capital", "Initial capital"),
-    ];
-    let mut out = message.to_string();
-    for (field, label) in LABELS {
-        out = out.replace(field, label);
-    }
-    out
-}
-
 /// Every engine option of one strategy. A change that validates is applied at
 /// once; one that does not shows its message here and changes nothing.
 #[function_component(StrategyForm)]
@@ -154,39 +83,21 @@ pub fn strategy_form(props: &FormProps) -> Html {
     let s = &props.entry.strategy;
     let id = props.entry.id;
 
-    // A field edit: read the input's text, apply it to a copy, validate, dispatch.
-    /// Rules that validate one by one but cannot work together, in the
-    /// form's words (the engine would fall back to equal weights).
-    fn feasible(s: &Strategy) -> Result<(), String> {
-        if let (Weighting::CappedMarketCap { max_weight }, Some(n)) = (&s.weighting, s.universe.top_n) {
-            if (n as f64) * max_weight < 1.0 - 1e-12 {
-                let needed = (1.0 / max_weight - 1e-9).ceil();
-                return Err(format!(
-                    "a {}% cap needs at least {needed} members to add up to 100%; Top {n} gives {n}",
-                    charts::format::number(max_weight * 100.0, if max_weight * 100.0 < 1.0 { 2 } else { 0 })
-                ));
-            }
-        }
-        Ok(())
-    }
-    let edit = |apply: fn(&mut Strategy, &str) -> Result<(), String>| {
+    // A field edit: the input's text through `strategy_edit::apply`, then dispatched.
+    let edit = |field: Field| {
         let (state, error, base) = (state.clone(), error.clone(), s.clone());
         Callback::from(move |e: Event| {
             let value = match e.target_dyn_into::<HtmlSelectElement>() {
                 Some(sel) => sel.value(),
                 None => e.target_unchecked_into::<HtmlInputElement>().value(),
             };
-            let mut next = base.clone();
-            let result = apply(&mut next, value.trim())
-                .and_then(|_| next.validate().map_err(|e| in_form_words(&e.message)))
-                .and_then(|_| feasible(&next));
-            match result {
-                Ok(()) => {
+            match strategy_edit::apply(&base, field, &value) {
+                Ok(next) => {
                     error.set(None);
                     state.dispatch(Action::Update(id, Box::new(next)));
                 }
                 Err(msg) => {
-                    error.set(Some(format!("{msg} (you entered “{}”; nothing was changed)", value.trim())));
+                    error.set(Some(msg));
                     // The re-render puts the valid value back; show what was typed next to the message.
                     if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                         gloo::timers::callback::Timeout::new(0, move || input.set_value(&value)).forget();
@@ -205,17 +116,6 @@ pub fn strategy_form(props: &FormProps) -> Html {
             }
         })
     };
-
-    fn num<T: std::str::FromStr>(v: &str, what: &str) -> Result<T, String> {
-        v.replace(',', "").parse().map_err(|_| format!("{what}: '{v}' is not a valid number"))
-    }
-    fn opt_num(v: &str, what: &str) -> Result<Option<f64>, String> {
-        if v.is_empty() {
-            Ok(None)
-        } else {
-            num(v, what).map(Some)
-        }
-    }
 
     let every_n = match s.rebalance {
         Schedule::EveryNDays(n) => n,
@@ -257,11 +157,11 @@ pub fn strategy_form(props: &FormProps) -> Html {
         <form class="strategy-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             if let Some(msg) = &*error { <p class="error form-error" role="alert">{ msg }</p> }
             <label>{ "Name" }<input class="f-name" type="text" value={s.name.clone()}
-                onchange={edit(|s, v| { if v.is_empty() { return Err("The name cannot be empty".into()) } s.name = v.to_string(); Ok(()) })} /></label>
+                onchange={edit(Field::Name)} /></label>
             <fieldset><legend>{ "Universe" }</legend>
                 <label title="Keep only the N largest assets by market cap on each reconstitution day; blank = all assets">{ "Top N " }
                     <input class="f-top" type="number" min="1" placeholder="all assets" value={s.universe.top_n.map(|n| n.to_string()).unwrap_or_default()}
-                        onchange={edit(|s, v| { s.universe.top_n = if v.is_empty() { None } else { Some(num(v, "Top N")?) }; Ok(()) })} /></label>
+                        onchange={edit(Field::TopN)} /></label>
                 <div class="exclusions" role="group" aria-label="Leave out">
                     { group_box("stablecoins", "f-exclude", "Leave out stablecoins and pegged tokens") }
                     { group_box("wrapped", "f-exclude-wrapped", "Leave out wrapped and staked copies") }
@@ -271,96 +171,74 @@ pub fn strategy_form(props: &FormProps) -> Html {
                         { " Leave out what the data shows as pegged or copied" }</label>
                 </div>
                 <label>{ "Reconstitute " }
-                    <select class="f-recon" onchange={edit(|s, v| { s.universe.reconstitution = if v == "same" { None } else { Some(Schedule::parse_or_default(v, 30).map_err(|e| e.to_string())?) }; s.universe.reconstitution_offset = 0; Ok(()) })}>
+                    <select class="f-recon" onchange={edit(Field::Reconstitution)}>
                         <option value="same" selected={s.universe.reconstitution.is_none()}>{ "at each rebalance" }</option>
                         { for SCHEDULE_KINDS.iter().filter(|(k, _)| *k != "every_n_days").map(|(k, l)| html! {
                             <option value={*k} selected={s.universe.reconstitution.map(Schedule::kind) == Some(*k)}>{ *l }</option> }) }
                     </select></label>
                 <label title="An incumbent stays while its rank is within N × (1 + buffer)">{ "Buffer % " }
                     <input class="f-buffer" type="number" min="0" step="any" value={format!("{}", s.universe.buffer * 100.0)}
-                        onchange={edit(|s, v| { s.universe.buffer = num::<f64>(v, "Buffer")? / 100.0; Ok(()) })} /></label>
+                        onchange={edit(Field::Buffer)} /></label>
                 <label title="Days listed before an asset may enter">{ "Min. history (days) " }
                     <input class="f-minhist" type="number" min="0" value={s.universe.min_history_days.to_string()}
-                        onchange={edit(|s, v| { s.universe.min_history_days = num(v, "Min. history")?; Ok(()) })} /></label>
+                        onchange={edit(Field::MinHistory)} /></label>
                 <label title="Rank (and square-root weight) on a market cap smoothed by an exponential moving average with this half-life; blank = the day's cap">{ "Cap smoothing half-life (days) " }
                     <input class="f-halflife" type="number" min="1" step="any" value={fmt_opt(s.universe.rank_half_life_days)}
-                        onchange={edit(|s, v| { s.universe.rank_half_life_days = opt_num(v, "Half-life")?; Ok(()) })} /></label>
+                        onchange={edit(Field::HalfLife)} /></label>
                 <label title="Keep only assets whose average daily volume over 30 days is at least this (USD); blank = no minimum">{ "Min. volume (USD/day) " }
                     <input class="f-minvol" type="number" min="0" step="any" value={fmt_opt(s.universe.min_volume.as_ref().map(|m| m.amount))}
-                        onchange={edit(|s, v| { s.universe.min_volume = opt_num(v, "Min. volume")?.map(|amount| MinVolume { amount, lookback: 30 }); Ok(()) })} /></label>
+                        onchange={edit(Field::MinVolume)} /></label>
                 <label title="Keep only assets whose value in an extra column of your data passes a test, e.g. score >= 0.5; blank = no filter">{ "Filter " }
                     <input class="f-filter" type="text" placeholder="score >= 0.5" value={filter_text(&s.universe.filter)}
-                        onchange={edit(|s, v| { s.universe.filter = parse_filter(v)?; Ok(()) })} /></label>
+                        onchange={edit(Field::Filter)} /></label>
                 <label title="More asset ids or symbols never held, comma-separated">{ "Also excluded " }
                     <input class="f-exclude-list" type="text" value={other_excluded.join(", ")}
-                        onchange={edit(|s, v| {
-                            s.universe.exclude.retain(|e| engine::exclusions::is_token(e));
-                            s.universe.exclude.extend(v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()));
-                            Ok(())
-                        })} /></label>
+                        onchange={edit(Field::ExcludeList)} /></label>
                 if !s.universe.include.is_empty() {
                     <label title="Held even though a group above names them (chosen in the data panel)">{ "Included anyway " }
                         <input class="f-include-list" type="text" value={s.universe.include.join(", ")}
-                            onchange={edit(|s, v| { s.universe.include = v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(); Ok(()) })} /></label>
+                            onchange={edit(Field::IncludeList)} /></label>
                 }
             </fieldset>
             <fieldset><legend>{ "Weighting" }</legend>
-                <select class="f-weighting" onchange={edit(|s, v| {
-                    // A scheme with a lookback keeps the one the form shows.
-                    let lb = s.weighting.lookback().unwrap_or(90);
-                    s.weighting = match v {
-                        "custom" => Weighting::Custom { weights: parse_custom(&custom_text(&s.weighting))? },
-                        _ => Weighting::parse_or_default(v).map_err(|e| e.to_string())?.with_lookback(lb),
-                    };
-                    Ok(())
-                })}>
+                <select class="f-weighting" onchange={edit(Field::Weighting)}>
                     { for WEIGHTING_KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={s.weighting.kind() == *k}>{ *l }</option> }) }
                 </select>
                 { match &s.weighting {
                     Weighting::CappedMarketCap { max_weight } => html! { <label>{ "Max weight % " }
                         <input class="f-maxw" type="number" min="1" max="100" step="any" value={format!("{}", max_weight * 100.0)}
-                            onchange={edit(|s, v| { s.weighting = Weighting::CappedMarketCap { max_weight: num::<f64>(v, "Max weight")? / 100.0 }; Ok(()) })} /></label> },
+                            onchange={edit(Field::MaxWeight)} /></label> },
                     Weighting::InverseVolatility { .. } | Weighting::EqualRiskContribution { .. } | Weighting::VolumeWeighted { .. } => html! {
                         <label>{ "Lookback (days) " }<input class="f-lookback" type="number" min="2" value={s.weighting.lookback().unwrap_or(90).to_string()}
-                            onchange={edit(|s, v| { s.weighting = s.weighting.clone().with_lookback(num(v, "Lookback")?); Ok(()) })} /></label> },
+                            onchange={edit(Field::Lookback)} /></label> },
                     Weighting::Custom { .. } => html! { <label title="asset: weight pairs, normalised over the assets present">{ "Weights " }
                         <input class="f-custom" type="text" value={custom_text(&s.weighting)}
-                            onchange={edit(|s, v| { s.weighting = Weighting::Custom { weights: parse_custom(v)? }; Ok(()) })} /></label> },
+                            onchange={edit(Field::Custom)} /></label> },
                     _ => html! {},
                 } }
             </fieldset>
             <fieldset><legend>{ "Rebalancing" }</legend>
-                <select class="f-rebalance" onchange={edit(|s, v| { s.rebalance = Schedule::parse_or_default(v, 14).map_err(|e| e.to_string())?; s.rebalance_offset = 0; Ok(()) })}>
+                <select class="f-rebalance" onchange={edit(Field::Rebalance)}>
                     { for SCHEDULE_KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={s.rebalance.kind() == *k}>{ *l }</option> }) }
                 </select>
                 if matches!(s.rebalance, Schedule::EveryNDays(_)) {
                     <label>{ "N " }<input class="f-everyn" type="number" min="1" value={every_n.to_string()}
-                        onchange={edit(|s, v| { s.rebalance = Schedule::EveryNDays(num(v, "N")?); Ok(()) })} /></label>
+                        onchange={edit(Field::EveryN)} /></label>
                 }
                 if s.rebalance.max_period_days().is_some() {
                     <label title="Trade on this data day of each period (0 = first)">{ "Day offset " }
                         <input class="f-offset" type="number" min="0" value={s.rebalance_offset.to_string()}
-                            onchange={edit(|s, v| { s.rebalance_offset = num(v, "Day offset")?; Ok(()) })} /></label>
+                            onchange={edit(Field::Offset)} /></label>
                 }
                 <label title="Rebalance when any weight drifts this many percentage points from its target (blank = off)">{ "Band, abs. pp " }
                     <input class="f-band-abs" type="number" min="0" step="any" value={pct_opt(s.bands.as_ref().and_then(|b| b.absolute))}
-                        onchange={edit(|s, v| { let a = opt_num(v, "Band")?.map(|x| x / 100.0); let r = s.bands.as_ref().and_then(|b| b.relative);
-                            s.bands = (a.is_some() || r.is_some()).then_some(Bands { absolute: a, relative: r }); Ok(()) })} /></label>
+                        onchange={edit(Field::BandAbsolute)} /></label>
                 <label title="Rebalance when any weight drifts by this share of its target (blank = off)">{ "Band, rel. % " }
                     <input class="f-band-rel" type="number" min="0" step="any" value={pct_opt(s.bands.as_ref().and_then(|b| b.relative))}
-                        onchange={edit(|s, v| { let r = opt_num(v, "Band")?.map(|x| x / 100.0); let a = s.bands.as_ref().and_then(|b| b.absolute);
-                            s.bands = (a.is_some() || r.is_some()).then_some(Bands { absolute: a, relative: r }); Ok(()) })} /></label>
+                        onchange={edit(Field::BandRelative)} /></label>
                 if s.bands.is_some() {
                     <label title="What a band breach trades: everything back to target, or only the assets outside their band (to the band's edge, or part of the way to target)">{ "On a breach " }
-                        <select class="f-band-method" onchange={edit(|s, v| {
-                            s.band_method = match v {
-                                "edge" => BandMethod::Edge,
-                                "half" => BandMethod::Partial { fraction: 0.5 },
-                                "outside" => BandMethod::Partial { fraction: 1.0 },
-                                _ => BandMethod::Full,
-                            };
-                            Ok(())
-                        })}>
+                        <select class="f-band-method" onchange={edit(Field::BandMethod)}>
                             <option value="full" selected={s.band_method == BandMethod::Full}>{ "trade all to target" }</option>
                             <option value="edge" selected={s.band_method == BandMethod::Edge}>{ "only breaches, to the band edge" }</option>
                             <option value="half" selected={s.band_method == (BandMethod::Partial { fraction: 0.5 })}>{ "only breaches, half way to target" }</option>
@@ -370,36 +248,34 @@ pub fn strategy_form(props: &FormProps) -> Html {
                 if s.rebalance.max_period_days().is_some() {
                     <label title="Split the portfolio into this many equal sleeves rebalanced on staggered days of the period (1 = no tranching): smooths timing luck">{ "Tranches " }
                         <input class="f-tranches" type="number" min="1" max={engine::strategy::MAX_TRANCHES.to_string()} value={s.tranches.to_string()}
-                            onchange={edit(|s, v| { s.tranches = num(v, "Tranches")?; Ok(()) })} /></label>
+                            onchange={edit(Field::Tranches)} /></label>
                 }
             </fieldset>
             <fieldset><legend>{ "Trading costs" }</legend>
                 <label title="Proportional fee on traded value, in basis points (1 bp = 0.01%)">{ "Fee (bp) " }
                     <input class="f-fee" type="number" min="0" step="any" value={format!("{}", s.costs.fee_bps)}
-                        onchange={edit(|s, v| { s.costs.fee_bps = num(v, "Fee")?; Ok(()) })} /></label>
+                        onchange={edit(Field::Fee)} /></label>
                 <label title="Half the bid-ask spread, paid on every trade, in basis points">{ "Half-spread (bp) " }
                     <input class="f-spread" type="number" min="0" step="any" value={format!("{}", s.costs.half_spread_bps)}
-                        onchange={edit(|s, v| { s.costs.half_spread_bps = num(v, "Half-spread")?; Ok(()) })} /></label>
+                        onchange={edit(Field::Spread)} /></label>
                 <label title="Square-root market impact: k × daily volatility × sqrt(trade / average daily volume). Blank = off">{ "Impact k " }
                     <input class="f-impact" type="number" min="0" step="any" value={fmt_opt(s.costs.impact.as_ref().map(|i| i.k))}
-                        onchange={edit(|s, v| { s.costs = Costs { impact: opt_num(v, "Impact k")?.map(|k| Impact { k, lookback: 30 }), ..s.costs.clone() }; Ok(()) })} /></label>
+                        onchange={edit(Field::Impact)} /></label>
             </fieldset>
             <fieldset><legend>{ "Regime rule" }</legend>
                 <label title="Move part of the portfolio to cash (a stablecoin at 0%) while the market is below its moving average">
                     <input class="f-regime" type="checkbox" checked={s.regime.is_some()}
-                        onchange={on_check(|s, on| s.regime = on.then_some(Regime { reference: RegimeReference::TotalMarketCap, sma_days: 200, cash_fraction: 1.0 }))} />
+                        onchange={on_check(|s, on| s.regime = on.then(strategy_edit::default_regime))} />
                     { " Risk-off below a moving average" }</label>
                 if let Some(r) = &s.regime {
                     <label title="The series compared with its moving average: an asset id, or blank for the total market cap of the universe">{ "Reference asset " }
                         <input class="f-regime-ref" type="text" placeholder="total market cap"
                             value={match &r.reference { RegimeReference::Asset(a) => a.clone(), RegimeReference::TotalMarketCap => String::new() }}
-                            onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() {
-                                r.reference = v.parse().map_err(|e: engine::rules_text::RuleTextError| e.to_string())?;
-                            } Ok(()) })} /></label>
+                            onchange={edit(Field::RegimeReference)} /></label>
                     <label>{ "SMA days " }<input class="f-sma" type="number" min="2" value={r.sma_days.to_string()}
-                        onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() { r.sma_days = num(v, "SMA days")?; } Ok(()) })} /></label>
+                        onchange={edit(Field::RegimeSma)} /></label>
                     <label>{ "Cash when risk-off % " }<input class="f-cash" type="number" min="0" max="100" step="any" value={format!("{}", r.cash_fraction * 100.0)}
-                        onchange={edit(|s, v| { if let Some(r) = s.regime.as_mut() { r.cash_fraction = num::<f64>(v, "Cash share")? / 100.0; } Ok(()) })} /></label>
+                        onchange={edit(Field::RegimeCash)} /></label>
                 }
             </fieldset>
         </form>

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 mod reduce;
+pub mod strategy_edit;
 // Native only: the browser tests are tests/web.rs.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

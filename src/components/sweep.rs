@@ -201,11 +201,12 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
     // A scenario with a sweep (a link, a bundle) fills the form and runs it.
     let autorun = use_state(|| false);
     {
-        let (form, autorun, saved) = (form.clone(), autorun.clone(), state.sweep.clone());
-        use_effect_with(state.sweep_epoch, move |epoch| {
-            if let (true, Some((base, saved))) = (*epoch > 0, saved) {
+        let (form, autorun, saved, state) = (form.clone(), autorun.clone(), state.sweep.clone(), state.clone());
+        use_effect_with(state.sweep_waiting, move |waiting| {
+            if let (true, Some((base, saved))) = (*waiting, saved) {
                 form.set(Form::from_saved(base, &saved));
                 autorun.set(true);
+                state.dispatch(Action::SweepTaken);
             }
         });
     }

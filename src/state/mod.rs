@@ -154,9 +154,10 @@ pub struct AppState {
     /// The last sweep run (the id of the strategy it varies, and its form,
     /// whose `base` index is filled in when a link is made); links carry it.
     pub sweep: Option<(u32, SweepForm)>,
-    /// Counts the scenarios that brought a sweep: the sweep panel takes
-    /// the form and runs it each time this changes.
-    pub sweep_epoch: u32,
+    /// A scenario (a link, a bundle) brought `sweep` and it has not been
+    /// taken yet: the sweep panel fills its form with it and runs it once
+    /// the results are of the scenario's data ([`Action::SweepTaken`]).
+    pub sweep_waiting: bool,
     /// The robustness analyses asked for (set when the Robustness tab is
     /// first opened, or by a link); links carry it.
     pub robustness: Option<engine::robustness::RobustnessSpec>,
@@ -269,7 +270,7 @@ impl AppState {
             lesson: None,
             learn_open: false,
             sweep: None,
-            sweep_epoch: 0,
+            sweep_waiting: false,
             robustness: None,
             paused: false,
             next_id: 1,
@@ -458,9 +459,7 @@ impl AppState {
         }
         self.sweep = sc.sweep.and_then(|form| Some((self.strategies.get(form.base)?.id, form)));
         self.robustness = sc.robustness;
-        if self.sweep.is_some() {
-            self.sweep_epoch += 1;
-        }
+        self.sweep_waiting = self.sweep.is_some();
         let dates = self.panel.dates();
         let index = |d: Date| dates.partition_point(|x| *x < d).min(dates.len() - 1);
         self.range = match sc.range {

@@ -50,6 +50,9 @@ pub enum Action {
     SetRobustness(Option<engine::robustness::RobustnessSpec>),
     /// A sweep was run: the strategy it varies (id) and its form.
     SweepRan(u32, SweepForm),
+    /// The sweep panel took the sweep a scenario brought (see
+    /// `AppState::sweep_waiting`).
+    SweepTaken,
     /// Loading failed; keep everything else.
     DataError(String),
     DismissDataError,
@@ -175,6 +178,7 @@ impl AppState {
             }
             Action::SetLearnOpen(open) => s.learn_open = open,
             Action::SweepRan(base, form) => s.sweep = Some((base, form)),
+            Action::SweepTaken => s.sweep_waiting = false,
             Action::SetRobustness(spec) => s.robustness = spec,
             Action::SetIncluded(ids, on) => {
                 for e in &mut s.strategies {

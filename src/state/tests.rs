@@ -223,3 +223,24 @@ fn a_data_error_is_shown_and_the_data_stays() {
     assert_eq!(e.strategies, s.strategies);
     assert_eq!(e.reduced(Action::DismissDataError).data_error, None);
 }
+
+#[test]
+fn a_link_with_a_sweep_leaves_it_waiting_for_the_sweep_panel_once() {
+    let base = AppState::initial();
+    let form = engine::sweep::SweepForm {
+        base: 1,
+        dims: vec![("fee_bps".into(), "0, 50".into())],
+        metric: engine::metrics::MetricId::Sharpe,
+    };
+    let sender = base.reduced(Action::SweepRan(base.strategies[1].id, form.clone()));
+    assert!(!sender.sweep_waiting, "a sweep run here is not waiting");
+    let link = sender.scenario().to_link().unwrap();
+    let receiver = AppState::initial().reduced(Action::OpenLink(link));
+    assert!(receiver.sweep_waiting);
+    let (id, got) = receiver.sweep.clone().unwrap();
+    assert_eq!(id, receiver.strategies[1].id);
+    assert_eq!(got.dims, form.dims);
+    let taken = receiver.reduced(Action::SweepTaken);
+    assert!(!taken.sweep_waiting);
+    assert!(taken.sweep.is_some(), "the sweep stays for links made from here");
+}

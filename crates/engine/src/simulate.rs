@@ -61,7 +61,7 @@ use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
 use crate::panel::Panel;
 use crate::strategy::{short, BandMethod, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
-use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs};
+use crate::weighting::{mean_volume, target_weights, volatility, ErcCache, Fallback, Inputs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -508,6 +508,8 @@ struct Sim<'a> {
     weights: Vec<(usize, f64)>,
     legs: Vec<Leg>,
     leg_assets: Vec<usize>,
+    /// Equal risk contribution's state between solves.
+    erc: ErcCache,
     out: SimResult,
 }
 
@@ -547,6 +549,7 @@ impl<'a> Sim<'a> {
             weights: Vec::with_capacity(n),
             legs: Vec::with_capacity(n),
             leg_assets: Vec::with_capacity(n),
+            erc: ErcCache::default(),
             out,
         }
     }
@@ -901,7 +904,7 @@ impl<'a> Sim<'a> {
         }
         let inputs =
             Inputs { panel: self.panel, t, smoothed_caps: self.smoothed.as_deref(), custom: &self.plan.custom };
-        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights) {
+        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights, &mut self.erc) {
             let msg = match note {
                 Fallback::CapTooSmall { n } => {
                     format!("only {n} assets for the weight cap: n x max_weight < 1, equal weights used instead")

@@ -99,11 +99,14 @@ pub(crate) enum Fallback {
 /// Target weights over `candidates` (tradable members, ascending asset index)
 /// written to `out` as `(asset, weight)` with weight > 0, summing to 1, or
 /// left empty when no candidate qualifies. Returns what was not applied as asked.
+/// `erc` carries the equal-risk-contribution state from one solve to the next
+/// (see [`ErcCache`]); a fresh one per run.
 pub(crate) fn target_weights(
     scheme: &Weighting,
     inp: &Inputs,
     candidates: &[usize],
     out: &mut Vec<(usize, f64)>,
+    erc_cache: &mut ErcCache,
 ) -> Vec<Fallback> {
     out.clear();
     let mut notes = Vec::new();
@@ -129,33 +132,7 @@ pub(crate) fn target_weights(
             inverse_volatility(inp, candidates, *lookback, out, &mut notes);
         }
         Weighting::EqualRiskContribution { lookback } => {
-            let mut rets = Vec::with_capacity(candidates.len() * lookback);
-            let mut members = Vec::with_capacity(candidates.len());
-            for &a in candidates {
-                let before = rets.len();
-                returns_into(inp.panel, inp.t, a, *lookback, &mut rets);
-                if rets.len() - before == *lookback {
-                    members.push(a);
-                } else {
-                    rets.truncate(before);
-                }
-            }
-            if members.len() < candidates.len() {
-                notes.push(Fallback::NoEstimate { left_out: candidates.len() - members.len() });
-            }
-            let mut cov = covariance(&rets, members.len(), *lookback);
-            if members.len() >= *lookback {
-                notes.push(Fallback::ShrunkCovariance);
-                shrink(&mut cov, members.len());
-            }
-            match erc(&cov, members.len()) {
-                Some(w) => out.extend(members.iter().copied().zip(w)),
-                None if members.is_empty() => {}
-                None => {
-                    notes.push(Fallback::ErcFailed);
-                    inverse_volatility(inp, &members, *lookback, out, &mut notes);
-                }
-            }
+            equal_risk_contribution(inp, candidates, *lookback, out, &mut notes, erc_cache);
         }
         Weighting::VolumeWeighted { lookback } => {
             for &a in candidates.iter().filter(|&&a| listed_throughout(inp.panel, inp.t, a, *lookback)) {
@@ -220,6 +197,350 @@ fn inverse_volatility(
     }
     if out.len() - before < candidates.len() {
         notes.push(Fallback::NoEstimate { left_out: candidates.len() - (out.len() - before) });
+    }
+}
+
+/// What an equal-risk-contribution solve leaves for the next one.
+///
+/// When the next solve is on the next data day with the same members and
+/// lookback (daily rebalancing), the covariance is updated instead of
+/// recomputed and the solver starts from the last solution:
+/// - the window sums `Σ r_i` and `Σ r_i r_j` slide by one day (the new
+///   day's return added, the one leaving the window taken off), and the
+///   covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)` (computed from
+///   scratch again every `L` slides, so rounding cannot build up);
+/// - the solve starts from the last `y` and takes Newton steps with the last
+///   Hessian's Cholesky factor while they converge fast, refactoring when
+///   they do not ([`erc_warm`]).
+///
+/// Either way the result meets the same convergence test as a cold solve
+/// (risk contributions equal to `1e-10`), so the weights agree with a cold
+/// solve to about that tolerance, not bit for bit. Any other solve (first
+/// day, members changed, a gap between solves) is the cold solve on the
+/// two-pass covariance, exactly as without the cache.
+#[derive(Debug, Default)]
+pub(crate) struct ErcCache {
+    /// Whether the fields describe the last solve.
+    valid: bool,
+    day: usize,
+    lookback: usize,
+    members: Vec<usize>,
+    /// Whether `sums` and `cross` hold the window sums on `day`.
+    sums_valid: bool,
+    /// Slides since the sums were computed from scratch.
+    slides: usize,
+    sums: Vec<f64>,
+    /// `k x k`, row-major.
+    cross: Vec<f64>,
+    /// The last solution (unnormalised) and the Cholesky factor of the last
+    /// Newton Hessian (empty when there was none).
+    y: Vec<f64>,
+    factor: Vec<f64>,
+    // Scratch.
+    now: Vec<usize>,
+}
+
+/// Equal-risk-contribution weights over the candidates with a full window;
+/// see [`Weighting::EqualRiskContribution`] and [`ErcCache`].
+fn equal_risk_contribution(
+    inp: &Inputs,
+    candidates: &[usize],
+    lookback: usize,
+    out: &mut Vec<(usize, f64)>,
+    notes: &mut Vec<Fallback>,
+    cache: &mut ErcCache,
+) {
+    // With prices finite inside each listed span and NaN outside (the panel's
+    // invariant), a candidate (priced on t) has all `lookback` returns exactly
+    // when its window is full.
+    cache.now.clear();
+    cache.now.extend(candidates.iter().copied().filter(|&a| full_window(inp.panel, inp.t, a, lookback)));
+    let consecutive = cache.valid && cache.day + 1 == inp.t && cache.lookback == lookback && cache.now == cache.members;
+    let k = cache.now.len();
+    if consecutive && k > 0 {
+        members_short(candidates.len(), k, notes);
+        if !cache.sums_valid || cache.slides >= lookback {
+            window_sums(inp.panel, inp.t, &cache.now, lookback, &mut cache.sums, &mut cache.cross);
+            cache.slides = 0;
+        } else {
+            slide_sums(inp.panel, inp.t, &cache.now, lookback, &mut cache.sums, &mut cache.cross);
+            cache.slides += 1;
+        }
+        cache.sums_valid = true;
+        let l = lookback as f64;
+        let inv = 1.0 / (l - 1.0);
+        let means: Vec<f64> = cache.sums.iter().map(|s| s / l).collect();
+        let mut cov = vec![0.0; k * k];
+        for i in 0..k {
+            let (row, cross) = (&mut cov[i * k..(i + 1) * k], &cache.cross[i * k..(i + 1) * k]);
+            for ((c, &x), &m) in row.iter_mut().zip(cross).zip(&means) {
+                *c = (x - cache.sums[i] * m) * inv;
+            }
+        }
+        if k >= lookback {
+            notes.push(Fallback::ShrunkCovariance);
+            shrink(&mut cov, k);
+        }
+        let valid_diag = (0..k).all(|i| cov[i * k + i] > 0.0 && cov[i * k + i].is_finite());
+        let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
+        if valid_diag && erc_warm(&scaled, k, &mut cache.y, &mut cache.factor) {
+            let total: f64 = cache.y.iter().sum();
+            out.extend(cache.now.iter().zip(&cache.y).map(|(&a, y)| (a, y / total)));
+            cache.day = inp.t;
+            return;
+        }
+        // The warm solve failed: solve from scratch on the same covariance.
+        cache.valid = false;
+        match erc_state(&cov, k) {
+            Some((w, y, factor)) => {
+                out.extend(cache.now.iter().copied().zip(w));
+                (cache.y, cache.factor) = (y, factor);
+                cache.day = inp.t;
+                cache.valid = true;
+            }
+            None => {
+                notes.push(Fallback::ErcFailed);
+                let members = std::mem::take(&mut cache.now);
+                inverse_volatility(inp, &members, lookback, out, notes);
+                cache.now = members;
+            }
+        }
+        return;
+    }
+
+    // Cold: the two-pass covariance of the returns and a solve from scratch.
+    let mut rets = Vec::with_capacity(candidates.len() * lookback);
+    let mut members = Vec::with_capacity(candidates.len());
+    for &a in candidates {
+        let before = rets.len();
+        returns_into(inp.panel, inp.t, a, lookback, &mut rets);
+        if rets.len() - before == lookback {
+            members.push(a);
+        } else {
+            rets.truncate(before);
+        }
+    }
+    members_short(candidates.len(), members.len(), notes);
+    let mut cov = covariance(&rets, members.len(), lookback);
+    if members.len() >= lookback {
+        notes.push(Fallback::ShrunkCovariance);
+        shrink(&mut cov, members.len());
+    }
+    cache.valid = false;
+    match erc_state(&cov, members.len()) {
+        Some((w, y, factor)) => {
+            out.extend(members.iter().copied().zip(w));
+            *cache = ErcCache {
+                valid: true,
+                day: inp.t,
+                lookback,
+                members,
+                sums_valid: false,
+                slides: 0,
+                sums: std::mem::take(&mut cache.sums),
+                cross: std::mem::take(&mut cache.cross),
+                y,
+                factor,
+                now: std::mem::take(&mut cache.now),
+            };
+        }
+        None if members.is_empty() => {}
+        None => {
+            notes.push(Fallback::ErcFailed);
+            inverse_volatility(inp, &members, lookback, out, notes);
+        }
+    }
+}
+
+/// Notes the candidates left out for want of a full window.
+fn members_short(candidates: usize, members: usize, notes: &mut Vec<Fallback>) {
+    if members < candidates {
+        notes.push(Fallback::NoEstimate { left_out: candidates - members });
+    }
+}
+
+/// Return of asset `a` on day `s`: `P_s / P_{s-1} - 1`.
+fn ret(panel: &Panel, s: usize, a: usize) -> f64 {
+    panel.price(s, a) / panel.price(s - 1, a) - 1.0
+}
+
+/// Window sums `Σ r_i` and `Σ r_i r_j` over the returns `t+1-L ..= t` of `members`.
+fn window_sums(panel: &Panel, t: usize, members: &[usize], lookback: usize, sums: &mut Vec<f64>, cross: &mut Vec<f64>) {
+    let k = members.len();
+    let mut rets = Vec::with_capacity(k * lookback);
+    for &a in members {
+        rets.extend((t + 1 - lookback..=t).map(|s| ret(panel, s, a)));
+    }
+    sums.clear();
+    sums.extend((0..k).map(|i| rets[i * lookback..(i + 1) * lookback].iter().sum::<f64>()));
+    cross.clear();
+    cross.resize(k * k, 0.0);
+    for i in 0..k {
+        let xi = &rets[i * lookback..(i + 1) * lookback];
+        for j in 0..=i {
+            let c = dot4(xi, &rets[j * lookback..(j + 1) * lookback]);
+            cross[i * k + j] = c;
+            cross[j * k + i] = c;
+        }
+    }
+}
+
+/// Moves the window sums from the window ending on `t - 1` to the one ending on `t`.
+fn slide_sums(panel: &Panel, t: usize, members: &[usize], lookback: usize, sums: &mut [f64], cross: &mut [f64]) {
+    let k = members.len();
+    let new: Vec<f64> = members.iter().map(|&a| ret(panel, t, a)).collect();
+    let old: Vec<f64> = members.iter().map(|&a| ret(panel, t - lookback, a)).collect();
+    for i in 0..k {
+        sums[i] += new[i] - old[i];
+        let row = &mut cross[i * k..(i + 1) * k];
+        let (ni, oi) = (new[i], old[i]);
+        for ((c, &nj), &oj) in row.iter_mut().zip(&new).zip(&old) {
+            *c += ni * nj - oi * oj;
+        }
+    }
+}
+
+/// `Σ x_i y_i` over four accumulators.
+fn dot4(x: &[f64], y: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (x4, y4) = (x.chunks_exact(4), y.chunks_exact(4));
+    let rest: f64 = x4.remainder().iter().zip(y4.remainder()).map(|(a, b)| a * b).sum();
+    for (a, b) in x4.zip(y4) {
+        for lane in 0..4 {
+            acc[lane] += a[lane] * b[lane];
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
+}
+
+/// The warm-started ERC solve on `scaled = kΣ` from `y` (the last
+/// solution), with `factor` the Cholesky factor of the last Newton Hessian
+/// (or empty). Takes chord steps `y ← y - F⁻¹∇G` with that factor while each
+/// at least halves the largest residual `|y_i (Sy)_i - 1|`; otherwise (or
+/// with no factor) a damped Newton step as in [`erc`], whose factor the next
+/// chord steps use. Stops at the same test as [`erc`]; `false` when it does
+/// not get there in 100 steps or leaves `y > 0`, with `y` and `factor` then
+/// meaningless.
+fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> bool {
+    if y.len() != k {
+        return false;
+    }
+    let mut chord = factor.len() == k * k;
+    let (mut sy, mut grad, mut d, mut y_prev) = (vec![0.0; k], vec![0.0; k], vec![0.0; k], y.to_vec());
+    let (mut prev_res, mut sweeps) = (f64::INFINITY, 0);
+    for _ in 0..150 {
+        for i in 0..k {
+            sy[i] = dot4(&scaled[i * k..(i + 1) * k], y);
+        }
+        let res = (0..k).map(|i| (y[i] * sy[i] - 1.0).abs()).fold(0.0, f64::max);
+        if res <= 1e-10 {
+            return true;
+        }
+        if res > WARM_CCD_ABOVE && sweeps < 50 {
+            // Far from the solution: a coordinate-descent sweep as in [`erc`]
+            // (each update minimises G along one coordinate and keeps y > 0).
+            sweeps += 1;
+            for i in 0..k {
+                let row = &scaled[i * k..(i + 1) * k];
+                let c = dot4(row, y) - row[i] * y[i];
+                y[i] = (-c + (c * c + 4.0 * row[i]).sqrt()) / (2.0 * row[i]);
+            }
+            prev_res = f64::INFINITY;
+            continue;
+        }
+        let (fast, better) = (res <= 0.5 * prev_res, res <= prev_res);
+        if chord && !fast && prev_res.is_finite() {
+            // Too slow (or worse): back to the last point, refactor there.
+            chord = false;
+            if !better {
+                y.copy_from_slice(&y_prev);
+                prev_res = f64::INFINITY;
+                continue;
+            }
+        }
+        for i in 0..k {
+            grad[i] = sy[i] - 1.0 / y[i];
+        }
+        d.copy_from_slice(&grad);
+        let step = if chord {
+            solve_factored(factor, k, &mut d);
+            1.0
+        } else {
+            factor.clear();
+            factor.extend_from_slice(scaled);
+            for i in 0..k {
+                factor[i * k + i] += 1.0 / (y[i] * y[i]);
+            }
+            if cholesky_factor(factor, k).is_none() {
+                return false;
+            }
+            solve_factored(factor, k, &mut d);
+            chord = true;
+            let lambda = grad.iter().zip(&d).map(|(g, di)| g * di).sum::<f64>().max(0.0).sqrt();
+            if lambda > 0.25 {
+                1.0 / (1.0 + lambda)
+            } else {
+                1.0
+            }
+        };
+        y_prev.copy_from_slice(y);
+        prev_res = res;
+        for i in 0..k {
+            y[i] -= step * d[i];
+        }
+        if !y.iter().all(|v| *v > 0.0 && v.is_finite()) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Largest residual at which [`erc_warm`] starts (chord or Newton) steps;
+/// above it, coordinate-descent sweeps bring the start closer.
+const WARM_CCD_ABOVE: f64 = 0.05;
+
+/// Cholesky factor `L` (lower triangle, row-major) of a symmetric positive
+/// definite `k x k` matrix, in place; `None` if it is not positive definite.
+/// The same factorisation as [`cholesky_solve`], with the inner products
+/// over four accumulators.
+fn cholesky_factor(a: &mut [f64], k: usize) -> Option<()> {
+    for j in 0..k {
+        let diag = a[j * k + j] - dot4(&a[j * k..j * k + j], &a[j * k..j * k + j]);
+        if diag.is_nan() || diag <= 0.0 {
+            return None;
+        }
+        let l = diag.sqrt();
+        a[j * k + j] = l;
+        for i in j + 1..k {
+            let (upper, lower) = a.split_at_mut(i * k);
+            let (rj, ri) = (&upper[j * k..j * k + j], &mut lower[..=j]);
+            ri[j] = (ri[j] - dot4(&ri[..j], rj)) / l;
+        }
+    }
+    mirror_lower(a, k);
+    Some(())
+}
+
+/// Copies the lower triangle of a `k x k` matrix onto its upper triangle
+/// (`a[j][i] = a[i][j]`), so [`solve_factored`] reads `Lᵀ` by rows.
+fn mirror_lower(a: &mut [f64], k: usize) {
+    for i in 0..k {
+        for j in 0..i {
+            a[j * k + i] = a[i * k + j];
+        }
+    }
+}
+
+/// Solves `L Lᵀ x = b` with `L` from [`cholesky_factor`] (`L` in the lower
+/// triangle, `Lᵀ` in the upper); `x` replaces `b`.
+fn solve_factored(l: &[f64], k: usize, b: &mut [f64]) {
+    for i in 0..k {
+        let v = b[i] - dot4(&l[i * k..i * k + i], &b[..i]);
+        b[i] = v / l[i * k + i];
+    }
+    for i in (0..k).rev() {
+        let v = b[i] - dot4(&l[i * k + i + 1..(i + 1) * k], &b[i + 1..]);
+        b[i] = v / l[i * k + i];
     }
 }
 
@@ -306,7 +627,16 @@ const CCD_SWEEPS: usize = 20;
 /// Stops when `max_i |y_i (Sy)_i - 1| <= 1e-10`. `None` on a non-positive
 /// variance, a failed factorisation or no convergence in 100 Newton steps (as
 /// when a long portfolio has zero variance and `G` is unbounded below).
+#[cfg(test)]
 fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
+    erc_state(cov, k).map(|s| s.0)
+}
+
+/// [`erc`], also returning the solution `y` before normalising and the
+/// Cholesky factor of the last Newton Hessian (empty if none was needed),
+/// from which [`erc_warm`] starts the next day.
+#[allow(clippy::type_complexity)]
+fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     if k == 0 || (0..k).any(|i| !(cov[i * k + i] > 0.0 && cov[i * k + i].is_finite())) {
         return None;
     }
@@ -320,13 +650,20 @@ fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
         }
     }
     let (mut sy, mut grad, mut h) = (vec![0.0; k], vec![0.0; k], vec![0.0; k * k]);
-    for _ in 0..100 {
+    // `newton_steps` counts the Newton steps taken before the check.
+    for newton_steps in 0..100 {
         for i in 0..k {
             sy[i] = scaled[i * k..(i + 1) * k].iter().zip(&y).map(|(s, yj)| s * yj).sum();
         }
         if (0..k).all(|i| (y[i] * sy[i] - 1.0).abs() <= 1e-10) {
             let total: f64 = y.iter().sum();
-            return Some(y.iter().map(|v| v / total).collect());
+            let w = y.iter().map(|v| v / total).collect();
+            if newton_steps > 0 {
+                mirror_lower(&mut h, k);
+            } else {
+                h.clear();
+            }
+            return Some((w, y, h));
         }
         for i in 0..k {
             grad[i] = sy[i] - 1.0 / y[i];
@@ -482,7 +819,9 @@ mod tests {
         let custom = [2.0, 0.0, 6.0];
         let inp = Inputs { panel: &panel, t: 2, smoothed_caps: None, custom: &custom };
         let mut out = Vec::new();
-        let run = |s: Weighting, out: &mut Vec<(usize, f64)>| target_weights(&s, &inp, &[0, 1, 2], out);
+        let run = |s: Weighting, out: &mut Vec<(usize, f64)>| {
+            target_weights(&s, &inp, &[0, 1, 2], out, &mut ErcCache::default())
+        };
         assert!(run(Weighting::Equal, &mut out).is_empty());
         close(&weights_of(&out), &[1.0 / 3.0; 3], 1e-15);
         run(Weighting::MarketCap, &mut out);
@@ -520,9 +859,10 @@ mod tests {
         let panel = Panel::new(vec![Date(0)], ids, price, cap, vec![0.0; 3], vec![]).unwrap();
         let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 3] };
         let mut out = Vec::new();
-        assert!(target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out).is_empty());
+        assert!(target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out, &mut ErcCache::default()).is_empty());
         close(&weights_of(&out), &[3.0 / 7.0, 3.0 / 7.0, 1.0 / 7.0], 1e-15);
-        target_weights(&Weighting::CappedMarketCap { max_weight: 0.4 }, &inp, &[0, 1, 2], &mut out);
+        let cache = &mut ErcCache::default();
+        target_weights(&Weighting::CappedMarketCap { max_weight: 0.4 }, &inp, &[0, 1, 2], &mut out, cache);
         close(&weights_of(&out), &[0.4, 0.4, 0.2], 1e-15);
         // A score 1e-320 of the others underflows to a weight of 0 and is not held.
         let mut items = vec![(0, 1e300), (1, 1e-20)];
@@ -538,7 +878,7 @@ mod tests {
         )
         .unwrap();
         let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 2] };
-        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out);
+        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out, &mut ErcCache::default());
         assert_eq!(out, vec![(0, 1.0)]);
     }
 }

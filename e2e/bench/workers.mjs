@@ -4,7 +4,7 @@
 // main-thread task while a 39 MB file loads, and a 2,000 x 3,650 stress run.
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
-import { openPage } from '../support/harness.mjs';
+import { launch, openPage } from '../support/harness.mjs';
 import { summary } from './stats.mjs';
 
 async function ready(page) {
@@ -34,7 +34,10 @@ export async function simulate(browser, url) {
 /** A 1,000-configuration sweep (Top N x fee x drift band, Sharpe) on the
  * default view's 100 x 2,190 market, through the page's sweep form: the
  * time from Run to every cell in, as the page reports it. The first run
- * includes starting the workers. */
+ * includes starting the workers. The sweep is the native benchmark's
+ * (`cargo bench -p engine --bench sweep`): equal weight, monthly (the
+ * "Top 10, equal-weighted, monthly" strategy, whose Top N the sweep sets),
+ * the same Top N, fee and band values, so the two compare one to one. */
 export async function sweep(browser, url, repeats = 5) {
   const { page, context } = await openPage(browser, url);
   await ready(page);
@@ -42,12 +45,13 @@ export async function sweep(browser, url, repeats = 5) {
     await page.locator(sel).fill(v);
     await page.locator(sel).dispatchEvent('change');
   };
+  await page.selectOption('#sweep-base', { label: 'Top 10, equal-weighted, monthly' });
   await page.selectOption('#sweep-dim-0', 'top_n');
-  await set('#sweep-values-0', Array.from({ length: 10 }, (_, i) => 5 + 5 * i).join(', '));
+  await set('#sweep-values-0', '5, 10, 15, 20, 25, 30, 40, 50, 75, 100');
   await page.selectOption('#sweep-dim-1', 'fee_bps');
-  await set('#sweep-values-1', Array.from({ length: 10 }, (_, i) => 5 * i).join(', '));
+  await set('#sweep-values-1', '0, 5, 10, 15, 20, 25, 30, 40, 50, 100');
   await page.selectOption('#sweep-dim-2', 'band');
-  await set('#sweep-values-2', Array.from({ length: 10 }, (_, i) => i).join(', '));
+  await set('#sweep-values-2', '0, 1, 2, 3, 4, 5, 7.5, 10, 15, 20');
   await page.selectOption('#sweep-metric', 'sharpe');
   await page.waitForFunction(() => document.querySelector('#sweep-run')?.textContent.includes('Run 1000'));
   const times = [];
@@ -176,14 +180,16 @@ export async function robustness(browser, url, file, repeats = 3) {
  * 4,500 days, about a fifth of the cells present, 48 MB gzipped) loaded with
  * "Only coins ever in the top 200": the time from the pick to drawn results,
  * the longest main-thread task, and the renderer's resident memory sampled
- * every 100 ms during the load (its peak). `repeats` fresh pages. */
-export async function everyCoin(browser, url, file, repeats = 3) {
+ * every 100 ms during the load (its peak). Each of the `repeats` runs in a
+ * browser of its own, so no renderer carries memory from an earlier run. */
+export async function everyCoin(url, file, repeats = 3) {
   const times = [];
   const blocked = [];
   const memory = [];
   let result = '';
   for (let i = 0; i < repeats; i++) {
-    const { page, context } = await openPage(browser, url);
+    const browser = await launch();
+    const { page } = await openPage(browser, url);
     await ready(page);
     await page.locator('#ever-top').fill('200');
     await page.locator('#ever-top').dispatchEvent('change');
@@ -210,7 +216,7 @@ export async function everyCoin(browser, url, file, repeats = 3) {
     memory.push(peak);
     blocked.push(await longestTask(page));
     result = await page.textContent('#data-source');
-    await context.close();
+    await browser.close();
   }
   return {
     every_coin_top200_pick_to_drawn: summary(times),

@@ -60,7 +60,7 @@ impl Loader {
                     Ok(parsed) => {
                         let Parsed { panel, report, fingerprint, file_hashes, parse_ms } = *parsed;
                         let panel = Rc::new(panel);
-                        workers::adopt(job, &panel);
+                        workers::adopt(job, &panel, kept.iter().map(|(_, b)| b.len()).sum());
                         state.dispatch(Action::DataLoaded {
                             files: kept,
                             urls,

@@ -328,12 +328,24 @@ fn submit(lane: usize, request: impl FnOnce(JobId) -> Request, handler: Handler)
     })
 }
 
-/// Records that worker 0 holds `panel` under id `job`: a successful
-/// [`parse`] leaves its panel in the worker that parsed it, so the first
-/// comparison on new data copies nothing.
-pub fn adopt(job: JobId, panel: &Rc<Panel>) {
+/// Files at least this large (as read, in bytes) leave the worker that
+/// parsed them holding far more memory than their panel: see [`adopt`].
+pub const LARGE_PARSE_BYTES: usize = 32 << 20;
+
+/// After a successful [`parse`] of `input_bytes` of files: records that
+/// worker 0 holds `panel` under id `job` (the worker keeps the panel it
+/// parsed, so the first comparison on new data copies nothing). After a
+/// large parse ([`LARGE_PARSE_BYTES`]) the worker is stopped instead, when
+/// nothing else waits for it: a wasm memory never shrinks, so it would keep
+/// what decompressing and reading the files needed (several times the
+/// panel) for the rest of the session; the next comparison sends the panel
+/// to a fresh worker.
+pub fn adopt(job: JobId, panel: &Rc<Panel>, input_bytes: usize) {
     POOL.with(|p| {
         let mut pool = p.borrow_mut();
+        if input_bytes >= LARGE_PARSE_BYTES && pool.handlers.is_empty() && pool.terminate(0) {
+            return;
+        }
         pool.worker(0);
         pool.panels[0] = Some((job, Rc::downgrade(panel)));
     });

@@ -62,6 +62,43 @@ pub(crate) fn canvas_xy(canvas: &HtmlCanvasElement, e: &MouseEvent) -> (i32, i32
     (((e.client_x() as f64 - rect.left()) * sx) as i32, ((e.client_y() as f64 - rect.top()) * sy) as i32)
 }
 
+/// What a canvas chart's hover needs: the item under the pointer (a day, a
+/// cell) and the two mouse handlers that keep it; `locate(x, y)` finds the
+/// item at a point in canvas pixels (None: nothing there).
+pub(crate) struct CanvasHover<T: 'static> {
+    pub hover: UseStateHandle<Option<T>>,
+    pub onmousemove: Callback<MouseEvent>,
+    pub onmouseleave: Callback<MouseEvent>,
+}
+
+/// The hover of a canvas chart: the line charts (a day) and the sweep's
+/// heatmap (a cell) share it. The state changes only when the item under
+/// the pointer does, so moving within one item renders nothing.
+#[hook]
+pub(crate) fn use_canvas_hover<T, F>(canvas_ref: &NodeRef, locate: F) -> CanvasHover<T>
+where
+    T: PartialEq + Clone + 'static,
+    F: Fn(i32, i32) -> Option<T> + 'static,
+{
+    let hover = use_state(|| None::<T>);
+    let onmousemove = {
+        let (canvas_ref, hover) = (canvas_ref.clone(), hover.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let (x, y) = canvas_xy(&canvas, &e);
+            let item = locate(x, y);
+            if *hover != item {
+                hover.set(item);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_| hover.set(None))
+    };
+    CanvasHover { hover, onmousemove, onmouseleave }
+}
+
 /// Sizes the canvas to `width` x `props.height` (only when they differ:
 /// resizing clears and reallocates a canvas), paints the chart and returns
 /// its coordinate map, timed as `indexlab:paint:<chart>`.
@@ -93,9 +130,14 @@ type Painted = Rc<RefCell<Option<(ChartProps, Option<usize>)>>>;
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let canvas_ref = use_node_ref();
-    let hover = use_state(|| None::<usize>);
     let drag_from = use_mut_ref(|| None::<i32>);
     let map: Rc<RefCell<Option<CoordMap>>> = use_mut_ref(|| None);
+    let CanvasHover { hover, onmousemove, onmouseleave } = {
+        let map = map.clone();
+        use_canvas_hover(&canvas_ref, move |x, y| {
+            map.borrow().as_ref().filter(|m| m.contains(x, y)).and_then(|m| m.day_at_pixel(x))
+        })
+    };
     let error = use_state(|| None::<String>);
     let painted: Painted = use_mut_ref(|| None);
 
@@ -153,21 +195,6 @@ pub fn chart(props: &ChartProps) -> Html {
         });
     }
 
-    let onmousemove = {
-        let (canvas_ref, map, hover) = (canvas_ref.clone(), map.clone(), hover.clone());
-        Callback::from(move |e: MouseEvent| {
-            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
-            let (x, y) = canvas_xy(&canvas, &e);
-            let day = map.borrow().as_ref().filter(|m| m.contains(x, y)).and_then(|m| m.day_at_pixel(x));
-            if *hover != day {
-                hover.set(day);
-            }
-        })
-    };
-    let onmouseleave = {
-        let hover = hover.clone();
-        Callback::from(move |_| hover.set(None))
-    };
     let onmousedown = {
         let (canvas_ref, drag_from) = (canvas_ref.clone(), drag_from.clone());
         Callback::from(move |e: MouseEvent| {

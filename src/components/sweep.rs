@@ -65,8 +65,11 @@ impl PartialEq for HeatmapProps {
 #[function_component(Heatmap)]
 fn heatmap(props: &HeatmapProps) -> Html {
     let canvas_ref = use_node_ref();
-    let hover = use_state(|| None::<usize>);
     let map = use_mut_ref(SweepMap::default);
+    let chart::CanvasHover { hover, onmousemove, onmouseleave } = {
+        let map = map.clone();
+        chart::use_canvas_hover(&canvas_ref, move |x, y| map.borrow().cell_at(x, y))
+    };
     {
         let (canvas_ref, map, done, dark) = (canvas_ref.clone(), map.clone(), props.done.clone(), props.dark);
         use_effect_with((ByPtr(props.done.clone()), props.dark, props.size_epoch, *hover), move |(_, _, _, hover)| {
@@ -109,19 +112,6 @@ fn heatmap(props: &HeatmapProps) -> Html {
             let (x, y) = chart::canvas_xy(&canvas, e);
             map.borrow().cell_at(x, y)
         }
-    };
-    let onmousemove = {
-        let (hover, cell_at) = (hover.clone(), cell_at.clone());
-        Callback::from(move |e: MouseEvent| {
-            let cell = cell_at(&e);
-            if *hover != cell {
-                hover.set(cell);
-            }
-        })
-    };
-    let onmouseleave = {
-        let hover = hover.clone();
-        Callback::from(move |_| hover.set(None))
     };
     let onclick = {
         let on_pick = props.on_pick.clone();

@@ -325,7 +325,7 @@ pub fn app() -> Html {
                         <input id="embed-snippet" type="text" readonly=true size="60" value={format!(
                             "<iframe src=\"{}\" width=\"960\" height=\"720\" style=\"border:0\" title=\"IndexLab comparison\" loading=\"lazy\"></iframe>",
                             url.replace('"', "%22"))} /></label>
-                    if matches!(state.source, crate::state::DataSource::Files { .. }) {
+                    if matches!(state.data, engine::scenario::DataRef::Files { .. }) {
                         <span class="muted">{ " The loaded files are not part of the link: viewers see a note instead of results." }</span>
                     }
                     <button class="link" onclick={

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::components::url_data::Fetched;
 use crate::services::kept::{self, KeptMeta};
-use crate::state::{Action, AppContext, DataSource};
+use crate::state::{Action, AppContext};
 
 #[derive(Properties, PartialEq)]
 pub struct KeptProps {
@@ -22,8 +22,8 @@ fn megabytes(n: u64) -> String {
 
 /// The key the loaded files are (or would be) kept under.
 fn current_key(state: &AppContext) -> Option<String> {
-    matches!(state.source, DataSource::Files { .. }).then_some(())?;
-    let hashes: Vec<String> = state.file_refs.iter().map(|f| f.sha256.clone()).collect();
+    matches!(state.data, DataRef::Files { .. }).then_some(())?;
+    let hashes: Vec<String> = state.file_refs().iter().map(|f| f.sha256.clone()).collect();
     (!hashes.is_empty()).then(|| engine::share::files_fingerprint(&hashes))
 }
 
@@ -100,7 +100,7 @@ pub fn kept_data(props: &KeptProps) -> Html {
                     let meta = KeptMeta {
                         fingerprint: key,
                         names: state.files.iter().map(|(n, _)| n.clone()).collect(),
-                        urls: state.file_refs.iter().map(|f| f.url.clone()).collect(),
+                        urls: state.file_refs().iter().map(|f| f.url.clone()).collect(),
                         bytes: state.files.iter().map(|(_, b)| b.len() as u64).sum(),
                         kept_at: kept::now_iso(),
                     };

@@ -14,8 +14,9 @@ use yew::prelude::*;
 
 use crate::compute::{ByPtr, Results};
 use crate::services::link;
-use crate::state::{Action, AppContext, AppState, DataSource};
+use crate::state::{Action, AppContext, AppState};
 use crate::workers;
+use engine::scenario::DataRef;
 
 #[derive(Properties)]
 pub struct LessonsProps {
@@ -30,13 +31,13 @@ impl PartialEq for LessonsProps {
 
 /// The data the results run on, in words.
 fn describe_data(state: &AppState) -> String {
-    match &state.source {
-        DataSource::Synthetic(m) => format!(
+    match &state.data {
+        DataRef::Synthetic(m) => format!(
             "the built-in synthetic market: seed {}, {} coins over {} years from {}, volatility x{}, crash severity \
              x{}, correlation {}, dispersion x{}",
             m.seed, m.n_assets, m.years, m.start, m.volatility, m.crash_severity, m.correlation, m.dispersion
         ),
-        DataSource::Files { names, .. } => {
+        DataRef::Files { names, .. } => {
             let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
             let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
             format!("your loaded files ({}{more}), {} assets", shown.join(", "), state.panel.n_assets())
@@ -49,10 +50,10 @@ fn describe_data(state: &AppState) -> String {
 fn active_value(lesson: &Lesson, state: &AppState) -> Option<f64> {
     lesson.control.options.iter().map(|(_, v)| *v).find(|&v| {
         let s = (lesson.setup)(v);
-        let data_fits = match &state.source {
-            DataSource::Synthetic(m) => *m == s.market,
+        let data_fits = match &state.data {
+            DataRef::Synthetic(m) => *m == s.market,
             // On files a market dial has no effect: only its default is "on".
-            DataSource::Files { .. } => !lesson.dial_changes_market() || v == lesson.control.default,
+            DataRef::Files { .. } => !lesson.dial_changes_market() || v == lesson.control.default,
         };
         data_fits
             && state.strategies.len() == s.strategies.len()
@@ -62,7 +63,7 @@ fn active_value(lesson: &Lesson, state: &AppState) -> Option<f64> {
 
 /// Whether lessons run on the loaded files now (they do whenever files are loaded).
 fn on_files(state: &AppState) -> bool {
-    matches!(state.source, DataSource::Files { .. })
+    matches!(state.data, DataRef::Files { .. })
 }
 
 fn table_html(t: &Table) -> Html {
@@ -192,9 +193,9 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
             })
         };
         let mc_block = (l.id == "calm-vs-volatile").then(|| {
-            let base = match &state.source {
-                DataSource::Synthetic(m) => m.clone(),
-                DataSource::Files { .. } => engine::synth::MarketParams::default(),
+            let base = match &state.data {
+                DataRef::Synthetic(m) => m.clone(),
+                DataRef::Files { .. } => engine::synth::MarketParams::default(),
             };
             let strategies: Vec<engine::Strategy> = props.results.ok().map(|(e, _)| e.strategy.clone()).collect();
             let cap = strategies.iter().find(|s| s.weighting == engine::Weighting::MarketCap).cloned();

@@ -22,16 +22,6 @@ pub use reduce::Action;
 #[cfg(target_arch = "wasm32")]
 pub use reduce::AppContext;
 
-/// Where the loaded data came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum DataSource {
-    /// The built-in seeded market with these dials.
-    Synthetic(MarketParams),
-    /// Files the user loaded: names and their fingerprint
-    /// (`engine::share::files_fingerprint`).
-    Files { names: Vec<String>, fingerprint: String },
-}
-
 /// One strategy in the comparison.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StrategyEntry {
@@ -124,7 +114,11 @@ pub enum LinkNotice {
 /// The whole app state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
-    pub source: DataSource,
+    /// The loaded data as a scenario names it: the built-in market's dials,
+    /// or the files (names, fingerprint, each file's SHA-256 and address)
+    /// and how they were read (spikes, format, date order, "ever in the top
+    /// K"); links carry it as it is.
+    pub data: DataRef,
     pub panel: Rc<Panel>,
     pub report: Option<Rc<Report>>,
     /// The bytes of the loaded files (empty for the built-in market), for bundles.
@@ -133,11 +127,6 @@ pub struct AppState {
     pub data_error: Option<String>,
     /// How long the last files took to parse and validate, in ms.
     pub ingest_ms: Option<f64>,
-    /// How the loaded files were read (spikes kept or repaired, a forced
-    /// format, the date order, "ever in the top K"); links carry it.
-    pub read: ReadHow,
-    /// Each loaded file's name and SHA-256; links carry them.
-    pub file_refs: Vec<FileRef>,
     /// A link on uploaded data waiting for its files: applied again (range
     /// included) once they arrive; nothing is computed until then.
     pub pending: Option<Box<Scenario>>,
@@ -205,9 +194,9 @@ impl AppState {
     /// state's data (the built-in market travels as its dials).
     #[cfg(target_arch = "wasm32")]
     pub fn worker_data(&self, panel: Rc<Panel>) -> crate::workers::Data {
-        let synthetic = match &self.source {
-            DataSource::Synthetic(m) => Some((m.clone(), self.range_dates())),
-            DataSource::Files { .. } => None,
+        let synthetic = match &self.data {
+            DataRef::Synthetic(m) => Some((m.clone(), self.range_dates())),
+            DataRef::Files { .. } => None,
         };
         crate::workers::Data { panel, synthetic }
     }
@@ -253,14 +242,12 @@ impl AppState {
         let panel = Rc::new(engine::synth::generate(&params));
         let range = (0, panel.n_days() - 1);
         let mut state = AppState {
-            source: DataSource::Synthetic(params),
+            data: DataRef::Synthetic(params),
             panel,
             report: None,
             files: Rc::new(Vec::new()),
             data_error: None,
             ingest_ms: None,
-            read: ReadHow::default(),
-            file_refs: Vec::new(),
             pending: None,
             range,
             initial_capital: 10_000.0,
@@ -287,7 +274,7 @@ impl AppState {
         if let Some(m) = saved.market.filter(|m| m.validate().is_ok()) {
             state.panel = Rc::new(engine::synth::generate(&m));
             state.range = (0, state.panel.n_days() - 1);
-            state.source = DataSource::Synthetic(m);
+            state.data = DataRef::Synthetic(m);
         }
         if !saved.strategies.is_empty() {
             state.next_id = saved.strategies.iter().map(|s| s.id).max().unwrap_or(0) + 1;
@@ -305,8 +292,8 @@ impl AppState {
     /// range (on these files' dates), capital and view.
     fn apply_waiting(&mut self, mut sc: Scenario) {
         // Treated as the loaded data now, so it is not put back to waiting.
-        if let DataSource::Files { .. } = &self.source {
-            sc.data = self.data_ref();
+        if let DataRef::Files { .. } = &self.data {
+            sc.data = self.data.clone();
         }
         self.apply(sc);
     }
@@ -320,9 +307,9 @@ impl AppState {
 
     pub fn saved(&self) -> SavedSession {
         SavedSession {
-            market: match &self.source {
-                DataSource::Synthetic(m) => Some(m.clone()),
-                DataSource::Files { .. } => None,
+            market: match &self.data {
+                DataRef::Synthetic(m) => Some(m.clone()),
+                DataRef::Files { .. } => None,
             },
             strategies: self.strategies.clone(),
             view: self.view.clone(),
@@ -377,21 +364,14 @@ impl AppState {
         self.view.focus.and_then(|id| self.strategies.iter().find(|s| s.id == id)).or_else(|| self.strategies.first())
     }
 
-    /// The loaded data as a scenario names it: the built-in market's dials,
-    /// or the files (names, SHA-256s, fingerprint) and how they were read.
-    fn data_ref(&self) -> DataRef {
-        match &self.source {
-            DataSource::Synthetic(m) => DataRef::Synthetic(m.clone()),
-            DataSource::Files { names, fingerprint } => DataRef::Files {
-                names: names.clone(),
-                fingerprint: fingerprint.clone(),
-                keep_spikes: self.read.keep_spikes,
-                files: self.file_refs.clone(),
-                format: self.read.format,
-                day_first: self.read.day_first,
-                ever_top: self.read.ever_top,
-            },
-        }
+    /// How the loaded files were read (the defaults for the built-in market).
+    pub fn read_how(&self) -> ReadHow {
+        self.data.read_how()
+    }
+
+    /// Each loaded file's name, SHA-256 and address (none for the built-in market).
+    pub fn file_refs(&self) -> &[FileRef] {
+        self.data.file_refs()
     }
 
     /// The shareable scenario of this state.
@@ -402,7 +382,7 @@ impl AppState {
             Some((*d.get(a)?, *d.get(b)?))
         });
         Scenario {
-            data: self.data_ref(),
+            data: self.data.clone(),
             strategies: self.strategies.iter().map(|e| e.strategy.clone()).collect(),
             range: self.range_dates(),
             initial_capital: self.initial_capital,
@@ -430,11 +410,11 @@ impl AppState {
         self.pending = None;
         match &sc.data {
             DataRef::Synthetic(m) => {
-                if self.source != DataSource::Synthetic(m.clone()) {
+                if self.data != sc.data {
                     self.set_panel(Rc::new(engine::synth::generate(m)));
                     self.report = None;
                     self.files = Rc::new(Vec::new());
-                    self.source = DataSource::Synthetic(m.clone());
+                    self.data = sc.data.clone();
                 }
                 self.link_notice = None;
             }
@@ -490,7 +470,7 @@ impl AppState {
     /// different and which files; `None` for the built-in market.
     fn data_verdict(&self, data: &DataRef) -> Option<LinkNotice> {
         let DataRef::Files { fingerprint, files, .. } = data else { return None };
-        let DataSource::Files { .. } = &self.source else {
+        let DataRef::Files { .. } = &self.data else {
             return Some(LinkNotice::DifferentData("the built-in market is loaded, not the link's files".into()));
         };
         if files.is_empty() {
@@ -507,7 +487,7 @@ impl AppState {
             let more = if v.len() > 5 { format!(" and {} more", v.len() - 5) } else { String::new() };
             format!("{}{more}", shown.join(", "))
         };
-        Some(match match_files(files, &self.file_refs) {
+        Some(match match_files(files, self.file_refs()) {
             FileMatch::Same => LinkNotice::SameData,
             FileMatch::Different => {
                 let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();

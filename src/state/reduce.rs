@@ -1,7 +1,7 @@
 //! The reducer: every [`Action`] and the state it leads to. Plain Rust
 //! (native unit tests in `tests.rs`); Yew's `Reducible` only wraps it.
 
-use super::{AppState, DataSource, LinkNotice, Tab, PAUSE_SECONDS};
+use super::{AppState, LinkNotice, Tab, PAUSE_SECONDS};
 use engine::ingest::Report;
 use engine::scenario::{DataRef, FileRef, ReadHow, Scenario};
 use engine::sweep::SweepForm;
@@ -104,16 +104,14 @@ impl AppState {
                     }
                     s.report = None;
                     s.files = Rc::new(Vec::new());
-                    s.file_refs.clear();
                     s.pending = None;
-                    s.source = DataSource::Synthetic(params);
+                    s.data = DataRef::Synthetic(params);
                 }
             }
             Action::DataLoaded { files, urls, hashes, how, parse_ms, fingerprint, panel, report } => {
                 s.ingest_ms = Some(parse_ms);
-                s.read = how;
                 let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-                s.file_refs = names
+                let file_refs = names
                     .iter()
                     .zip(hashes)
                     .zip(files.iter().zip(urls))
@@ -125,7 +123,7 @@ impl AppState {
                 s.files = files;
                 s.set_panel(panel);
                 s.report = Some(report);
-                s.source = DataSource::Files { names, fingerprint };
+                s.data = DataRef::files(names, fingerprint, file_refs, how);
                 // A link waiting for these files: say whether they are its
                 // data, then apply it (its range on this data) and compute.
                 if let Some(sc) = s.pending.take() {

@@ -46,7 +46,7 @@ fn loaded(files: Vec<(String, Vec<u8>)>) -> Action {
 #[test]
 fn the_page_opens_on_the_built_in_market_and_the_default_comparison() {
     let s = AppState::initial();
-    assert!(matches!(s.source, DataSource::Synthetic(_)));
+    assert!(matches!(s.data, DataRef::Synthetic(_)));
     assert_eq!(names(&s), DEFAULT_PRESETS.map(|p| Strategy::preset(p).name));
     assert_eq!(s.range, (0, s.panel.n_days() - 1));
     assert!(!s.paused && s.link_notice.is_none() && s.pending.is_none());
@@ -124,7 +124,7 @@ fn absurd_ranges_and_capital_are_refused_and_change_nothing() {
 #[test]
 fn built_in_market_dials_keep_the_dates_they_still_cover_and_refuse_bad_dials() {
     let s = AppState::initial();
-    let DataSource::Synthetic(params) = s.source.clone() else { unreachable!() };
+    let DataRef::Synthetic(params) = s.data.clone() else { unreachable!() };
     let s = s.reduced(Action::SetRange(200, 800));
     let dates = (s.panel.dates()[200], s.panel.dates()[800]);
     let s2 = s.reduced(Action::LoadSynthetic(MarketParams { seed: params.seed + 1, ..params.clone() }));
@@ -157,7 +157,7 @@ fn a_link_reproduces_its_scenario_and_a_broken_one_changes_nothing_but_the_notic
 fn a_link_on_files_waits_for_them_then_says_same_or_different_data() {
     let files = vec![("coins.csv".to_string(), csv(0.0))];
     let sender = AppState::initial().reduced(loaded(files.clone())).reduced(Action::SetRange(5, 40));
-    assert!(matches!(sender.source, DataSource::Files { .. }));
+    assert!(matches!(sender.data, DataRef::Files { .. }));
     let link = sender.scenario().to_link().unwrap();
 
     let waiting = AppState::initial().reduced(Action::OpenLink(link.clone()));

@@ -132,6 +132,21 @@ impl ReadHow {
 }
 
 impl DataRef {
+    /// Files as loaded: their names, fingerprint, each file's name, SHA-256
+    /// and address, and how they were read.
+    pub fn files(names: Vec<String>, fingerprint: String, files: Vec<FileRef>, how: ReadHow) -> DataRef {
+        let ReadHow { keep_spikes, format, day_first, ever_top } = how;
+        DataRef::Files { names, fingerprint, keep_spikes, files, format, day_first, ever_top }
+    }
+
+    /// Each file's name, SHA-256 and address (none for the built-in market).
+    pub fn file_refs(&self) -> &[FileRef] {
+        match self {
+            DataRef::Files { files, .. } => files,
+            DataRef::Synthetic(_) => &[],
+        }
+    }
+
     /// How a link's files were read (the defaults for the built-in market).
     pub fn read_how(&self) -> ReadHow {
         match self {

@@ -2,7 +2,7 @@
 //! the simulated date range, initial capital and the asset list.
 
 use engine::ingest::{Format, IngestOptions};
-use engine::scenario::Scenario;
+use engine::scenario::{DataRef, Scenario};
 use engine::synth::MarketParams;
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::components::kept::KeptData;
 use crate::components::url_data::{Fetched, UrlData};
 use crate::services::files::{read_all, NamedBytes};
-use crate::state::{Action, AppContext, DataSource, LinkNotice};
+use crate::state::{Action, AppContext, LinkNotice};
 use crate::workers::{self, protocol::JobId, protocol::Parsed};
 
 mod dials;
@@ -150,10 +150,10 @@ pub fn data_panel() -> Html {
     let format = use_state(|| None::<Format>);
     let day_first = use_state(|| None::<bool>);
     // "Only coins ever in the top K": follows the loaded files' choice.
-    let ever_top = use_state(|| state.read.ever_top);
+    let ever_top = use_state(|| state.read_how().ever_top);
     {
         let ever_top = ever_top.clone();
-        use_effect_with(state.read.ever_top, move |k| ever_top.set(*k));
+        use_effect_with(state.read_how().ever_top, move |k| ever_top.set(*k));
     }
     // The user's own choices, for files they pick.
     let own_how = How { keep_spikes: false, format: *format, day_first: *day_first, ever_top: *ever_top };
@@ -257,8 +257,8 @@ pub fn data_panel() -> Html {
     let panel = &state.panel;
     let dates = panel.dates();
     let (from, to) = state.range;
-    let source_text = match &state.source {
-        DataSource::Synthetic(m) => format!(
+    let source_text = match &state.data {
+        DataRef::Synthetic(m) => format!(
             "Built-in synthetic market (seed {}): {} assets, {} to {}. Not real prices: a seeded model with fat tails, \
              a crash, listings and delistings, made for experiments.",
             m.seed,
@@ -266,7 +266,7 @@ pub fn data_panel() -> Html {
             dates[0],
             dates[dates.len() - 1]
         ),
-        DataSource::Files { names, .. } => format!(
+        DataRef::Files { names, .. } => format!(
             "{} file(s): {} assets, {} to {}.{}",
             names.len(),
             panel.n_assets(),
@@ -315,7 +315,7 @@ pub fn data_panel() -> Html {
                 { "Format " }
                 <select id="format-override" onchange={
                     let (format, loader, kept) = (format.clone(), loader.clone(), kept.clone());
-                    let how = How { keep_spikes: state.read.keep_spikes, ..own_how };
+                    let how = How { keep_spikes: state.read_how().keep_spikes, ..own_how };
                     Callback::from(move |e: Event| {
                         let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse::<usize>().ok();
                         let f = i.and_then(|i| Format::ALL.get(i)).map(|(f, _)| *f);
@@ -336,7 +336,7 @@ pub fn data_panel() -> Html {
                 { " Dates " }
                 <select id="date-order" onchange={
                     let (day_first, loader, kept) = (day_first.clone(), loader.clone(), kept.clone());
-                    let how = How { keep_spikes: state.read.keep_spikes, ..own_how };
+                    let how = How { keep_spikes: state.read_how().keep_spikes, ..own_how };
                     Callback::from(move |e: Event| {
                         let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
                         let order = match v.as_str() { "day" => Some(true), "month" => Some(false), _ => None };
@@ -357,7 +357,7 @@ pub fn data_panel() -> Html {
                     value={ever_top.map(|k| k.to_string()).unwrap_or_default()}
                     onchange={
                         let (ever_top, loader, kept, state) = (ever_top.clone(), loader.clone(), kept.clone(), state.clone());
-                        let how = How { keep_spikes: state.read.keep_spikes, ..own_how };
+                        let how = How { keep_spikes: state.read_how().keep_spikes, ..own_how };
                         Callback::from(move |e: Event| {
                             let text = e.target_unchecked_into::<HtmlInputElement>().value();
                             let k = match text.trim() {
@@ -398,8 +398,8 @@ pub fn data_panel() -> Html {
                     }>{ "Dismiss" }</button>
                 </div>
             }
-            if let DataSource::Synthetic(m) = &state.source { <MarketDials params={m.clone()} /> }
-            if let DataSource::Files { .. } = &state.source {
+            if let DataRef::Synthetic(m) = &state.data { <MarketDials params={m.clone()} /> }
+            if let DataRef::Files { .. } = &state.data {
                 <button class="link" onclick={
                     let state = state.clone();
                     Callback::from(move |_| state.dispatch(Action::LoadSynthetic(MarketParams::default())))
@@ -409,7 +409,7 @@ pub fn data_panel() -> Html {
                 { spike_warning(r, {
                     // Read the loaded files again the other way (bundles too).
                     let (loader, files) = (loader.clone(), state.files.clone());
-                    let how = How { keep_spikes: !state.read.keep_spikes, ..own_how };
+                    let how = How { keep_spikes: !state.read_how().keep_spikes, ..own_how };
                     Callback::from(move |_| loader.ingest(files.clone(), how, None))
                 }) }
                 <PeggedNotice />

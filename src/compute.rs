@@ -15,12 +15,33 @@ use crate::state::{AppState, StrategyEntry};
 
 /// An `Rc` compared by identity, for memo keys: holding it keeps the value
 /// alive, so an address is never reused while the key exists.
-#[derive(Clone)]
 pub struct ByPtr<T>(pub Rc<T>);
+
+impl<T> Clone for ByPtr<T> {
+    fn clone(&self) -> Self {
+        ByPtr(self.0.clone())
+    }
+}
 
 impl<T> PartialEq for ByPtr<T> {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+/// A prop held `ByPtr` is given as the `Rc` itself.
+impl<T> yew::html::IntoPropValue<ByPtr<T>> for Rc<T> {
+    fn into_prop_value(self) -> ByPtr<T> {
+        ByPtr(self)
+    }
+}
+
+/// Reads through to the value, so a prop held `ByPtr` is used as the value.
+impl<T> std::ops::Deref for ByPtr<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
     }
 }
 

@@ -10,16 +10,10 @@ use crate::components::tables::TradeLog;
 use crate::compute::{ByPtr, ChartData, ChartKind, Results};
 use crate::state::{Action, AppContext, Tab};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ChartsProps {
-    pub results: Rc<Results>,
+    pub results: ByPtr<Results>,
     pub size_epoch: u32,
-}
-
-impl PartialEq for ChartsProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results) && self.size_epoch == o.size_epoch
-    }
 }
 
 #[function_component(ChartsArea)]
@@ -31,7 +25,7 @@ pub fn charts_area(props: &ChartsProps) -> Html {
         let results = props.results.clone();
         let with_weights = view.tab == Tab::Weights;
         use_memo(
-            (ByPtr(results), focus, view.rolling_window, with_weights, view.dark),
+            (results, focus, view.rolling_window, with_weights, view.dark),
             |(results, focus, window, with_weights, dark)| {
                 Rc::new(ChartData::prepare(&results.0, *focus, *window, *with_weights, &theme(*dark)))
             },

@@ -22,15 +22,9 @@ use crate::services::download;
 use crate::state::{Action, AppContext};
 use crate::workers;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct RobustnessProps {
-    pub results: Rc<Results>,
-}
-
-impl PartialEq for RobustnessProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results)
-    }
+    pub results: ByPtr<Results>,
 }
 
 fn pp(x: f64) -> String {
@@ -392,7 +386,7 @@ pub fn robustness_panel(props: &RobustnessProps) -> Html {
     // Runs when the results or the spec change.
     {
         let (state, report, status, job) = (state.clone(), report.clone(), status.clone(), job.clone());
-        use_effect_with((ByPtr(props.results.clone()), spec.clone()), move |(results, spec)| {
+        use_effect_with((props.results.clone(), spec.clone()), move |(results, spec)| {
             if let Some(j) = job.borrow_mut().take() {
                 workers::cancel(j);
             }

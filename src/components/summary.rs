@@ -5,22 +5,17 @@
 //! reason).
 
 use engine::metrics::{MetricId, MetricRow, MetricValue, Metrics};
-use std::rc::Rc;
 use yew::prelude::*;
+
+use crate::compute::ByPtr;
 
 use crate::components::swatch;
 use crate::compute::Results;
 use crate::state::AppContext;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct SummaryProps {
-    pub results: Rc<Results>,
-}
-
-impl PartialEq for SummaryProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results)
-    }
+    pub results: ByPtr<Results>,
 }
 
 /// Values no index of real coins produces: an annualised volatility above

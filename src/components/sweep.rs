@@ -153,19 +153,13 @@ struct Done {
     extra: usize,
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct SweepProps {
-    pub results: Rc<crate::compute::Results>,
+    pub results: ByPtr<crate::compute::Results>,
     pub size_epoch: u32,
     /// Whether `results` are the previous ones while a worker computes new
     /// ones (a sweep from a link waits for the current data).
     pub updating: bool,
-}
-
-impl PartialEq for SweepProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results) && self.size_epoch == o.size_epoch && self.updating == o.updating
-    }
 }
 
 #[function_component(SweepPanel)]

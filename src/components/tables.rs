@@ -1,24 +1,19 @@
 //! The metrics table and the rebalancing log.
 
 use engine::metrics::MetricRow;
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use crate::compute::ByPtr;
 
 use crate::components::swatch;
 use crate::compute::Results;
 use crate::services::download;
 use crate::state::{Action, AppContext};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ResultsProps {
-    pub results: Rc<Results>,
-}
-
-impl PartialEq for ResultsProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results)
-    }
+    pub results: ByPtr<Results>,
 }
 
 use engine::export::csv_line;

@@ -18,15 +18,9 @@ use crate::state::{Action, AppContext, AppState};
 use crate::workers;
 use engine::scenario::DataRef;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct LessonsProps {
-    pub results: Rc<Results>,
-}
-
-impl PartialEq for LessonsProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.results, &o.results)
-    }
+    pub results: ByPtr<Results>,
 }
 
 /// The data the results run on, in words.
@@ -110,12 +104,10 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
     let lesson_id = open.map(|(_, l)| l.id);
 
     // The readout: recomputed only when the results or the lesson change.
-    let readout = use_memo(
-        (ByPtr(props.results.clone()), lesson_id, state.initial_capital.to_bits()),
-        |(results, id, capital)| {
+    let readout =
+        use_memo((props.results.clone(), lesson_id, state.initial_capital.to_bits()), |(results, id, capital)| {
             id.and_then(find).map(|(_, l)| (l.readout)(&inputs(&results.0, f64::from_bits(*capital))))
-        },
-    );
+        });
 
     let mc = use_state(|| None::<Rc<McReport>>);
     let mc_running = use_state(|| false);

@@ -2,10 +2,10 @@
 //! "include anyway", the validation report and the asset list.
 
 use engine::ingest::Report;
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::compute::ByPtr;
 use crate::state::{Action, AppContext};
 
 /// A visible note when the data has suspect one-day spikes: they are
@@ -122,15 +122,9 @@ fn significant(v: f64) -> String {
     charts::format::number(v, (3 - digits).clamp(0, 12) as usize)
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub(super) struct ReportProps {
-    pub report: Rc<Report>,
-}
-
-impl PartialEq for ReportProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.report, &o.report)
-    }
+    pub report: ByPtr<Report>,
 }
 
 /// The most assets the report table lists.

@@ -153,6 +153,68 @@ struct Done {
     extra: usize,
 }
 
+/// A sweep's life in the page: the one running (job, cells done, total),
+/// the last one finished, and why the last one stopped.
+struct SweepRunner {
+    running: UseStateHandle<Option<(JobId, usize, usize)>>,
+    done: UseStateHandle<Option<Rc<Done>>>,
+    error: UseStateHandle<Option<String>>,
+    /// Runs a sweep on a panel across the worker pool.
+    run: Callback<(SweepSpec, Rc<engine::Panel>)>,
+    cancel: Callback<MouseEvent>,
+}
+
+#[hook]
+fn use_sweep_runner(state: &crate::state::AppContext) -> SweepRunner {
+    let running = use_state(|| None::<(JobId, usize, usize)>);
+    let done = use_state(|| None::<Rc<Done>>);
+    let error = use_state(|| None::<String>);
+    let run = {
+        let (running, done, error, state) = (running.clone(), done.clone(), error.clone(), state.clone());
+        Callback::from(move |(spec, panel): (SweepSpec, Rc<engine::Panel>)| {
+            let clock = gloo::utils::window().performance();
+            let t0 = clock.as_ref().map(|p| p.now()).unwrap_or(0.0);
+            let total = spec.n_cells();
+            let lanes = workers::size().min(total);
+            error.set(None);
+            let (r1, r2, done, error, sent, panel2) =
+                (running.clone(), running.clone(), done.clone(), error.clone(), spec.clone(), panel.clone());
+            let job_id = Rc::new(std::cell::Cell::new(0));
+            let job_id2 = job_id.clone();
+            let job = workers::sweep(
+                &state.worker_data(panel),
+                spec,
+                // Replies stop once the job is cancelled or done, so every
+                // progress report belongs to the running sweep.
+                move |n, total| r1.set(Some((job_id.get(), n, total))),
+                move |outcome| {
+                    r2.set(None);
+                    let ms = clock.map(|p| p.now() - t0).unwrap_or(f64::NAN);
+                    match outcome {
+                        Ok(cells) => {
+                            let extra = sent.metric.info().kind.extra_decimals(&engine::sweep::values(&cells));
+                            done.set(Some(Rc::new(Done { spec: sent, cells, ms, lanes, panel: panel2, extra })))
+                        }
+                        Err(e) => error.set(Some(format!("The sweep stopped: {e}"))),
+                    }
+                },
+            );
+            job_id2.set(job);
+            running.set(Some((job, 0, total)));
+        })
+    };
+    let cancel = {
+        let running = running.clone();
+        Callback::from(move |_| {
+            if let Some((job, _, _)) = *running {
+                workers::cancel(job);
+            }
+            running.set(None);
+        })
+    };
+    SweepRunner { running, done, error, run, cancel }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SweepProps {
     pub results: ByPtr<crate::compute::Results>,
@@ -179,9 +241,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
             metric: MetricId::Sharpe,
         },
     });
-    let running = use_state(|| None::<(JobId, usize, usize)>);
-    let done = use_state(|| None::<Rc<Done>>);
-    let error = use_state(|| None::<String>);
+    let SweepRunner { running, done, error, run: start, cancel } = use_sweep_runner(&state);
     // A scenario with a sweep (a link, a bundle) fills the form and runs it.
     let autorun = use_state(|| false);
     {
@@ -207,8 +267,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
     })();
 
     let run = {
-        let (spec, running, done, error, panel, state) =
-            (spec.clone(), running.clone(), done.clone(), error.clone(), results.panel.clone(), state.clone());
+        let (spec, panel, state) = (spec.clone(), results.panel.clone(), state.clone());
         let (base, saved) = (base_entry.map(|e| e.id), form.to_saved());
         Callback::from(move |_: ()| {
             let Ok(spec) = spec.clone() else { return };
@@ -216,35 +275,7 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
                 // Links made from now on carry this sweep.
                 state.dispatch(Action::SweepRan(base, saved.clone()));
             }
-            let clock = gloo::utils::window().performance();
-            let t0 = clock.as_ref().map(|p| p.now()).unwrap_or(0.0);
-            let total = spec.n_cells();
-            let lanes = workers::size().min(total);
-            error.set(None);
-            let (r1, r2, done, error, sent, panel2) =
-                (running.clone(), running.clone(), done.clone(), error.clone(), spec.clone(), panel.clone());
-            let job_id = Rc::new(std::cell::Cell::new(0));
-            let job_id2 = job_id.clone();
-            let job = workers::sweep(
-                &state.worker_data(panel.clone()),
-                spec,
-                // Replies stop once the job is cancelled or done, so every
-                // progress report belongs to the running sweep.
-                move |n, total| r1.set(Some((job_id.get(), n, total))),
-                move |outcome| {
-                    r2.set(None);
-                    let ms = clock.map(|p| p.now() - t0).unwrap_or(f64::NAN);
-                    match outcome {
-                        Ok(cells) => {
-                            let extra = sent.metric.info().kind.extra_decimals(&engine::sweep::values(&cells));
-                            done.set(Some(Rc::new(Done { spec: sent, cells, ms, lanes, panel: panel2, extra })))
-                        }
-                        Err(e) => error.set(Some(format!("The sweep stopped: {e}"))),
-                    }
-                },
-            );
-            job_id2.set(job);
-            running.set(Some((job, 0, total)));
+            start.emit((spec, panel.clone()));
         })
     };
     {
@@ -261,15 +292,6 @@ pub fn sweep_panel(props: &SweepProps) -> Html {
             }
         });
     }
-    let cancel = {
-        let running = running.clone();
-        Callback::from(move |_| {
-            if let Some((job, _, _)) = *running {
-                workers::cancel(job);
-            }
-            running.set(None);
-        })
-    };
     // Adds a cell's configuration to the comparison.
     let pick = {
         let (state, error, done) = (state.clone(), error.clone(), done.clone());

@@ -77,7 +77,9 @@ pub struct Reuse {
 /// One strategy's outcome in the comparison.
 pub struct Outcome {
     pub entry: StrategyEntry,
-    pub result: Result<Run, String>,
+    /// Shared with the cache of runs ([`Reuse`]): an unchanged strategy's run
+    /// is not copied.
+    pub result: Result<Rc<Run>, String>,
 }
 
 /// All simulations of the current state, on the simulated date range.
@@ -114,7 +116,7 @@ impl Results {
         let bench_idx = default_benchmark(&strategies);
         // Engine errors become text here, at the app's edge.
         let opts = MetricsOptions::default();
-        let runs: Vec<Result<Run, String>> =
+        let runs: Vec<Result<Rc<Run>, String>> =
             compare_cached(&mut reuse.sims, key, &panel, &strategies, bench_idx, &opts)
                 .into_iter()
                 .map(|r| r.map_err(String::from))
@@ -146,7 +148,7 @@ impl Results {
 
     /// The strategies that ran, with their runs.
     pub fn ok(&self) -> impl Iterator<Item = (&StrategyEntry, &Run)> {
-        self.outcomes.iter().filter_map(|o| o.result.as_ref().ok().map(|r| (&o.entry, r)))
+        self.outcomes.iter().filter_map(|o| o.result.as_ref().ok().map(|r| (&o.entry, &**r)))
     }
 
     pub fn find(&self, id: u32) -> Option<(&StrategyEntry, &Run)> {

@@ -79,7 +79,7 @@ pub fn use_results(state: &AppState) -> Shown {
                             let outcomes = entries
                                 .into_iter()
                                 .zip(runs)
-                                .map(|(entry, result)| Outcome { entry, result })
+                                .map(|(entry, result)| Outcome { entry, result: result.map(Rc::new) })
                                 .collect();
                             from_worker.set(Some((key, Rc::new(Results { panel, outcomes, benchmark, elapsed_ms }))));
                         }));

@@ -12,6 +12,7 @@ use crate::panel::Panel;
 use crate::simulate::{simulate, SimResult};
 use crate::strategy::{Strategy, Weighting};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// One strategy's simulation and metrics (serde: the app's workers send
 /// runs to the page).
@@ -39,8 +40,11 @@ pub fn holds_anything(sim: &SimResult) -> bool {
 
 /// The benchmark [`compare`] measured against: `benchmark`, unless that run
 /// failed or held nothing.
-pub fn benchmark_in_use<E>(runs: &[Result<Run, E>], benchmark: Option<usize>) -> Option<usize> {
-    benchmark.filter(|&b| runs.get(b).and_then(|r| r.as_ref().ok()).is_some_and(|r| holds_anything(&r.sim)))
+pub fn benchmark_in_use<R: std::borrow::Borrow<Run>, E>(
+    runs: &[Result<R, E>],
+    benchmark: Option<usize>,
+) -> Option<usize> {
+    benchmark.filter(|&b| runs.get(b).and_then(|r| r.as_ref().ok()).is_some_and(|r| holds_anything(&r.borrow().sim)))
 }
 
 /// Simulates and measures each strategy; a strategy that cannot run gives
@@ -89,7 +93,7 @@ pub struct SimCache<K> {
 struct Entry {
     strategy: Strategy,
     sims: Sims,
-    run: Option<(Against, Result<Run, RunError>)>,
+    run: Option<(Against, Result<Rc<Run>, RunError>)>,
 }
 
 /// What a run's metrics depend on besides its own simulations: the
@@ -118,7 +122,8 @@ impl<K> SimCache<K> {
 
 /// [`compare`], reusing `cache`'s simulations and runs of unchanged
 /// strategies on the same `data` (see [`SimCache`]); keeps those of
-/// `strategies` for the next call.
+/// `strategies` for the next call. A run that did not change is the same
+/// `Rc` as last time (nothing is copied).
 pub fn compare_cached<K: PartialEq>(
     cache: &mut SimCache<K>,
     data: K,
@@ -126,7 +131,7 @@ pub fn compare_cached<K: PartialEq>(
     strategies: &[Strategy],
     benchmark: Option<usize>,
     opts: &MetricsOptions,
-) -> Vec<Result<Run, RunError>> {
+) -> Vec<Result<Rc<Run>, RunError>> {
     if cache.data.as_ref() != Some(&data) {
         cache.entries.clear();
         cache.data = Some(data);
@@ -159,7 +164,7 @@ pub fn compare_cached<K: PartialEq>(
             }
             cache.measured += 1;
             let bench = if Some(i) == used { None } else { bench.as_deref() };
-            let run = measure_one(panel, &e.sims, bench, Some(i) == refused, opts);
+            let run = measure_one(panel, &e.sims, bench, Some(i) == refused, opts).map(Rc::new);
             e.run = Some((against, run.clone()));
             run
         })
@@ -287,30 +292,33 @@ mod tests {
         let opts = MetricsOptions::default();
         let mut cache = SimCache::default();
         let bits = |runs: &[Result<Run, RunError>]| format!("{runs:?}");
+        let cached_bits = |runs: &[Result<Rc<Run>, RunError>]| format!("{runs:?}");
         let first = compare_cached(&mut cache, 1, &panel, &strategies, Some(2), &opts);
         assert_eq!(cache.simulated(), 4);
-        assert_eq!(bits(&first), bits(&compare(&panel, &strategies, Some(2), &opts)));
+        assert_eq!(cached_bits(&first), bits(&compare(&panel, &strategies, Some(2), &opts)));
         // One fee changed: one strategy simulated again, every number as compare gives it.
         strategies[0].costs.fee_bps += 1.0;
         let second = compare_cached(&mut cache, 1, &panel, &strategies, Some(2), &opts);
         assert_eq!(cache.simulated(), 1);
         assert_eq!(cache.measured(), 1);
-        assert_eq!(bits(&second), bits(&compare(&panel, &strategies, Some(2), &opts)));
-        assert_ne!(bits(&first), bits(&second));
-        // Reordered, the same benchmark: nothing simulated or measured again.
+        assert_eq!(cached_bits(&second), bits(&compare(&panel, &strategies, Some(2), &opts)));
+        assert_ne!(cached_bits(&first), cached_bits(&second));
+        // Reordered, the same benchmark: nothing simulated or measured
+        // again, and the runs are the very same.
         strategies.swap(1, 2);
         let third = compare_cached(&mut cache, 1, &panel, &strategies, Some(1), &opts);
         assert_eq!((cache.simulated(), cache.measured()), (0, 0));
-        assert_eq!(bits(&third), bits(&compare(&panel, &strategies, Some(1), &opts)));
+        assert!(Rc::ptr_eq(third[2].as_ref().unwrap(), second[1].as_ref().unwrap()));
+        assert_eq!(cached_bits(&third), bits(&compare(&panel, &strategies, Some(1), &opts)));
         // Another benchmark: nothing simulated, every run measured again.
         let third = compare_cached(&mut cache, 1, &panel, &strategies, Some(0), &opts);
         assert_eq!((cache.simulated(), cache.measured()), (0, 4));
-        assert_eq!(bits(&third), bits(&compare(&panel, &strategies, Some(0), &opts)));
+        assert_eq!(cached_bits(&third), bits(&compare(&panel, &strategies, Some(0), &opts)));
         // Other data: everything simulated again.
         let other = generate(&MarketParams { n_assets: 40, years: 2.0, seed: 7, ..MarketParams::default() });
         let fourth = compare_cached(&mut cache, 2, &other, &strategies, Some(1), &opts);
         assert_eq!(cache.simulated(), 4);
-        assert_eq!(bits(&fourth), bits(&compare(&other, &strategies, Some(1), &opts)));
+        assert_eq!(cached_bits(&fourth), bits(&compare(&other, &strategies, Some(1), &opts)));
     }
 
     #[test]

@@ -59,16 +59,22 @@ pub fn compare(
     benchmark: Option<usize>,
     opts: &MetricsOptions,
 ) -> Vec<Result<Run, RunError>> {
-    let sims: Vec<Sims> = strategies.iter().map(|s| simulate_both(panel, s)).collect();
+    let sims: Vec<Sims> = strategies.iter().map(|s| simulate_both(panel, s, None)).collect();
     measure_all(panel, sims, benchmark, opts)
 }
 
-/// A strategy's net and gross simulations, or why it cannot run.
-type Sims = Result<(SimResult, SimResult), RunError>;
+/// A strategy's net simulation and the equity of its gross one (the same
+/// rules without costs), or why it cannot run.
+type Sims = Result<(SimResult, Rc<Vec<f64>>), RunError>;
 
-fn simulate_both(panel: &Panel, s: &Strategy) -> Sims {
+/// Simulates `s` net and gross; `gross` is the gross equity when it is
+/// already known (from a strategy equal to `s` but for its costs).
+fn simulate_both(panel: &Panel, s: &Strategy, gross: Option<Rc<Vec<f64>>>) -> Sims {
     let net = simulate(panel, s)?;
-    let gross = simulate(panel, &s.without_costs())?;
+    let gross = match gross {
+        Some(g) => g,
+        None => Rc::new(simulate(panel, &s.without_costs())?.equity),
+    };
     Ok((net, gross))
 }
 
@@ -77,7 +83,8 @@ fn simulate_both(panel: &Panel, s: &Strategy) -> Sims {
 /// simulations of every strategy equal (all fields) to one of the last call,
 /// while `data` (the caller's name for the panel: it must change whenever
 /// the panel does) is the same, and their metrics too while the benchmark
-/// they were measured against is unchanged. The numbers are those of
+/// they were measured against is unchanged. A strategy whose costs alone
+/// changed reuses the gross run (its rules without costs) of the one it was. The numbers are those of
 /// [`compare`], bit for bit: the same simulations, the same measuring.
 #[derive(Debug)]
 pub struct SimCache<K> {
@@ -139,13 +146,21 @@ pub fn compare_cached<K: PartialEq>(
     let mut kept = std::mem::take(&mut cache.entries);
     cache.simulated = 0;
     cache.measured = 0;
+    // Gross equities by the rules without costs: a strategy whose costs
+    // alone changed has the same gross run.
+    let grosses: Vec<(Strategy, Rc<Vec<f64>>)> = kept
+        .iter()
+        .filter_map(|e| e.sims.as_ref().ok().map(|(_, g)| (e.strategy.without_costs(), g.clone())))
+        .collect();
     let mut entries: Vec<Entry> = strategies
         .iter()
         .map(|s| match kept.iter().position(|e| e.strategy == *s) {
             Some(i) => kept.swap_remove(i),
             None => {
                 cache.simulated += 1;
-                Entry { strategy: s.clone(), sims: simulate_both(panel, s), run: None }
+                let bare = s.without_costs();
+                let gross = grosses.iter().find(|(g, _)| *g == bare).map(|(_, e)| e.clone());
+                Entry { strategy: s.clone(), sims: simulate_both(panel, s, gross), run: None }
             }
         })
         .collect();
@@ -202,8 +217,8 @@ fn measure_one(
     if refused {
         net.warnings.push("it holds nothing on this data, so it is not used as the benchmark".into());
     }
-    let metrics = measure(panel, &net, Some(&gross.equity), bench, opts)?;
-    Ok(Run { sim: net, gross_equity: gross.equity.clone(), metrics })
+    let metrics = measure(panel, &net, Some(gross), bench, opts)?;
+    Ok(Run { sim: net, gross_equity: gross.to_vec(), metrics })
 }
 
 /// Measures each strategy's simulations, against the benchmark's net equity.

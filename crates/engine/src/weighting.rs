@@ -110,6 +110,13 @@ pub(crate) fn target_weights(
 ) -> Vec<Fallback> {
     out.clear();
     let mut notes = Vec::new();
+    if let Weighting::Equal = scheme {
+        // The general path below gives every candidate the score 1, sums the
+        // scores exactly (a count below 2^53) and divides: `1 / n` each.
+        let w = 1.0 / candidates.len() as f64;
+        out.extend(candidates.iter().map(|&a| (a, w)));
+        return notes;
+    }
     let cap = |a: usize| inp.panel.market_cap(inp.t, a);
     match scheme {
         Weighting::Equal => out.extend(candidates.iter().map(|&a| (a, 1.0))),
@@ -551,22 +558,27 @@ fn solve_factored(l: &[f64], k: usize, b: &mut [f64]) {
 /// yet assigned and `S` the cap of the assets not yet capped, an asset is capped
 /// at `m` while `R / S * cap > m`; the rest get `R / S * cap`. Once the largest
 /// uncapped asset fits, all smaller ones do too.
+///
+/// The order (largest cap first, ties by position) is total, so sorting the
+/// `(cap, position)` keys themselves (no look-ups through `items` while
+/// comparing) gives the one order any sort would. `S` is summed smallest
+/// cap first, so the whole order is needed, not only the capped prefix.
 fn water_fill(items: &mut [(usize, f64)], m: f64) {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&i, &j| items[j].1.total_cmp(&items[i].1).then(i.cmp(&j)));
+    let mut order: Vec<(f64, usize)> = items.iter().enumerate().map(|(i, x)| (x.1, i)).collect();
+    order.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     let mut suffix: Vec<f64> = vec![0.0; order.len() + 1];
     for k in (0..order.len()).rev() {
-        suffix[k] = suffix[k + 1] + items[order[k]].1;
+        suffix[k] = suffix[k + 1] + order[k].0;
     }
     let mut remaining = 1.0;
     let mut k = 0;
-    while k < order.len() && remaining / suffix[k] * items[order[k]].1 > m {
+    while k < order.len() && remaining / suffix[k] * order[k].0 > m {
         remaining -= m;
         k += 1;
     }
     let lambda = if k < order.len() { remaining / suffix[k] } else { 0.0 };
-    for (rank, &i) in order.iter().enumerate() {
-        items[i].1 = if rank < k { m } else { lambda * items[i].1 };
+    for (rank, &(cap, i)) in order.iter().enumerate() {
+        items[i].1 = if rank < k { m } else { lambda * cap };
     }
 }
 

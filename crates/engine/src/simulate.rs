@@ -61,7 +61,7 @@ use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
 use crate::panel::Panel;
 use crate::strategy::{short, BandMethod, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
-use crate::weighting::{mean_volume, target_weights, volatility, ErcCache, Fallback, Inputs};
+use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs, SchemeState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -508,8 +508,8 @@ struct Sim<'a> {
     weights: Vec<(usize, f64)>,
     legs: Vec<Leg>,
     leg_assets: Vec<usize>,
-    /// Equal risk contribution's state between solves.
-    erc: ErcCache,
+    /// The weighting schemes' state between rebalances.
+    schemes: SchemeState,
     /// Membership changes of a universe without ranking or data filters; see [`StaticUniverse`].
     static_universe: Option<StaticUniverse>,
     out: SimResult,
@@ -597,7 +597,7 @@ impl<'a> Sim<'a> {
             weights: Vec::with_capacity(n),
             legs: Vec::with_capacity(n),
             leg_assets: Vec::with_capacity(n),
-            erc: ErcCache::default(),
+            schemes: SchemeState::default(),
             static_universe,
             out,
         }
@@ -956,7 +956,7 @@ impl<'a> Sim<'a> {
         }
         let inputs =
             Inputs { panel: self.panel, t, smoothed_caps: self.smoothed.as_deref(), custom: &self.plan.custom };
-        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights, &mut self.erc) {
+        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights, &mut self.schemes) {
             let msg = match note {
                 Fallback::CapTooSmall { n } => {
                     format!("only {n} assets for the weight cap: n x max_weight < 1, equal weights used instead")

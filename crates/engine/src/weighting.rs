@@ -100,13 +100,13 @@ pub(crate) enum Fallback {
 /// written to `out` as `(asset, weight)` with weight > 0, summing to 1, or
 /// left empty when no candidate qualifies. Returns what was not applied as asked.
 /// `erc` carries the equal-risk-contribution state from one solve to the next
-/// (see [`ErcCache`]); a fresh one per run.
+/// and the weight-capping order (see [`SchemeState`]); a fresh one per run.
 pub(crate) fn target_weights(
     scheme: &Weighting,
     inp: &Inputs,
     candidates: &[usize],
     out: &mut Vec<(usize, f64)>,
-    erc_cache: &mut ErcCache,
+    state: &mut SchemeState,
 ) -> Vec<Fallback> {
     out.clear();
     let mut notes = Vec::new();
@@ -132,14 +132,14 @@ pub(crate) fn target_weights(
                 notes.push(Fallback::CapTooSmall { n: out.len() });
                 out.iter_mut().for_each(|x| x.1 = 1.0);
             } else {
-                water_fill(out, *max_weight);
+                water_fill(out, *max_weight, &mut state.cap_order);
             }
         }
         Weighting::InverseVolatility { lookback } => {
             inverse_volatility(inp, candidates, *lookback, out, &mut notes);
         }
         Weighting::EqualRiskContribution { lookback } => {
-            equal_risk_contribution(inp, candidates, *lookback, out, &mut notes, erc_cache);
+            equal_risk_contribution(inp, candidates, *lookback, out, &mut notes, &mut state.erc);
         }
         Weighting::VolumeWeighted { lookback } => {
             for &a in candidates.iter().filter(|&&a| listed_throughout(inp.panel, inp.t, a, *lookback)) {
@@ -225,8 +225,29 @@ fn inverse_volatility(
 /// solve to about that tolerance, not bit for bit. Any other solve (first
 /// day, members changed, a gap between solves) is the cold solve on the
 /// two-pass covariance, exactly as without the cache.
+/// What the schemes carry from one rebalance to the next within a run.
 #[derive(Debug, Default)]
-pub(crate) struct ErcCache {
+pub(crate) struct SchemeState {
+    erc: ErcCache,
+    cap_order: CapOrder,
+}
+
+/// The order [`water_fill`] sorted the assets into last time, from which the
+/// next sort starts (caps move little from one rebalance to the next), and
+/// its scratch buffers.
+#[derive(Debug, Default)]
+struct CapOrder {
+    /// Assets, largest cap first, as last sorted.
+    assets: Vec<usize>,
+    /// Position in the items of each asset, `usize::MAX` when absent (all
+    /// `usize::MAX` between calls).
+    pos: Vec<usize>,
+    keys: Vec<(f64, usize)>,
+    suffix: Vec<f64>,
+}
+
+#[derive(Debug, Default)]
+struct ErcCache {
     /// Whether the fields describe the last solve.
     valid: bool,
     day: usize,
@@ -561,24 +582,73 @@ fn solve_factored(l: &[f64], k: usize, b: &mut [f64]) {
 ///
 /// The order (largest cap first, ties by position) is total, so sorting the
 /// `(cap, position)` keys themselves (no look-ups through `items` while
-/// comparing) gives the one order any sort would. `S` is summed smallest
-/// cap first, so the whole order is needed, not only the capped prefix.
-fn water_fill(items: &mut [(usize, f64)], m: f64) {
-    let mut order: Vec<(f64, usize)> = items.iter().enumerate().map(|(i, x)| (x.1, i)).collect();
-    order.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-    let mut suffix: Vec<f64> = vec![0.0; order.len() + 1];
-    for k in (0..order.len()).rev() {
-        suffix[k] = suffix[k + 1] + order[k].0;
+/// comparing) gives the one order any sort would, so the sort may start from
+/// the last call's order (`last`, updated here): on consecutive rebalances
+/// the caps barely reorder and the sort is one linear pass. `S` is summed
+/// smallest cap first, so the whole order is needed, not only the capped prefix.
+fn water_fill(items: &mut [(usize, f64)], m: f64, last: &mut CapOrder) {
+    let CapOrder { assets, pos, keys, suffix } = last;
+    // The keys in the last order, then the assets new since.
+    let end = items.iter().map(|x| x.0 + 1).max().unwrap_or(0);
+    if pos.len() < end {
+        pos.resize(end, usize::MAX);
+    }
+    for (i, x) in items.iter().enumerate() {
+        pos[x.0] = i;
+    }
+    keys.clear();
+    for &a in assets.iter() {
+        if let Some(p) = pos.get_mut(a).filter(|p| **p != usize::MAX) {
+            keys.push((items[*p].1, *p));
+            *p = usize::MAX;
+        }
+    }
+    for (i, x) in items.iter().enumerate() {
+        if pos[x.0] == i {
+            keys.push((x.1, i));
+            pos[x.0] = usize::MAX;
+        }
+    }
+    sort_nearly_sorted(keys, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    assets.clear();
+    assets.extend(keys.iter().map(|&(_, i)| items[i].0));
+
+    suffix.clear();
+    suffix.resize(keys.len() + 1, 0.0);
+    for k in (0..keys.len()).rev() {
+        suffix[k] = suffix[k + 1] + keys[k].0;
     }
     let mut remaining = 1.0;
     let mut k = 0;
-    while k < order.len() && remaining / suffix[k] * order[k].0 > m {
+    while k < keys.len() && remaining / suffix[k] * keys[k].0 > m {
         remaining -= m;
         k += 1;
     }
-    let lambda = if k < order.len() { remaining / suffix[k] } else { 0.0 };
-    for (rank, &(cap, i)) in order.iter().enumerate() {
+    let lambda = if k < keys.len() { remaining / suffix[k] } else { 0.0 };
+    for (rank, &(cap, i)) in keys.iter().enumerate() {
         items[i].1 = if rank < k { m } else { lambda * cap };
+    }
+}
+
+/// Sorts `v` by the total order `cmp` with an insertion sort, which is
+/// linear when `v` is nearly sorted; past a budget of moves it hands over to
+/// the library sort (the order being total, the result is the same).
+fn sort_nearly_sorted<T: Copy>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let budget = 8 * v.len();
+    let mut moves = 0;
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && cmp(&x, &v[j - 1]).is_lt() {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+        moves += i - j;
+        if moves > budget {
+            v.sort_unstable_by(cmp);
+            return;
+        }
     }
 }
 
@@ -757,16 +827,16 @@ mod tests {
     fn water_filling_caps_and_redistributes() {
         // Caps 60, 30, 10 with a 50% cap: A = 0.5, the rest 0.5 split 3:1.
         let mut items = vec![(0, 60.0), (1, 30.0), (2, 10.0)];
-        water_fill(&mut items, 0.5);
+        water_fill(&mut items, 0.5, &mut CapOrder::default());
         close(&weights_of(&items), &[0.5, 0.375, 0.125], 1e-15);
         // 70/20/5/5 with 30%: A capped, then B's share 0.7*20/30 = 0.467 > 0.3 capped too,
         // C and D split the remaining 0.4 equally.
         let mut items = vec![(0, 5.0), (1, 70.0), (2, 20.0), (3, 5.0)];
-        water_fill(&mut items, 0.3);
+        water_fill(&mut items, 0.3, &mut CapOrder::default());
         close(&weights_of(&items), &[0.2, 0.3, 0.3, 0.2], 1e-15);
         // No cap binding: plain cap weights.
         let mut items = vec![(0, 1.0), (1, 3.0)];
-        water_fill(&mut items, 0.9);
+        water_fill(&mut items, 0.9, &mut CapOrder::default());
         close(&weights_of(&items), &[0.25, 0.75], 1e-15);
     }
 
@@ -832,7 +902,7 @@ mod tests {
         let inp = Inputs { panel: &panel, t: 2, smoothed_caps: None, custom: &custom };
         let mut out = Vec::new();
         let run = |s: Weighting, out: &mut Vec<(usize, f64)>| {
-            target_weights(&s, &inp, &[0, 1, 2], out, &mut ErcCache::default())
+            target_weights(&s, &inp, &[0, 1, 2], out, &mut SchemeState::default())
         };
         assert!(run(Weighting::Equal, &mut out).is_empty());
         close(&weights_of(&out), &[1.0 / 3.0; 3], 1e-15);
@@ -871,9 +941,11 @@ mod tests {
         let panel = Panel::new(vec![Date(0)], ids, price, cap, vec![0.0; 3], vec![]).unwrap();
         let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 3] };
         let mut out = Vec::new();
-        assert!(target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out, &mut ErcCache::default()).is_empty());
+        assert!(
+            target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out, &mut SchemeState::default()).is_empty()
+        );
         close(&weights_of(&out), &[3.0 / 7.0, 3.0 / 7.0, 1.0 / 7.0], 1e-15);
-        let cache = &mut ErcCache::default();
+        let cache = &mut SchemeState::default();
         target_weights(&Weighting::CappedMarketCap { max_weight: 0.4 }, &inp, &[0, 1, 2], &mut out, cache);
         close(&weights_of(&out), &[0.4, 0.4, 0.2], 1e-15);
         // A score 1e-320 of the others underflows to a weight of 0 and is not held.
@@ -890,7 +962,7 @@ mod tests {
         )
         .unwrap();
         let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 2] };
-        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out, &mut ErcCache::default());
+        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out, &mut SchemeState::default());
         assert_eq!(out, vec![(0, 1.0)]);
     }
 }

@@ -207,24 +207,6 @@ fn inverse_volatility(
     }
 }
 
-/// What an equal-risk-contribution solve leaves for the next one.
-///
-/// When the next solve is on the next data day with the same members and
-/// lookback (daily rebalancing), the covariance is updated instead of
-/// recomputed and the solver starts from the last solution:
-/// - the window sums `Σ r_i` and `Σ r_i r_j` slide by one day (the new
-///   day's return added, the one leaving the window taken off), and the
-///   covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)` (computed from
-///   scratch again every `L` slides, so rounding cannot build up);
-/// - the solve starts from the last `y` and takes Newton steps with the last
-///   Hessian's Cholesky factor while they converge fast, refactoring when
-///   they do not ([`erc_warm`]).
-///
-/// Either way the result meets the same convergence test as a cold solve
-/// (risk contributions equal to `1e-10`), so the weights agree with a cold
-/// solve to about that tolerance, not bit for bit. Any other solve (first
-/// day, members changed, a gap between solves) is the cold solve on the
-/// two-pass covariance, exactly as without the cache.
 /// What the schemes carry from one rebalance to the next within a run.
 #[derive(Debug, Default)]
 pub(crate) struct SchemeState {
@@ -246,6 +228,26 @@ struct CapOrder {
     suffix: Vec<f64>,
 }
 
+/// What an equal-risk-contribution solve leaves for the next one.
+///
+/// When the next solve is on the next data day with the same members and
+/// lookback (daily rebalancing), the covariance is updated instead of
+/// recomputed and the solver starts from the last solution:
+/// - the window sums `Σ r_i` and `Σ r_i r_j` slide by one day (the new
+///   day's return added, the one leaving the window taken off), and the
+///   covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)` (computed from
+///   scratch again every `L` slides, so rounding cannot build up), built
+///   straight into the solver's `S = kΣ` with the shrinking folded into the
+///   scale of the off-diagonal entries;
+/// - the solve starts from the last `y` and takes Newton steps with the last
+///   Hessian's Cholesky factor while they converge fast, refactoring when
+///   they do not ([`erc_warm`]).
+///
+/// Either way the result meets the same convergence test as a cold solve
+/// (risk contributions equal to `1e-10`), so the weights agree with a cold
+/// solve to about that tolerance, not bit for bit. Any other solve (first
+/// day, members changed, a gap between solves) is the cold solve on the
+/// two-pass covariance, exactly as without the cache.
 #[derive(Debug, Default)]
 struct ErcCache {
     /// Whether the fields describe the last solve.
@@ -266,6 +268,9 @@ struct ErcCache {
     factor: Vec<f64>,
     // Scratch.
     now: Vec<usize>,
+    means: Vec<f64>,
+    /// `S = kΣ` (shrunk as needed), `k x k`.
+    scaled: Vec<f64>,
 }
 
 /// Equal-risk-contribution weights over the candidates with a full window;
@@ -295,23 +300,29 @@ fn equal_risk_contribution(
             cache.slides += 1;
         }
         cache.sums_valid = true;
+        // `S = kΣ` straight from the sums, with the shrinking (when there are
+        // fewer returns than assets) folded into the off-diagonal scale.
         let l = lookback as f64;
-        let inv = 1.0 / (l - 1.0);
-        let means: Vec<f64> = cache.sums.iter().map(|s| s / l).collect();
-        let mut cov = vec![0.0; k * k];
-        for i in 0..k {
-            let (row, cross) = (&mut cov[i * k..(i + 1) * k], &cache.cross[i * k..(i + 1) * k]);
-            for ((c, &x), &m) in row.iter_mut().zip(cross).zip(&means) {
-                *c = (x - cache.sums[i] * m) * inv;
-            }
-        }
-        if k >= lookback {
+        let shrunk = k >= lookback;
+        if shrunk {
             notes.push(Fallback::ShrunkCovariance);
-            shrink(&mut cov, k);
         }
-        let valid_diag = (0..k).all(|i| cov[i * k + i] > 0.0 && cov[i * k + i].is_finite());
-        let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
-        if valid_diag && erc_warm(&scaled, k, &mut cache.y, &mut cache.factor) {
+        let diag_scale = k as f64 / (l - 1.0);
+        let off_scale = if shrunk { diag_scale * (1.0 - SHRINKAGE) } else { diag_scale };
+        cache.means.clear();
+        cache.means.extend(cache.sums.iter().map(|s| s / l));
+        cache.scaled.resize(k * k, 0.0);
+        for i in 0..k {
+            let (row, cross) = (&mut cache.scaled[i * k..(i + 1) * k], &cache.cross[i * k..(i + 1) * k]);
+            let si = cache.sums[i];
+            for ((c, &x), &m) in row.iter_mut().zip(cross).zip(&cache.means) {
+                *c = (x - si * m) * off_scale;
+            }
+            row[i] = (cross[i] - si * cache.means[i]) * diag_scale;
+        }
+        let scaled = &cache.scaled;
+        let valid_diag = (0..k).all(|i| scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite());
+        if valid_diag && erc_warm(scaled, k, &mut cache.y, &mut cache.factor) {
             let total: f64 = cache.y.iter().sum();
             out.extend(cache.now.iter().zip(&cache.y).map(|(&a, y)| (a, y / total)));
             cache.day = inp.t;
@@ -319,7 +330,7 @@ fn equal_risk_contribution(
         }
         // The warm solve failed: solve from scratch on the same covariance.
         cache.valid = false;
-        match erc_state(&cov, k) {
+        match erc_state(scaled, k) {
             Some((w, y, factor)) => {
                 out.extend(cache.now.iter().copied().zip(w));
                 (cache.y, cache.factor) = (y, factor);
@@ -355,7 +366,8 @@ fn equal_risk_contribution(
         shrink(&mut cov, members.len());
     }
     cache.valid = false;
-    match erc_state(&cov, members.len()) {
+    let scaled: Vec<f64> = cov.iter().map(|c| c * members.len() as f64).collect();
+    match erc_state(&scaled, members.len()) {
         Some((w, y, factor)) => {
             out.extend(members.iter().copied().zip(w));
             *cache = ErcCache {
@@ -370,6 +382,8 @@ fn equal_risk_contribution(
                 y,
                 factor,
                 now: std::mem::take(&mut cache.now),
+                means: std::mem::take(&mut cache.means),
+                scaled: std::mem::take(&mut cache.scaled),
             };
         }
         None if members.is_empty() => {}
@@ -445,9 +459,10 @@ fn dot4(x: &[f64], y: &[f64]) -> f64 {
 /// solution), with `factor` the Cholesky factor of the last Newton Hessian
 /// (or empty). Takes chord steps `y ← y - F⁻¹∇G` with that factor while each
 /// at least halves the largest residual `|y_i (Sy)_i - 1|`; otherwise (or
-/// with no factor) a damped Newton step as in [`erc`], whose factor the next
+/// with no factor, or when a chord step leaves `y > 0`: back to the last
+/// point then) a damped Newton step as in [`erc`], whose factor the next
 /// chord steps use. Stops at the same test as [`erc`]; `false` when it does
-/// not get there in 100 steps or leaves `y > 0`, with `y` and `factor` then
+/// not get there in 150 steps or a Newton step leaves `y > 0`, with `y` and `factor` then
 /// meaningless.
 fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> bool {
     if y.len() != k {
@@ -490,6 +505,7 @@ fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> b
             grad[i] = sy[i] - 1.0 / y[i];
         }
         d.copy_from_slice(&grad);
+        let was_chord = chord;
         let step = if chord {
             solve_factored(factor, k, &mut d);
             1.0
@@ -517,7 +533,12 @@ fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> b
             y[i] -= step * d[i];
         }
         if !y.iter().all(|v| *v > 0.0 && v.is_finite()) {
-            return false;
+            if !was_chord {
+                return false;
+            }
+            // The old factor stepped out of `y > 0`: back, and refactor there.
+            y.copy_from_slice(&y_prev);
+            (chord, prev_res) = (false, f64::INFINITY);
         }
     }
     false
@@ -525,12 +546,14 @@ fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> b
 
 /// Largest residual at which [`erc_warm`] starts (chord or Newton) steps;
 /// above it, coordinate-descent sweeps bring the start closer.
-const WARM_CCD_ABOVE: f64 = 0.05;
+/// A day's new return moves the solution far (the start's residual is often
+/// above 1 at 100 assets and 60 returns); sweeps are cheap next to the
+/// factorisation, but below this the chord and Newton steps gain more.
+const WARM_CCD_ABOVE: f64 = 0.3;
 
 /// Cholesky factor `L` (lower triangle, row-major) of a symmetric positive
 /// definite `k x k` matrix, in place; `None` if it is not positive definite.
-/// The same factorisation as [`cholesky_solve`], with the inner products
-/// over four accumulators.
+/// The inner products run over four accumulators.
 fn cholesky_factor(a: &mut [f64], k: usize) -> Option<()> {
     for j in 0..k {
         let diag = a[j * k + j] - dot4(&a[j * k..j * k + j], &a[j * k..j * k + j]);
@@ -711,23 +734,23 @@ const CCD_SWEEPS: usize = 20;
 /// when a long portfolio has zero variance and `G` is unbounded below).
 #[cfg(test)]
 fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
-    erc_state(cov, k).map(|s| s.0)
+    let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
+    erc_state(&scaled, k).map(|s| s.0)
 }
 
-/// [`erc`], also returning the solution `y` before normalising and the
-/// Cholesky factor of the last Newton Hessian (empty if none was needed),
-/// from which [`erc_warm`] starts the next day.
+/// [`erc`] on `scaled = kΣ`, also returning the solution `y` before
+/// normalising and the Cholesky factor of the last Newton Hessian (empty if
+/// none was needed), from which [`erc_warm`] starts the next day.
 #[allow(clippy::type_complexity)]
-fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
-    if k == 0 || (0..k).any(|i| !(cov[i * k + i] > 0.0 && cov[i * k + i].is_finite())) {
+fn erc_state(scaled: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    if k == 0 || (0..k).any(|i| !(scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite())) {
         return None;
     }
-    let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
     let mut y: Vec<f64> = (0..k).map(|i| 1.0 / scaled[i * k + i].sqrt()).collect();
     for _ in 0..CCD_SWEEPS {
         for i in 0..k {
             let row = &scaled[i * k..(i + 1) * k];
-            let c = row.iter().zip(&y).map(|(s, yj)| s * yj).sum::<f64>() - row[i] * y[i];
+            let c = dot4(row, &y) - row[i] * y[i];
             y[i] = (-c + (c * c + 4.0 * row[i]).sqrt()) / (2.0 * row[i]);
         }
     }
@@ -735,14 +758,12 @@ fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     // `newton_steps` counts the Newton steps taken before the check.
     for newton_steps in 0..100 {
         for i in 0..k {
-            sy[i] = scaled[i * k..(i + 1) * k].iter().zip(&y).map(|(s, yj)| s * yj).sum();
+            sy[i] = dot4(&scaled[i * k..(i + 1) * k], &y);
         }
         if (0..k).all(|i| (y[i] * sy[i] - 1.0).abs() <= 1e-10) {
             let total: f64 = y.iter().sum();
             let w = y.iter().map(|v| v / total).collect();
-            if newton_steps > 0 {
-                mirror_lower(&mut h, k);
-            } else {
+            if newton_steps == 0 {
                 h.clear();
             }
             return Some((w, y, h));
@@ -750,12 +771,13 @@ fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
         for i in 0..k {
             grad[i] = sy[i] - 1.0 / y[i];
         }
-        h.copy_from_slice(&scaled);
+        h.copy_from_slice(scaled);
         for i in 0..k {
             h[i * k + i] += 1.0 / (y[i] * y[i]);
         }
         let mut d = grad.clone();
-        cholesky_solve(&mut h, k, &mut d)?;
+        cholesky_factor(&mut h, k)?;
+        solve_factored(&h, k, &mut d);
         let lambda = grad.iter().zip(&d).map(|(g, di)| g * di).sum::<f64>().max(0.0).sqrt();
         let step = if lambda > 0.25 { 1.0 / (1.0 + lambda) } else { 1.0 };
         for i in 0..k {
@@ -766,45 +788,6 @@ fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
         }
     }
     None
-}
-
-/// Solves `A x = b` for a symmetric positive definite `k x k` matrix `a`
-/// (row-major, overwritten by its Cholesky factor); `x` replaces `b`.
-/// `None` if `a` is not positive definite.
-fn cholesky_solve(a: &mut [f64], k: usize, b: &mut [f64]) -> Option<()> {
-    for j in 0..k {
-        let mut diag = a[j * k + j];
-        for p in 0..j {
-            diag -= a[j * k + p] * a[j * k + p];
-        }
-        if diag.is_nan() || diag <= 0.0 {
-            return None;
-        }
-        let l = diag.sqrt();
-        a[j * k + j] = l;
-        for i in j + 1..k {
-            let mut v = a[i * k + j];
-            for p in 0..j {
-                v -= a[i * k + p] * a[j * k + p];
-            }
-            a[i * k + j] = v / l;
-        }
-    }
-    for i in 0..k {
-        let mut v = b[i];
-        for p in 0..i {
-            v -= a[i * k + p] * b[p];
-        }
-        b[i] = v / a[i * k + i];
-    }
-    for i in (0..k).rev() {
-        let mut v = b[i];
-        for p in i + 1..k {
-            v -= a[p * k + i] * b[p];
-        }
-        b[i] = v / a[i * k + i];
-    }
-    Some(())
 }
 
 #[cfg(test)]
@@ -869,9 +852,10 @@ mod tests {
         // [[4, 2], [2, 3]] x = [2, 1]  =>  x = [0.5, 0].
         let mut a = [4.0, 2.0, 2.0, 3.0];
         let mut b = [2.0, 1.0];
-        cholesky_solve(&mut a, 2, &mut b).unwrap();
+        cholesky_factor(&mut a, 2).unwrap();
+        solve_factored(&a, 2, &mut b);
         close(&b, &[0.5, 0.0], 1e-15);
-        assert!(cholesky_solve(&mut [1.0, 2.0, 2.0, 1.0], 2, &mut [1.0, 1.0]).is_none());
+        assert!(cholesky_factor(&mut [1.0, 2.0, 2.0, 1.0], 2).is_none());
     }
 
     #[test]

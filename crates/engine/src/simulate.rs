@@ -389,7 +389,7 @@ struct Plan<'a> {
     delistings: Vec<(usize, usize)>,
     /// Day on which each asset may not be traded (its delisting), or `usize::MAX`.
     delist_day: Vec<usize>,
-    /// Position of each asset id in sorted order, for rank ties.
+    /// Position of each asset id in sorted order, for rank ties (empty without Top N).
     id_rank: Vec<usize>,
     warnings: Warnings,
 }
@@ -399,8 +399,14 @@ impl<'a> Plan<'a> {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let first_date = panel.dates()[0];
         let mut warnings = Warnings(Vec::new());
-        let by_id: BTreeMap<String, usize> =
-            panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect();
+        // Only custom weights and a regime reference asset look ids up.
+        let needs_ids = matches!(s.weighting, Weighting::Custom { .. })
+            || s.regime.as_ref().is_some_and(|r| matches!(r.reference, RegimeReference::Asset(_)));
+        let by_id: BTreeMap<String, usize> = if needs_ids {
+            panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect()
+        } else {
+            BTreeMap::new()
+        };
         let excluded: Vec<bool> = crate::exclusions::resolve(panel, &s.universe.exclude, &s.universe.include)
             .into_iter()
             .map(|r| r.is_some())
@@ -465,11 +471,15 @@ impl<'a> Plan<'a> {
         for &(t, a) in &delistings {
             delist_day[a] = t;
         }
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
-        let mut id_rank = vec![0; n];
-        for (rank, &a) in order.iter().enumerate() {
-            id_rank[a] = rank;
+        // Only Top N ranking breaks ties by id.
+        let mut id_rank = Vec::new();
+        if s.universe.top_n.is_some() {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
+            id_rank = vec![0; n];
+            for (rank, &a) in order.iter().enumerate() {
+                id_rank[a] = rank;
+            }
         }
 
         let calendar = s.rebalance.days(panel.dates(), s.rebalance_offset);

@@ -61,7 +61,7 @@ use crate::costs::{post_trade_value, Leg};
 use crate::date::Date;
 use crate::panel::Panel;
 use crate::strategy::{short, BandMethod, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
-use crate::weighting::{mean_volume, target_weights, volatility, ErcCache, Fallback, Inputs};
+use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs, SchemeState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -389,7 +389,7 @@ struct Plan<'a> {
     delistings: Vec<(usize, usize)>,
     /// Day on which each asset may not be traded (its delisting), or `usize::MAX`.
     delist_day: Vec<usize>,
-    /// Position of each asset id in sorted order, for rank ties.
+    /// Position of each asset id in sorted order, for rank ties (empty without Top N).
     id_rank: Vec<usize>,
     warnings: Warnings,
 }
@@ -399,8 +399,14 @@ impl<'a> Plan<'a> {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let first_date = panel.dates()[0];
         let mut warnings = Warnings(Vec::new());
-        let by_id: BTreeMap<String, usize> =
-            panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect();
+        // Only custom weights and a regime reference asset look ids up.
+        let needs_ids = matches!(s.weighting, Weighting::Custom { .. })
+            || s.regime.as_ref().is_some_and(|r| matches!(r.reference, RegimeReference::Asset(_)));
+        let by_id: BTreeMap<String, usize> = if needs_ids {
+            panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect()
+        } else {
+            BTreeMap::new()
+        };
         let excluded: Vec<bool> = crate::exclusions::resolve(panel, &s.universe.exclude, &s.universe.include)
             .into_iter()
             .map(|r| r.is_some())
@@ -465,11 +471,15 @@ impl<'a> Plan<'a> {
         for &(t, a) in &delistings {
             delist_day[a] = t;
         }
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
-        let mut id_rank = vec![0; n];
-        for (rank, &a) in order.iter().enumerate() {
-            id_rank[a] = rank;
+        // Only Top N ranking breaks ties by id.
+        let mut id_rank = Vec::new();
+        if s.universe.top_n.is_some() {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
+            id_rank = vec![0; n];
+            for (rank, &a) in order.iter().enumerate() {
+                id_rank[a] = rank;
+            }
         }
 
         let calendar = s.rebalance.days(panel.dates(), s.rebalance_offset);
@@ -508,15 +518,63 @@ struct Sim<'a> {
     weights: Vec<(usize, f64)>,
     legs: Vec<Leg>,
     leg_assets: Vec<usize>,
-    /// Equal risk contribution's state between solves.
-    erc: ErcCache,
+    /// The weighting schemes' state between rebalances.
+    schemes: SchemeState,
+    /// Membership changes of a universe without ranking or data filters; see [`StaticUniverse`].
+    static_universe: Option<StaticUniverse>,
     out: SimResult,
+}
+
+/// When the universe has no Top N, no minimum volume and no filter column,
+/// an asset is a member exactly on the days `t` with `enter <= t < exit`:
+/// `enter` its first day plus the minimum history (less one), `exit` its
+/// delisting day (never for an asset priced to the end). This relies on the
+/// panel's invariant that prices are finite exactly inside each listed
+/// span. The membership can then only change on one of those days, and a
+/// reconstitution with none of them since the last one keeps the members.
+struct StaticUniverse {
+    /// The `enter` and `exit` days of the assets not excluded, ascending.
+    changes: Vec<usize>,
+    /// Index into `changes` of the first day after the last reconstitution.
+    next: usize,
+    /// Whether a reconstitution has run (day 0's always does).
+    started: bool,
+}
+
+impl StaticUniverse {
+    fn new(panel: &Panel, s: &Strategy, plan: &Plan) -> Option<StaticUniverse> {
+        let u = &s.universe;
+        if u.top_n.is_some() || u.min_volume.is_some() || plan.filter.is_some() {
+            return None;
+        }
+        let mut changes = Vec::new();
+        for (a, info) in panel.assets().iter().enumerate().filter(|(a, _)| !plan.excluded[*a]) {
+            changes.push(info.first + u.min_history_days.saturating_sub(1));
+            if plan.delist_day[a] != usize::MAX {
+                changes.push(plan.delist_day[a]);
+            }
+        }
+        changes.sort_unstable();
+        Some(StaticUniverse { changes, next: 0, started: false })
+    }
+
+    /// Whether the members may differ on day `t` from the last
+    /// reconstitution; moves past `t` (the caller reconstitutes on `t`).
+    fn may_change(&mut self, t: usize) -> bool {
+        let changed = !self.started || self.changes.get(self.next).is_some_and(|&d| d <= t);
+        self.started = true;
+        while self.changes.get(self.next).is_some_and(|&d| d <= t) {
+            self.next += 1;
+        }
+        changed
+    }
 }
 
 impl<'a> Sim<'a> {
     fn new(panel: &'a Panel, s: &'a Strategy, plan: Plan<'a>) -> Self {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let half_life = s.universe.rank_half_life_days;
+        let static_universe = StaticUniverse::new(panel, s, &plan);
         let out = SimResult {
             equity: Vec::with_capacity(n_days),
             cash: Vec::with_capacity(n_days),
@@ -549,7 +607,8 @@ impl<'a> Sim<'a> {
             weights: Vec::with_capacity(n),
             legs: Vec::with_capacity(n),
             leg_assets: Vec::with_capacity(n),
-            erc: ErcCache::default(),
+            schemes: SchemeState::default(),
+            static_universe,
             out,
         }
     }
@@ -827,6 +886,9 @@ impl<'a> Sim<'a> {
     fn reconstitute(&mut self, t: usize) {
         let u = &self.s.universe;
         self.was_member.copy_from_slice(&self.is_member);
+        if self.static_universe.as_mut().is_some_and(|su| !su.may_change(t)) {
+            return;
+        }
         self.candidates.clear();
         for a in 0..self.panel.n_assets() {
             let ok = self.tradable(t, a)
@@ -904,7 +966,7 @@ impl<'a> Sim<'a> {
         }
         let inputs =
             Inputs { panel: self.panel, t, smoothed_caps: self.smoothed.as_deref(), custom: &self.plan.custom };
-        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights, &mut self.erc) {
+        for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights, &mut self.schemes) {
             let msg = match note {
                 Fallback::CapTooSmall { n } => {
                     format!("only {n} assets for the weight cap: n x max_weight < 1, equal weights used instead")
@@ -930,6 +992,7 @@ impl<'a> Sim<'a> {
         self.legs.clear();
         self.leg_assets.clear();
         let prices = panel.price_row(t);
+        let has_impact = self.s.costs.impact.is_some();
         let (mut i, mut j) = (0, 0);
         while i < self.held.len() || j < self.weights.len() {
             let h = self.held.get(i).copied().unwrap_or(usize::MAX);
@@ -939,7 +1002,7 @@ impl<'a> Sim<'a> {
             let held_value = if h == a { self.units[a] * prices[a] } else { 0.0 };
             i += usize::from(h == a);
             j += usize::from(w_a == a);
-            let impact = self.impact_coefficient(t, a);
+            let impact = if has_impact { self.impact_coefficient(t, a) } else { 0.0 };
             self.legs.push(Leg { weight, value: held_value, impact });
             self.leg_assets.push(a);
         }

@@ -100,16 +100,23 @@ pub(crate) enum Fallback {
 /// written to `out` as `(asset, weight)` with weight > 0, summing to 1, or
 /// left empty when no candidate qualifies. Returns what was not applied as asked.
 /// `erc` carries the equal-risk-contribution state from one solve to the next
-/// (see [`ErcCache`]); a fresh one per run.
+/// and the weight-capping order (see [`SchemeState`]); a fresh one per run.
 pub(crate) fn target_weights(
     scheme: &Weighting,
     inp: &Inputs,
     candidates: &[usize],
     out: &mut Vec<(usize, f64)>,
-    erc_cache: &mut ErcCache,
+    state: &mut SchemeState,
 ) -> Vec<Fallback> {
     out.clear();
     let mut notes = Vec::new();
+    if let Weighting::Equal = scheme {
+        // The general path below gives every candidate the score 1, sums the
+        // scores exactly (a count below 2^53) and divides: `1 / n` each.
+        let w = 1.0 / candidates.len() as f64;
+        out.extend(candidates.iter().map(|&a| (a, w)));
+        return notes;
+    }
     let cap = |a: usize| inp.panel.market_cap(inp.t, a);
     match scheme {
         Weighting::Equal => out.extend(candidates.iter().map(|&a| (a, 1.0))),
@@ -125,14 +132,14 @@ pub(crate) fn target_weights(
                 notes.push(Fallback::CapTooSmall { n: out.len() });
                 out.iter_mut().for_each(|x| x.1 = 1.0);
             } else {
-                water_fill(out, *max_weight);
+                water_fill(out, *max_weight, &mut state.cap_order);
             }
         }
         Weighting::InverseVolatility { lookback } => {
             inverse_volatility(inp, candidates, *lookback, out, &mut notes);
         }
         Weighting::EqualRiskContribution { lookback } => {
-            equal_risk_contribution(inp, candidates, *lookback, out, &mut notes, erc_cache);
+            equal_risk_contribution(inp, candidates, *lookback, out, &mut notes, &mut state.erc);
         }
         Weighting::VolumeWeighted { lookback } => {
             for &a in candidates.iter().filter(|&&a| listed_throughout(inp.panel, inp.t, a, *lookback)) {
@@ -200,6 +207,27 @@ fn inverse_volatility(
     }
 }
 
+/// What the schemes carry from one rebalance to the next within a run.
+#[derive(Debug, Default)]
+pub(crate) struct SchemeState {
+    erc: ErcCache,
+    cap_order: CapOrder,
+}
+
+/// The order [`water_fill`] sorted the assets into last time, from which the
+/// next sort starts (caps move little from one rebalance to the next), and
+/// its scratch buffers.
+#[derive(Debug, Default)]
+struct CapOrder {
+    /// Assets, largest cap first, as last sorted.
+    assets: Vec<usize>,
+    /// Position in the items of each asset, `usize::MAX` when absent (all
+    /// `usize::MAX` between calls).
+    pos: Vec<usize>,
+    keys: Vec<(f64, usize)>,
+    suffix: Vec<f64>,
+}
+
 /// What an equal-risk-contribution solve leaves for the next one.
 ///
 /// When the next solve is on the next data day with the same members and
@@ -208,7 +236,9 @@ fn inverse_volatility(
 /// - the window sums `Σ r_i` and `Σ r_i r_j` slide by one day (the new
 ///   day's return added, the one leaving the window taken off), and the
 ///   covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)` (computed from
-///   scratch again every `L` slides, so rounding cannot build up);
+///   scratch again every `L` slides, so rounding cannot build up), built
+///   straight into the solver's `S = kΣ` with the shrinking folded into the
+///   scale of the off-diagonal entries;
 /// - the solve starts from the last `y` and takes Newton steps with the last
 ///   Hessian's Cholesky factor while they converge fast, refactoring when
 ///   they do not ([`erc_warm`]).
@@ -219,7 +249,7 @@ fn inverse_volatility(
 /// day, members changed, a gap between solves) is the cold solve on the
 /// two-pass covariance, exactly as without the cache.
 #[derive(Debug, Default)]
-pub(crate) struct ErcCache {
+struct ErcCache {
     /// Whether the fields describe the last solve.
     valid: bool,
     day: usize,
@@ -238,6 +268,9 @@ pub(crate) struct ErcCache {
     factor: Vec<f64>,
     // Scratch.
     now: Vec<usize>,
+    means: Vec<f64>,
+    /// `S = kΣ` (shrunk as needed), `k x k`.
+    scaled: Vec<f64>,
 }
 
 /// Equal-risk-contribution weights over the candidates with a full window;
@@ -267,23 +300,29 @@ fn equal_risk_contribution(
             cache.slides += 1;
         }
         cache.sums_valid = true;
+        // `S = kΣ` straight from the sums, with the shrinking (when there are
+        // fewer returns than assets) folded into the off-diagonal scale.
         let l = lookback as f64;
-        let inv = 1.0 / (l - 1.0);
-        let means: Vec<f64> = cache.sums.iter().map(|s| s / l).collect();
-        let mut cov = vec![0.0; k * k];
-        for i in 0..k {
-            let (row, cross) = (&mut cov[i * k..(i + 1) * k], &cache.cross[i * k..(i + 1) * k]);
-            for ((c, &x), &m) in row.iter_mut().zip(cross).zip(&means) {
-                *c = (x - cache.sums[i] * m) * inv;
-            }
-        }
-        if k >= lookback {
+        let shrunk = k >= lookback;
+        if shrunk {
             notes.push(Fallback::ShrunkCovariance);
-            shrink(&mut cov, k);
         }
-        let valid_diag = (0..k).all(|i| cov[i * k + i] > 0.0 && cov[i * k + i].is_finite());
-        let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
-        if valid_diag && erc_warm(&scaled, k, &mut cache.y, &mut cache.factor) {
+        let diag_scale = k as f64 / (l - 1.0);
+        let off_scale = if shrunk { diag_scale * (1.0 - SHRINKAGE) } else { diag_scale };
+        cache.means.clear();
+        cache.means.extend(cache.sums.iter().map(|s| s / l));
+        cache.scaled.resize(k * k, 0.0);
+        for i in 0..k {
+            let (row, cross) = (&mut cache.scaled[i * k..(i + 1) * k], &cache.cross[i * k..(i + 1) * k]);
+            let si = cache.sums[i];
+            for ((c, &x), &m) in row.iter_mut().zip(cross).zip(&cache.means) {
+                *c = (x - si * m) * off_scale;
+            }
+            row[i] = (cross[i] - si * cache.means[i]) * diag_scale;
+        }
+        let scaled = &cache.scaled;
+        let valid_diag = (0..k).all(|i| scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite());
+        if valid_diag && erc_warm(scaled, k, &mut cache.y, &mut cache.factor) {
             let total: f64 = cache.y.iter().sum();
             out.extend(cache.now.iter().zip(&cache.y).map(|(&a, y)| (a, y / total)));
             cache.day = inp.t;
@@ -291,7 +330,7 @@ fn equal_risk_contribution(
         }
         // The warm solve failed: solve from scratch on the same covariance.
         cache.valid = false;
-        match erc_state(&cov, k) {
+        match erc_state(scaled, k) {
             Some((w, y, factor)) => {
                 out.extend(cache.now.iter().copied().zip(w));
                 (cache.y, cache.factor) = (y, factor);
@@ -327,7 +366,8 @@ fn equal_risk_contribution(
         shrink(&mut cov, members.len());
     }
     cache.valid = false;
-    match erc_state(&cov, members.len()) {
+    let scaled: Vec<f64> = cov.iter().map(|c| c * members.len() as f64).collect();
+    match erc_state(&scaled, members.len()) {
         Some((w, y, factor)) => {
             out.extend(members.iter().copied().zip(w));
             *cache = ErcCache {
@@ -342,6 +382,8 @@ fn equal_risk_contribution(
                 y,
                 factor,
                 now: std::mem::take(&mut cache.now),
+                means: std::mem::take(&mut cache.means),
+                scaled: std::mem::take(&mut cache.scaled),
             };
         }
         None if members.is_empty() => {}
@@ -417,9 +459,10 @@ fn dot4(x: &[f64], y: &[f64]) -> f64 {
 /// solution), with `factor` the Cholesky factor of the last Newton Hessian
 /// (or empty). Takes chord steps `y ← y - F⁻¹∇G` with that factor while each
 /// at least halves the largest residual `|y_i (Sy)_i - 1|`; otherwise (or
-/// with no factor) a damped Newton step as in [`erc`], whose factor the next
+/// with no factor, or when a chord step leaves `y > 0`: back to the last
+/// point then) a damped Newton step as in [`erc`], whose factor the next
 /// chord steps use. Stops at the same test as [`erc`]; `false` when it does
-/// not get there in 100 steps or leaves `y > 0`, with `y` and `factor` then
+/// not get there in 150 steps or a Newton step leaves `y > 0`, with `y` and `factor` then
 /// meaningless.
 fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> bool {
     if y.len() != k {
@@ -462,6 +505,7 @@ fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> b
             grad[i] = sy[i] - 1.0 / y[i];
         }
         d.copy_from_slice(&grad);
+        let was_chord = chord;
         let step = if chord {
             solve_factored(factor, k, &mut d);
             1.0
@@ -489,7 +533,12 @@ fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> b
             y[i] -= step * d[i];
         }
         if !y.iter().all(|v| *v > 0.0 && v.is_finite()) {
-            return false;
+            if !was_chord {
+                return false;
+            }
+            // The old factor stepped out of `y > 0`: back, and refactor there.
+            y.copy_from_slice(&y_prev);
+            (chord, prev_res) = (false, f64::INFINITY);
         }
     }
     false
@@ -497,12 +546,14 @@ fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> b
 
 /// Largest residual at which [`erc_warm`] starts (chord or Newton) steps;
 /// above it, coordinate-descent sweeps bring the start closer.
-const WARM_CCD_ABOVE: f64 = 0.05;
+/// A day's new return moves the solution far (the start's residual is often
+/// above 1 at 100 assets and 60 returns); sweeps are cheap next to the
+/// factorisation, but below this the chord and Newton steps gain more.
+const WARM_CCD_ABOVE: f64 = 0.3;
 
 /// Cholesky factor `L` (lower triangle, row-major) of a symmetric positive
 /// definite `k x k` matrix, in place; `None` if it is not positive definite.
-/// The same factorisation as [`cholesky_solve`], with the inner products
-/// over four accumulators.
+/// The inner products run over four accumulators.
 fn cholesky_factor(a: &mut [f64], k: usize) -> Option<()> {
     for j in 0..k {
         let diag = a[j * k + j] - dot4(&a[j * k..j * k + j], &a[j * k..j * k + j]);
@@ -551,22 +602,76 @@ fn solve_factored(l: &[f64], k: usize, b: &mut [f64]) {
 /// yet assigned and `S` the cap of the assets not yet capped, an asset is capped
 /// at `m` while `R / S * cap > m`; the rest get `R / S * cap`. Once the largest
 /// uncapped asset fits, all smaller ones do too.
-fn water_fill(items: &mut [(usize, f64)], m: f64) {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&i, &j| items[j].1.total_cmp(&items[i].1).then(i.cmp(&j)));
-    let mut suffix: Vec<f64> = vec![0.0; order.len() + 1];
-    for k in (0..order.len()).rev() {
-        suffix[k] = suffix[k + 1] + items[order[k]].1;
+///
+/// The order (largest cap first, ties by position) is total, so sorting the
+/// `(cap, position)` keys themselves (no look-ups through `items` while
+/// comparing) gives the one order any sort would, so the sort may start from
+/// the last call's order (`last`, updated here): on consecutive rebalances
+/// the caps barely reorder and the sort is one linear pass. `S` is summed
+/// smallest cap first, so the whole order is needed, not only the capped prefix.
+fn water_fill(items: &mut [(usize, f64)], m: f64, last: &mut CapOrder) {
+    let CapOrder { assets, pos, keys, suffix } = last;
+    // The keys in the last order, then the assets new since.
+    let end = items.iter().map(|x| x.0 + 1).max().unwrap_or(0);
+    if pos.len() < end {
+        pos.resize(end, usize::MAX);
+    }
+    for (i, x) in items.iter().enumerate() {
+        pos[x.0] = i;
+    }
+    keys.clear();
+    for &a in assets.iter() {
+        if let Some(p) = pos.get_mut(a).filter(|p| **p != usize::MAX) {
+            keys.push((items[*p].1, *p));
+            *p = usize::MAX;
+        }
+    }
+    for (i, x) in items.iter().enumerate() {
+        if pos[x.0] == i {
+            keys.push((x.1, i));
+            pos[x.0] = usize::MAX;
+        }
+    }
+    sort_nearly_sorted(keys, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    assets.clear();
+    assets.extend(keys.iter().map(|&(_, i)| items[i].0));
+
+    suffix.clear();
+    suffix.resize(keys.len() + 1, 0.0);
+    for k in (0..keys.len()).rev() {
+        suffix[k] = suffix[k + 1] + keys[k].0;
     }
     let mut remaining = 1.0;
     let mut k = 0;
-    while k < order.len() && remaining / suffix[k] * items[order[k]].1 > m {
+    while k < keys.len() && remaining / suffix[k] * keys[k].0 > m {
         remaining -= m;
         k += 1;
     }
-    let lambda = if k < order.len() { remaining / suffix[k] } else { 0.0 };
-    for (rank, &i) in order.iter().enumerate() {
-        items[i].1 = if rank < k { m } else { lambda * items[i].1 };
+    let lambda = if k < keys.len() { remaining / suffix[k] } else { 0.0 };
+    for (rank, &(cap, i)) in keys.iter().enumerate() {
+        items[i].1 = if rank < k { m } else { lambda * cap };
+    }
+}
+
+/// Sorts `v` by the total order `cmp` with an insertion sort, which is
+/// linear when `v` is nearly sorted; past a budget of moves it hands over to
+/// the library sort (the order being total, the result is the same).
+fn sort_nearly_sorted<T: Copy>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let budget = 8 * v.len();
+    let mut moves = 0;
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && cmp(&x, &v[j - 1]).is_lt() {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+        moves += i - j;
+        if moves > budget {
+            v.sort_unstable_by(cmp);
+            return;
+        }
     }
 }
 
@@ -629,23 +734,23 @@ const CCD_SWEEPS: usize = 20;
 /// when a long portfolio has zero variance and `G` is unbounded below).
 #[cfg(test)]
 fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
-    erc_state(cov, k).map(|s| s.0)
+    let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
+    erc_state(&scaled, k).map(|s| s.0)
 }
 
-/// [`erc`], also returning the solution `y` before normalising and the
-/// Cholesky factor of the last Newton Hessian (empty if none was needed),
-/// from which [`erc_warm`] starts the next day.
+/// [`erc`] on `scaled = kΣ`, also returning the solution `y` before
+/// normalising and the Cholesky factor of the last Newton Hessian (empty if
+/// none was needed), from which [`erc_warm`] starts the next day.
 #[allow(clippy::type_complexity)]
-fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
-    if k == 0 || (0..k).any(|i| !(cov[i * k + i] > 0.0 && cov[i * k + i].is_finite())) {
+fn erc_state(scaled: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    if k == 0 || (0..k).any(|i| !(scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite())) {
         return None;
     }
-    let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
     let mut y: Vec<f64> = (0..k).map(|i| 1.0 / scaled[i * k + i].sqrt()).collect();
     for _ in 0..CCD_SWEEPS {
         for i in 0..k {
             let row = &scaled[i * k..(i + 1) * k];
-            let c = row.iter().zip(&y).map(|(s, yj)| s * yj).sum::<f64>() - row[i] * y[i];
+            let c = dot4(row, &y) - row[i] * y[i];
             y[i] = (-c + (c * c + 4.0 * row[i]).sqrt()) / (2.0 * row[i]);
         }
     }
@@ -653,14 +758,12 @@ fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     // `newton_steps` counts the Newton steps taken before the check.
     for newton_steps in 0..100 {
         for i in 0..k {
-            sy[i] = scaled[i * k..(i + 1) * k].iter().zip(&y).map(|(s, yj)| s * yj).sum();
+            sy[i] = dot4(&scaled[i * k..(i + 1) * k], &y);
         }
         if (0..k).all(|i| (y[i] * sy[i] - 1.0).abs() <= 1e-10) {
             let total: f64 = y.iter().sum();
             let w = y.iter().map(|v| v / total).collect();
-            if newton_steps > 0 {
-                mirror_lower(&mut h, k);
-            } else {
+            if newton_steps == 0 {
                 h.clear();
             }
             return Some((w, y, h));
@@ -668,12 +771,13 @@ fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
         for i in 0..k {
             grad[i] = sy[i] - 1.0 / y[i];
         }
-        h.copy_from_slice(&scaled);
+        h.copy_from_slice(scaled);
         for i in 0..k {
             h[i * k + i] += 1.0 / (y[i] * y[i]);
         }
         let mut d = grad.clone();
-        cholesky_solve(&mut h, k, &mut d)?;
+        cholesky_factor(&mut h, k)?;
+        solve_factored(&h, k, &mut d);
         let lambda = grad.iter().zip(&d).map(|(g, di)| g * di).sum::<f64>().max(0.0).sqrt();
         let step = if lambda > 0.25 { 1.0 / (1.0 + lambda) } else { 1.0 };
         for i in 0..k {
@@ -684,45 +788,6 @@ fn erc_state(cov: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
         }
     }
     None
-}
-
-/// Solves `A x = b` for a symmetric positive definite `k x k` matrix `a`
-/// (row-major, overwritten by its Cholesky factor); `x` replaces `b`.
-/// `None` if `a` is not positive definite.
-fn cholesky_solve(a: &mut [f64], k: usize, b: &mut [f64]) -> Option<()> {
-    for j in 0..k {
-        let mut diag = a[j * k + j];
-        for p in 0..j {
-            diag -= a[j * k + p] * a[j * k + p];
-        }
-        if diag.is_nan() || diag <= 0.0 {
-            return None;
-        }
-        let l = diag.sqrt();
-        a[j * k + j] = l;
-        for i in j + 1..k {
-            let mut v = a[i * k + j];
-            for p in 0..j {
-                v -= a[i * k + p] * a[j * k + p];
-            }
-            a[i * k + j] = v / l;
-        }
-    }
-    for i in 0..k {
-        let mut v = b[i];
-        for p in 0..i {
-            v -= a[i * k + p] * b[p];
-        }
-        b[i] = v / a[i * k + i];
-    }
-    for i in (0..k).rev() {
-        let mut v = b[i];
-        for p in i + 1..k {
-            v -= a[p * k + i] * b[p];
-        }
-        b[i] = v / a[i * k + i];
-    }
-    Some(())
 }
 
 #[cfg(test)]
@@ -745,16 +810,16 @@ mod tests {
     fn water_filling_caps_and_redistributes() {
         // Caps 60, 30, 10 with a 50% cap: A = 0.5, the rest 0.5 split 3:1.
         let mut items = vec![(0, 60.0), (1, 30.0), (2, 10.0)];
-        water_fill(&mut items, 0.5);
+        water_fill(&mut items, 0.5, &mut CapOrder::default());
         close(&weights_of(&items), &[0.5, 0.375, 0.125], 1e-15);
         // 70/20/5/5 with 30%: A capped, then B's share 0.7*20/30 = 0.467 > 0.3 capped too,
         // C and D split the remaining 0.4 equally.
         let mut items = vec![(0, 5.0), (1, 70.0), (2, 20.0), (3, 5.0)];
-        water_fill(&mut items, 0.3);
+        water_fill(&mut items, 0.3, &mut CapOrder::default());
         close(&weights_of(&items), &[0.2, 0.3, 0.3, 0.2], 1e-15);
         // No cap binding: plain cap weights.
         let mut items = vec![(0, 1.0), (1, 3.0)];
-        water_fill(&mut items, 0.9);
+        water_fill(&mut items, 0.9, &mut CapOrder::default());
         close(&weights_of(&items), &[0.25, 0.75], 1e-15);
     }
 
@@ -787,9 +852,10 @@ mod tests {
         // [[4, 2], [2, 3]] x = [2, 1]  =>  x = [0.5, 0].
         let mut a = [4.0, 2.0, 2.0, 3.0];
         let mut b = [2.0, 1.0];
-        cholesky_solve(&mut a, 2, &mut b).unwrap();
+        cholesky_factor(&mut a, 2).unwrap();
+        solve_factored(&a, 2, &mut b);
         close(&b, &[0.5, 0.0], 1e-15);
-        assert!(cholesky_solve(&mut [1.0, 2.0, 2.0, 1.0], 2, &mut [1.0, 1.0]).is_none());
+        assert!(cholesky_factor(&mut [1.0, 2.0, 2.0, 1.0], 2).is_none());
     }
 
     #[test]
@@ -820,7 +886,7 @@ mod tests {
         let inp = Inputs { panel: &panel, t: 2, smoothed_caps: None, custom: &custom };
         let mut out = Vec::new();
         let run = |s: Weighting, out: &mut Vec<(usize, f64)>| {
-            target_weights(&s, &inp, &[0, 1, 2], out, &mut ErcCache::default())
+            target_weights(&s, &inp, &[0, 1, 2], out, &mut SchemeState::default())
         };
         assert!(run(Weighting::Equal, &mut out).is_empty());
         close(&weights_of(&out), &[1.0 / 3.0; 3], 1e-15);
@@ -859,9 +925,11 @@ mod tests {
         let panel = Panel::new(vec![Date(0)], ids, price, cap, vec![0.0; 3], vec![]).unwrap();
         let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 3] };
         let mut out = Vec::new();
-        assert!(target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out, &mut ErcCache::default()).is_empty());
+        assert!(
+            target_weights(&Weighting::MarketCap, &inp, &[0, 1, 2], &mut out, &mut SchemeState::default()).is_empty()
+        );
         close(&weights_of(&out), &[3.0 / 7.0, 3.0 / 7.0, 1.0 / 7.0], 1e-15);
-        let cache = &mut ErcCache::default();
+        let cache = &mut SchemeState::default();
         target_weights(&Weighting::CappedMarketCap { max_weight: 0.4 }, &inp, &[0, 1, 2], &mut out, cache);
         close(&weights_of(&out), &[0.4, 0.4, 0.2], 1e-15);
         // A score 1e-320 of the others underflows to a weight of 0 and is not held.
@@ -878,7 +946,7 @@ mod tests {
         )
         .unwrap();
         let inp = Inputs { panel: &panel, t: 0, smoothed_caps: None, custom: &[0.0; 2] };
-        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out, &mut ErcCache::default());
+        target_weights(&Weighting::MarketCap, &inp, &[0, 1], &mut out, &mut SchemeState::default());
         assert_eq!(out, vec![(0, 1.0)]);
     }
 }

@@ -1,528 +1,46 @@
-//! The day-by-day index simulation.
-//!
-//! # Conventions (normative)
-//! - The portfolio starts with value 1.0 in cash before the close of day 0;
-//!   every amount in a [`SimResult`] (equity, cash, trade values, units, fees)
-//!   is on that normalised scale: multiply by [`SimResult::initial_capital`]
-//!   for currency. Long only; all trading happens at the close; returns are
-//!   close to close; units are constant between trades.
-//! - **Tradable set** `U_t`: assets with a finite price > 0 on day `t`, except
-//!   an asset on its delisting day. Cap-based schemes and Top-N ranking also
-//!   need a finite cap > 0 that day. Target weights outside `U_t` are 0 and
-//!   weights are renormalised over `U_t`.
-//! - **Rebalance days**: day 0; the days of the rebalance schedule and of the
-//!   reconstitution schedule (see [`crate::schedule`]); a day when the regime
-//!   rule changes state; a day when a drift band is breached.
-//! - **Delisting**: an asset's last day with a price, when that is before the
-//!   panel's last day. At that close the holding is sold at that price, paying
-//!   the cost rate; the cash waits at 0% until the next rebalance. The asset
-//!   leaves the band targets.
-//! - **Costs at a rebalance**: see [`crate::costs`]; the post-trade value `V'`
-//!   solves `V' = V - Σ c_i |w_i V' - x_i|`, units are `h_i = w_i V' / P_i`, and
-//!   each trade's fee is exactly `c_i × |traded value|`.
-//! - **Equity** on day `t` = cash + Σ units × price at the close, after that
-//!   day's trades. Between trades it is the dot product of units and prices
-//!   over the held assets.
-//! - **Regime**: while risk-off, targets are scaled by `1 - cash_fraction` and
-//!   the rest is held as cash.
-//! - **Numeric range**: the run stops with an error (field `data`) when the
-//!   portfolio value leaves [`MIN_VALUE`]..=[`MAX_VALUE`] (it starts at 1), or
-//!   when a purchase needs so few units (below the normal `f64` range) that
-//!   they would hold its value wrong by more than 1e-12 of the portfolio: only
-//!   prices that move by factors like 1e150 (bad data) get there, and beyond
-//!   it the floating-point results lose their precision.
-//!
-//! # Example
-//! ```
-//! use engine::{simulate, Date, Panel, Strategy};
-//!
-//! // Two assets over two days: A 10 -> 11, B 20 -> 18.
-//! let panel = Panel::new(
-//!     vec![Date(19_000), Date(19_001)],
-//!     vec!["a".into(), "b".into()],
-//!     vec![10.0, 20.0, 11.0, 18.0], // day-major: day 0 (a, b), day 1 (a, b)
-//!     vec![1e9, 2e9, 1.1e9, 1.8e9],
-//!     vec![1e6; 4],
-//!     vec![],
-//! )
-//! .unwrap();
-//! let strategy: Strategy =
-//!     serde_json::from_str(r#"{"weighting": "equal", "rebalance": "daily", "costs": {"fee_bps": 100}}"#).unwrap();
-//! let result = simulate(&panel, &strategy).unwrap();
-//! let v0 = 1.0 / 1.01; // the initial purchase pays 1%
-//! assert!((result.equity[0] - v0).abs() < 1e-15);
-//! assert!((result.equity[1] - v0 * (1.0 - 0.01 * 0.1)).abs() < 1e-15);
-//! // Gross of costs, for the cost drag:
-//! let gross = simulate(&panel, &strategy.without_costs()).unwrap();
-//! assert_eq!(gross.equity, [1.0, 1.0]);
-//! ```
+//! The running portfolio: the daily loop, rebalances, delistings and the
+//! records of the run.
 
 use crate::costs::{post_trade_value, Leg};
-use crate::date::Date;
 use crate::panel::Panel;
-use crate::strategy::{short, BandMethod, Comparison, RegimeReference, Strategy, StrategyError, Weighting};
+use crate::strategy::{BandMethod, Strategy, StrategyError};
 use crate::weighting::{mean_volume, target_weights, volatility, Fallback, Inputs, SchemeState};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Side {
-    Buy,
-    Sell,
-}
-
-impl Side {
-    /// `buy` or `sell`, as the trade log and its CSV write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Buy => "buy",
-            Side::Sell => "sell",
-        }
-    }
-}
-
-/// Why a trade happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TradeReason {
-    /// A calendar rebalance (and the initial purchase on day 0).
-    Rebalance,
-    /// On a reconstitution day, a trade in an asset entering or leaving the index.
-    Reconstitution,
-    /// Sale of a holding on its delisting day.
-    Delisting,
-    /// A drift band was breached.
-    Band,
-    /// The regime rule changed state.
-    Regime,
-}
-
-impl TradeReason {
-    /// Lower-case name, as the trade log and its CSV write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TradeReason::Rebalance => "rebalance",
-            TradeReason::Reconstitution => "reconstitution",
-            TradeReason::Delisting => "delisting",
-            TradeReason::Band => "band",
-            TradeReason::Regime => "regime",
-        }
-    }
-}
-
-/// One trade at a close. `units`, `value` and `fee` are normalised (see the
-/// module docs); `value = units × price`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Trade {
-    pub day: usize,
-    pub date: Date,
-    pub asset: usize,
-    pub side: Side,
-    pub units: f64,
-    pub price: f64,
-    pub value: f64,
-    pub fee: f64,
-    pub reason: TradeReason,
-}
-
-/// One rebalance.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RebalanceRecord {
-    pub day: usize,
-    pub date: Date,
-    /// What triggered it (Rebalance also for calendar and reconstitution days).
-    pub reason: TradeReason,
-    /// Portfolio value before trading.
-    pub value_before: f64,
-    /// One-sided turnover: `Σ |traded value| / 2 / value_before`.
-    pub turnover: f64,
-    /// Total cost paid, `Σ c_i |traded value_i|`.
-    pub fee: f64,
-    /// Post-trade weights `(asset, w_i)` of the post-trade value; the rest is cash.
-    pub holdings: Vec<(usize, f64)>,
-}
-
-/// Holdings from day `start` until the next segment: cash and `(asset, units)`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Segment {
-    pub start: usize,
-    pub cash: f64,
-    pub units: Vec<(usize, f64)>,
-}
-
-/// Everything a run produces; per-day vectors have one entry per panel day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SimResult {
-    /// Portfolio value at each close after trading; 1.0 before day 0's purchase.
-    pub equity: Vec<f64>,
-    pub cash: Vec<f64>,
-    /// Number of assets held after the day's trades.
-    pub n_holdings: Vec<usize>,
-    /// `(Σ x_i)² / Σ x_i²` over the held values `x_i` (1 / Σ w² of the
-    /// invested weights); 0 when all in cash.
-    pub effective_n: Vec<f64>,
-    /// Whether the regime rule was risk-off at each close (all `false` without a rule).
-    pub risk_off: Vec<bool>,
-    /// Every trade in day order (within a rebalance, by asset). Trades smaller
-    /// than 1e-12 of the portfolio are charged but not listed. Empty when
-    /// [`Strategy::record_trades`] is off.
-    pub trades: Vec<Trade>,
-    pub rebalances: Vec<RebalanceRecord>,
-    /// Holdings per segment, in day order; see [`SimResult::weights_at`].
-    pub segments: Vec<Segment>,
-    /// Distinct warnings, each with how often and when it first happened.
-    pub warnings: Vec<String>,
-    /// Sum of all trading costs (normalised).
-    pub total_fees: f64,
-    pub initial_capital: f64,
-}
-
-impl SimResult {
-    /// Weights `(asset, units × price / equity)` at the close of day `t`
-    /// (after trades), ascending by asset; cash is `cash[t] / equity[t]`.
-    pub fn weights_at(&self, panel: &Panel, t: usize) -> Vec<(usize, f64)> {
-        let k = self.segments.partition_point(|s| s.start <= t);
-        let Some(seg) = k.checked_sub(1).map(|i| &self.segments[i]) else { return Vec::new() };
-        let prices = panel.price_row(t);
-        seg.units.iter().map(|&(a, u)| (a, u * prices[a] / self.equity[t])).collect()
-    }
-
-    /// Equity in currency units: `equity × initial_capital`.
-    pub fn equity_in_currency(&self) -> Vec<f64> {
-        self.equity.iter().map(|e| e * self.initial_capital).collect()
-    }
-}
-
-/// How far past its band edge (in weight) an asset must be for a band-edge
-/// trade to move it: an asset put on the edge is not traded again for the
-/// rounding of its weight.
-pub const EDGE_TOLERANCE: f64 = 1e-9;
-
-/// Smallest portfolio value a run may reach (the start is 1); see the module docs.
-pub const MIN_VALUE: f64 = 1e-150;
-/// Largest portfolio value a run may reach (the start is 1); see the module docs.
-pub const MAX_VALUE: f64 = 1e150;
-
-/// Runs `strategy` over `panel`. Fails if the strategy is invalid or refers
-/// to a column or asset the panel lacks, or when the prices take the value
-/// out of the range a run can compute (see "Numeric range" in the module docs).
-pub fn simulate(panel: &Panel, strategy: &Strategy) -> Result<SimResult, StrategyError> {
-    strategy.validate()?;
-    if strategy.tranches > 1 {
-        return simulate_tranched(panel, strategy);
-    }
-    let plan = Plan::new(panel, strategy)?;
-    Sim::new(panel, strategy, plan).run()
-}
-
-/// A tranched strategy: each sleeve ([`Strategy::sleeve`]) run on its own
-/// with `capital / k`, then added up on the normalised scale (each sleeve
-/// starts at 1, so the whole is their mean: `equity = Σ e_i / k`, likewise
-/// cash, fees, trade values and units). Rebalance records are each sleeve's,
-/// with `value_before` the sleeve's share and `turnover` as a fraction of
-/// the whole portfolio's value before that day's trades; `holdings` are the
-/// sleeve's post-trade weights as fractions of the whole portfolio.
-fn simulate_tranched(panel: &Panel, strategy: &Strategy) -> Result<SimResult, StrategyError> {
-    let k = strategy.tranches;
-    let sleeves: Vec<SimResult> = (0..k).map(|i| simulate(panel, &strategy.sleeve(i))).collect::<Result<_, _>>()?;
-    let kf = k as f64;
-    let n_days = panel.n_days();
-    let mean_of = |f: &dyn Fn(&SimResult) -> &Vec<f64>, t: usize| sleeves.iter().map(|r| f(r)[t]).sum::<f64>() / kf;
-    let equity: Vec<f64> = (0..n_days).map(|t| mean_of(&|r| &r.equity, t)).collect();
-    let cash: Vec<f64> = (0..n_days).map(|t| mean_of(&|r| &r.cash, t)).collect();
-
-    let mut trades: Vec<Trade> = sleeves
-        .iter()
-        .flat_map(|r| r.trades.iter())
-        .map(|tr| Trade { units: tr.units / kf, value: tr.value / kf, fee: tr.fee / kf, ..tr.clone() })
-        .collect();
-    trades.sort_by_key(|tr| tr.day);
-
-    // The whole portfolio's value before trading on each sleeve's rebalance day.
-    let mut rebalances: Vec<RebalanceRecord> = Vec::new();
-    for r in &sleeves {
-        for rec in &r.rebalances {
-            let t = rec.day;
-            let before: f64 = sleeves
-                .iter()
-                .map(|o| match o.rebalances.binary_search_by_key(&t, |x| x.day) {
-                    Ok(j) => o.rebalances[j].value_before,
-                    Err(_) => o.equity[t],
-                })
-                .sum::<f64>()
-                / kf;
-            let share = r.equity[t] / kf / equity[t];
-            rebalances.push(RebalanceRecord {
-                value_before: rec.value_before / kf,
-                turnover: rec.turnover * rec.value_before / kf / before,
-                fee: rec.fee / kf,
-                holdings: rec.holdings.iter().map(|&(a, w)| (a, w * share)).collect(),
-                ..rec.clone()
-            });
-        }
-    }
-    rebalances.sort_by_key(|r| r.day);
-
-    // Segments: at every sleeve's segment start, the sum of the sleeves' holdings.
-    let mut starts: Vec<usize> = sleeves.iter().flat_map(|r| r.segments.iter().map(|s| s.start)).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let segments: Vec<Segment> = starts
-        .iter()
-        .map(|&start| {
-            let mut units: BTreeMap<usize, f64> = BTreeMap::new();
-            let mut seg_cash = 0.0;
-            for r in &sleeves {
-                let j = r.segments.partition_point(|s| s.start <= start);
-                if let Some(seg) = j.checked_sub(1).map(|j| &r.segments[j]) {
-                    seg_cash += seg.cash;
-                    for &(a, u) in &seg.units {
-                        *units.entry(a).or_insert(0.0) += u;
-                    }
-                }
-            }
-            Segment { start, cash: seg_cash / kf, units: units.into_iter().map(|(a, u)| (a, u / kf)).collect() }
-        })
-        .collect();
-    let (mut n_holdings, mut effective_n) = (Vec::with_capacity(n_days), Vec::with_capacity(n_days));
-    for t in 0..n_days {
-        let j = segments.partition_point(|s| s.start <= t);
-        let prices = panel.price_row(t);
-        let (mut sum, mut sum_sq, mut held) = (0.0, 0.0, 0);
-        if let Some(seg) = j.checked_sub(1).map(|j| &segments[j]) {
-            for &(a, u) in seg.units.iter().filter(|(_, u)| *u > 0.0) {
-                let x = u * prices[a];
-                sum += x;
-                sum_sq += x * x;
-                held += 1;
-            }
-        }
-        n_holdings.push(held);
-        effective_n.push(if sum_sq > 0.0 { sum * sum / sum_sq } else { 0.0 });
-    }
-    let mut warnings: Vec<String> = Vec::new();
-    for w in sleeves.iter().flat_map(|r| r.warnings.iter()) {
-        if !warnings.contains(w) {
-            warnings.push(w.clone());
-        }
-    }
-    Ok(SimResult {
-        equity,
-        cash,
-        n_holdings,
-        effective_n,
-        risk_off: sleeves[0].risk_off.clone(),
-        trades,
-        rebalances,
-        segments,
-        warnings,
-        total_fees: sleeves.iter().map(|r| r.total_fees).sum::<f64>() / kf,
-        initial_capital: strategy.initial_capital,
-    })
-}
-
-/// The error of a run whose numbers left the computable range on `date`.
-fn out_of_range(date: Date, what: String) -> StrategyError {
-    StrategyError::new(
-        "data",
-        format!("{what} on {date}: the prices change by impossible factors, check the data for wrong prices"),
-    )
-}
-
-/// `(Σ x_i, Σ x_i²)` with `x_i = units_i × prices[assets_i]`: the value of the
-/// holdings and its square sum. Four independent accumulators keep the
-/// floating-point adds from forming one long dependency chain.
-fn dot(assets: &[usize], units: &[f64], prices: &[f64]) -> (f64, f64) {
-    let (mut sum, mut sum_sq) = ([0.0f64; 4], [0.0f64; 4]);
-    let (a4, u4) = (assets.chunks_exact(4), units.chunks_exact(4));
-    let (a_rest, u_rest) = (a4.remainder(), u4.remainder());
-    for (a, u) in a4.zip(u4) {
-        for lane in 0..4 {
-            let x = u[lane] * prices[a[lane]];
-            sum[lane] += x;
-            sum_sq[lane] += x * x;
-        }
-    }
-    for (&a, &u) in a_rest.iter().zip(u_rest) {
-        let x = u * prices[a];
-        sum[0] += x;
-        sum_sq[0] += x * x;
-    }
-    ((sum[0] + sum[1]) + (sum[2] + sum[3]), (sum_sq[0] + sum_sq[1]) + (sum_sq[2] + sum_sq[3]))
-}
-
-/// Capacity for the trade log: one trade per member and scheduled rebalance,
-/// plus the delistings (band and regime trades grow the log as needed).
-fn expected_trades(panel: &Panel, s: &Strategy, plan: &Plan) -> usize {
-    let days = plan.calendar.iter().zip(&plan.recon).filter(|(c, r)| **c || **r).count();
-    let members = s.universe.top_n.map_or(panel.n_assets(), |n| n.min(panel.n_assets()));
-    days * members + plan.delistings.len()
-}
-
-/// Warnings de-duplicated by message.
-struct Warnings(Vec<(String, usize, Date)>);
-
-impl Warnings {
-    fn add(&mut self, date: Date, message: &str) {
-        match self.0.iter_mut().find(|w| w.0 == message) {
-            Some(w) => w.1 += 1,
-            None => self.0.push((message.to_string(), 1, date)),
-        }
-    }
-
-    fn finish(self) -> Vec<String> {
-        self.0
-            .into_iter()
-            .map(|(m, n, d)| if n == 1 { format!("{m} (on {d})") } else { format!("{m} ({n} times, first on {d})") })
-            .collect()
-    }
-}
-
-/// Everything resolved before the daily loop.
-struct Plan<'a> {
-    calendar: Vec<bool>,
-    recon: Vec<bool>,
-    excluded: Vec<bool>,
-    custom: Vec<f64>,
-    filter: Option<(&'a [f64], Comparison, f64)>,
-    risk_off: Vec<bool>,
-    /// `(day, asset)` of delistings, by day.
-    delistings: Vec<(usize, usize)>,
-    /// Day on which each asset may not be traded (its delisting), or `usize::MAX`.
-    delist_day: Vec<usize>,
-    /// Position of each asset id in sorted order, for rank ties (empty without Top N).
-    id_rank: Vec<usize>,
-    warnings: Warnings,
-}
-
-impl<'a> Plan<'a> {
-    fn new(panel: &'a Panel, s: &Strategy) -> Result<Plan<'a>, StrategyError> {
-        let (n_days, n) = (panel.n_days(), panel.n_assets());
-        let first_date = panel.dates()[0];
-        let mut warnings = Warnings(Vec::new());
-        // Only custom weights and a regime reference asset look ids up.
-        let needs_ids = matches!(s.weighting, Weighting::Custom { .. })
-            || s.regime.as_ref().is_some_and(|r| matches!(r.reference, RegimeReference::Asset(_)));
-        let by_id: BTreeMap<String, usize> = if needs_ids {
-            panel.assets().iter().enumerate().map(|(a, info)| (info.id.to_lowercase(), a)).collect()
-        } else {
-            BTreeMap::new()
-        };
-        let excluded: Vec<bool> = crate::exclusions::resolve(panel, &s.universe.exclude, &s.universe.include)
-            .into_iter()
-            .map(|r| r.is_some())
-            .collect();
-
-        let mut custom = vec![0.0; n];
-        if let Weighting::Custom { weights } = &s.weighting {
-            for (id, w) in weights {
-                match id.split('|').find_map(|alt| by_id.get(&alt.trim().to_lowercase())) {
-                    Some(&a) => custom[a] += w,
-                    None => warnings
-                        .add(first_date, &format!("custom weight for '{}' matches no asset in the data", short(id))),
-                }
-            }
-        }
-
-        let filter = match &s.universe.filter {
-            Some(f) => {
-                let col = panel.extra(&f.column).ok_or_else(|| {
-                    StrategyError::new(
-                        "universe.filter",
-                        format!("filter column '{}' is not in the data", short(&f.column)),
-                    )
-                })?;
-                Some((col, f.op, f.value))
-            }
-            None => None,
-        };
-
-        let mut risk_off = vec![false; n_days];
-        if let Some(r) = &s.regime {
-            let series: Vec<f64> = match &r.reference {
-                RegimeReference::Asset(id) => {
-                    let &a = by_id.get(&id.trim().to_lowercase()).ok_or_else(|| {
-                        StrategyError::new(
-                            "regime.reference",
-                            format!("regime reference asset '{}' is not in the data", short(id)),
-                        )
-                    })?;
-                    (0..n_days).map(|t| panel.price(t, a)).collect()
-                }
-                RegimeReference::TotalMarketCap => (0..n_days)
-                    .map(|t| {
-                        let caps = panel.cap_row(t);
-                        (0..n).filter(|&a| !excluded[a] && caps[a].is_finite()).map(|a| caps[a]).sum()
-                    })
-                    .collect(),
-            };
-            for t in r.sma_days - 1..n_days {
-                let window = &series[t + 1 - r.sma_days..=t];
-                if window.iter().all(|v| v.is_finite()) {
-                    let sma = window.iter().sum::<f64>() / r.sma_days as f64;
-                    risk_off[t] = series[t] < sma;
-                }
-            }
-        }
-
-        let mut delistings: Vec<(usize, usize)> =
-            panel.assets().iter().enumerate().filter(|(_, i)| i.delisted(n_days)).map(|(a, i)| (i.last, a)).collect();
-        delistings.sort_unstable();
-        let mut delist_day = vec![usize::MAX; n];
-        for &(t, a) in &delistings {
-            delist_day[a] = t;
-        }
-        // Only Top N ranking breaks ties by id.
-        let mut id_rank = Vec::new();
-        if s.universe.top_n.is_some() {
-            let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
-            id_rank = vec![0; n];
-            for (rank, &a) in order.iter().enumerate() {
-                id_rank[a] = rank;
-            }
-        }
-
-        let calendar = s.rebalance.days(panel.dates(), s.rebalance_offset);
-        let recon = match s.universe.reconstitution {
-            Some(r) => r.days(panel.dates(), s.universe.reconstitution_offset),
-            None => calendar.clone(),
-        };
-        Ok(Plan { calendar, recon, excluded, custom, filter, risk_off, delistings, delist_day, id_rank, warnings })
-    }
-}
+use super::plan::Plan;
+use super::*;
 
 /// The running portfolio and the output being built.
-struct Sim<'a> {
-    panel: &'a Panel,
-    s: &'a Strategy,
-    plan: Plan<'a>,
+pub(super) struct Sim<'a> {
+    pub(super) panel: &'a Panel,
+    pub(super) s: &'a Strategy,
+    pub(super) plan: Plan<'a>,
     /// Units per asset (dense; 0 when not held).
-    units: Vec<f64>,
+    pub(super) units: Vec<f64>,
     /// Held assets, ascending, and their units (a compact copy of `units`
     /// for the daily dot product).
-    held: Vec<usize>,
-    held_units: Vec<f64>,
-    cash: f64,
-    members: Vec<usize>,
-    is_member: Vec<bool>,
-    was_member: Vec<bool>,
+    pub(super) held: Vec<usize>,
+    pub(super) held_units: Vec<f64>,
+    pub(super) cash: f64,
+    pub(super) members: Vec<usize>,
+    pub(super) is_member: Vec<bool>,
+    pub(super) was_member: Vec<bool>,
     /// Post-trade target weights of the last rebalance (for bands).
-    targets: Vec<(usize, f64)>,
+    pub(super) targets: Vec<(usize, f64)>,
     /// EWMA of market caps, when smoothing is on.
-    smoothed: Option<Vec<f64>>,
-    alpha: f64,
+    pub(super) smoothed: Option<Vec<f64>>,
+    pub(super) alpha: f64,
     // Scratch buffers reused across rebalances.
-    candidates: Vec<usize>,
+    pub(super) candidates: Vec<usize>,
     /// `(ranking cap, id rank, asset)` of the candidates on a reconstitution day.
-    ranked: Vec<(f64, usize, usize)>,
-    weights: Vec<(usize, f64)>,
-    legs: Vec<Leg>,
-    leg_assets: Vec<usize>,
+    pub(super) ranked: Vec<(f64, usize, usize)>,
+    pub(super) weights: Vec<(usize, f64)>,
+    pub(super) legs: Vec<Leg>,
+    pub(super) leg_assets: Vec<usize>,
     /// The weighting schemes' state between rebalances.
-    schemes: SchemeState,
+    pub(super) schemes: SchemeState,
     /// Membership changes of a universe without ranking or data filters; see [`StaticUniverse`].
-    static_universe: Option<StaticUniverse>,
-    out: SimResult,
+    pub(super) static_universe: Option<StaticUniverse>,
+    pub(super) out: SimResult,
 }
 
 /// When the universe has no Top N, no minimum volume and no filter column,
@@ -532,17 +50,17 @@ struct Sim<'a> {
 /// panel's invariant that prices are finite exactly inside each listed
 /// span. The membership can then only change on one of those days, and a
 /// reconstitution with none of them since the last one keeps the members.
-struct StaticUniverse {
+pub(super) struct StaticUniverse {
     /// The `enter` and `exit` days of the assets not excluded, ascending.
-    changes: Vec<usize>,
+    pub(super) changes: Vec<usize>,
     /// Index into `changes` of the first day after the last reconstitution.
-    next: usize,
+    pub(super) next: usize,
     /// Whether a reconstitution has run (day 0's always does).
-    started: bool,
+    pub(super) started: bool,
 }
 
 impl StaticUniverse {
-    fn new(panel: &Panel, s: &Strategy, plan: &Plan) -> Option<StaticUniverse> {
+    pub(super) fn new(panel: &Panel, s: &Strategy, plan: &Plan) -> Option<StaticUniverse> {
         let u = &s.universe;
         if u.top_n.is_some() || u.min_volume.is_some() || plan.filter.is_some() {
             return None;
@@ -560,7 +78,7 @@ impl StaticUniverse {
 
     /// Whether the members may differ on day `t` from the last
     /// reconstitution; moves past `t` (the caller reconstitutes on `t`).
-    fn may_change(&mut self, t: usize) -> bool {
+    pub(super) fn may_change(&mut self, t: usize) -> bool {
         let changed = !self.started || self.changes.get(self.next).is_some_and(|&d| d <= t);
         self.started = true;
         while self.changes.get(self.next).is_some_and(|&d| d <= t) {
@@ -571,7 +89,7 @@ impl StaticUniverse {
 }
 
 impl<'a> Sim<'a> {
-    fn new(panel: &'a Panel, s: &'a Strategy, plan: Plan<'a>) -> Self {
+    pub(super) fn new(panel: &'a Panel, s: &'a Strategy, plan: Plan<'a>) -> Self {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let half_life = s.universe.rank_half_life_days;
         let static_universe = StaticUniverse::new(panel, s, &plan);
@@ -613,16 +131,16 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn tradable(&self, t: usize, a: usize) -> bool {
+    pub(super) fn tradable(&self, t: usize, a: usize) -> bool {
         self.panel.price(t, a).is_finite() && self.plan.delist_day[a] != t
     }
 
-    fn cap_ok(&self, t: usize, a: usize) -> bool {
+    pub(super) fn cap_ok(&self, t: usize, a: usize) -> bool {
         let c = self.panel.market_cap(t, a);
         c.is_finite() && c > 0.0
     }
 
-    fn run(mut self) -> Result<SimResult, StrategyError> {
+    pub(super) fn run(mut self) -> Result<SimResult, StrategyError> {
         let mut next_delisting = 0;
         let mut was_risk_off = false;
         let panel = self.panel;
@@ -673,7 +191,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Updates the cap EWMA: `s = a cap + (1 - a) s`, started at the first finite cap.
-    fn update_smoothing(&mut self, t: usize) {
+    pub(super) fn update_smoothing(&mut self, t: usize) {
         let Some(s) = self.smoothed.as_mut() else { return };
         for (a, (sa, &c)) in s.iter_mut().zip(self.panel.cap_row(t)).enumerate() {
             if c.is_finite() {
@@ -684,7 +202,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn band_breached(&self, t: usize, value: f64) -> bool {
+    pub(super) fn band_breached(&self, t: usize, value: f64) -> bool {
         let Some(b) = &self.s.bands else { return false };
         let prices = self.panel.price_row(t);
         self.targets.iter().any(|&(a, target)| {
@@ -707,7 +225,7 @@ impl<'a> Sim<'a> {
     /// Σ_buys d_i (1 + c_i)`, so cash never goes below 0 (an asset below its
     /// band with nothing to sell and no cash is left as it is). Returns the
     /// post-trade value.
-    fn band_trade(&mut self, t: usize, value: f64) -> f64 {
+    pub(super) fn band_trade(&mut self, t: usize, value: f64) -> f64 {
         let Some(b) = self.s.bands.clone() else { return value };
         let prices = self.panel.price_row(t);
         let base = self.base_rate();
@@ -814,7 +332,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Impact coefficient `g = k sigma sqrt(capital / ADV)` of asset `a` on day `t`; 0 without impact.
-    fn impact_coefficient(&mut self, t: usize, a: usize) -> f64 {
+    pub(super) fn impact_coefficient(&mut self, t: usize, a: usize) -> f64 {
         let Some(imp) = &self.s.costs.impact else { return 0.0 };
         let adv = mean_volume(self.panel, t, a, imp.lookback).filter(|v| *v > 0.0);
         match (volatility(self.panel, t, a, imp.lookback), adv) {
@@ -833,11 +351,11 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn base_rate(&self) -> f64 {
+    pub(super) fn base_rate(&self) -> f64 {
         (self.s.costs.fee_bps + self.s.costs.half_spread_bps) / 1e4
     }
 
-    fn push_segment(&mut self, t: usize) {
+    pub(super) fn push_segment(&mut self, t: usize) {
         let units = self.held.iter().map(|&a| (a, self.units[a])).collect();
         if self.out.segments.last().is_some_and(|s| s.start == t) {
             self.out.segments.pop();
@@ -845,7 +363,15 @@ impl<'a> Sim<'a> {
         self.out.segments.push(Segment { start: t, cash: self.cash, units });
     }
 
-    fn record_trade(&mut self, t: usize, a: usize, delta_units: f64, price: f64, fee: f64, reason: TradeReason) {
+    pub(super) fn record_trade(
+        &mut self,
+        t: usize,
+        a: usize,
+        delta_units: f64,
+        price: f64,
+        fee: f64,
+        reason: TradeReason,
+    ) {
         if !self.s.record_trades {
             return;
         }
@@ -864,7 +390,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Sells asset `a` at its delisting close; the proceeds less the cost go to cash.
-    fn sell_delisted(&mut self, t: usize, a: usize) {
+    pub(super) fn sell_delisted(&mut self, t: usize, a: usize) {
         let price = self.panel.price(t, a);
         let value = self.units[a] * price;
         let leg = Leg { weight: 0.0, value, impact: self.impact_coefficient(t, a) };
@@ -883,7 +409,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Chooses the members on a reconstitution day; see [`crate::strategy::Universe`].
-    fn reconstitute(&mut self, t: usize) {
+    pub(super) fn reconstitute(&mut self, t: usize) {
         let u = &self.s.universe;
         self.was_member.copy_from_slice(&self.is_member);
         if self.static_universe.as_mut().is_some_and(|su| !su.may_change(t)) {
@@ -949,7 +475,13 @@ impl<'a> Sim<'a> {
     }
 
     /// Trades to the target weights at the close of day `t`; returns the post-trade value.
-    fn rebalance(&mut self, t: usize, value: f64, reason: TradeReason, risk_off: bool) -> Result<f64, StrategyError> {
+    pub(super) fn rebalance(
+        &mut self,
+        t: usize,
+        value: f64,
+        reason: TradeReason,
+        risk_off: bool,
+    ) -> Result<f64, StrategyError> {
         let panel = self.panel;
         let date = panel.dates()[t];
         let recon = t == 0 || self.plan.recon[t];

@@ -66,7 +66,7 @@ impl Loader {
                     Ok(parsed) => {
                         let Parsed { panel, report, fingerprint, file_hashes, parse_ms } = *parsed;
                         let panel = Rc::new(panel);
-                        workers::adopt(job, &panel, kept.iter().map(|(_, b)| b.len()).sum());
+                        workers::adopt(job, &panel);
                         state.dispatch(Action::DataLoaded {
                             files: kept,
                             urls,

@@ -197,7 +197,7 @@ pub fn app() -> Html {
         };
         html! { <div class="notice warn" id="waiting-files" role="status"><span>{ text }</span></div> }
     } else if state.paused {
-        let seconds = crate::offload::estimated_seconds(&state);
+        let seconds = state.estimated_seconds();
         let run = {
             let state = state.clone();
             Callback::from(move |_| state.dispatch(Action::Run))
@@ -221,7 +221,7 @@ pub fn app() -> Html {
             <div class="notice info" id="updating" role="status">
                 <span>{ format!(
                     "Simulating {what} in a background worker (about {}); {}",
-                    crate::components::duration(crate::offload::estimated_seconds(&state)),
+                    crate::components::duration(state.estimated_seconds()),
                     if results.outcomes.is_empty() { "the results appear here when it finishes." }
                     else { "the charts and numbers below are the previous ones, greyed, until it finishes." }) }</span>
                 <button class="link" id="cancel-run" onclick={cancel}>{ "Cancel" }</button>

@@ -23,12 +23,6 @@ use crate::workers;
 /// thread: within the 50 ms a page may block, with room for the charts.
 pub const MAIN_THREAD_SECONDS: f64 = 0.03;
 
-/// Estimated seconds of the comparison `state` asks for, in the page
-/// ([`AppState::estimated_seconds`]).
-pub fn estimated_seconds(state: &AppState) -> f64 {
-    state.estimated_seconds()
-}
-
 /// What the page shows: the results, whether newer ones are being computed
 /// in a worker (the shown ones are then stale), and whether these came from one.
 pub struct Shown {
@@ -47,7 +41,7 @@ pub fn use_results(state: &AppState) -> Shown {
     // Paused, or a link waiting for its files: nothing is computed (the
     // data at hand is not the link's).
     let paused = state.paused || state.pending.is_some();
-    let heavy = !paused && estimated_seconds(state) > MAIN_THREAD_SECONDS;
+    let heavy = !paused && state.estimated_seconds() > MAIN_THREAD_SECONDS;
     let reuse = use_mut_ref(crate::compute::Reuse::default);
     let here = {
         let s = state.clone();

@@ -447,7 +447,7 @@ pub struct Context {
 /// Milliseconds with three significant digits: `0.318 ms`, `2.40 ms`, `184 ms`, `1.09 s`.
 /// A page reading: [`fmt_ms`], except that a longest main-thread task of 0
 /// means the Long Tasks API (which reports tasks of 50 ms and more) saw none.
-fn fmt_page(key: &str, ms: f64) -> String {
+pub fn fmt_page(key: &str, ms: f64) -> String {
     if key.contains("longest_main_thread_task") && ms == 0.0 {
         "none >= 50 ms".into()
     } else {

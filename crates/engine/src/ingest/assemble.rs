@@ -5,7 +5,7 @@ use super::quality::{
     far_side_of_jumps, frequency, global_warnings, long_gaps, pegged_warning, spans_overlap, SpikeDetector,
 };
 use super::table::{FileData, Role};
-use super::top_filter::{ever_top, with_caps, TopFilter};
+use super::top_filter::{ever_top, TopFilter};
 use super::{
     AssetReport, CapSource, DuplicateConflict, DuplicatePolicy, ErrorKind, FileReport, Implausibility, Implausible,
     IngestError, IngestOptions, Loaded, Report, RowOrder, Spike,
@@ -66,25 +66,29 @@ pub(super) fn assemble(
 /// Keeps only the assets ever in the top `k` by market cap
 /// ([`super::top_filter`]); says what it did in `warnings`.
 fn keep_ever_top(data: &[FileData], assets: &mut Assets, k: usize, warnings: &mut Vec<String>) -> Option<TopFilter> {
-    let Some(keep) = ever_top(data, &assets.maps, assets.ids.len(), k) else {
+    let Some((keep, ranked)) = ever_top(data, &assets.maps, assets.ids.len(), k) else {
         warnings.push(format!(
             "The data has no market caps, so \"only coins ever in the top {k}\" could not rank them: all coins were loaded"
         ));
         return None;
     };
-    let ranked = with_caps(data, &assets.maps, assets.ids.len());
     let of = assets.ids.len();
     let mut index = 0;
     assets.ids.retain(|_| {
         index += 1;
         keep[index - 1]
     });
-    let global: HashMap<&str, usize> = assets.ids.iter().enumerate().map(|(g, &n)| (n, g)).collect();
-    assets.maps =
-        data.iter().map(|d| d.assets.iter().map(|la| global.get(la.name.as_str()).copied()).collect()).collect();
+    assets.maps = column_maps(data, &assets.ids);
     let filter = TopFilter { k, kept: assets.ids.len(), of, without_caps: of - ranked };
     warnings.push(filter.sentence());
     Some(filter)
+}
+
+/// Per file and column, the index of its asset in `ids` (`None`: not a
+/// panel asset).
+fn column_maps(data: &[FileData], ids: &[&str]) -> Vec<Vec<Option<usize>>> {
+    let global: HashMap<&str, usize> = ids.iter().enumerate().map(|(g, &n)| (n, g)).collect();
+    data.iter().map(|d| d.assets.iter().map(|la| global.get(la.name.as_str()).copied()).collect()).collect()
 }
 
 /// The panel's assets: who owns each, their ids in order, and each file's
@@ -131,9 +135,7 @@ fn panel_assets<'a>(data: &'a [FileData], warnings: &mut Vec<String>) -> Result<
     for (fi, name) in left_out {
         warnings.push(format!("{}: asset '{name}' has no usable price and was left out", data[fi].name));
     }
-    let global: HashMap<&str, usize> = ids.iter().enumerate().map(|(g, &n)| (n, g)).collect();
-    let maps: Vec<Vec<Option<usize>>> =
-        data.iter().map(|d| d.assets.iter().map(|la| global.get(la.name.as_str()).copied()).collect()).collect();
+    let maps = column_maps(data, &ids);
     for (d, m) in data.iter().zip(&maps) {
         if d.role != Role::Prices {
             let orphans: Vec<&str> =

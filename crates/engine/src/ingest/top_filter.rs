@@ -67,31 +67,25 @@ fn caps_of(d: &FileData) -> Option<&[f64]> {
     }
 }
 
-/// How many of the `n_ids` assets have at least one positive market cap.
-pub(super) fn with_caps(data: &[FileData], maps: &[Vec<Option<usize>>], n_ids: usize) -> usize {
-    let mut has = vec![false; n_ids];
-    for (d, m) in data.iter().zip(maps) {
-        let Some(caps) = caps_of(d) else { continue };
-        for (&a, &cap) in d.asset.iter().zip(caps) {
-            if let (Some(g), true) = (m[a as usize], cap.is_finite() && cap > 0.0) {
-                has[g] = true;
-            }
-        }
-    }
-    has.iter().filter(|&&h| h).count()
-}
-
 /// Which of `ids` (the panel's assets, sorted) were ever in the top `k` by
 /// market cap, reading the caps of `data` through `maps` (per file and
-/// column, the index in `ids`). `None` when no row has a market cap.
-pub(super) fn ever_top(data: &[FileData], maps: &[Vec<Option<usize>>], n_ids: usize, k: usize) -> Option<Vec<bool>> {
+/// column, the index in `ids`), and how many have any market cap at all.
+/// `None` when no row has a market cap.
+pub(super) fn ever_top(
+    data: &[FileData],
+    maps: &[Vec<Option<usize>>],
+    n_ids: usize,
+    k: usize,
+) -> Option<(Vec<bool>, usize)> {
     // Every (day, cap, asset) with a positive finite cap.
     let mut by_day: HashMap<i32, Vec<(f64, usize)>> = HashMap::new();
+    let mut has_cap = vec![false; n_ids];
     for (d, m) in data.iter().zip(maps) {
         let Some(caps) = caps_of(d) else { continue };
         for ((&date, &a), &cap) in d.date.iter().zip(&d.asset).zip(caps) {
             if let (Some(g), true) = (m[a as usize], cap.is_finite() && cap > 0.0) {
                 by_day.entry(date).or_default().push((cap, g));
+                has_cap[g] = true;
             }
         }
     }
@@ -110,7 +104,7 @@ pub(super) fn ever_top(data: &[FileData], maps: &[Vec<Option<usize>>], n_ids: us
             keep[g] = true;
         }
     }
-    Some(keep)
+    Some((keep, has_cap.iter().filter(|&&h| h).count()))
 }
 
 #[cfg(test)]

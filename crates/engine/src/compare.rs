@@ -352,19 +352,7 @@ mod tests {
     fn a_benchmark_that_holds_nothing_is_not_used() {
         let panel = generate(&MarketParams { n_assets: 10, years: 1.0, ..MarketParams::default() });
         let keep: Vec<usize> = (0..panel.n_assets()).filter(|&a| panel.assets()[a].id != "btc").collect();
-        let ids: Vec<String> = keep.iter().map(|&a| panel.assets()[a].id.clone()).collect();
-        let pick = |f: &[f64]| -> Vec<f64> {
-            f.chunks(panel.n_assets()).flat_map(|row| keep.iter().map(|&a| row[a]).collect::<Vec<_>>()).collect()
-        };
-        let no_btc = Panel::new(
-            panel.dates().to_vec(),
-            ids,
-            pick(panel.prices()),
-            pick(panel.market_caps()),
-            pick(panel.volumes()),
-            vec![],
-        )
-        .unwrap();
+        let no_btc = panel.select_assets(&keep).unwrap();
         let strategies = [Strategy::preset(Preset::Top10EqualMonthly), Strategy::preset(Preset::BitcoinBuyAndHold)];
         let runs = compare(&no_btc, &strategies, default_benchmark(&strategies), &MetricsOptions::default());
         assert_eq!(benchmark_in_use(&runs, Some(1)), None);

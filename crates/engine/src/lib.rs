@@ -34,7 +34,7 @@ pub mod synth;
 pub mod weighting;
 
 pub use date::Date;
-pub use panel::{AssetInfo, Extra, Panel, PanelError};
+pub use panel::{AssetInfo, Extra, Layout, Panel, PanelError};
 pub use schedule::Schedule;
 pub use simulate::{simulate, RebalanceRecord, Segment, Side, SimResult, Trade, TradeReason};
 pub use strategy::{Preset, Strategy, StrategyError, Universe, Weighting};

@@ -124,15 +124,14 @@ impl fmt::Display for Pegged {
 /// Finds the pegged tokens and copies of a panel, in the panel's asset order.
 pub fn detect(panel: &Panel) -> Vec<Pegged> {
     let n = panel.n_assets();
-    let prices = panel.prices();
     let mut found: Vec<Option<Pegged>> = vec![None; n];
     let mut buf = Vec::new();
     for (a, info) in panel.assets().iter().enumerate() {
-        if info.last + 1 - info.first < MIN_DAYS || !maybe_pegged(prices, n, a, info.first, info.last) {
+        if info.last + 1 - info.first < MIN_DAYS || !maybe_pegged(panel, a, info.first, info.last) {
             continue;
         }
         buf.clear();
-        buf.extend((info.first..=info.last).map(|t| prices[t * n + a]));
+        buf.extend((info.first..=info.last).map(|t| panel.price(t, a)));
         let Some((median, share, spread)) = band_stats(&mut buf, PEG_BAND) else { continue };
         let anchor = ANCHORS.iter().find(|(_, lo, hi)| (*lo..=*hi).contains(&median)).map(|x| x.0);
         if let (Some(anchor), true) = (anchor, share >= SHARE) {
@@ -160,8 +159,8 @@ pub fn detect(panel: &Panel) -> Vec<Pegged> {
 /// A cheap screen before the median: a pegged asset has at least 90% of its
 /// days within 3% of a median in 0.95..1.30, so nearly all of 9 evenly
 /// spaced days lie in 0.9..1.4; at least 6 of them must.
-fn maybe_pegged(prices: &[f64], n: usize, a: usize, first: usize, last: usize) -> bool {
-    let inside = (0..9).filter(|k| (0.9..=1.4).contains(&prices[(first + k * (last - first) / 8) * n + a])).count();
+fn maybe_pegged(panel: &Panel, a: usize, first: usize, last: usize) -> bool {
+    let inside = (0..9).filter(|k| (0.9..=1.4).contains(&panel.price(first + k * (last - first) / 8, a))).count();
     inside >= 6
 }
 
@@ -196,7 +195,6 @@ const SCREEN_AGREE: usize = 6;
 #[allow(clippy::type_complexity)]
 fn copies(panel: &Panel, flagged: &[Option<Pegged>]) -> Vec<(usize, usize, f64, f64, usize, f64)> {
     let (n, n_days) = (panel.n_assets(), panel.n_days());
-    let prices = panel.prices();
     let info = panel.assets();
     let live: Vec<usize> =
         (0..n).filter(|&a| flagged[a].is_none() && info[a].last + 1 - info[a].first >= MIN_DAYS).collect();
@@ -206,7 +204,7 @@ fn copies(panel: &Panel, flagged: &[Option<Pegged>]) -> Vec<(usize, usize, f64, 
     let mut cp = vec![f32::NAN; live.len() * n_cp];
     for (k, &a) in live.iter().enumerate() {
         for c in 0..n_cp {
-            let p = prices[c * STEP * n + a];
+            let p = panel.price(c * STEP, a);
             cp[k * n_cp + c] = if p.is_finite() { p.ln() as f32 } else { f32::NAN };
         }
     }
@@ -261,7 +259,7 @@ fn copies(panel: &Panel, flagged: &[Option<Pegged>]) -> Vec<(usize, usize, f64, 
                 continue;
             }
             ratios.clear();
-            ratios.extend((lo..=hi).map(|t| prices[t * n + a] / prices[t * n + b]));
+            ratios.extend((lo..=hi).map(|t| panel.price(t, a) / panel.price(t, b)));
             let days = ratios.len();
             let Some((ratio, share, spread)) = band_stats(&mut ratios, COPY_BAND) else { continue };
             if share < SHARE {
@@ -289,11 +287,9 @@ fn copies(panel: &Panel, flagged: &[Option<Pegged>]) -> Vec<(usize, usize, f64, 
 
 /// Median of the asset's finite, positive market caps; 0 without any.
 fn median_cap(panel: &Panel, a: usize) -> f64 {
-    let n = panel.n_assets();
     let info = &panel.assets()[a];
-    let caps = panel.market_caps();
     let mut v: Vec<f64> =
-        (info.first..=info.last).map(|t| caps[t * n + a]).filter(|c| c.is_finite() && *c > 0.0).collect();
+        (info.first..=info.last).map(|t| panel.market_cap(t, a)).filter(|c| c.is_finite() && *c > 0.0).collect();
     if v.is_empty() {
         return 0.0;
     }

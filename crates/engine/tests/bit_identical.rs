@@ -13,6 +13,9 @@
 //! and on a real file from the shared data directory (read there at test
 //! time; the real-data part is skipped with a message when it is absent).
 //!
+//! Each panel is also run in the compact layout ([`Panel::compacted`]:
+//! each asset's span of days only), which must give the same fingerprints.
+//!
 //! Equal risk contribution solves a nonlinear system to a tolerance, so its
 //! runs are checked against recorded values to a relative 1e-8 instead of
 //! bit for bit (the solver's own tests state its tolerance).
@@ -405,6 +408,10 @@ fn synthetic_market_runs_are_bit_identical() {
     assert!(delisted > 0 && listed_late > 0, "the market has listings and delistings");
     check(&panel, "btc", SYNTH);
     check_erc(&panel, SYNTH_ERC);
+    let compact = panel.compacted();
+    assert!(compact.stored_cells() < panel.stored_cells(), "listings and delistings leave cells out");
+    check(&compact, "btc", SYNTH);
+    check_erc(&compact, SYNTH_ERC);
 }
 
 fn real_file() -> Option<PathBuf> {
@@ -429,4 +436,8 @@ fn real_file_runs_are_bit_identical() {
     assert!(delisted > 0, "the file has delistings");
     check(panel, "bitcoin", REAL);
     check_erc(panel, REAL_ERC);
+    let compact = panel.compacted();
+    assert!(compact.stored_cells() < panel.stored_cells(), "coins list after the first day");
+    check(&compact, "bitcoin", REAL);
+    check_erc(&compact, REAL_ERC);
 }

@@ -351,10 +351,25 @@ fn a_panel_too_large_for_memory_is_an_error() {
         let d = Date(18_000 + i);
         long.extend_from_slice(format!("{d},a{i},1\n").as_bytes());
     }
-    let opts = IngestOptions { max_bytes: 100 << 20, ..Default::default() };
+    // Dense, it is refused.
+    let opts = IngestOptions { max_bytes: 100 << 20, compact_above: usize::MAX, ..Default::default() };
     let e = load(&[InputFile::new("l.csv", &long)], &opts).unwrap_err();
     assert_eq!(e.kind, ErrorKind::PanelTooLarge { days: 3000, assets: 3000 });
     assert!(e.to_string().starts_with("3000 days x 3000 assets is too large"), "{e}");
+    // Compact (the default for a table this size), it holds 3,000 cells and
+    // gets as far as seeing that no two assets share a day.
+    let opts = IngestOptions { max_bytes: 100 << 20, ..Default::default() };
+    let e = load(&[InputFile::new("l.csv", &long)], &opts).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NoCommonDates);
+    // Listed for 1,500 days each, the compact table is 108 MB: refused too.
+    let mut long = b"date,asset,price\n".to_vec();
+    for i in 0..3000 {
+        for d in [Date(18_000 + i), Date(18_000 + i + 1500)] {
+            long.extend_from_slice(format!("{d},a{i},1\n").as_bytes());
+        }
+    }
+    let e = load(&[InputFile::new("l.csv", &long)], &opts).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::PanelTooLarge { days: 4500, assets: 3000 });
 }
 
 #[test]

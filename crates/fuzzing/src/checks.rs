@@ -90,11 +90,12 @@ pub fn panel_is_valid(p: &Panel) {
             }
         }
     }
-    for v in p.market_caps().iter().chain(p.volumes()) {
+    for v in p.market_caps().iter().chain(p.volumes().iter()) {
         assert!(v.is_nan() || (v.is_finite() && *v >= 0.0), "cap or volume {v}");
     }
-    for e in p.extras() {
-        assert_eq!(e.values.len(), n_days * n, "extra '{}' length", e.name);
+    for (k, e) in p.extras().iter().enumerate() {
+        assert_eq!(p.extra_day_major(k).len(), n_days * n, "extra '{}' length", e.name);
+        assert_eq!(e.values.len(), p.stored_cells(), "extra '{}' stored length", e.name);
     }
 }
 

@@ -49,24 +49,7 @@ pub fn survivors(p: &Panel) -> Result<(Panel, usize), String> {
     let n = p.n_days();
     let keep: Vec<usize> = (0..p.n_assets()).filter(|&a| !p.assets()[a].delisted(n)).collect();
     let dead = p.n_assets() - keep.len();
-    let pick = |v: &[f64]| -> Vec<f64> {
-        let mut out = Vec::with_capacity(n * keep.len());
-        for t in 0..n {
-            let row = &v[t * p.n_assets()..(t + 1) * p.n_assets()];
-            out.extend(keep.iter().map(|&a| row[a]));
-        }
-        out
-    };
-    let extras = p.extras().iter().map(|x| engine::Extra { name: x.name.clone(), values: pick(&x.values) }).collect();
-    let panel = Panel::new(
-        p.dates().to_vec(),
-        keep.iter().map(|&a| p.assets()[a].id.clone()).collect(),
-        pick(p.prices()),
-        pick(p.market_caps()),
-        pick(p.volumes()),
-        extras,
-    )
-    .map_err(|e| format!("The survivors-only data could not be built: {e}"))?;
+    let panel = p.select_assets(&keep).map_err(|e| format!("The survivors-only data could not be built: {e}"))?;
     Ok((panel, dead))
 }
 

@@ -11,7 +11,7 @@ use super::{
     IngestError, IngestOptions, Loaded, Report, RowOrder, Spike,
 };
 use crate::date::Date;
-use crate::panel::{Extra, Panel};
+use crate::panel::{spans_from_ranges, Extra, Layout, Panel, Span};
 use std::collections::HashMap;
 
 /// The panel and report of the files read: their assets, the calendar, the
@@ -29,8 +29,9 @@ pub(super) fn assemble(
     };
     let n_assets = assets.ids.len();
     let (dates, day_index) = calendar(&data, &assets.maps);
-    check_size(&data, dates.len(), n_assets, opts)?;
-    let mut cells = Cells::new(&data, dates.len(), n_assets);
+    let layout = layout(&data, &assets.maps, &day_index, dates.len(), n_assets, opts);
+    check_size(&data, &layout, dates.len(), n_assets, opts)?;
+    let mut cells = Cells::new(&data, layout, dates.len(), n_assets);
     let (mut stats, mut obs_of) = cells.scatter_prices(&data, &assets.maps, &day_index);
     cells.count_conflicts(&mut stats, &dates);
     let jumps = cells.drop_jumps(&mut obs_of, &dates);
@@ -159,12 +160,56 @@ fn panel_assets<'a>(data: &'a [FileData], warnings: &mut Vec<String>) -> Result<
     Ok(Assets { owner, ids, maps })
 }
 
-/// Three f64 fields per cell (plus extras): refuses a panel beyond `max_bytes`
-/// rather than exhausting memory on, say, a file of unique asset names.
-fn check_size(data: &[FileData], n_days: usize, n_assets: usize, opts: &IngestOptions) -> Result<(), IngestError> {
+/// The panel's layout: [`Layout::Spans`] (each asset's days from its first
+/// to its last row of any file) when the dense table would be larger than
+/// [`IngestOptions::compact_above`] and the spans hold fewer cells; else
+/// [`Layout::Dense`].
+fn layout(
+    data: &[FileData],
+    maps: &[Vec<Option<usize>>],
+    day_index: &DayIndex,
+    n_days: usize,
+    n_assets: usize,
+    opts: &IngestOptions,
+) -> Layout {
     let fields = 3 + data.iter().map(|d| d.extras.len()).sum::<usize>();
-    let too_big =
-        n_days.checked_mul(n_assets).and_then(|c| c.checked_mul(8 * fields)).is_none_or(|b| b > opts.max_bytes);
+    let dense_cells = n_days.saturating_mul(n_assets);
+    if dense_cells.saturating_mul(8 * fields) <= opts.compact_above {
+        return Layout::Dense;
+    }
+    let mut range = vec![(usize::MAX, 0usize); n_assets];
+    for (d, m) in data.iter().zip(maps) {
+        for (&a, &date) in d.asset.iter().zip(&d.date) {
+            let (Some(g), Some(t)) = (m[a as usize], day_index.get(date)) else { continue };
+            let r = &mut range[g];
+            *r = (r.0.min(t), r.1.max(t));
+        }
+    }
+    // An asset with no row on the calendar (all its prices dropped) keeps
+    // one day, so the panel can say it has no price.
+    let ranges = range.iter().map(|&(f, l)| if f == usize::MAX { (0, 0) } else { (f, l) });
+    let (spans, cells) = spans_from_ranges(ranges);
+    if cells >= dense_cells {
+        return Layout::Dense;
+    }
+    Layout::Spans(spans)
+}
+
+/// Three f64 fields per stored cell (plus extras): refuses a panel beyond
+/// `max_bytes` rather than exhausting memory on, say, a file of unique asset names.
+fn check_size(
+    data: &[FileData],
+    layout: &Layout,
+    n_days: usize,
+    n_assets: usize,
+    opts: &IngestOptions,
+) -> Result<(), IngestError> {
+    let fields = 3 + data.iter().map(|d| d.extras.len()).sum::<usize>();
+    let cells = match layout {
+        Layout::Dense => n_days.checked_mul(n_assets),
+        Layout::Spans(spans) => Some(spans.iter().map(|s| s.len).sum()),
+    };
+    let too_big = cells.and_then(|c| c.checked_mul(8 * fields)).is_none_or(|b| b > opts.max_bytes);
     if too_big {
         return Err(IngestError::global(ErrorKind::PanelTooLarge { days: n_days, assets: n_assets }));
     }
@@ -176,16 +221,18 @@ fn check_size(data: &[FileData], n_days: usize, n_assets: usize, opts: &IngestOp
 struct Scatter {
     duplicates: usize,
     duplicate_examples: Vec<Date>,
-    /// Cell and price of each row overwritten by a later row of the same date.
-    replaced: Vec<(usize, f64)>,
+    /// Day, cell and price of each row overwritten by a later row of the same date.
+    replaced: Vec<(usize, usize, f64)>,
     conflicts: usize,
     conflict_examples: Vec<DuplicateConflict>,
 }
 
-/// The panel's columns while they are filled, day-major: asset `g` on day
-/// `t` is cell `t * n_assets + g`.
+/// The panel's columns while they are filled, in the panel's layout: asset
+/// `g` on day `t` is cell [`Cells::at`]`(t, g)`.
 struct Cells {
     n_assets: usize,
+    /// `None`: dense, day-major (`t * n_assets + g`).
+    spans: Option<Vec<Span>>,
     price: Vec<f64>,
     cap: Vec<f64>,
     volume: Vec<f64>,
@@ -208,8 +255,11 @@ struct Filled {
 }
 
 impl Cells {
-    fn new(data: &[FileData], n_days: usize, n_assets: usize) -> Cells {
-        let size = n_days * n_assets;
+    fn new(data: &[FileData], layout: Layout, n_days: usize, n_assets: usize) -> Cells {
+        let (size, spans) = match layout {
+            Layout::Dense => (n_days * n_assets, None),
+            Layout::Spans(spans) => (spans.iter().map(|s| s.len).sum(), Some(spans)),
+        };
         let mut extra_names: Vec<String> = Vec::new();
         for d in data {
             for e in &d.extras {
@@ -220,6 +270,7 @@ impl Cells {
         }
         Cells {
             n_assets,
+            spans,
             price: vec![f64::NAN; size],
             cap: vec![f64::NAN; size],
             volume: vec![f64::NAN; size],
@@ -227,6 +278,25 @@ impl Cells {
             supply: None,
             extras: extra_names.iter().map(|_| vec![f64::NAN; size]).collect(),
             extra_names,
+        }
+    }
+
+    /// The cell of asset `g` on day `t`, which must be inside its span (every
+    /// row's day is: the spans were drawn around the rows).
+    #[inline]
+    fn at(&self, t: usize, g: usize) -> usize {
+        match &self.spans {
+            None => t * self.n_assets + g,
+            Some(spans) => spans[g].cell(t).expect("a row's day is inside its asset's span"),
+        }
+    }
+
+    /// The cell of asset `g` on day `t`, if the layout stores it.
+    #[inline]
+    fn cell(&self, t: usize, g: usize) -> Option<usize> {
+        match &self.spans {
+            None => Some(t * self.n_assets + g),
+            Some(spans) => spans[g].cell(t),
         }
     }
 
@@ -248,14 +318,14 @@ impl Cells {
             for k in 0..d.asset.len() {
                 let Some(g) = m[d.asset[k] as usize] else { continue };
                 let Some(t) = day_index.get(d.date[k]) else { continue };
-                let i = t * n_assets + g;
+                let i = self.at(t, g);
                 if self.seen[i] {
                     let s = &mut stats[g];
                     s.duplicates += 1;
                     if s.duplicate_examples.len() < 10 {
                         s.duplicate_examples.push(Date(d.date[k]));
                     }
-                    s.replaced.push((i, self.price[i]));
+                    s.replaced.push((t, i, self.price[i]));
                 } else {
                     self.seen[i] = true;
                     obs_of[g].push(t as u32);
@@ -274,12 +344,12 @@ impl Cells {
     /// Counts the duplicates that disagree with the row kept (the last of their date).
     fn count_conflicts(&self, stats: &mut [Scatter], dates: &[Date]) {
         for s in stats {
-            for (i, discarded) in std::mem::take(&mut s.replaced) {
+            for (t, i, discarded) in std::mem::take(&mut s.replaced) {
                 let kept = self.price[i];
                 if discarded != kept {
                     s.conflicts += 1;
                     if s.conflict_examples.len() < 10 {
-                        s.conflict_examples.push(DuplicateConflict { date: dates[i / self.n_assets], discarded, kept });
+                        s.conflict_examples.push(DuplicateConflict { date: dates[t], discarded, kept });
                     }
                 }
             }
@@ -292,10 +362,10 @@ impl Cells {
         let mut jumps: Vec<Vec<Implausible>> = vec![Vec::new(); self.n_assets];
         for (g, obs) in obs_of.iter_mut().enumerate() {
             obs.sort_unstable();
-            let dropped = far_side_of_jumps(obs, |t| self.price[t as usize * self.n_assets + g]);
+            let dropped = far_side_of_jumps(obs, |t| self.price[self.at(t as usize, g)]);
             for (k, from) in dropped.into_iter().rev() {
                 let t = obs.remove(k) as usize;
-                let i = t * self.n_assets + g;
+                let i = self.at(t, g);
                 jumps[g].push(Implausible {
                     date: dates[t],
                     price: self.price[i],
@@ -327,7 +397,7 @@ impl Cells {
         for (d, m) in data.iter().zip(maps).filter(|(d, _)| d.role != Role::Prices) {
             for k in 0..d.asset.len() {
                 let (Some(g), Some(t)) = (m[d.asset[k] as usize], day_index.get(d.date[k])) else { continue };
-                let i = t * self.n_assets + g;
+                let i = self.at(t, g);
                 if d.role == Role::Caps {
                     self.cap[i] = d.value[k];
                     caps_file[g] = true;
@@ -348,10 +418,7 @@ impl Cells {
         let mut detector = SpikeDetector::new(self.n_assets, opts);
         for t in 0..dates.len() {
             for g in 0..self.n_assets {
-                let i = t * self.n_assets + g;
-                if !self.seen[i] {
-                    continue;
-                }
+                let Some(i) = self.cell(t, g).filter(|&i| self.seen[i]) else { continue };
                 if !(self.cap[i].is_finite() && self.cap[i] > 0.0) {
                     if let Some(s) = self.supply.as_ref().map(|s| s[i]).filter(|s| s.is_finite() && *s > 0.0) {
                         self.cap[i] = self.price[i] * s;
@@ -361,7 +428,7 @@ impl Cells {
                         cap_missing[g] += 1;
                     }
                 }
-                if let Some(spike) = detector.observe(g, i, dates, &mut self.price, &mut self.cap) {
+                if let Some(spike) = detector.observe(g, t, i, dates, &mut self.price, &mut self.cap) {
                     spikes[g].push(spike);
                 }
             }
@@ -372,13 +439,15 @@ impl Cells {
     /// The panel of these cells; the bookkeeping is dropped first, to lower
     /// the peak memory.
     fn into_panel(self, dates: Vec<Date>, ids: &[&str]) -> Result<Panel, IngestError> {
-        let Cells { price, cap, volume, seen, supply, extra_names, extras, .. } = self;
+        let Cells { spans, price, cap, volume, seen, supply, extra_names, extras, .. } = self;
         drop(seen);
         drop(supply);
         let extras: Vec<Extra> =
             extra_names.into_iter().zip(extras).map(|(name, values)| Extra { name, values }).collect();
         let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-        Panel::new(dates, ids, price, cap, volume, extras).map_err(|e| IngestError::global(ErrorKind::Panel(e)))
+        let layout = spans.map_or(Layout::Dense, Layout::Spans);
+        Panel::with_layout(dates, ids, layout, price, cap, volume, extras)
+            .map_err(|e| IngestError::global(ErrorKind::Panel(e)))
     }
 }
 

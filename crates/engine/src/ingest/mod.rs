@@ -223,6 +223,11 @@ pub struct IngestOptions {
     /// Load only the coins that were ever in the top K by market cap
     /// ([`top_filter`]); `None` (the default) loads every coin.
     pub ever_top: Option<usize>,
+    /// A panel whose dense day x asset table would take more than this many
+    /// bytes is stored compact ([`crate::panel::Layout::Spans`]: each asset's
+    /// listed days only) when that is smaller (default 128 MiB).
+    /// The numbers are the same either way; only memory and speed differ.
+    pub compact_above: usize,
 }
 
 impl Default for IngestOptions {
@@ -236,6 +241,7 @@ impl Default for IngestOptions {
             max_bytes: 1 << 30,
             day_first: None,
             ever_top: None,
+            compact_above: 128 << 20,
         }
     }
 }

@@ -98,8 +98,8 @@ pub(super) fn far_side_of_jumps(obs: &[u32], p: impl Fn(u32) -> f64) -> Vec<(usi
 pub(super) struct SpikeDetector {
     factor: f64,
     repair: bool,
-    /// Per asset: cell index and price of the two previous observations.
-    prev: Vec<[(usize, f64); 2]>,
+    /// Per asset: day, cell index and price of the two previous observations.
+    prev: Vec<[(usize, usize, f64); 2]>,
     count: Vec<u8>,
 }
 
@@ -109,7 +109,7 @@ impl SpikeDetector {
         SpikeDetector {
             factor: if f.is_finite() && f > 1.0 { f } else { 20.0 },
             repair: opts.repair_spikes,
-            prev: vec![[(0, f64::NAN); 2]; n_assets],
+            prev: vec![[(0, 0, f64::NAN); 2]; n_assets],
             count: vec![0; n_assets],
         }
     }
@@ -119,12 +119,13 @@ impl SpikeDetector {
     pub(super) fn observe(
         &mut self,
         g: usize,
+        t: usize,
         i: usize,
         dates: &[Date],
         price: &mut [f64],
         cap: &mut [f64],
     ) -> Option<Spike> {
-        let [(i0, p0), (i1, p1)] = self.prev[g];
+        let [(_, i0, p0), (t1, i1, p1)] = self.prev[g];
         let p2 = price[i];
         let mut found = None;
         if self.count[g] >= 2 {
@@ -132,14 +133,8 @@ impl SpikeDetector {
             let up = p1 > p0 * f && p1 > p2 * f;
             let down = p1 * f < p0 && p1 * f < p2;
             if up || down {
-                // The spike is on the previous observation: cell i1 is day i1 / n_assets.
-                found = Some(Spike {
-                    date: dates[i1 / self.prev.len()],
-                    price: p1,
-                    before: p0,
-                    after: p2,
-                    repaired: self.repair,
-                });
+                // The spike is on the previous observation (day t1, cell i1).
+                found = Some(Spike { date: dates[t1], price: p1, before: p0, after: p2, repaired: self.repair });
                 if self.repair {
                     price[i1] = p0;
                     cap[i1] = cap[i0];
@@ -147,7 +142,7 @@ impl SpikeDetector {
             }
         }
         let kept = if found.is_some() && self.repair { p0 } else { p1 };
-        self.prev[g] = [(i1, kept), (i, p2)];
+        self.prev[g] = [(t1, i1, kept), (t, i, p2)];
         self.count[g] = self.count[g].saturating_add(1);
         found
     }

@@ -75,10 +75,12 @@ impl Feed {
         self.bytes(s.as_bytes());
     }
     /// A day-major field with each day's values in the order `order`.
-    fn field(&mut self, field: &[f64], order: &[usize]) {
-        for row in field.chunks_exact(order.len()) {
+    /// One field, day by day in `order`, read cell by cell (`value(t, a)`),
+    /// so a compact panel is hashed without a day-major copy.
+    fn field(&mut self, n_days: usize, value: impl Fn(usize, usize) -> f64, order: &[usize]) {
+        for t in 0..n_days {
             for &a in order {
-                self.u64(canonical_bits(row[a]));
+                self.u64(canonical_bits(value(t, a)));
             }
         }
     }
@@ -127,15 +129,16 @@ pub fn fingerprint(panel: &Panel) -> String {
     for &a in &order {
         f.str(&panel.assets()[a].id);
     }
-    f.field(panel.prices(), &order);
-    f.field(panel.market_caps(), &order);
-    f.field(panel.volumes(), &order);
-    let mut extras: Vec<_> = panel.extras().iter().collect();
-    extras.sort_by(|x, y| x.name.as_bytes().cmp(y.name.as_bytes()));
+    let n_days = panel.n_days();
+    f.field(n_days, |t, a| panel.price(t, a), &order);
+    f.field(n_days, |t, a| panel.market_cap(t, a), &order);
+    f.field(n_days, |t, a| panel.volume(t, a), &order);
+    let mut extras: Vec<(usize, &str)> = panel.extras().iter().enumerate().map(|(k, e)| (k, e.name.as_str())).collect();
+    extras.sort_by(|x, y| x.1.as_bytes().cmp(y.1.as_bytes()));
     f.u64(extras.len() as u64);
-    for e in extras {
-        f.str(&e.name);
-        f.field(&e.values, &order);
+    for (k, name) in extras {
+        f.str(name);
+        f.field(n_days, |t, a| panel.extra_value(k, t, a), &order);
     }
     f.finish()
 }

@@ -9,12 +9,13 @@ use std::collections::BTreeMap;
 use super::*;
 
 /// Everything resolved before the daily loop.
-pub(super) struct Plan<'a> {
+pub(super) struct Plan {
     pub(super) calendar: Vec<bool>,
     pub(super) recon: Vec<bool>,
     pub(super) excluded: Vec<bool>,
     pub(super) custom: Vec<f64>,
-    pub(super) filter: Option<(&'a [f64], Comparison, f64)>,
+    /// The data filter: extra column index, comparison, threshold.
+    pub(super) filter: Option<(usize, Comparison, f64)>,
     pub(super) risk_off: Vec<bool>,
     /// `(day, asset)` of delistings, by day.
     pub(super) delistings: Vec<(usize, usize)>,
@@ -25,8 +26,8 @@ pub(super) struct Plan<'a> {
     pub(super) warnings: Warnings,
 }
 
-impl<'a> Plan<'a> {
-    pub(super) fn new(panel: &'a Panel, s: &Strategy) -> Result<Plan<'a>, StrategyError> {
+impl Plan {
+    pub(super) fn new(panel: &Panel, s: &Strategy) -> Result<Plan, StrategyError> {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let first_date = panel.dates()[0];
         let mut warnings = Warnings(Vec::new());
@@ -56,7 +57,7 @@ impl<'a> Plan<'a> {
 
         let filter = match &s.universe.filter {
             Some(f) => {
-                let col = panel.extra(&f.column).ok_or_else(|| {
+                let col = panel.extra_index(&f.column).ok_or_else(|| {
                     StrategyError::new(
                         "universe.filter",
                         format!("filter column '{}' is not in the data", short(&f.column)),

@@ -13,7 +13,7 @@ use super::*;
 pub(super) struct Sim<'a> {
     pub(super) panel: &'a Panel,
     pub(super) s: &'a Strategy,
-    pub(super) plan: Plan<'a>,
+    pub(super) plan: Plan,
     /// Units per asset (dense; 0 when not held).
     pub(super) units: Vec<f64>,
     /// Held assets, ascending, and their units (a compact copy of `units`
@@ -89,7 +89,7 @@ impl StaticUniverse {
 }
 
 impl<'a> Sim<'a> {
-    pub(super) fn new(panel: &'a Panel, s: &'a Strategy, plan: Plan<'a>) -> Self {
+    pub(super) fn new(panel: &'a Panel, s: &'a Strategy, plan: Plan) -> Self {
         let (n_days, n) = (panel.n_days(), panel.n_assets());
         let half_life = s.universe.rank_half_life_days;
         let static_universe = StaticUniverse::new(panel, s, &plan);
@@ -156,6 +156,7 @@ impl<'a> Sim<'a> {
                 next_delisting += 1;
             }
             let prices = panel.price_row(t);
+            let prices = &prices[..];
             let (mut invested, mut invested_sq) = dot(&self.held, &self.held_units, prices);
             let mut value = self.cash + invested;
             let risk_off = self.plan.risk_off[t];
@@ -193,7 +194,7 @@ impl<'a> Sim<'a> {
     /// Updates the cap EWMA: `s = a cap + (1 - a) s`, started at the first finite cap.
     pub(super) fn update_smoothing(&mut self, t: usize) {
         let Some(s) = self.smoothed.as_mut() else { return };
-        for (a, (sa, &c)) in s.iter_mut().zip(self.panel.cap_row(t)).enumerate() {
+        for (a, (sa, &c)) in s.iter_mut().zip(self.panel.cap_row(t).iter()).enumerate() {
             if c.is_finite() {
                 *sa = if sa.is_nan() { c } else { self.alpha * c + (1.0 - self.alpha) * *sa };
             } else if self.panel.price(t, a).is_nan() {
@@ -424,7 +425,7 @@ impl<'a> Sim<'a> {
                     .as_ref()
                     .is_none_or(|mv| mean_volume(self.panel, t, a, mv.lookback).is_some_and(|v| v >= mv.amount))
                 && self.plan.filter.is_none_or(|(col, op, x)| {
-                    let v = col[t * self.panel.n_assets() + a];
+                    let v = self.panel.extra_value(col, t, a);
                     !v.is_nan() && op.holds(v, x)
                 })
                 && (u.top_n.is_none() || self.cap_ok(t, a));

@@ -7,7 +7,7 @@ use crate::panel::AssetInfo;
 /// FNV-1a over the bit patterns of prices and caps.
 fn fingerprint(p: &Panel) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for v in p.prices().iter().chain(p.market_caps()) {
+    for v in p.prices().iter().chain(p.market_caps().iter()) {
         for b in v.to_bits().to_le_bytes() {
             h ^= b as u64;
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -205,8 +205,8 @@ fn adding_assets_keeps_existing_paths() {
     let big = generate(&MarketParams::default());
     let bits = |row: &[f64]| row.iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
     for t in [0, 1, 500, 2189] {
-        assert_eq!(bits(small.price_row(t)), bits(&big.price_row(t)[..10]), "day {t}");
-        assert_eq!(bits(small.cap_row(t)), bits(&big.cap_row(t)[..10]), "day {t}");
+        assert_eq!(bits(&small.price_row(t)), bits(&big.price_row(t)[..10]), "day {t}");
+        assert_eq!(bits(&small.cap_row(t)), bits(&big.cap_row(t)[..10]), "day {t}");
     }
 }
 

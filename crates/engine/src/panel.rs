@@ -523,7 +523,7 @@ impl Panel {
         }
         let keep: Vec<usize> =
             (0..self.n_assets()).filter(|&a| self.assets[a].first <= to && self.assets[a].last >= from).collect();
-        let (layout, pick): (Layout, Box<dyn Fn(&[f64]) -> Vec<f64> + '_>) = match &self.layout {
+        let (layout, pick): (Layout, Pick<'_>) = match &self.layout {
             Layout::Dense => {
                 let keep = &keep;
                 let pick = move |field: &[f64]| -> Vec<f64> {
@@ -556,23 +556,12 @@ impl Panel {
                 (Layout::Spans(new_spans), Box::new(pick))
             }
         };
-        let mut panel = Panel::with_layout(
-            self.dates[from..=to].to_vec(),
-            keep.iter().map(|&a| self.assets[a].id.clone()).collect(),
-            layout,
-            pick(&self.price),
-            pick(&self.market_cap),
-            pick(&self.volume),
-            self.extras.iter().map(|e| Extra { name: e.name.clone(), values: pick(&e.values) }).collect(),
-        )?;
-        // Flags are a property of the whole loaded data, kept for the days cut.
-        panel.set_pegged(self.pegged.clone());
-        Ok(panel)
+        self.picked(self.dates[from..=to].to_vec(), &keep, layout, &pick)
     }
 
     /// A panel of the assets `keep` (ascending indices), in this panel's layout.
     pub fn select_assets(&self, keep: &[usize]) -> Result<Panel, PanelError> {
-        let (layout, pick): (Layout, Box<dyn Fn(&[f64]) -> Vec<f64> + '_>) = match &self.layout {
+        let (layout, pick): (Layout, Pick<'_>) = match &self.layout {
             Layout::Dense => {
                 let n = self.n_assets();
                 let pick = move |field: &[f64]| -> Vec<f64> {
@@ -589,8 +578,15 @@ impl Panel {
                 (Layout::Spans(new_spans), Box::new(pick))
             }
         };
+        self.picked(self.dates.clone(), keep, layout, &pick)
+    }
+
+    /// The panel of the assets `keep` on `dates`, each field rewritten by
+    /// `pick` into `layout`. Flags are a property of the whole loaded data:
+    /// they are kept.
+    fn picked(&self, dates: Vec<Date>, keep: &[usize], layout: Layout, pick: &Pick<'_>) -> Result<Panel, PanelError> {
         let mut panel = Panel::with_layout(
-            self.dates.clone(),
+            dates,
             keep.iter().map(|&a| self.assets[a].id.clone()).collect(),
             layout,
             pick(&self.price),
@@ -602,6 +598,9 @@ impl Panel {
         Ok(panel)
     }
 }
+
+/// Rewrites one field for a new panel (see [`Panel::slice_days`]).
+type Pick<'p> = Box<dyn Fn(&[f64]) -> Vec<f64> + 'p>;
 
 /// Checks that spans tile `0..cells` in asset order inside the calendar;
 /// returns the number of cells.

@@ -255,7 +255,8 @@ if (!redrawOnly) {
       stdio: 'inherit',
     });
   }
-  Object.assign(report, await engineBench.everyCoin(server.url, everyCoin));
+  Object.assign(report, await engineBench.everyCoin(server.url, everyCoin, null));
+  Object.assign(report, await engineBench.everyCoin(server.url, everyCoin, 200));
   execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'cli'], { cwd: repoRoot, stdio: 'inherit' });
   const cli = path.join(repoRoot, 'target', 'release', 'indexlab-cli');
   for (const [key, extra] of [['cli_every_coin_top200_peak_mb', ['--ever-top', '200']], ['cli_every_coin_all_peak_mb', []]]) {

@@ -177,12 +177,13 @@ export async function robustness(browser, url, file, repeats = 3) {
 }
 
 /** The whole-market file (`engine::synth::universe_file`: 2,600 coins x
- * 4,500 days, about a fifth of the cells present, 48 MB gzipped) loaded with
- * "Only coins ever in the top 200": the time from the pick to drawn results,
+ * 4,500 days, about a fifth of the cells present, 48 MB gzipped) loaded
+ * whole (`top` null) or with "Only coins ever in the top `top`": the time
+ * from the pick to drawn results,
  * the longest main-thread task, and the renderer's resident memory sampled
  * every 100 ms during the load (its peak). Each of the `repeats` runs in a
  * browser of its own, so no renderer carries memory from an earlier run. */
-export async function everyCoin(url, file, repeats = 3) {
+export async function everyCoin(url, file, top, repeats = 3) {
   const times = [];
   const blocked = [];
   const memory = [];
@@ -191,8 +192,10 @@ export async function everyCoin(url, file, repeats = 3) {
     const browser = await launch();
     const { page } = await openPage(browser, url);
     await ready(page);
-    await page.locator('#ever-top').fill('200');
-    await page.locator('#ever-top').dispatchEvent('change');
+    if (top) {
+      await page.locator('#ever-top').fill(String(top));
+      await page.locator('#ever-top').dispatchEvent('change');
+    }
     await watchLongTasks(page);
     let peak = largestRendererMb();
     const sampler = setInterval(() => {
@@ -218,10 +221,11 @@ export async function everyCoin(url, file, repeats = 3) {
     result = await page.textContent('#data-source');
     await browser.close();
   }
+  const key = top ? `every_coin_top${top}` : 'every_coin_all';
   return {
-    every_coin_top200_pick_to_drawn: summary(times),
-    every_coin_top200_longest_main_thread_task: summary(blocked),
-    every_coin_top200_renderer_peak_mb: Math.max(...memory),
-    every_coin_top200_result: result,
+    [`${key}_pick_to_drawn`]: summary(times),
+    [`${key}_longest_main_thread_task`]: summary(blocked),
+    [`${key}_renderer_peak_mb`]: Math.max(...memory),
+    [`${key}_result`]: result,
   };
 }

@@ -118,6 +118,27 @@ pub const CHECKS: &[Check] = &[
         reference: "",
     },
     Check {
+        label: "Whole-market file (2,600 x 4,500), every coin: pick to drawn results",
+        reading: Reading::PageMedian("every_coin_all_pick_to_drawn"),
+        limit: 8000.0,
+        unit: Unit::Ms,
+        reference: "",
+    },
+    Check {
+        label: "The same: renderer resident memory at its peak",
+        reading: Reading::PageNumber("every_coin_all_renderer_peak_mb"),
+        limit: 1200.0,
+        unit: Unit::Mb,
+        reference: "",
+    },
+    Check {
+        label: "The same: longest main-thread task",
+        reading: Reading::PageMedian("every_coin_all_longest_main_thread_task"),
+        limit: 100.0,
+        unit: Unit::Ms,
+        reference: "",
+    },
+    Check {
         label: "Whole-market file (2,600 x 4,500), top-200 filter: pick to drawn results",
         reading: Reading::PageMedian("every_coin_top200_pick_to_drawn"),
         limit: 8000.0,

@@ -186,8 +186,8 @@ impl SimResult {
     pub fn weights_at(&self, panel: &Panel, t: usize) -> Vec<(usize, f64)> {
         let k = self.segments.partition_point(|s| s.start <= t);
         let Some(seg) = k.checked_sub(1).map(|i| &self.segments[i]) else { return Vec::new() };
-        let prices = panel.price_row(t);
-        seg.units.iter().map(|&(a, u)| (a, u * prices[a] / self.equity[t])).collect()
+        // Cell by cell: a compact panel's row would gather every asset.
+        seg.units.iter().map(|&(a, u)| (a, u * panel.price(t, a) / self.equity[t])).collect()
     }
 
     /// Equity in currency units: `equity × initial_capital`.
@@ -290,11 +290,10 @@ fn simulate_tranched(panel: &Panel, strategy: &Strategy) -> Result<SimResult, St
     let (mut n_holdings, mut effective_n) = (Vec::with_capacity(n_days), Vec::with_capacity(n_days));
     for t in 0..n_days {
         let j = segments.partition_point(|s| s.start <= t);
-        let prices = panel.price_row(t);
         let (mut sum, mut sum_sq, mut held) = (0.0, 0.0, 0);
         if let Some(seg) = j.checked_sub(1).map(|j| &segments[j]) {
             for &(a, u) in seg.units.iter().filter(|(_, u)| *u > 0.0) {
-                let x = u * prices[a];
+                let x = u * panel.price(t, a);
                 sum += x;
                 sum_sq += x * x;
                 held += 1;

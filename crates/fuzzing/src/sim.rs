@@ -300,6 +300,21 @@ fn run(u: &mut Unstructured) -> Result<()> {
     if u.arbitrary()? {
         strategies.push(Strategy::preset(engine::Preset::BitcoinBuyAndHold));
     }
-    compare_checked(panel, &strategies);
+    let runs = compare_checked(panel, &strategies);
+    // The compact layout holds the same cells: the same numbers, bit for bit.
+    let compact = panel.compacted();
+    panel_is_valid(&compact);
+    let again = compare_checked(&compact, &strategies);
+    for (a, b) in runs.iter().zip(&again) {
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a.sim.equity), bits(&b.sim.equity), "equity differs with the compact layout");
+                assert_eq!(a.sim.trades.len(), b.sim.trades.len(), "trades differ with the compact layout");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            _ => panic!("a run fails in one layout only"),
+        }
+    }
     Ok(())
 }

@@ -16,6 +16,7 @@
 //! stays excluded.
 
 use crate::panel::Panel;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -105,18 +106,16 @@ fn parse(text: &'static str) -> Vec<Group> {
 
 /// `*` matches any run of characters; everything else literally.
 fn glob(pattern: &str, s: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or("");
+    let Some((first, tail)) = pattern.split_once('*') else { return pattern == s };
     let Some(mut rest) = s.strip_prefix(first) else { return false };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
-    for p in middle {
+    let (middle, last) = tail.rsplit_once('*').unwrap_or(("", tail));
+    for p in middle.split('*').filter(|p| !p.is_empty()) {
         match rest.find(p) {
             Some(i) => rest = &rest[i + p.len()..],
             None => return false,
         }
     }
-    rest.len() >= last.len() && rest.ends_with(last)
+    rest.ends_with(last)
 }
 
 /// Why an asset is left out of a universe.
@@ -142,14 +141,21 @@ pub fn resolve(panel: &Panel, exclude: &[String], include: &[String]) -> Vec<Opt
         .assets()
         .iter()
         .map(|info| {
-            let id = info.id.trim().to_lowercase();
-            if exclude.contains(&id) {
+            // Ids are mostly lowercase ASCII already: no copy for those.
+            let id = info.id.trim();
+            let id: Cow<str> = if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                Cow::Borrowed(id)
+            } else {
+                Cow::Owned(id.to_lowercase())
+            };
+            let id: &str = &id;
+            if exclude.iter().any(|e| e == id) {
                 return Some(Reason::Listed);
             }
-            if include.contains(&id) {
+            if include.iter().any(|e| e == id) {
                 return None;
             }
-            if let Some(g) = active.iter().find(|g| g.matches_lowercase(&id)) {
+            if let Some(g) = active.iter().find(|g| g.matches_lowercase(id)) {
                 return Some(Reason::Group(g.key));
             }
             (detected && flagged.contains(info.id.as_str())).then_some(Reason::Detected)
@@ -201,6 +207,8 @@ mod tests {
         assert!(glob("*-wormhole", "eth-wormhole"));
         assert!(!glob("*-wormhole", "wormhole"));
         assert!(glob("dai", "dai") && !glob("dai", "daily"));
+        assert!(glob("a*b*c*d", "axxbyycd") && !glob("a*b*c*d", "axxcyybd") && glob("a**d", "ad"));
+        assert!(glob("*", "") && glob("ab*", "ab") && !glob("ab*ba", "aba"));
     }
 
     #[test]

@@ -44,8 +44,8 @@ pub struct Group {
     /// The names without `*`, for a hash lookup (every simulation resolves
     /// its universe against the list: this keeps that to one lookup an asset).
     exact: HashSet<&'static str>,
-    /// The names with `*`.
-    patterns: Vec<&'static str>,
+    /// The names with `*`, split at them once here rather than at every match.
+    patterns: Vec<Pattern<'static>>,
 }
 
 impl Group {
@@ -62,7 +62,7 @@ impl Group {
 
     /// [`Group::matches`] for an id already trimmed and lowercased.
     fn matches_lowercase(&self, id: &str) -> bool {
-        self.exact.contains(id) || self.patterns.iter().any(|p| glob(p, id))
+        self.exact.contains(id) || self.patterns.iter().any(|p| p.matches(id))
     }
 }
 
@@ -93,7 +93,7 @@ fn parse(text: &'static str) -> Vec<Group> {
             let names: Vec<&'static str> = line.split_whitespace().collect();
             for &n in &names {
                 if n.contains('*') {
-                    group.patterns.push(n);
+                    group.patterns.push(Pattern::new(n));
                 } else {
                     group.exact.insert(n);
                 }
@@ -104,18 +104,45 @@ fn parse(text: &'static str) -> Vec<Group> {
     groups
 }
 
-/// `*` matches any run of characters; everything else literally.
-fn glob(pattern: &str, s: &str) -> bool {
-    let Some((first, tail)) = pattern.split_once('*') else { return pattern == s };
-    let Some(mut rest) = s.strip_prefix(first) else { return false };
-    let (middle, last) = tail.rsplit_once('*').unwrap_or(("", tail));
-    for p in middle.split('*').filter(|p| !p.is_empty()) {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
+/// A name with `*`, which matches any run of characters (everything else
+/// matches literally), split at its `*`s: `first*middle[0]*…*last`.
+#[derive(Clone, Debug, PartialEq)]
+struct Pattern<'a> {
+    first: &'a str,
+    middle: Vec<&'a str>,
+    last: &'a str,
+}
+
+impl<'a> Pattern<'a> {
+    /// `pattern` must contain a `*`.
+    fn new(pattern: &'a str) -> Pattern<'a> {
+        let mut parts: Vec<&str> = pattern.split('*').collect();
+        let last = parts.pop().unwrap_or("");
+        let first = if parts.is_empty() { "" } else { parts.remove(0) };
+        parts.retain(|p| !p.is_empty());
+        Pattern { first, middle: parts, last }
     }
-    rest.ends_with(last)
+
+    fn matches(&self, s: &str) -> bool {
+        let Some(mut rest) = s.strip_prefix(self.first) else { return false };
+        for p in &self.middle {
+            match rest.find(p) {
+                Some(i) => rest = &rest[i + p.len()..],
+                None => return false,
+            }
+        }
+        rest.ends_with(self.last)
+    }
+}
+
+/// `*` matches any run of characters; everything else literally.
+#[cfg(test)]
+fn glob(pattern: &str, s: &str) -> bool {
+    if pattern.contains('*') {
+        Pattern::new(pattern).matches(s)
+    } else {
+        pattern == s
+    }
 }
 
 /// Why an asset is left out of a universe.

@@ -18,6 +18,7 @@
 use crate::panel::Panel;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// The default exclusions of a universe: both list groups and the detection.
@@ -43,7 +44,7 @@ pub struct Group {
     pub entries: Vec<Vec<&'static str>>,
     /// The names without `*`, for a hash lookup (every simulation resolves
     /// its universe against the list: this keeps that to one lookup an asset).
-    exact: HashSet<&'static str>,
+    exact: Names<'static>,
     /// The names with `*`, split at them once here rather than at every match.
     patterns: Vec<Pattern<'static>>,
 }
@@ -66,6 +67,29 @@ impl Group {
     }
 }
 
+/// A set of names hashed with [`NameHasher`].
+type Names<'a> = HashSet<&'a str, BuildHasherDefault<NameHasher>>;
+
+/// A multiply-rotate hash (FxHash's) for short names: several times faster
+/// than the default SipHash, whose resistance to crafted collisions the
+/// built-in list and a panel's own ids have no use for.
+#[derive(Clone, Copy, Debug, Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+}
+
 /// The built-in list's groups, in file order.
 pub fn groups() -> &'static [Group] {
     static GROUPS: OnceLock<Vec<Group>> = OnceLock::new();
@@ -85,7 +109,7 @@ fn parse(text: &'static str) -> Vec<Group> {
                 key: key.trim(),
                 label: label.trim(),
                 entries: Vec::new(),
-                exact: HashSet::new(),
+                exact: Names::default(),
                 patterns: Vec::new(),
             });
         } else {
@@ -163,7 +187,7 @@ pub fn resolve(panel: &Panel, exclude: &[String], include: &[String]) -> Vec<Opt
     let (exclude, include) = (lower(exclude), lower(include));
     let active: Vec<&Group> = groups().iter().filter(|g| exclude.iter().any(|e| *e == g.token())).collect();
     let detected = exclude.iter().any(|e| e == DETECTED);
-    let flagged: HashSet<&str> = panel.pegged().iter().map(|p| p.id.as_str()).collect();
+    let flagged: Names = panel.pegged().iter().map(|p| p.id.as_str()).collect();
     panel
         .assets()
         .iter()

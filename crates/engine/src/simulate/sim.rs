@@ -356,7 +356,7 @@ impl<'a> Sim<'a> {
     }
 
     pub(super) fn push_segment(&mut self, t: usize) {
-        let units = self.held.iter().map(|&a| (a, self.units[a])).collect();
+        let units = self.held.iter().zip(&self.held_units).map(|(&a, &u)| (a, u)).collect();
         if self.out.segments.last().is_some_and(|s| s.start == t) {
             self.out.segments.pop();
         }

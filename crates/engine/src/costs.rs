@@ -33,7 +33,7 @@ impl Leg {
     /// Cost rate `c_i` for a trade of size `d`; see the module docs.
     pub fn rate(&self, base: f64, d: f64) -> f64 {
         if self.impact > 0.0 {
-            (base + self.impact * d.sqrt()).min(MAX_COST_RATE)
+            impact_rate(base, self.impact, d)
         } else {
             base.min(MAX_COST_RATE)
         }
@@ -43,6 +43,14 @@ impl Leg {
     pub fn traded(&self, v_post: f64) -> f64 {
         (self.weight * v_post - self.value).abs()
     }
+}
+
+/// `min(base + g sqrt(d), MAX_COST_RATE)`: out of line, so that a loop over
+/// legs without impact branches past it instead of computing a square root
+/// for every leg and throwing it away.
+#[inline(never)]
+fn impact_rate(base: f64, g: f64, d: f64) -> f64 {
+    (base + g * d.sqrt()).min(MAX_COST_RATE)
 }
 
 /// Total cost `Σ c_i |Δ_i|` at post-trade value `v_post`. Without impact
@@ -71,20 +79,30 @@ fn total_cost(legs: &[Leg], base: f64, v_post: f64, linear: bool) -> f64 {
 /// `s_i = sign(w_i V - x_i)` taken at `V' = V`, the equation is linear,
 /// `V' = (V + c Σ s_i x_i) / (1 + c Σ s_i w_i)`, and exact unless a direction
 /// flips between `V` and `V'`.
+#[cfg(test)]
 fn linear_guess(v: f64, legs: &[Leg], c: f64) -> f64 {
-    let (mut sx, mut sw) = (0.0, 0.0);
+    let (sx, sw, _) = guess_sums(v, legs);
+    (v + c * sx) / (1.0 + c * sw)
+}
+
+/// The sums `(Σ s_i x_i, Σ s_i w_i)` of [`linear_guess`] and whether every
+/// leg is without impact, in one pass over the legs.
+fn guess_sums(v: f64, legs: &[Leg]) -> (f64, f64, bool) {
+    let (mut sx, mut sw, mut linear) = (0.0, 0.0, true);
     for l in legs {
         let s = (l.weight * v - l.value).signum();
         sx += s * l.value;
         sw += s * l.weight;
+        linear &= l.impact == 0.0;
     }
-    (v + c * sx) / (1.0 + c * sw)
+    (sx, sw, linear)
 }
 
 /// Post-trade value `V'` for pre-trade value `v`; see the module docs.
 pub(crate) fn post_trade_value(v: f64, legs: &[Leg], base: f64) -> f64 {
-    let linear = legs.iter().all(|l| l.impact == 0.0);
-    let mut v_post = if linear { linear_guess(v, legs, base.min(MAX_COST_RATE)) } else { v };
+    let (sx, sw, linear) = guess_sums(v, legs);
+    let c = base.min(MAX_COST_RATE);
+    let mut v_post = if linear { (v + c * sx) / (1.0 + c * sw) } else { v };
     for _ in 0..200 {
         let next = v - total_cost(legs, base, v_post, linear);
         let step = (next - v_post).abs();

@@ -75,6 +75,32 @@ impl Schedule {
         }
     }
 
+    /// Period key of `date` with the days `start..end` (as [`Date`] numbers)
+    /// that share it: the whole month, quarter or year for those schedules
+    /// (their key takes a calendar conversion, done once a period this
+    /// way), only `date` itself for the others.
+    fn key_span(self, date: Date, first: Date) -> (i64, i64, i64) {
+        let key = self.key(date, first);
+        let bounds = match self {
+            Schedule::Monthly | Schedule::Quarterly | Schedule::Yearly => {
+                let (y, m, _) = date.ymd();
+                let (from, to) = match self {
+                    Schedule::Monthly => (m, m + 1),
+                    Schedule::Quarterly => ((m - 1) / 3 * 3 + 1, (m - 1) / 3 * 3 + 4),
+                    _ => (1, 13),
+                };
+                let start =
+                    |y: i32, m: u32| if m > 12 { Date::from_ymd(y + 1, m - 12, 1) } else { Date::from_ymd(y, m, 1) };
+                start(y, from).zip(start(y, to))
+            }
+            _ => None,
+        };
+        match bounds {
+            Some((start, end)) => (key, i64::from(start.0), i64::from(end.0)),
+            None => (key, i64::from(date.0), i64::from(date.0) + 1),
+        }
+    }
+
     /// One flag per date: `true` on scheduled days (see the module docs).
     pub fn days(self, dates: &[Date], offset: u32) -> Vec<bool> {
         let mut out = vec![false; dates.len()];
@@ -84,9 +110,13 @@ impl Schedule {
             Schedule::Never => {}
             _ => {
                 let mut pos = 0u32;
-                let mut prev = self.key(first, first);
+                let mut span = self.key_span(first, first);
+                let mut prev = span.0;
                 for (t, &d) in dates.iter().enumerate() {
-                    let k = self.key(d, first);
+                    if !(span.1..span.2).contains(&i64::from(d.0)) {
+                        span = self.key_span(d, first);
+                    }
+                    let k = span.0;
                     if t > 0 {
                         pos = if k == prev { pos + 1 } else { 0 };
                     }
@@ -110,6 +140,47 @@ mod tests {
 
     fn on(flags: &[bool], dates: &[Date]) -> Vec<String> {
         flags.iter().zip(dates).filter(|(f, _)| **f).map(|(_, d)| d.to_string()).collect()
+    }
+
+    /// The flags straight from each date's key, as `days` defined them
+    /// before it reused a key over a period.
+    fn days_by_key(s: Schedule, dates: &[Date], offset: u32) -> Vec<bool> {
+        let mut out = vec![false; dates.len()];
+        let Some(&first) = dates.first() else { return out };
+        let mut pos = 0u32;
+        let mut prev = s.key(first, first);
+        for (t, &d) in dates.iter().enumerate() {
+            let k = s.key(d, first);
+            if t > 0 {
+                pos = if k == prev { pos + 1 } else { 0 };
+            }
+            prev = k;
+            out[t] = pos == offset;
+        }
+        out[0] = true;
+        out
+    }
+
+    #[test]
+    fn periods_reuse_their_key_exactly() {
+        // Daily dates across leap years and the turn of centuries, then dates
+        // with gaps of up to 40 days (periods with no date, or one).
+        let daily: Vec<Date> = daily(Date::from_ymd(1999, 11, 20).unwrap(), 2000);
+        let mut gappy = vec![Date::from_ymd(1899, 12, 31).unwrap()];
+        let mut x = 7u32;
+        for _ in 0..3000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            gappy.push(Date(gappy.last().unwrap().0 + 1 + (x >> 16) as i32 % 40));
+        }
+        for dates in [&daily, &gappy] {
+            for s in
+                [Schedule::Weekly, Schedule::Monthly, Schedule::Quarterly, Schedule::Yearly, Schedule::EveryNDays(9)]
+            {
+                for offset in [0, 1, 5] {
+                    assert_eq!(s.days(dates, offset), days_by_key(s, dates, offset), "{s:?} offset {offset}");
+                }
+            }
+        }
     }
 
     #[test]

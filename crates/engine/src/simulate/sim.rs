@@ -357,7 +357,7 @@ impl<'a> Sim<'a> {
     }
 
     pub(super) fn push_segment(&mut self, t: usize) {
-        let units = self.held.iter().map(|&a| (a, self.units[a])).collect();
+        let units = self.held.iter().zip(&self.held_units).map(|(&a, &u)| (a, u)).collect();
         if self.out.segments.last().is_some_and(|s| s.start == t) {
             self.out.segments.pop();
         }
@@ -490,13 +490,11 @@ impl<'a> Sim<'a> {
             self.reconstitute(t);
         }
         let needs_cap = self.s.weighting.needs_cap();
-        self.candidates.clear();
-        for i in 0..self.members.len() {
-            let a = self.members[i];
-            if self.tradable(t, a) && (!needs_cap || self.cap_ok(t, a)) {
-                self.candidates.push(a);
-            }
-        }
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.clear();
+        let ok = |&a: &usize| self.tradable(t, a) && (!needs_cap || self.cap_ok(t, a));
+        candidates.extend(self.members.iter().copied().filter(ok));
+        self.candidates = candidates;
         let inputs =
             Inputs { panel: self.panel, t, smoothed_caps: self.smoothed.as_deref(), custom: &self.plan.custom };
         for note in target_weights(&self.s.weighting, &inputs, &self.candidates, &mut self.weights, &mut self.schemes) {
@@ -526,18 +524,36 @@ impl<'a> Sim<'a> {
         self.leg_assets.clear();
         let prices = panel.price_row(t);
         let has_impact = self.s.costs.impact.is_some();
+        let (held, weights, units) = (&self.held, &self.weights, &self.units);
         let (mut i, mut j) = (0, 0);
-        while i < self.held.len() || j < self.weights.len() {
-            let h = self.held.get(i).copied().unwrap_or(usize::MAX);
-            let (w_a, w) = self.weights.get(j).copied().unwrap_or((usize::MAX, 0.0));
-            let a = h.min(w_a);
-            let weight = if w_a == a { w * invested } else { 0.0 };
-            let held_value = if h == a { self.units[a] * prices[a] } else { 0.0 };
-            i += usize::from(h == a);
-            j += usize::from(w_a == a);
-            let impact = if has_impact { self.impact_coefficient(t, a) } else { 0.0 };
-            self.legs.push(Leg { weight, value: held_value, impact });
+        loop {
+            let (a, weight, held_value) = match (held.get(i), weights.get(j)) {
+                (Some(&h), Some(&(w_a, w))) if h == w_a => {
+                    (i, j) = (i + 1, j + 1);
+                    (h, w * invested, units[h] * prices[h])
+                }
+                (Some(&h), Some(&(w_a, _))) if h < w_a => {
+                    i += 1;
+                    (h, 0.0, units[h] * prices[h])
+                }
+                (Some(&h), None) => {
+                    i += 1;
+                    (h, 0.0, units[h] * prices[h])
+                }
+                (_, Some(&(w_a, w))) => {
+                    j += 1;
+                    (w_a, w * invested, 0.0)
+                }
+                (None, None) => break,
+            };
+            self.legs.push(Leg { weight, value: held_value, impact: 0.0 });
             self.leg_assets.push(a);
+        }
+        // Impact coefficients in the same asset order (they may add warnings).
+        if has_impact {
+            for k in 0..self.legs.len() {
+                self.legs[k].impact = self.impact_coefficient(t, self.leg_assets[k]);
+            }
         }
         let base = self.base_rate();
         let v_post = post_trade_value(value, &self.legs, base);

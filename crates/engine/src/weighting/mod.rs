@@ -133,12 +133,20 @@ pub(crate) fn target_weights(
         }
         Weighting::CappedMarketCap { max_weight } => {
             out.extend(candidates.iter().map(|&a| (a, cap(a))));
-            finite_sum(out);
+            // The scores are rescaled only when their sum overflows, which
+            // takes a cap within a factor 2n of `f64::MAX`.
+            let bound = f64::MAX / (2.0 * out.len() as f64);
+            if !out.iter().all(|x| x.1 <= bound) {
+                finite_sum(out);
+            }
             if !out.is_empty() && (out.len() as f64) * max_weight < 1.0 {
                 notes.push(Fallback::CapTooSmall { n: out.len() });
                 out.iter_mut().for_each(|x| x.1 = 1.0);
-            } else {
-                water_fill(out, *max_weight, &mut state.cap_order);
+            } else if let Some(total) = water_fill(out, *max_weight, &mut state.cap_order) {
+                // Every weight positive and finite and `total` their sum:
+                // what the checks below would find.
+                normalise(out, total, true);
+                return notes;
             }
         }
         Weighting::InverseVolatility { lookback } => {
@@ -162,16 +170,46 @@ pub(crate) fn target_weights(
             out.extend(candidates.iter().filter(|&&a| inp.custom[a] > 0.0).map(|&a| (a, inp.custom[a])));
         }
     }
-    out.retain(|&(_, w)| w > 0.0 && w.is_finite());
-    if out.is_empty() && !candidates.is_empty() && !matches!(scheme, Weighting::Custom { .. }) {
-        notes.push(Fallback::EqualInstead);
-        out.extend(candidates.iter().map(|&a| (a, 1.0)));
+    // Only positive finite scores count. When all are and their sum is
+    // finite (the usual case), the check shares its pass with the sum, which
+    // is then the sum `finite_sum` would return: over the same scores, in the
+    // same order, from a zero whose sign a positive score makes irrelevant.
+    let (mut sum, mut clean) = (0.0, !out.is_empty());
+    for &(_, w) in out.iter() {
+        clean &= w > 0.0 && w < f64::INFINITY;
+        sum += w;
     }
-    let total = finite_sum(out);
-    out.iter_mut().for_each(|x| x.1 /= total);
-    // A score below 1e-308 of the total underflows to a weight of 0: not a holding.
-    out.retain(|&(_, w)| w > 0.0);
+    let total = if clean && sum != f64::INFINITY {
+        sum
+    } else {
+        clean = false;
+        out.retain(|&(_, w)| w > 0.0 && w.is_finite());
+        if out.is_empty() && !candidates.is_empty() && !matches!(scheme, Weighting::Custom { .. }) {
+            notes.push(Fallback::EqualInstead);
+            out.extend(candidates.iter().map(|&a| (a, 1.0)));
+        }
+        finite_sum(out)
+    };
+    normalise(out, total, clean);
     notes
+}
+
+/// Divides the scores by their sum `total` and drops those that become 0
+/// (a score below 1e-308 of the total underflows: not a holding). When
+/// every score is `positive` (and finite) and `total` is exactly 1 (capped
+/// weights often sum to it), dividing would change nothing and is skipped.
+fn normalise(out: &mut Vec<(usize, f64)>, total: f64, positive: bool) {
+    if total == 1.0 && positive {
+        return;
+    }
+    let mut dropped = false;
+    for x in out.iter_mut() {
+        x.1 /= total;
+        dropped |= x.1 <= 0.0 || x.1.is_nan();
+    }
+    if dropped {
+        out.retain(|&(_, w)| w > 0.0);
+    }
 }
 
 /// The sum of the scores, first dividing every score by the largest when
@@ -227,10 +265,10 @@ pub(crate) struct SchemeState {
 struct CapOrder {
     /// Assets, largest cap first, as last sorted.
     assets: Vec<usize>,
-    /// Position in the items of each asset, `usize::MAX` when absent (all
-    /// `usize::MAX` between calls).
-    pos: Vec<usize>,
-    keys: Vec<(f64, usize)>,
+    /// Each asset's index in `assets`, `usize::MAX` for the assets not in it.
+    rank: Vec<usize>,
+    /// [`cap_key`]s of the items, sorted.
+    keys: Vec<u128>,
     suffix: Vec<f64>,
 }
 
@@ -243,6 +281,8 @@ fn members_short(candidates: usize, members: usize, notes: &mut Vec<Fallback>) {
 
 /// Water-filling: replaces the positive caps in `items` by weights
 /// `min(m, lambda * cap)` summing to 1. Requires `items.len() * m >= 1`.
+/// Returns the sum of the weights (in the items' order) when every weight
+/// is positive and finite and so is the sum.
 ///
 /// Going through the assets from the largest cap down, with `R` the weight not
 /// yet assigned and `S` the cap of the assets not yet capped, an asset is capped
@@ -253,70 +293,211 @@ fn members_short(candidates: usize, members: usize, notes: &mut Vec<Fallback>) {
 /// `(cap, position)` keys themselves (no look-ups through `items` while
 /// comparing) gives the one order any sort would, so the sort may start from
 /// the last call's order (`last`, updated here): on consecutive rebalances
-/// the caps barely reorder and the sort is one linear pass. `S` is summed
+/// the caps barely reorder and the sort ([`sort_keys`]) is one linear pass
+/// and a few insertions. `S` is summed
 /// smallest cap first, so the whole order is needed, not only the capped prefix.
-fn water_fill(items: &mut [(usize, f64)], m: f64, last: &mut CapOrder) {
-    let CapOrder { assets, pos, keys, suffix } = last;
-    // The keys in the last order, then the assets new since.
-    let end = items.iter().map(|x| x.0 + 1).max().unwrap_or(0);
-    if pos.len() < end {
-        pos.resize(end, usize::MAX);
-    }
-    for (i, x) in items.iter().enumerate() {
-        pos[x.0] = i;
-    }
+fn water_fill(items: &mut [(usize, f64)], m: f64, last: &mut CapOrder) -> Option<f64> {
+    let CapOrder { assets, rank, keys, suffix } = last;
+    // Each item's key in its asset's place in the last order, the assets
+    // new since after them, then the places of the assets gone since
+    // (`u128::MAX`, which no key is: positions are below `usize::MAX`) removed.
+    let n_last = assets.len();
     keys.clear();
-    for &a in assets.iter() {
-        if let Some(p) = pos.get_mut(a).filter(|p| **p != usize::MAX) {
-            keys.push((items[*p].1, *p));
-            *p = usize::MAX;
+    keys.resize(n_last, u128::MAX);
+    let mut placed = 0;
+    for (i, &(a, cap)) in items.iter().enumerate() {
+        if rank.len() <= a {
+            rank.resize(a + 1, usize::MAX);
+        }
+        let key = cap_key(cap, i);
+        match rank[a] {
+            r if r < n_last => {
+                keys[r] = key;
+                placed += 1;
+            }
+            _ => keys.push(key),
         }
     }
-    for (i, x) in items.iter().enumerate() {
-        if pos[x.0] == i {
-            keys.push((x.1, i));
-            pos[x.0] = usize::MAX;
+    if placed < n_last {
+        for (r, &a) in assets.iter().enumerate() {
+            if keys[r] == u128::MAX {
+                rank[a] = usize::MAX;
+            }
         }
+        keys.retain(|&k| k != u128::MAX);
     }
-    sort_nearly_sorted(keys, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-    assets.clear();
-    assets.extend(keys.iter().map(|&(_, i)| items[i].0));
+    sort_keys(keys);
 
-    suffix.clear();
-    suffix.resize(keys.len() + 1, 0.0);
-    for k in (0..keys.len()).rev() {
-        suffix[k] = suffix[k + 1] + keys[k].0;
+    // The new order, and the suffix sums of its caps.
+    let n = keys.len();
+    assets.resize(n, 0);
+    suffix.resize(n + 1, 0.0);
+    let mut sum = 0.0;
+    suffix[n] = sum;
+    for k in (0..n).rev() {
+        let (a, cap) = items[position(keys[k])];
+        assets[k] = a;
+        rank[a] = k;
+        sum += cap;
+        suffix[k] = sum;
     }
+    let cap_at = |k: usize| items[position(keys[k])].1;
     let mut remaining = 1.0;
     let mut k = 0;
-    while k < keys.len() && remaining / suffix[k] * keys[k].0 > m {
+    while k < n && remaining / suffix[k] * cap_at(k) > m {
         remaining -= m;
         k += 1;
     }
-    let lambda = if k < keys.len() { remaining / suffix[k] } else { 0.0 };
-    for (rank, &(cap, i)) in keys.iter().enumerate() {
-        items[i].1 = if rank < k { m } else { lambda * cap };
+    let lambda = if k < n { remaining / suffix[k] } else { 0.0 };
+    // The weights in the items' order, with their sum.
+    let (mut total, mut positive) = (0.0, !items.is_empty());
+    for x in items.iter_mut() {
+        let w = if rank[x.0] < k { m } else { lambda * x.1 };
+        x.1 = w;
+        positive &= w > 0.0 && w < f64::INFINITY;
+        total += w;
+    }
+    (positive && total != f64::INFINITY).then_some(total)
+}
+
+/// The sort key of an item with cap `cap` at `position` in water-filling
+/// order, as one integer: ascending keys are descending caps (in the order
+/// of `f64::total_cmp`), ties by ascending position.
+fn cap_key(cap: f64, position: usize) -> u128 {
+    let bits = cap.to_bits();
+    // `total_cmp`'s order as an unsigned integer.
+    let ordered = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+    (u128::from(!ordered) << 64) | position as u128
+}
+
+/// The position in the items of a [`cap_key`].
+fn position(key: u128) -> usize {
+    key as u64 as usize
+}
+
+/// Sorts the keys ascending, in time linear in their number when they
+/// are nearly sorted (as when they come in the last rebalance's order). One
+/// pass marks the keys whose high half is not above every high half before
+/// them: the others are greater than every key before them, so in place.
+/// Each marked key is then inserted into the sorted keys before it. Past a
+/// budget of moves the library sort takes over (the keys being distinct,
+/// the result is the same).
+fn sort_keys(v: &mut [u128]) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    let budget = 8 * n;
+    let mut moves = 0;
+    let high = |k: u128| (k >> 64) as u64;
+    let mut top = high(v[0]);
+    let mut start = 1;
+    while start < n {
+        // Up to 64 keys at a time, their marks as bits (the first key lowest).
+        let end = (start + 64).min(n);
+        let mut marked = 0u64;
+        for &k in &v[start..end] {
+            marked = (marked >> 1) | (u64::from(high(k) <= top) << 63);
+            top = top.max(high(k));
+        }
+        marked >>= 64 - (end - start);
+        while marked != 0 {
+            let i = start + marked.trailing_zeros() as usize;
+            marked &= marked - 1;
+            let x = v[i];
+            let mut j = i;
+            while j > 0 && x < v[j - 1] {
+                v[j] = v[j - 1];
+                j -= 1;
+            }
+            v[j] = x;
+            moves += i - j;
+            if moves > budget {
+                v.sort_unstable();
+                return;
+            }
+        }
+        start = end;
     }
 }
 
-/// Sorts `v` by the total order `cmp` with an insertion sort, which is
-/// linear when `v` is nearly sorted; past a budget of moves it hands over to
-/// the library sort (the order being total, the result is the same).
-fn sort_nearly_sorted<T: Copy>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    let budget = 8 * v.len();
-    let mut moves = 0;
-    for i in 1..v.len() {
-        let x = v[i];
-        let mut j = i;
-        while j > 0 && cmp(&x, &v[j - 1]).is_lt() {
-            v[j] = v[j - 1];
-            j -= 1;
+#[cfg(test)]
+mod capped_tests {
+    use super::*;
+
+    /// Water-filling as first written: a full sort of `(cap, position)`,
+    /// suffix sums from the smallest cap, weights in rank order.
+    fn water_fill_reference(items: &mut [(usize, f64)], m: f64) {
+        let mut keys: Vec<(f64, usize)> = items.iter().enumerate().map(|(i, x)| (x.1, i)).collect();
+        keys.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        let mut suffix = vec![0.0; keys.len() + 1];
+        for k in (0..keys.len()).rev() {
+            suffix[k] = suffix[k + 1] + keys[k].0;
         }
-        v[j] = x;
-        moves += i - j;
-        if moves > budget {
-            v.sort_unstable_by(cmp);
-            return;
+        let (mut remaining, mut k) = (1.0, 0);
+        while k < keys.len() && remaining / suffix[k] * keys[k].0 > m {
+            remaining -= m;
+            k += 1;
+        }
+        let lambda = if k < keys.len() { remaining / suffix[k] } else { 0.0 };
+        for (rank, &(cap, i)) in keys.iter().enumerate() {
+            items[i].1 = if rank < k { m } else { lambda * cap };
+        }
+    }
+
+    #[test]
+    fn water_filling_from_the_last_order_matches_a_full_sort_bit_for_bit() {
+        // Caps on a random walk over 300 rebalances, assets entering and
+        // leaving, some caps tied, some days reshuffled completely.
+        let mut x = 11u64;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut caps: Vec<f64> = (0..120).map(|_| (15.0 + 8.0 * rnd()).exp()).collect();
+        let mut order = CapOrder::default();
+        for day in 0..300 {
+            for c in caps.iter_mut() {
+                *c *= if day % 50 == 49 { (4.0 * (rnd() - 0.5)).exp() } else { (0.08 * (rnd() - 0.5)).exp() };
+            }
+            caps[7] = caps[8];
+            let members: Vec<usize> = (0..caps.len()).filter(|&a| (a + day / 20) % 9 != 0 || day % 3 == 0).collect();
+            let m = [0.05, 0.1, 0.3][day % 3];
+            let mut items: Vec<(usize, f64)> = members.iter().map(|&a| (a, caps[a])).collect();
+            let mut expected = items.clone();
+            water_fill_reference(&mut expected, m);
+            let total = water_fill(&mut items, m, &mut order);
+            let bits = |v: &[(usize, f64)]| v.iter().map(|x| (x.0, x.1.to_bits())).collect::<Vec<_>>();
+            assert_eq!(bits(&items), bits(&expected), "day {day}");
+            assert_eq!(total.map(f64::to_bits), Some(expected.iter().map(|x| x.1).sum::<f64>().to_bits()));
+        }
+    }
+
+    #[test]
+    fn keys_sort_like_the_library() {
+        let mut x = 5u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for len in [0, 1, 2, 3, 63, 64, 65, 130, 400] {
+            for swaps in [0, 1, 10, 1000] {
+                let mut v: Vec<u128> = (0..len).map(|i| (u128::from(next() % 50) << 64) | i as u128).collect();
+                v.sort_unstable();
+                for _ in 0..swaps.min(len) {
+                    let i = (next() as usize) % len.max(1);
+                    let j = (i + 1 + (next() as usize) % 3).min(len - 1);
+                    v.swap(i, j);
+                }
+                let mut expected = v.clone();
+                expected.sort_unstable();
+                sort_keys(&mut v);
+                assert_eq!(v, expected, "len {len} swaps {swaps}");
+            }
         }
     }
 }

@@ -346,18 +346,15 @@ impl Panel {
         self.assets.iter().position(|a| a.id == id)
     }
 
-    /// Where the cell of asset `a` on day `t` is stored, if it is.
-    #[inline]
-    fn cell(&self, t: usize, a: usize) -> Option<usize> {
-        match &self.layout {
-            Layout::Dense => Some(t * self.assets.len() + a),
-            Layout::Spans(spans) => spans[a].cell(t),
-        }
-    }
-
-    #[inline]
+    /// The cell's value: indexed directly when dense (the simulation's hot
+    /// loops read cells one by one), looked up in the asset's span out of
+    /// line when compact.
+    #[inline(always)]
     fn value(&self, field: &[f64], t: usize, a: usize) -> f64 {
-        self.cell(t, a).map_or(f64::NAN, |i| field[i])
+        match &self.layout {
+            Layout::Dense => field[t * self.assets.len() + a],
+            Layout::Spans(spans) => span_value(spans, field, t, a),
+        }
     }
 
     /// One day's values of every asset: borrowed from a dense panel, gathered
@@ -601,6 +598,12 @@ impl Panel {
 
 /// Rewrites one field for a new panel (see [`Panel::slice_days`]).
 type Pick<'p> = Box<dyn Fn(&[f64]) -> Vec<f64> + 'p>;
+
+/// The value of asset `a` on day `t` in a compact field (`NaN` outside its span).
+#[inline(never)]
+fn span_value(spans: &[Span], field: &[f64], t: usize, a: usize) -> f64 {
+    spans[a].cell(t).map_or(f64::NAN, |i| field[i])
+}
 
 /// Checks that spans tile `0..cells` in asset order inside the calendar;
 /// returns the number of cells.

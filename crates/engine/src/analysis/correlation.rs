@@ -90,6 +90,7 @@ pub fn rolling_average_correlation(panel: &Panel, window: usize, set: &AssetSet)
     let mut ret = vec![f64::NAN; n_days * n_assets];
     for t in 1..n_days {
         let (p0, p1) = (panel.price_row(t - 1), panel.price_row(t));
+        let (p0, p1) = (&p0[..], &p1[..]);
         for a in 0..n_assets {
             ret[t * n_assets + a] = p1[a] / p0[a] - 1.0;
         }
@@ -112,6 +113,7 @@ pub fn rolling_average_correlation(panel: &Panel, window: usize, set: &AssetSet)
         match set {
             AssetSet::TopByCap(k) => {
                 let caps = panel.cap_row(t);
+                let caps = &caps[..];
                 members.extend((0..n_assets).filter(|&a| run[a] >= window && caps[a].is_finite()));
                 members.sort_by(|&a, &b| caps[b].total_cmp(&caps[a]).then(a.cmp(&b)));
                 members.truncate(*k);

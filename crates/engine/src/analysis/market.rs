@@ -20,6 +20,7 @@ pub fn market_cap_index(panel: &Panel) -> Vec<f64> {
     out.push(level);
     for t in 1..n {
         let (prev, cur, caps) = (panel.price_row(t - 1), panel.price_row(t), panel.cap_row(t - 1));
+        let (prev, cur, caps) = (&prev[..], &cur[..], &caps[..]);
         let (mut num, mut den) = (0.0, 0.0);
         for a in 0..panel.n_assets() {
             let (p0, p1, c) = (prev[a], cur[a], caps[a]);

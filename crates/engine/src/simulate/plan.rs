@@ -83,6 +83,7 @@ impl Plan {
                 RegimeReference::TotalMarketCap => (0..n_days)
                     .map(|t| {
                         let caps = panel.cap_row(t);
+                        let caps = &caps[..];
                         (0..n).filter(|&a| !excluded[a] && caps[a].is_finite()).map(|a| caps[a]).sum()
                     })
                     .collect(),

@@ -206,6 +206,7 @@ impl<'a> Sim<'a> {
     pub(super) fn band_breached(&self, t: usize, value: f64) -> bool {
         let Some(b) = &self.s.bands else { return false };
         let prices = self.panel.price_row(t);
+        let prices = &prices[..];
         self.targets.iter().any(|&(a, target)| {
             let dev = (self.units[a] * prices[a] / value - target).abs();
             b.absolute.is_some_and(|lim| dev > lim) || b.relative.is_some_and(|lim| dev > lim * target)
@@ -229,6 +230,7 @@ impl<'a> Sim<'a> {
     pub(super) fn band_trade(&mut self, t: usize, value: f64) -> f64 {
         let Some(b) = self.s.bands.clone() else { return value };
         let prices = self.panel.price_row(t);
+        let prices = &prices[..];
         let base = self.base_rate();
         // (asset, current value x_i, new weight n_i)
         let mut moves: Vec<(usize, f64, f64)> = Vec::new();
@@ -490,9 +492,13 @@ impl<'a> Sim<'a> {
             self.reconstitute(t);
         }
         let needs_cap = self.s.weighting.needs_cap();
+        // The day's rows, read once (borrowed from a dense panel).
+        let prices = panel.price_row(t);
+        let prices = &prices[..];
         let mut candidates = std::mem::take(&mut self.candidates);
         candidates.clear();
-        let ok = |&a: &usize| self.tradable(t, a) && (!needs_cap || self.cap_ok(t, a));
+        let delist_day = &self.plan.delist_day;
+        let ok = |&a: &usize| prices[a].is_finite() && delist_day[a] != t && (!needs_cap || self.cap_ok(t, a));
         candidates.extend(self.members.iter().copied().filter(ok));
         self.candidates = candidates;
         let inputs =
@@ -522,7 +528,6 @@ impl<'a> Sim<'a> {
         // Legs: the union of held assets and targets, both ascending.
         self.legs.clear();
         self.leg_assets.clear();
-        let prices = panel.price_row(t);
         let has_impact = self.s.costs.impact.is_some();
         let (held, weights, units) = (&self.held, &self.weights, &self.units);
         let (mut i, mut j) = (0, 0);

@@ -3,28 +3,37 @@
 //! solved from scratch or warm-started from the last rebalance on
 //! consecutive days (see `ErcCache`).
 
+use super::dense::{dot4, dots4, matvec, update4, Cholesky};
 use super::*;
+
+/// A solve stops when every risk contribution is within this of its share:
+/// `max_i |y_i (Sy)_i - 1| <= TOLERANCE` (see [`erc`]).
+pub(super) const TOLERANCE: f64 = 1e-10;
 
 /// What an equal-risk-contribution solve leaves for the next one.
 ///
 /// When the next solve is on the next data day with the same members and
 /// lookback (daily rebalancing), the covariance is updated instead of
 /// recomputed and the solver starts from the last solution:
-/// - the window sums `Σ r_i` and `Σ r_i r_j` slide by one day (the new
-///   day's return added, the one leaving the window taken off), and the
-///   covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)` (computed from
-///   scratch again every `L` slides, so rounding cannot build up), built
-///   straight into the solver's `S = kΣ` with the shrinking folded into the
-///   scale of the off-diagonal entries;
-/// - the solve starts from the last `y` and takes Newton steps with the last
-///   Hessian's Cholesky factor while they converge fast, refactoring when
-///   they do not ([`erc_warm`]).
+/// - the window of returns slides by one day (the new day's returns replace
+///   the oldest day's in a ring of `L` days), and so do its sums `Σ r_i`,
+///   `Σ r_i²` (double precision) and `Σ r_i r_j` (single precision; all
+///   computed from the window again every `L` slides, so rounding cannot
+///   build up). The covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)`;
+///   the solver's `S = kΣ`, with the shrinking folded into the scale of the
+///   off-diagonal entries, is written out only in single precision (for
+///   the steps that do not need double), and its exact products `Sy` are
+///   taken from the window itself ([`Covariance::Window`]);
+/// - the solve starts from the last `y` ([`erc_warm`]), and from `Sy` for it
+///   without a product: yesterday's exact product plus the change of `S`,
+///   which has rank four plus a diagonal.
 ///
 /// Either way the result meets the same convergence test as a cold solve
-/// (risk contributions equal to `1e-10`), so the weights agree with a cold
-/// solve to about that tolerance, not bit for bit. Any other solve (first
-/// day, members changed, a gap between solves) is the cold solve on the
-/// two-pass covariance, exactly as without the cache.
+/// (risk contributions equal to [`TOLERANCE`]), so the weights agree with a
+/// cold solve to about that tolerance, not bit for bit. Any other solve
+/// (first day, members changed, a gap between solves) is on the two-pass
+/// covariance ([`erc_cold`]), started from the last solution where the
+/// members overlap.
 #[derive(Debug, Default)]
 pub(super) struct ErcCache {
     /// Whether the fields describe the last solve.
@@ -32,22 +41,45 @@ pub(super) struct ErcCache {
     day: usize,
     lookback: usize,
     members: Vec<usize>,
-    /// Whether `sums` and `cross` hold the window sums on `day`.
+    /// Whether `window` holds the members' returns over the window ending
+    /// on `day`, and `sums`, `squares` and `cross` their sums.
     sums_valid: bool,
     /// Slides since the sums were computed from scratch.
     slides: usize,
+    /// `L` days of `k` returns (a ring: the oldest day at `oldest`).
+    window: Vec<f64>,
+    oldest: usize,
+    /// `Σ r_i` and `Σ r_i²` over the window.
     sums: Vec<f64>,
-    /// `k x k`, row-major.
-    cross: Vec<f64>,
-    /// The last solution (unnormalised) and the Cholesky factor of the last
-    /// Newton Hessian (empty when there was none).
+    squares: Vec<f64>,
+    /// `Σ r_i r_j` in single precision, `k x k`, row-major.
+    cross: Vec<f32>,
+    /// The last solution (unnormalised).
     y: Vec<f64>,
-    factor: Vec<f64>,
     // Scratch.
     now: Vec<usize>,
     means: Vec<f64>,
-    /// `S = kΣ` (shrunk as needed), `k x k`.
+    /// The returns entering and leaving the window on a slide.
+    entering: Vec<f64>,
+    leaving: Vec<f64>,
+    /// `S = kΣ` (shrunk as needed), `k x k`, in double precision only for
+    /// the solves that need it written out, and in single precision.
     scaled: Vec<f64>,
+    single: Vec<f32>,
+    means_single: Vec<f32>,
+    entering_single: Vec<f32>,
+    leaving_single: Vec<f32>,
+    transposed: Vec<f32>,
+    warm: WarmScratch,
+}
+
+impl ErcCache {
+    /// Whether the last solve ended in [`erc_warm`] (with an exact product
+    /// for the next day).
+    #[cfg(test)]
+    pub(super) fn solved_warm(&self) -> bool {
+        self.valid && self.warm.product
+    }
 }
 
 /// Equal-risk-contribution weights over the candidates with a full window;
@@ -69,17 +101,41 @@ pub(super) fn equal_risk_contribution(
     let k = cache.now.len();
     if consecutive && k > 0 {
         members_short(candidates.len(), k, notes);
-        if !cache.sums_valid || cache.slides >= lookback {
-            window_sums(inp.panel, inp.t, &cache.now, lookback, &mut cache.sums, &mut cache.cross);
-            cache.slides = 0;
+        let l = lookback as f64;
+        // Slide the window by a day (the new day's returns replace the
+        // oldest day's, and the sums follow), or fill it from the panel; the
+        // sums are computed from the window again every `L` slides, so that
+        // rounding cannot build up.
+        let slide = cache.sums_valid && cache.slides < lookback;
+        if cache.sums_valid {
+            let at = cache.oldest * k;
+            cache.leaving.clear();
+            cache.leaving.extend_from_slice(&cache.window[at..at + k]);
+            cache.entering.clear();
+            cache.entering.extend(cache.now.iter().map(|&a| ret(inp.panel, inp.t, a)));
+            cache.window[at..at + k].copy_from_slice(&cache.entering);
+            cache.oldest = (cache.oldest + 1) % lookback;
         } else {
-            slide_sums(inp.panel, inp.t, &cache.now, lookback, &mut cache.sums, &mut cache.cross);
+            fill_window(inp.panel, inp.t, &cache.now, lookback, &mut cache.window);
+            cache.oldest = 0;
+        }
+        if slide {
+            let (sums, squares) = (&mut cache.sums, &mut cache.squares);
+            for (i, (&n, &o)) in cache.entering.iter().zip(&cache.leaving).enumerate() {
+                sums[i] += n - o;
+                squares[i] += n * n - o * o;
+            }
             cache.slides += 1;
+        } else {
+            window_sums(&cache.window, k, &mut cache.sums, &mut cache.squares, &mut cache.cross, &mut cache.transposed);
+            cache.slides = 0;
         }
         cache.sums_valid = true;
-        // `S = kΣ` straight from the sums, with the shrinking (when there are
-        // fewer returns than assets) folded into the off-diagonal scale.
-        let l = lookback as f64;
+        // `S = kΣ` in single precision, `off (C_ij - s_i m_j)` off the
+        // diagonal, with the shrinking (when there are fewer returns than
+        // assets) folded into the off-diagonal scale; on a slide, `C = Σ r rᵀ`
+        // gains the new day's products and loses the old day's in the same
+        // pass.
         let shrunk = k >= lookback;
         if shrunk {
             notes.push(Fallback::ShrunkCovariance);
@@ -88,18 +144,62 @@ pub(super) fn equal_risk_contribution(
         let off_scale = if shrunk { diag_scale * (1.0 - SHRINKAGE) } else { diag_scale };
         cache.means.clear();
         cache.means.extend(cache.sums.iter().map(|s| s / l));
-        cache.scaled.resize(k * k, 0.0);
+        cache.single.resize(k * k, 0.0);
+        let (new, old) = (&cache.entering, &cache.leaving);
+        let single_of = |v: &mut Vec<f32>, x: &[f64]| {
+            v.clear();
+            v.extend(x.iter().map(|&x| x as f32));
+        };
+        single_of(&mut cache.means_single, &cache.means);
+        single_of(&mut cache.entering_single, new);
+        single_of(&mut cache.leaving_single, old);
+        let (new32, old32) = (&cache.entering_single, &cache.leaving_single);
+        let off = off_scale as f32;
         for i in 0..k {
-            let (row, cross) = (&mut cache.scaled[i * k..(i + 1) * k], &cache.cross[i * k..(i + 1) * k]);
-            let si = cache.sums[i];
-            for ((c, &x), &m) in row.iter_mut().zip(cross).zip(&cache.means) {
-                *c = (x - si * m) * off_scale;
+            let (cross, single) = (&mut cache.cross[i * k..(i + 1) * k], &mut cache.single[i * k..(i + 1) * k]);
+            let si = (off_scale * cache.sums[i]) as f32;
+            if slide {
+                let (ni, oi) = (new32[i], old32[i]);
+                let terms = cache.means_single.iter().zip(new32.iter().zip(old32));
+                for ((f, x), (&m, (&nj, &oj))) in single.iter_mut().zip(cross.iter_mut()).zip(terms) {
+                    *x += ni * nj - oi * oj;
+                    *f = off * *x - si * m;
+                }
+            } else {
+                for ((f, &x), &m) in single.iter_mut().zip(cross.iter()).zip(&cache.means_single) {
+                    *f = off * x - si * m;
+                }
             }
-            row[i] = (cross[i] - si * cache.means[i]) * diag_scale;
+            single[i] = ((cache.squares[i] - cache.sums[i] * cache.means[i]) * diag_scale) as f32;
         }
-        let scaled = &cache.scaled;
-        let valid_diag = (0..k).all(|i| scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite());
-        if valid_diag && erc_warm(scaled, k, &mut cache.y, &mut cache.factor) {
+        // `Sy` for the last solution from yesterday's exact product, when
+        // the sums slid: `S` moved by `ΔS = off ΔM + (diag - off) diag(ΔM)`,
+        // `ΔM = n nᵀ - o oᵀ - (s' s'ᵀ - s sᵀ) / L` (n and o the returns
+        // entering and leaving, s and s' the sums before and after).
+        let given = slide && cache.warm.product && cache.y.len() == k;
+        if given {
+            let y = &cache.y;
+            let dot = |a: &[f64]| a.iter().zip(y).map(|(p, q)| p * q).sum::<f64>();
+            let (ny, oy, sy_new) = (dot(new), dot(old), dot(&cache.sums));
+            let before = |i: usize| cache.sums[i] - (new[i] - old[i]);
+            let sy_old = (0..k).map(|i| before(i) * y[i]).sum::<f64>();
+            for (i, v) in cache.warm.sy.iter_mut().enumerate() {
+                let (s1, s0) = (cache.sums[i], before(i));
+                let dm_y = new[i] * ny - old[i] * oy - (s1 * sy_new - s0 * sy_old) / l;
+                let dm_ii = new[i] * new[i] - old[i] * old[i] - (s1 * s1 - s0 * s0) / l;
+                *v += off_scale * dm_y + (diag_scale - off_scale) * dm_ii * y[i];
+            }
+        }
+        let cov = Covariance::Window {
+            window: &cache.window,
+            sums: &cache.sums,
+            squares: &cache.squares,
+            means: &cache.means,
+            off: off_scale,
+            diag: diag_scale,
+        };
+        let valid_diag = (0..k).all(|i| cov.diagonal(k, i) > 0.0 && cov.diagonal(k, i).is_finite());
+        if valid_diag && erc_warm(cov, &cache.single, k, &mut cache.y, &mut cache.warm, given) {
             let total: f64 = cache.y.iter().sum();
             out.extend(cache.now.iter().zip(&cache.y).map(|(&a, y)| (a, y / total)));
             cache.day = inp.t;
@@ -107,10 +207,12 @@ pub(super) fn equal_risk_contribution(
         }
         // The warm solve failed: solve from scratch on the same covariance.
         cache.valid = false;
-        match erc_state(scaled, k) {
-            Some((w, y, factor)) => {
+        cache.scaled.resize(k * k, 0.0);
+        cov.dense(k, &mut cache.scaled);
+        match erc_state(&cache.scaled, k) {
+            Some((w, y)) => {
                 out.extend(cache.now.iter().copied().zip(w));
-                (cache.y, cache.factor) = (y, factor);
+                cache.y = y;
                 cache.day = inp.t;
                 cache.valid = true;
             }
@@ -143,25 +245,45 @@ pub(super) fn equal_risk_contribution(
         shrink(&mut cov, members.len());
     }
     cache.valid = false;
-    let scaled: Vec<f64> = cov.iter().map(|c| c * members.len() as f64).collect();
-    match erc_state(&scaled, members.len()) {
-        Some((w, y, factor)) => {
+    let k = members.len();
+    let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
+    // Start from the last solution where the members overlap (the weights
+    // change little between rebalances), the others at `c / sqrt(S_ii)` with
+    // `c` the mean of `y_i sqrt(S_ii)` over the members kept.
+    let mut start: Vec<f64> = (0..k).map(|i| 1.0 / scaled[i * k + i].sqrt()).collect();
+    if cache.y.len() == cache.members.len() {
+        let (mut kept, mut scale) = (0usize, 0.0);
+        let mut last = cache.members.iter().zip(&cache.y).peekable();
+        let mut mapped = vec![None; k];
+        for (i, &a) in members.iter().enumerate() {
+            while last.peek().is_some_and(|&(&b, _)| b < a) {
+                last.next();
+            }
+            if let Some(&(&b, &y)) = last.peek() {
+                if b == a && y > 0.0 && y.is_finite() {
+                    mapped[i] = Some(y);
+                    kept += 1;
+                    scale += y / start[i];
+                }
+            }
+        }
+        if kept > 0 && (scale / kept as f64).is_finite() {
+            let c = scale / kept as f64;
+            for (v, m) in start.iter_mut().zip(mapped) {
+                *v = m.unwrap_or(c * *v);
+            }
+        }
+    }
+    match erc_cold(&scaled, k, start, &mut cache.single, &mut cache.warm) {
+        Some((w, y)) => {
             out.extend(members.iter().copied().zip(w));
-            *cache = ErcCache {
-                valid: true,
-                day: inp.t,
-                lookback,
-                members,
-                sums_valid: false,
-                slides: 0,
-                sums: std::mem::take(&mut cache.sums),
-                cross: std::mem::take(&mut cache.cross),
-                y,
-                factor,
-                now: std::mem::take(&mut cache.now),
-                means: std::mem::take(&mut cache.means),
-                scaled: std::mem::take(&mut cache.scaled),
-            };
+            cache.valid = true;
+            cache.day = inp.t;
+            cache.lookback = lookback;
+            cache.members = members;
+            cache.sums_valid = false;
+            cache.slides = 0;
+            cache.y = y;
         }
         None if members.is_empty() => {}
         None => {
@@ -176,220 +298,437 @@ pub(super) fn ret(panel: &Panel, s: usize, a: usize) -> f64 {
     panel.price(s, a) / panel.price(s - 1, a) - 1.0
 }
 
-/// Window sums `Σ r_i` and `Σ r_i r_j` over the returns `t+1-L ..= t` of `members`.
-pub(super) fn window_sums(
-    panel: &Panel,
-    t: usize,
-    members: &[usize],
-    lookback: usize,
-    sums: &mut Vec<f64>,
-    cross: &mut Vec<f64>,
-) {
-    let k = members.len();
-    let mut rets = Vec::with_capacity(k * lookback);
-    for &a in members {
-        rets.extend((t + 1 - lookback..=t).map(|s| ret(panel, s, a)));
+/// The returns `t+1-L ..= t` of `members`, a day (of `k` returns) after
+/// another.
+fn fill_window(panel: &Panel, t: usize, members: &[usize], lookback: usize, window: &mut Vec<f64>) {
+    window.clear();
+    for s in t + 1 - lookback..=t {
+        window.extend(members.iter().map(|&a| ret(panel, s, a)));
     }
+}
+
+/// The window's sums `Σ r_i` and `Σ r_i²` (double precision) and `Σ r_i r_j`
+/// (single), from its days of `k` returns.
+fn window_sums(
+    window: &[f64],
+    k: usize,
+    sums: &mut Vec<f64>,
+    squares: &mut Vec<f64>,
+    cross: &mut Vec<f32>,
+    transposed: &mut Vec<f32>,
+) {
+    let days = window.len() / k;
     sums.clear();
-    sums.extend((0..k).map(|i| rets[i * lookback..(i + 1) * lookback].iter().sum::<f64>()));
+    sums.resize(k, 0.0);
+    squares.clear();
+    squares.resize(k, 0.0);
+    for day in window.chunks_exact(k) {
+        for ((s, q), &r) in sums.iter_mut().zip(squares.iter_mut()).zip(day) {
+            *s += r;
+            *q += r * r;
+        }
+    }
+    // By asset, then the products four assets at a time.
+    transposed.clear();
+    transposed.resize(k * days, 0.0);
+    for (t, day) in window.chunks_exact(k).enumerate() {
+        for (i, &r) in day.iter().enumerate() {
+            transposed[i * days + t] = r as f32;
+        }
+    }
     cross.clear();
     cross.resize(k * k, 0.0);
+    let series = |i: usize| &transposed[i * days..(i + 1) * days];
     for i in 0..k {
-        let xi = &rets[i * lookback..(i + 1) * lookback];
-        for j in 0..=i {
-            let c = dot4(xi, &rets[j * lookback..(j + 1) * lookback]);
-            cross[i * k + j] = c;
-            cross[j * k + i] = c;
-        }
-    }
-}
-
-/// Moves the window sums from the window ending on `t - 1` to the one ending on `t`.
-pub(super) fn slide_sums(
-    panel: &Panel,
-    t: usize,
-    members: &[usize],
-    lookback: usize,
-    sums: &mut [f64],
-    cross: &mut [f64],
-) {
-    let k = members.len();
-    let new: Vec<f64> = members.iter().map(|&a| ret(panel, t, a)).collect();
-    let old: Vec<f64> = members.iter().map(|&a| ret(panel, t - lookback, a)).collect();
-    for i in 0..k {
-        sums[i] += new[i] - old[i];
-        let row = &mut cross[i * k..(i + 1) * k];
-        let (ni, oi) = (new[i], old[i]);
-        for ((c, &nj), &oj) in row.iter_mut().zip(&new).zip(&old) {
-            *c += ni * nj - oi * oj;
-        }
-    }
-}
-
-/// `Σ x_i y_i` over four accumulators.
-pub(super) fn dot4(x: &[f64], y: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let (x4, y4) = (x.chunks_exact(4), y.chunks_exact(4));
-    let rest: f64 = x4.remainder().iter().zip(y4.remainder()).map(|(a, b)| a * b).sum();
-    for (a, b) in x4.zip(y4) {
-        for lane in 0..4 {
-            acc[lane] += a[lane] * b[lane];
-        }
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
-}
-
-/// The warm-started ERC solve on `scaled = kΣ` from `y` (the last
-/// solution), with `factor` the Cholesky factor of the last Newton Hessian
-/// (or empty). Takes chord steps `y ← y - F⁻¹∇G` with that factor while each
-/// at least halves the largest residual `|y_i (Sy)_i - 1|`; otherwise (or
-/// with no factor, or when a chord step leaves `y > 0`: back to the last
-/// point then) a damped Newton step as in [`erc`], whose factor the next
-/// chord steps use. Stops at the same test as [`erc`]; `false` when it does
-/// not get there in 150 steps or a Newton step leaves `y > 0`, with `y` and `factor` then
-/// meaningless.
-pub(super) fn erc_warm(scaled: &[f64], k: usize, y: &mut [f64], factor: &mut Vec<f64>) -> bool {
-    if y.len() != k {
-        return false;
-    }
-    let mut chord = factor.len() == k * k;
-    let (mut sy, mut grad, mut d, mut y_prev) = (vec![0.0; k], vec![0.0; k], vec![0.0; k], y.to_vec());
-    let (mut prev_res, mut sweeps) = (f64::INFINITY, 0);
-    for _ in 0..150 {
-        for i in 0..k {
-            sy[i] = dot4(&scaled[i * k..(i + 1) * k], y);
-        }
-        let res = (0..k).map(|i| (y[i] * sy[i] - 1.0).abs()).fold(0.0, f64::max);
-        if res <= 1e-10 {
-            return true;
-        }
-        if res > WARM_CCD_ABOVE && sweeps < 50 {
-            // Far from the solution: a coordinate-descent sweep as in [`erc`]
-            // (each update minimises G along one coordinate and keeps y > 0).
-            sweeps += 1;
-            for i in 0..k {
-                let row = &scaled[i * k..(i + 1) * k];
-                let c = dot4(row, y) - row[i] * y[i];
-                y[i] = (-c + (c * c + 4.0 * row[i]).sqrt()) / (2.0 * row[i]);
+        let mut j = 0;
+        while j + 4 <= i + 1 {
+            let c = dots4([series(j), series(j + 1), series(j + 2), series(j + 3)], series(i));
+            for (q, v) in c.into_iter().enumerate() {
+                cross[i * k + j + q] = v;
+                cross[(j + q) * k + i] = v;
             }
-            prev_res = f64::INFINITY;
-            continue;
+            j += 4;
         }
-        let (fast, better) = (res <= 0.5 * prev_res, res <= prev_res);
-        if chord && !fast && prev_res.is_finite() {
-            // Too slow (or worse): back to the last point, refactor there.
-            chord = false;
-            if !better {
-                y.copy_from_slice(&y_prev);
-                prev_res = f64::INFINITY;
+        for j in j..=i {
+            let v = dot4(series(i), series(j));
+            cross[i * k + j] = v;
+            cross[j * k + i] = v;
+        }
+    }
+}
+
+/// `S = kΣ`, written out or as the window of returns it comes from.
+#[derive(Clone, Copy)]
+pub(super) enum Covariance<'a> {
+    /// Row-major `k x k`.
+    Dense(&'a [f64]),
+    /// `S_ij = off M_ij` off the diagonal and `diag M_ii` on it, with
+    /// `M = Σ_t (r_t - m)(r_t - m)ᵀ` over the window's days of `k` returns
+    /// `r_t`, `s = Σ r_t`, `m = s / L` and `M_ii = Σ r_i² - s_i m_i`.
+    Window { window: &'a [f64], sums: &'a [f64], squares: &'a [f64], means: &'a [f64], off: f64, diag: f64 },
+}
+
+impl Covariance<'_> {
+    /// `S_ii`.
+    pub(super) fn diagonal(&self, k: usize, i: usize) -> f64 {
+        match *self {
+            Covariance::Dense(s) => s[i * k + i],
+            Covariance::Window { sums, squares, means, diag, .. } => (squares[i] - sums[i] * means[i]) * diag,
+        }
+    }
+
+    /// `out = S y` in double precision: by rows of `S`, or from the window
+    /// (`v_t = (r_t - m)·y`, `M y = Σ_t v_t r_t - m Σ_t v_t`, then the
+    /// scales), which takes `2 k L` products instead of `k²`.
+    pub(super) fn product(&self, k: usize, y: &[f64], out: &mut [f64]) {
+        match *self {
+            Covariance::Dense(s) => matvec(s, k, y, out),
+            Covariance::Window { window, sums, squares, means, off, diag } => {
+                let (y, out) = (&y[..k], &mut out[..k]);
+                let my = dot4(&means[..k], y);
+                out.iter_mut().for_each(|v| *v = 0.0);
+                let mut total = 0.0;
+                let mut days = window.chunks_exact(4 * k);
+                for four in days.by_ref() {
+                    let day = |t: usize| &four[t * k..(t + 1) * k];
+                    let rows = [day(0), day(1), day(2), day(3)];
+                    let v = dots4(rows, y).map(|u| u - my);
+                    total += (v[0] + v[1]) + (v[2] + v[3]);
+                    update4(out, rows, v.map(|v| -v));
+                }
+                for day in days.remainder().chunks_exact(k) {
+                    let v = dot4(day, y) - my;
+                    total += v;
+                    out.iter_mut().zip(day).for_each(|(o, &r)| *o += v * r);
+                }
+                for i in 0..k {
+                    let m_ii = squares[i] - sums[i] * means[i];
+                    out[i] = off * (out[i] - means[i] * total) + (diag - off) * m_ii * y[i];
+                }
+            }
+        }
+    }
+
+    /// Writes `S` out, row-major.
+    pub(super) fn dense(&self, k: usize, out: &mut [f64]) {
+        match *self {
+            Covariance::Dense(s) => out.copy_from_slice(&s[..k * k]),
+            Covariance::Window { window, sums, means, off, diag, .. } => {
+                for i in 0..k {
+                    for j in 0..k {
+                        let c: f64 = window.chunks_exact(k).map(|day| day[i] * day[j]).sum();
+                        out[i * k + j] = (c - sums[i] * means[j]) * if i == j { diag } else { off };
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `max_i |y_i (Sy)_i - 1|` with `sy = Sy`; NaN if any term is NaN.
+fn residual(y: &[f64], sy: &[f64]) -> f64 {
+    let (mut max, mut nan) = (0.0f64, false);
+    for (&y, &s) in y.iter().zip(sy) {
+        let r = (y * s - 1.0).abs();
+        max = max.max(r);
+        nan |= r.is_nan();
+    }
+    if nan {
+        f64::NAN
+    } else {
+        max
+    }
+}
+
+/// The positive root `y_i` of `∂G/∂y_i = S_ii y_i + c - 1/y_i = 0`,
+/// `c = Σ_{j≠i} S_ij y_j`, written so that neither sign of `c` cancels.
+fn coordinate_root(s_ii: f64, c: f64) -> f64 {
+    let root = (c * c + 4.0 * s_ii).sqrt();
+    if c >= 0.0 {
+        2.0 / (c + root)
+    } else {
+        (root - c) / (2.0 * s_ii)
+    }
+}
+
+/// One sweep of coordinate descent on `G` (see [`erc`]), four coordinates
+/// at a time: each of the four moves to its [`coordinate_root`] (which
+/// minimises `G` along that coordinate and keeps `y > 0`) with the others
+/// as they were before the four, so that the four roots are independent and
+/// their changes update `sy ≈ Sy` in one pass over the four rows of the
+/// symmetric `S` (Gauss-Seidel between groups, Jacobi within one; `G`'s
+/// Hessian `S + diag(1/y²)` is strongly diagonal near the solution, each
+/// `1/y_i² = (Sy)_i / y_i` being the whole row's risk, so the four barely
+/// interact). `s` and `sy` are in single precision: the sweeps only bring
+/// the start close enough for the Newton steps, which work from
+/// double-precision residuals.
+fn ccd_sweep(s: &[f32], k: usize, y: &mut [f64], sy: &mut [f32]) {
+    let mut i = 0;
+    while i < k {
+        let m = (k - i).min(4);
+        let mut d = [0.0f32; 4];
+        for q in 0..m {
+            let s_ii = f64::from(s[(i + q) * k + i + q]);
+            let t = coordinate_root(s_ii, f64::from(sy[i + q]) - s_ii * y[i + q]);
+            d[q] = (t - y[i + q]) as f32;
+            y[i + q] = t;
+        }
+        let row = |q: usize| if q < m { &s[(i + q) * k..(i + q + 1) * k] } else { &s[i * k..(i + 1) * k] };
+        update4(&mut sy[..k], [row(0), row(1), row(2), row(3)], d.map(|v| -v));
+        i += m;
+    }
+}
+
+/// The warm solver's state and buffers (kept between solves to avoid
+/// allocating).
+#[derive(Debug, Default)]
+pub(super) struct WarmScratch {
+    /// `Sy`; after a successful solve, the exact product at its solution
+    /// (`product`), which the next day's solve starts from.
+    sy: Vec<f64>,
+    product: bool,
+    sy_single: Vec<f32>,
+    y_single: Vec<f32>,
+    /// `y_f`: where `factor` was computed.
+    at: Vec<f64>,
+    /// `w = y / y_f` and `ρ = Bw - 1/w`.
+    w: Vec<f64>,
+    rho: Vec<f64>,
+    step: Vec<f64>,
+    /// The Cholesky factor of `A = I + Y_f S Y_f`.
+    factor: Cholesky<f32>,
+    single: Vec<f32>,
+}
+
+/// Iterations (sweeps and steps) [`erc_warm`] may take.
+const WARM_ITERATIONS: usize = 100;
+
+/// Coordinate-descent sweeps [`erc_warm`] may take before its other steps.
+const WARM_SWEEPS: usize = 50;
+
+/// Largest residual at which [`erc_warm`] factors its Newton matrix; above
+/// it, coordinate-descent sweeps (about one matrix-vector product each)
+/// bring the start closer. A day's new return moves the solution far (the
+/// start's residual is often above 1 at 100 assets and 60 returns); the
+/// closer the point where the matrix is factored, the faster the steps on
+/// that factor converge.
+pub(super) const WARM_CCD_ABOVE: f64 = 0.05;
+
+/// How far below the last exact residual [`erc_warm`] trusts the residuals
+/// it carries along its steps (single precision's share; see there).
+const CARRIED_DOWN_TO: f64 = 1e-5;
+
+/// How far the residuals from [`ccd_sweep`]'s single-precision products
+/// can be trusted (absolute).
+const SWEPT_FLOOR: f64 = 3e-6;
+
+/// `b ← A⁻¹ b` with the single-precision factor of `A`.
+fn solve_single(factor: &Cholesky<f32>, single: &mut [f32], b: &mut [f64]) {
+    for (s, &v) in single.iter_mut().zip(b.iter()) {
+        *s = v as f32;
+    }
+    factor.solve(single);
+    for (v, &s) in b.iter_mut().zip(single.iter()) {
+        *v = f64::from(s);
+    }
+}
+
+/// The warm-started ERC solve on `scaled = S = kΣ` (with `scaled_single`,
+/// `S` in single precision) from `y` (the last solution, or any start `> 0`):
+/// the same function `G` and stopping test as [`erc`], with steps organised
+/// for a start that is close. `given`: `ws.sy` already holds `Sy` (from
+/// yesterday's exact product and the change of `S`).
+///
+/// 1. While the largest residual `|y_i (Sy)_i - 1|` is above
+///    [`WARM_CCD_ABOVE`], coordinate-descent sweeps ([`ccd_sweep`], in
+///    single precision).
+/// 2. Then Newton's matrix is factored once at that point `y_f` and kept:
+///    with `w = y / y_f` and `B = Y_f S Y_f`, `G`'s gradient is `Y_f⁻¹ ρ`,
+///    `ρ = Bw - 1/w`, its Hessian `Y_f⁻¹ (A + D) Y_f⁻¹` with `A = I + B`
+///    and `D = diag(1/w² - 1)` (zero at `y_f`), and the ERC residuals are
+///    `w_i ρ_i`. `A`'s eigenvalues are at least 1 (`S` is positive
+///    semi-definite), so its Cholesky factor in single precision is
+///    accurate to about `1e-7 · λ_max(A)`. The steps are `s = t A⁻¹ρ`,
+///    `w ← w - s`, with the damping of [`erc`] (`t = 1/(1+λ)` while the
+///    Newton decrement `λ = sqrt(ρᵀA⁻¹ρ)` is above 0.25): the first is
+///    Newton's step; the next ones (chord steps) contract the error by about
+///    `‖A⁻¹D‖ <= max |D_ii|`, a few hundredths once the sweeps have brought
+///    `y_f` close.
+/// 3. The steps need no product with `S`: since `A s = t ρ`, the identity
+///    `1/(w - s) = 1/w + s/w² + s²/(w²(w - s))` gives the next residual
+///    exactly from the last, `ρ ← (1 - t) ρ + s (1 - 1/(w (w - s)))`, up to
+///    the single-precision error of the solve (about `1e-7 |ρ|` a step) and
+///    of the sweeps' products (about [`SWEPT_FLOOR`]). So the carried
+///    residual is trusted down to [`CARRIED_DOWN_TO`] times the last exact
+///    one (and not below the sweeps' floor); there (or below the tolerance, or when a step did
+///    not halve it) `Sy` is computed again in double precision, the exact
+///    residual replaces the carried one, and the solve stops when it is at
+///    most [`TOLERANCE`]. A step that does not halve the residual, or that
+///    leaves `y > 0`, means that `y` has moved too far from `y_f`: the
+///    matrix is factored again at the current point.
+///
+/// So single precision only sets how fast the steps converge, not where:
+/// the solve stops only on the residual of an exact product `Sy` (which
+/// `ws` keeps for the next day). `false` when it does not get there in
+/// [`WARM_ITERATIONS`], when a step from a fresh factor leaves `y > 0`, or
+/// when the factorisation fails; `y` is then meaningless.
+pub(super) fn erc_warm(
+    scaled: Covariance,
+    scaled_single: &[f32],
+    k: usize,
+    y: &mut [f64],
+    ws: &mut WarmScratch,
+    given: bool,
+) -> bool {
+    let done = y.len() == k && k > 0 && solve_warm(scaled, scaled_single, k, y, ws, given);
+    ws.product = done;
+    done
+}
+
+fn solve_warm(
+    scaled: Covariance,
+    scaled_single: &[f32],
+    k: usize,
+    y: &mut [f64],
+    ws: &mut WarmScratch,
+    given: bool,
+) -> bool {
+    let WarmScratch { sy, product: _, sy_single, y_single, at, w, rho, step, factor, single } = ws;
+    for v in [&mut *sy, &mut *at, &mut *w, &mut *rho, &mut *step] {
+        v.resize(k, 0.0);
+    }
+    sy_single.resize(k, 0.0);
+    y_single.resize(k, 0.0);
+    factor.reset(k);
+    single.clear();
+    single.resize(factor.stride(), 0.0);
+    // Whether `sy` is an exact product (not one carried from yesterday or
+    // kept up by sweeps), and whether `sy_single` holds it.
+    let (mut exact, mut swept) = (!given, false);
+    if !given {
+        scaled.product(k, y, sy);
+    }
+    let mut sweeps = 0;
+    // Whether `at`, `w`, `rho` and the factor describe the current `y`, and
+    // whether no step has been taken from the factor yet.
+    let (mut factored, mut fresh) = (false, false);
+    // The last exact residual, and the last carried one.
+    let (mut reference, mut last) = (0.0, 0.0);
+    for _ in 0..WARM_ITERATIONS {
+        if !factored {
+            let res = residual(y, sy);
+            if res <= TOLERANCE {
+                if exact {
+                    return true;
+                }
+                scaled.product(k, y, sy);
+                (exact, swept) = (true, false);
                 continue;
             }
-        }
-        for i in 0..k {
-            grad[i] = sy[i] - 1.0 / y[i];
-        }
-        d.copy_from_slice(&grad);
-        let was_chord = chord;
-        let step = if chord {
-            solve_factored(factor, k, &mut d);
-            1.0
-        } else {
-            factor.clear();
-            factor.extend_from_slice(scaled);
+            if !res.is_finite() {
+                return false;
+            }
+            if res > WARM_CCD_ABOVE && sweeps < WARM_SWEEPS {
+                if !swept {
+                    sy_single.iter_mut().zip(sy.iter()).for_each(|(a, &b)| *a = b as f32);
+                }
+                ccd_sweep(scaled_single, k, y, sy_single);
+                sy.iter_mut().zip(sy_single.iter()).for_each(|(a, &b)| *a = f64::from(b));
+                sweeps += 1;
+                (exact, swept) = (false, true);
+                continue;
+            }
+            // A = I + Y S Y here (upper triangle), in single precision.
+            y_single.iter_mut().zip(y.iter()).for_each(|(a, &b)| *a = b as f32);
             for i in 0..k {
-                factor[i * k + i] += 1.0 / (y[i] * y[i]);
+                let (row, out, yi) = (&scaled_single[i * k..(i + 1) * k], factor.row_mut(i), y_single[i]);
+                for ((o, &r), &yj) in out[i..k].iter_mut().zip(&row[i..]).zip(&y_single[i..]) {
+                    *o = yi * r * yj;
+                }
+                out[i] += 1.0;
+                out[k..].iter_mut().for_each(|v| *v = 0.0);
             }
-            if cholesky_factor(factor, k).is_none() {
+            if factor.factor().is_none() {
                 return false;
             }
-            solve_factored(factor, k, &mut d);
-            chord = true;
-            let lambda = grad.iter().zip(&d).map(|(g, di)| g * di).sum::<f64>().max(0.0).sqrt();
-            if lambda > 0.25 {
-                1.0 / (1.0 + lambda)
-            } else {
-                1.0
+            at.copy_from_slice(y);
+            w.iter_mut().for_each(|v| *v = 1.0);
+            for i in 0..k {
+                rho[i] = y[i] * sy[i] - 1.0;
             }
-        };
-        y_prev.copy_from_slice(y);
-        prev_res = res;
-        for i in 0..k {
-            y[i] -= step * d[i];
+            // The residuals carried from here are good to about `1e-6`
+            // (absolute) when `sy` came from single-precision sweeps.
+            let floor = if swept { SWEPT_FLOOR } else { 0.0 };
+            (factored, fresh, reference, last) = (true, true, res + floor / CARRIED_DOWN_TO, res);
         }
-        if !y.iter().all(|v| *v > 0.0 && v.is_finite()) {
-            if !was_chord {
+        step.copy_from_slice(rho);
+        solve_single(factor, single, step);
+        let lambda = rho.iter().zip(step.iter()).map(|(r, d)| r * d).sum::<f64>().max(0.0).sqrt();
+        let t = if lambda > 0.25 { 1.0 / (1.0 + lambda) } else { 1.0 };
+        if !(0..k).all(|i| {
+            let v = w[i] - t * step[i];
+            v > 0.0 && v.is_finite()
+        }) {
+            if fresh {
                 return false;
             }
-            // The old factor stepped out of `y > 0`: back, and refactor there.
-            y.copy_from_slice(&y_prev);
-            (chord, prev_res) = (false, f64::INFINITY);
+            // Too far from `y_f` for its factor: factor again here.
+            scaled.product(k, y, sy);
+            (exact, swept, factored) = (true, false, false);
+            continue;
+        }
+        let mut carried = 0.0f64;
+        for i in 0..k {
+            let s = t * step[i];
+            let next = w[i] - s;
+            rho[i] = (1.0 - t) * rho[i] + s * (1.0 - 1.0 / (w[i] * next));
+            w[i] = next;
+            y[i] = at[i] * next;
+            carried = carried.max((next * rho[i]).abs());
+        }
+        fresh = false;
+        // (A NaN counts as slow.)
+        let slow = carried.is_nan() || carried > 0.5 * last;
+        if carried <= (CARRIED_DOWN_TO * reference).max(0.5 * TOLERANCE) || slow {
+            scaled.product(k, y, sy);
+            (exact, swept) = (true, false);
+            let res = residual(y, sy);
+            if res <= TOLERANCE {
+                return true;
+            }
+            if !res.is_finite() {
+                return false;
+            }
+            if slow {
+                factored = false;
+                continue;
+            }
+            for i in 0..k {
+                rho[i] = (y[i] * sy[i] - 1.0) / w[i];
+            }
+            (reference, last) = (res, res);
+        } else {
+            last = carried;
         }
     }
     false
 }
 
-/// Largest residual at which [`erc_warm`] starts (chord or Newton) steps;
-/// above it, coordinate-descent sweeps bring the start closer.
-/// A day's new return moves the solution far (the start's residual is often
-/// above 1 at 100 assets and 60 returns); sweeps are cheap next to the
-/// factorisation, but below this the chord and Newton steps gain more.
-pub(super) const WARM_CCD_ABOVE: f64 = 0.3;
-
-/// Cholesky factor `L` (lower triangle, row-major) of a symmetric positive
-/// definite `k x k` matrix, in place; `None` if it is not positive definite.
-/// The inner products run over four accumulators.
-pub(super) fn cholesky_factor(a: &mut [f64], k: usize) -> Option<()> {
-    for j in 0..k {
-        let diag = a[j * k + j] - dot4(&a[j * k..j * k + j], &a[j * k..j * k + j]);
-        if diag.is_nan() || diag <= 0.0 {
-            return None;
-        }
-        let l = diag.sqrt();
-        a[j * k + j] = l;
-        for i in j + 1..k {
-            let (upper, lower) = a.split_at_mut(i * k);
-            let (rj, ri) = (&upper[j * k..j * k + j], &mut lower[..=j]);
-            ri[j] = (ri[j] - dot4(&ri[..j], rj)) / l;
-        }
-    }
-    mirror_lower(a, k);
-    Some(())
-}
-
-/// Copies the lower triangle of a `k x k` matrix onto its upper triangle
-/// (`a[j][i] = a[i][j]`), so [`solve_factored`] reads `Lᵀ` by rows.
-pub(super) fn mirror_lower(a: &mut [f64], k: usize) {
-    for i in 0..k {
-        for j in 0..i {
-            a[j * k + i] = a[i * k + j];
-        }
-    }
-}
-
-/// Solves `L Lᵀ x = b` with `L` from [`cholesky_factor`] (`L` in the lower
-/// triangle, `Lᵀ` in the upper); `x` replaces `b`.
-pub(super) fn solve_factored(l: &[f64], k: usize, b: &mut [f64]) {
-    for i in 0..k {
-        let v = b[i] - dot4(&l[i * k..i * k + i], &b[..i]);
-        b[i] = v / l[i * k + i];
-    }
-    for i in (0..k).rev() {
-        let v = b[i] - dot4(&l[i * k + i + 1..(i + 1) * k], &b[i + 1..]);
-        b[i] = v / l[i * k + i];
-    }
-}
-
 /// Sample covariance (n - 1) of `k` series of `len` observations stored one
-/// series after the other; row-major `k x k`.
+/// series after the other; row-major `k x k`. Two passes: the series are
+/// centred on their means, then the products of the centred series summed
+/// ([`dot4`]).
 pub(super) fn covariance(series: &[f64], k: usize, len: usize) -> Vec<f64> {
-    let means: Vec<f64> = (0..k).map(|i| series[i * len..(i + 1) * len].iter().sum::<f64>() / len as f64).collect();
+    let mut centred = series[..k * len].to_vec();
+    for x in centred.chunks_exact_mut(len.max(1)) {
+        let mean = x.iter().sum::<f64>() / len as f64;
+        x.iter_mut().for_each(|v| *v -= mean);
+    }
     let mut cov = vec![0.0; k * k];
     for i in 0..k {
-        let xi = &series[i * len..(i + 1) * len];
+        let xi = &centred[i * len..(i + 1) * len];
         for j in 0..=i {
-            let xj = &series[j * len..(j + 1) * len];
-            let s: f64 = xi.iter().zip(xj).map(|(a, b)| (a - means[i]) * (b - means[j])).sum();
-            let c = s / (len as f64 - 1.0);
+            let c = dot4(xi, &centred[j * len..(j + 1) * len]) / (len as f64 - 1.0);
             cov[i * k + j] = c;
             cov[j * k + i] = c;
         }
@@ -433,20 +772,42 @@ pub(super) const CCD_SWEEPS: usize = 20;
 ///    (stays inside `y > 0` and converges from any start), full steps after
 ///    (quadratic convergence).
 ///
-/// Stops when `max_i |y_i (Sy)_i - 1| <= 1e-10`. `None` on a non-positive
-/// variance, a failed factorisation or no convergence in 100 Newton steps (as
-/// when a long portfolio has zero variance and `G` is unbounded below).
+/// Stops when `max_i |y_i (Sy)_i - 1| <= 1e-10` ([`TOLERANCE`]). `None` on a
+/// non-positive variance, a failed factorisation or no convergence in 100
+/// Newton steps (as when a long portfolio has zero variance and `G` is
+/// unbounded below).
 #[cfg(test)]
 pub(super) fn erc(cov: &[f64], k: usize) -> Option<Vec<f64>> {
     let scaled: Vec<f64> = cov.iter().map(|c| c * k as f64).collect();
     erc_state(&scaled, k).map(|s| s.0)
 }
 
+/// The ERC solve on `scaled = kΣ` (row-major) with no window carried from
+/// the last solve: [`erc_warm`] from the start `y` (its sweeps do the work
+/// of [`erc`]'s warm-up; `single` gets `S` in single precision), and
+/// [`erc_state`] if that fails. Returns the weights and `y`.
+fn erc_cold(
+    scaled: &[f64],
+    k: usize,
+    mut y: Vec<f64>,
+    single: &mut Vec<f32>,
+    ws: &mut WarmScratch,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    if k == 0 || (0..k).any(|i| !(scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite())) {
+        return None;
+    }
+    single.clear();
+    single.extend(scaled.iter().map(|&v| v as f32));
+    if erc_warm(Covariance::Dense(scaled), single, k, &mut y, ws, false) {
+        let total: f64 = y.iter().sum();
+        return Some((y.iter().map(|v| v / total).collect(), y));
+    }
+    erc_state(scaled, k)
+}
+
 /// [`erc`] on `scaled = kΣ`, also returning the solution `y` before
-/// normalising and the Cholesky factor of the last Newton Hessian (empty if
-/// none was needed), from which [`erc_warm`] starts the next day.
-#[allow(clippy::type_complexity)]
-pub(super) fn erc_state(scaled: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+/// normalising, from which [`erc_warm`] starts the next day.
+pub(super) fn erc_state(scaled: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>)> {
     if k == 0 || (0..k).any(|i| !(scaled[i * k + i] > 0.0 && scaled[i * k + i].is_finite())) {
         return None;
     }
@@ -458,30 +819,28 @@ pub(super) fn erc_state(scaled: &[f64], k: usize) -> Option<(Vec<f64>, Vec<f64>,
             y[i] = (-c + (c * c + 4.0 * row[i]).sqrt()) / (2.0 * row[i]);
         }
     }
-    let (mut sy, mut grad, mut h) = (vec![0.0; k], vec![0.0; k], vec![0.0; k * k]);
-    // `newton_steps` counts the Newton steps taken before the check.
-    for newton_steps in 0..100 {
-        for i in 0..k {
-            sy[i] = dot4(&scaled[i * k..(i + 1) * k], &y);
-        }
-        if (0..k).all(|i| (y[i] * sy[i] - 1.0).abs() <= 1e-10) {
+    let (mut sy, mut grad, mut h) = (vec![0.0; k], vec![0.0; k], Cholesky::default());
+    h.reset(k);
+    let mut d = vec![0.0; h.stride()];
+    for _ in 0..100 {
+        matvec(scaled, k, &y, &mut sy);
+        if (0..k).all(|i| (y[i] * sy[i] - 1.0).abs() <= TOLERANCE) {
             let total: f64 = y.iter().sum();
             let w = y.iter().map(|v| v / total).collect();
-            if newton_steps == 0 {
-                h.clear();
-            }
-            return Some((w, y, h));
+            return Some((w, y));
         }
         for i in 0..k {
             grad[i] = sy[i] - 1.0 / y[i];
         }
-        h.copy_from_slice(scaled);
         for i in 0..k {
-            h[i * k + i] += 1.0 / (y[i] * y[i]);
+            let row = h.row_mut(i);
+            row[i..k].copy_from_slice(&scaled[i * k + i..(i + 1) * k]);
+            row[i] += 1.0 / (y[i] * y[i]);
+            row[k..].iter_mut().for_each(|v| *v = 0.0);
         }
-        let mut d = grad.clone();
-        cholesky_factor(&mut h, k)?;
-        solve_factored(&h, k, &mut d);
+        h.factor()?;
+        d[..k].copy_from_slice(&grad);
+        h.solve(&mut d);
         let lambda = grad.iter().zip(&d).map(|(g, di)| g * di).sum::<f64>().max(0.0).sqrt();
         let step = if lambda > 0.25 { 1.0 / (1.0 + lambda) } else { 1.0 };
         for i in 0..k {

@@ -5,6 +5,7 @@
 use crate::panel::Panel;
 use crate::strategy::Weighting;
 
+mod dense;
 mod erc;
 #[cfg(test)]
 mod tests;

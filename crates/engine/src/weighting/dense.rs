@@ -58,6 +58,20 @@ pub(super) fn dot4<T: Real>(x: &[T], y: &[T]) -> T {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
 }
 
+/// The symmetric `k x k` matrix (row-major) of the products of `k` series
+/// of `len` values stored one after the other: entry `(i, j)` is the
+/// [`dot4`] of series `i` and `j`.
+pub(super) fn gram<T: Real>(series: &[T], k: usize, len: usize, out: &mut [T]) {
+    let s = |i: usize| &series[i * len..(i + 1) * len];
+    for i in 0..k {
+        for j in 0..=i {
+            let v = dot4(s(i), s(j));
+            out[i * k + j] = v;
+            out[j * k + i] = v;
+        }
+    }
+}
+
 /// `out = S x` for a `k x k` row-major `S`, each entry the [`dot4`] of its
 /// row with `x` (to the bit), four rows at a time so that they share the
 /// loads of `x`.

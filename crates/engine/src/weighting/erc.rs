@@ -3,8 +3,16 @@
 //! solved from scratch or warm-started from the last rebalance on
 //! consecutive days (see `ErcCache`).
 
-use super::dense::{dot4, dots4, matvec, update4, Cholesky};
+use super::dense::{dot4, dots4, gram, matvec, update4, Cholesky};
 use super::*;
+
+/// The window sums are computed from the window again every `REFRESH L`
+/// slides: sliding adds a rounding error of about `1e-16` (double
+/// precision) or `6e-8` (single, `Σ r_i r_j`) of each sum a day, so after
+/// `4 L` slides they are still good to about `1e-6` where single precision
+/// is used (the steps that only need to converge) and far better where
+/// double is (the products the solve stops on).
+const REFRESH: usize = 4;
 
 /// A solve stops when every risk contribution is within this of its share:
 /// `max_i |y_i (Sy)_i - 1| <= TOLERANCE` (see [`erc`]).
@@ -18,8 +26,8 @@ pub(super) const TOLERANCE: f64 = 1e-10;
 /// - the window of returns slides by one day (the new day's returns replace
 ///   the oldest day's in a ring of `L` days), and so do its sums `Σ r_i`,
 ///   `Σ r_i²` (double precision) and `Σ r_i r_j` (single precision; all
-///   computed from the window again every `L` slides, so rounding cannot
-///   build up). The covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)`;
+///   computed from the window again every [`REFRESH`] `L` slides, so
+///   rounding cannot build up). The covariance is `(Σ r_i r_j - Σ r_i Σ r_j / L) / (L - 1)`;
 ///   the solver's `S = kΣ`, with the shrinking folded into the scale of the
 ///   off-diagonal entries, is written out only in single precision (for
 ///   the steps that do not need double), and its exact products `Sy` are
@@ -62,8 +70,9 @@ pub(super) struct ErcCache {
     /// The returns entering and leaving the window on a slide.
     entering: Vec<f64>,
     leaving: Vec<f64>,
-    /// `S = kΣ` (shrunk as needed), `k x k`, in double precision only for
-    /// the solves that need it written out, and in single precision.
+    /// `S = kΣ` (shrunk as needed), `k x k`: written out in double precision
+    /// only when the warm solve fails (for [`erc_state`]), and in single
+    /// precision every day.
     scaled: Vec<f64>,
     single: Vec<f32>,
     means_single: Vec<f32>,
@@ -104,9 +113,9 @@ pub(super) fn equal_risk_contribution(
         let l = lookback as f64;
         // Slide the window by a day (the new day's returns replace the
         // oldest day's, and the sums follow), or fill it from the panel; the
-        // sums are computed from the window again every `L` slides, so that
-        // rounding cannot build up.
-        let slide = cache.sums_valid && cache.slides < lookback;
+        // sums are computed from the window again every `REFRESH L` slides,
+        // so that rounding cannot build up.
+        let slide = cache.sums_valid && cache.slides < REFRESH * lookback;
         if cache.sums_valid {
             let at = cache.oldest * k;
             cache.leaving.clear();
@@ -226,7 +235,8 @@ pub(super) fn equal_risk_contribution(
         return;
     }
 
-    // Cold: the two-pass covariance of the returns and a solve from scratch.
+    // Cold: the two-pass covariance of the returns, and a solve started from
+    // the last solution where the members overlap.
     let mut rets = Vec::with_capacity(candidates.len() * lookback);
     let mut members = Vec::with_capacity(candidates.len());
     for &a in candidates {
@@ -328,7 +338,7 @@ fn window_sums(
             *q += r * r;
         }
     }
-    // By asset, then the products four assets at a time.
+    // By asset, then the products.
     transposed.clear();
     transposed.resize(k * days, 0.0);
     for (t, day) in window.chunks_exact(k).enumerate() {
@@ -338,23 +348,7 @@ fn window_sums(
     }
     cross.clear();
     cross.resize(k * k, 0.0);
-    let series = |i: usize| &transposed[i * days..(i + 1) * days];
-    for i in 0..k {
-        let mut j = 0;
-        while j + 4 <= i + 1 {
-            let c = dots4([series(j), series(j + 1), series(j + 2), series(j + 3)], series(i));
-            for (q, v) in c.into_iter().enumerate() {
-                cross[i * k + j + q] = v;
-                cross[(j + q) * k + i] = v;
-            }
-            j += 4;
-        }
-        for j in j..=i {
-            let v = dot4(series(i), series(j));
-            cross[i * k + j] = v;
-            cross[j * k + i] = v;
-        }
-    }
+    gram(transposed, k, days, cross);
 }
 
 /// `S = kΣ`, written out or as the window of returns it comes from.
@@ -440,9 +434,24 @@ fn residual(y: &[f64], sy: &[f64]) -> f64 {
     }
 }
 
+/// [`residual`] for single-precision `y` and `sy`.
+fn residual_single(y: &[f32], sy: &[f32]) -> f64 {
+    let (mut max, mut nan) = (0.0f32, false);
+    for (&y, &s) in y.iter().zip(sy) {
+        let r = (y * s - 1.0).abs();
+        max = max.max(r);
+        nan |= r.is_nan();
+    }
+    if nan {
+        f64::NAN
+    } else {
+        f64::from(max)
+    }
+}
+
 /// The positive root `y_i` of `∂G/∂y_i = S_ii y_i + c - 1/y_i = 0`,
 /// `c = Σ_{j≠i} S_ij y_j`, written so that neither sign of `c` cancels.
-fn coordinate_root(s_ii: f64, c: f64) -> f64 {
+fn coordinate_root(s_ii: f32, c: f32) -> f32 {
     let root = (c * c + 4.0 * s_ii).sqrt();
     if c >= 0.0 {
         2.0 / (c + root)
@@ -459,18 +468,18 @@ fn coordinate_root(s_ii: f64, c: f64) -> f64 {
 /// symmetric `S` (Gauss-Seidel between groups, Jacobi within one; `G`'s
 /// Hessian `S + diag(1/y²)` is strongly diagonal near the solution, each
 /// `1/y_i² = (Sy)_i / y_i` being the whole row's risk, so the four barely
-/// interact). `s` and `sy` are in single precision: the sweeps only bring
-/// the start close enough for the Newton steps, which work from
+/// interact). `s`, `y` and `sy` are in single precision: the sweeps only
+/// bring the start close enough for the Newton steps, which work from
 /// double-precision residuals.
-fn ccd_sweep(s: &[f32], k: usize, y: &mut [f64], sy: &mut [f32]) {
+fn ccd_sweep(s: &[f32], k: usize, y: &mut [f32], sy: &mut [f32]) {
     let mut i = 0;
     while i < k {
         let m = (k - i).min(4);
         let mut d = [0.0f32; 4];
         for q in 0..m {
-            let s_ii = f64::from(s[(i + q) * k + i + q]);
-            let t = coordinate_root(s_ii, f64::from(sy[i + q]) - s_ii * y[i + q]);
-            d[q] = (t - y[i + q]) as f32;
+            let s_ii = s[(i + q) * k + i + q];
+            let t = coordinate_root(s_ii, sy[i + q] - s_ii * y[i + q]);
+            d[q] = t - y[i + q];
             y[i + q] = t;
         }
         let row = |q: usize| if q < m { &s[(i + q) * k..(i + q + 1) * k] } else { &s[i * k..(i + 1) * k] };
@@ -518,9 +527,11 @@ pub(super) const WARM_CCD_ABOVE: f64 = 0.05;
 /// it carries along its steps (single precision's share; see there).
 const CARRIED_DOWN_TO: f64 = 1e-5;
 
-/// How far the residuals from [`ccd_sweep`]'s single-precision products
-/// can be trusted (absolute).
-const SWEPT_FLOOR: f64 = 3e-6;
+/// How far (absolute) [`erc_warm`] trusts the residuals it carries from
+/// the single-precision products of [`ccd_sweep`]: they are good to about
+/// `2e-6`, so this checks them with an exact product once Newton's step has
+/// been taken, and the chord steps go on from there.
+const SWEPT_FLOOR: f64 = 1e-4;
 
 /// `b ← A⁻¹ b` with the single-precision factor of `A`.
 fn solve_single(factor: &Cholesky<f32>, single: &mut [f32], b: &mut [f64]) {
@@ -558,12 +569,12 @@ fn solve_single(factor: &Cholesky<f32>, single: &mut [f32], b: &mut [f64]) {
 ///    `1/(w - s) = 1/w + s/w² + s²/(w²(w - s))` gives the next residual
 ///    exactly from the last, `ρ ← (1 - t) ρ + s (1 - 1/(w (w - s)))`, up to
 ///    the single-precision error of the solve (about `1e-7 |ρ|` a step) and
-///    of the sweeps' products (about [`SWEPT_FLOOR`]). So the carried
-///    residual is trusted down to [`CARRIED_DOWN_TO`] times the last exact
-///    one (and not below the sweeps' floor); there (or below the tolerance, or when a step did
-///    not halve it) `Sy` is computed again in double precision, the exact
-///    residual replaces the carried one, and the solve stops when it is at
-///    most [`TOLERANCE`]. A step that does not halve the residual, or that
+///    of the sweeps' products. So the carried residual is trusted down to
+///    [`CARRIED_DOWN_TO`] times the last exact one (and [`SWEPT_FLOOR`] after
+///    sweeps); there (or below the tolerance, or when a step did not halve
+///    it) `Sy` is computed again in double precision, the exact residual
+///    replaces the carried one, and the solve stops when it is at most
+///    [`TOLERANCE`]. A step that does not halve the residual, or that
 ///    leaves `y > 0`, means that `y` has moved too far from `y_f`: the
 ///    matrix is factored again at the current point.
 ///
@@ -629,12 +640,21 @@ fn solve_warm(
                 return false;
             }
             if res > WARM_CCD_ABOVE && sweeps < WARM_SWEEPS {
-                if !swept {
-                    sy_single.iter_mut().zip(sy.iter()).for_each(|(a, &b)| *a = b as f32);
+                // Sweeps in single precision until the residual is small
+                // enough (or not a number: then the test above fails).
+                y_single.iter_mut().zip(y.iter()).for_each(|(a, &b)| *a = b as f32);
+                sy_single.iter_mut().zip(sy.iter()).for_each(|(a, &b)| *a = b as f32);
+                let mut res = res;
+                while res > WARM_CCD_ABOVE && sweeps < WARM_SWEEPS {
+                    ccd_sweep(scaled_single, k, y_single, sy_single);
+                    sweeps += 1;
+                    res = residual_single(y_single, sy_single);
+                    if res.is_nan() {
+                        return false;
+                    }
                 }
-                ccd_sweep(scaled_single, k, y, sy_single);
+                y.iter_mut().zip(y_single.iter()).for_each(|(a, &b)| *a = f64::from(b));
                 sy.iter_mut().zip(sy_single.iter()).for_each(|(a, &b)| *a = f64::from(b));
-                sweeps += 1;
                 (exact, swept) = (false, true);
                 continue;
             }
@@ -656,7 +676,7 @@ fn solve_warm(
             for i in 0..k {
                 rho[i] = y[i] * sy[i] - 1.0;
             }
-            // The residuals carried from here are good to about `1e-6`
+            // The residuals carried from here are good only to about `1e-6`
             // (absolute) when `sy` came from single-precision sweeps.
             let floor = if swept { SWEPT_FLOOR } else { 0.0 };
             (factored, fresh, reference, last) = (true, true, res + floor / CARRIED_DOWN_TO, res);
@@ -665,10 +685,11 @@ fn solve_warm(
         solve_single(factor, single, step);
         let lambda = rho.iter().zip(step.iter()).map(|(r, d)| r * d).sum::<f64>().max(0.0).sqrt();
         let t = if lambda > 0.25 { 1.0 / (1.0 + lambda) } else { 1.0 };
-        if !(0..k).all(|i| {
-            let v = w[i] - t * step[i];
-            v > 0.0 && v.is_finite()
-        }) {
+        let inside = w.iter().zip(step.iter()).fold(true, |ok, (&w, &d)| {
+            let v = w - t * d;
+            ok & (v > 0.0) & v.is_finite()
+        });
+        if !inside {
             if fresh {
                 return false;
             }
@@ -717,7 +738,7 @@ fn solve_warm(
 /// Sample covariance (n - 1) of `k` series of `len` observations stored one
 /// series after the other; row-major `k x k`. Two passes: the series are
 /// centred on their means, then the products of the centred series summed
-/// ([`dot4`]).
+/// ([`gram`]).
 pub(super) fn covariance(series: &[f64], k: usize, len: usize) -> Vec<f64> {
     let mut centred = series[..k * len].to_vec();
     for x in centred.chunks_exact_mut(len.max(1)) {
@@ -725,14 +746,8 @@ pub(super) fn covariance(series: &[f64], k: usize, len: usize) -> Vec<f64> {
         x.iter_mut().for_each(|v| *v -= mean);
     }
     let mut cov = vec![0.0; k * k];
-    for i in 0..k {
-        let xi = &centred[i * len..(i + 1) * len];
-        for j in 0..=i {
-            let c = dot4(xi, &centred[j * len..(j + 1) * len]) / (len as f64 - 1.0);
-            cov[i * k + j] = c;
-            cov[j * k + i] = c;
-        }
-    }
+    gram(&centred, k, len, &mut cov);
+    cov.iter_mut().for_each(|c| *c /= len as f64 - 1.0);
     cov
 }
 

@@ -2,7 +2,9 @@
 //!
 //! Run with `cargo bench -p engine --bench simulate`. Targets (native, equal
 //! weight, monthly, 10 bp): <= 0.35 ms at 100 assets x 2,190 days and <= 4 ms
-//! at 500 x 3,650.
+//! at 500 x 3,650. `cargo xtask bench` builds them with `panic = "abort"`,
+//! as the CLI and the page are built (plain `cargo bench` forces unwinding,
+//! whose landing pads slow the daily loops by up to a third).
 
 use engine::strategy::{Costs, Universe};
 use engine::synth::random_walk;

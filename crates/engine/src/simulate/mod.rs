@@ -334,7 +334,17 @@ fn out_of_range(date: Date, what: String) -> StrategyError {
 /// `(Σ x_i, Σ x_i²)` with `x_i = units_i × prices[assets_i]`: the value of the
 /// holdings and its square sum. Four independent accumulators keep the
 /// floating-point adds from forming one long dependency chain.
+///
+/// When the assets are a run of consecutive ids (every asset of a small
+/// panel held, the common case without a Top N), the prices are a slice
+/// and the same sums, lane for lane, need no gather.
 fn dot(assets: &[usize], units: &[f64], prices: &[f64]) -> (f64, f64) {
+    if let (Some(&first), Some(&last)) = (assets.first(), assets.last()) {
+        // Ascending and distinct, so the ends tell whether they are a run.
+        if last - first + 1 == assets.len() {
+            return dot_run(units, &prices[first..=last]);
+        }
+    }
     let (mut sum, mut sum_sq) = ([0.0f64; 4], [0.0f64; 4]);
     let (a4, u4) = (assets.chunks_exact(4), units.chunks_exact(4));
     let (a_rest, u_rest) = (a4.remainder(), u4.remainder());
@@ -347,6 +357,27 @@ fn dot(assets: &[usize], units: &[f64], prices: &[f64]) -> (f64, f64) {
     }
     for (&a, &u) in a_rest.iter().zip(u_rest) {
         let x = u * prices[a];
+        sum[0] += x;
+        sum_sq[0] += x * x;
+    }
+    ((sum[0] + sum[1]) + (sum[2] + sum[3]), (sum_sq[0] + sum_sq[1]) + (sum_sq[2] + sum_sq[3]))
+}
+
+/// [`dot`] of `units` with the prices of a run of consecutive assets
+/// (`prices.len() == units.len()`): the same lanes and order.
+fn dot_run(units: &[f64], prices: &[f64]) -> (f64, f64) {
+    let (mut sum, mut sum_sq) = ([0.0f64; 4], [0.0f64; 4]);
+    let (p4, u4) = (prices.chunks_exact(4), units.chunks_exact(4));
+    let (p_rest, u_rest) = (p4.remainder(), u4.remainder());
+    for (p, u) in p4.zip(u4) {
+        for lane in 0..4 {
+            let x = u[lane] * p[lane];
+            sum[lane] += x;
+            sum_sq[lane] += x * x;
+        }
+    }
+    for (&p, &u) in p_rest.iter().zip(u_rest) {
+        let x = u * p;
         sum[0] += x;
         sum_sq[0] += x * x;
     }
@@ -377,5 +408,26 @@ impl Warnings {
             .into_iter()
             .map(|(m, n, d)| if n == 1 { format!("{m} (on {d})") } else { format!("{m} ({n} times, first on {d})") })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dot;
+
+    #[test]
+    fn a_run_of_assets_gives_the_gathered_sums_to_the_bit() {
+        for n in [1usize, 3, 4, 7, 8, 13] {
+            let units: Vec<f64> = (0..n).map(|i| 0.1 + (i as f64).sqrt() * 1.7e-3).collect();
+            let prices: Vec<f64> = (0..n + 5).map(|i| 1.0 / (3.0 + i as f64)).collect();
+            // Assets 2..2+n are a run (sliced); the same prices spread over
+            // every other slot are gathered.
+            let run: Vec<usize> = (2..2 + n).collect();
+            let spread: Vec<f64> = prices.iter().flat_map(|&p| [p, f64::NAN]).collect();
+            let gathered: Vec<usize> = run.iter().map(|&a| 2 * a).collect();
+            let (a, b) = (dot(&run, &units, &prices), dot(&gathered, &units, &spread));
+            assert_eq!((a.0.to_bits(), a.1.to_bits()), (b.0.to_bits(), b.1.to_bits()), "n = {n}");
+        }
+        assert_eq!(dot(&[], &[], &[1.0]), (0.0, 0.0));
     }
 }

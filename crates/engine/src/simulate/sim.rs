@@ -438,6 +438,12 @@ impl<'a> Sim<'a> {
         self.members.clear();
         match u.top_n {
             None => self.members.extend_from_slice(&self.candidates),
+            // No more candidates than places: every one is a member,
+            // whatever the ranking (the candidates ascend, as members do).
+            Some(n) if self.candidates.len() <= n => {
+                self.members.extend_from_slice(&self.candidates);
+                self.warn_short(t, n);
+            }
             Some(n) => {
                 let (panel, smoothed, id_rank) = (self.panel, self.smoothed.as_deref(), &self.plan.id_rank);
                 let rank_cap = |a: usize| smoothed.map_or(panel.market_cap(t, a), |s| s[a]);
@@ -464,16 +470,19 @@ impl<'a> Sim<'a> {
                 let newcomers = self.candidates.iter().filter(|&&a| !self.is_member[a]).take(room);
                 self.members.extend(newcomers);
                 self.members.sort_unstable();
-                if self.members.len() < n {
-                    self.plan
-                        .warnings
-                        .add(self.panel.dates()[t], &format!("fewer than {n} assets qualified for the index"));
-                }
+                self.warn_short(t, n);
             }
         }
         self.is_member.fill(false);
         for &a in &self.members {
             self.is_member[a] = true;
+        }
+    }
+
+    /// Warns when fewer than the Top N's `n` assets qualified on day `t`.
+    fn warn_short(&mut self, t: usize, n: usize) {
+        if self.members.len() < n {
+            self.plan.warnings.add(self.panel.dates()[t], &format!("fewer than {n} assets qualified for the index"));
         }
     }
 

@@ -169,7 +169,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         // 3.3 ms), so the flag is passed to rustc directly, with the host
         // named as the target so that it reaches no build script or macro.
         let host = host_triple()?;
-        cmd.args(["bench", "-p", "engine", "--target", &host]);
+        // The bench targets only: the library's own test harness cannot be
+        // built with `panic=abort` on stable.
+        cmd.args(["bench", "-p", "engine", "--bench", "*", "--target", &host]);
         let flags = std::env::var("RUSTFLAGS").unwrap_or_default();
         cmd.env("RUSTFLAGS", format!("{flags} -C panic=abort").trim_start());
         println!("\n=== native benchmarks: {}", super::describe(&cmd));
@@ -533,7 +535,7 @@ pub fn render(native: &[Native], page: Option<&PageReport>, ctx: &Context) -> St
     push(
         &mut s,
         &format!(
-            "- Native: `cargo bench -p engine --target <host>` with `RUSTFLAGS=\"-C panic=abort\"` (divan, \
+            "- Native: `cargo bench -p engine --bench '*' --target <host>` with `RUSTFLAGS=\"-C panic=abort\"` (divan, \
              release profile as shipped: `panic = \"abort\"`, which plain `cargo bench` cannot apply), \
              {} {native_when}{load}.",
             reused(ctx.native_reused)

@@ -40,7 +40,7 @@ fn series(kind: ChartKind) -> Option<(Pick, Fmt)> {
 fn top_holdings(d: &ChartData, day: usize, n: usize) -> String {
     let Some(w) = d.weights.get(day) else { return "no holdings".into() };
     let mut w: Vec<(usize, f64)> = w.iter().copied().filter(|(_, x)| x.is_finite() && *x > 0.0).collect();
-    w.sort_by(|a, b| b.1.total_cmp(&a.1));
+    engine::sort::sort_by(&mut w, |a, b| b.1.total_cmp(&a.1));
     if w.is_empty() {
         return "all in cash".into();
     }

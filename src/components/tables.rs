@@ -58,7 +58,7 @@ pub fn metrics_table(props: &ResultsProps) -> Html {
                 })
                 .unwrap_or(f64::NEG_INFINITY)
         };
-        cols.sort_by(|a, b| value(&b.1).total_cmp(&value(&a.1)));
+        engine::sort::sort_by(&mut cols, |a, b| value(&b.1).total_cmp(&value(&a.1)));
     }
     // Row keys from the strategy with the most rows (the benchmark lacks the relative ones).
     let keys: Vec<(&'static str, &'static str, String)> = cols
@@ -230,7 +230,7 @@ pub fn trade_log(props: &ResultsProps) -> Html {
         .map(|d| panel.dates().partition_point(|x| *x <= d).saturating_sub(1))
         .unwrap_or(panel.n_days() - 1);
     let mut holdings = run.sim.weights_at(panel, at_day);
-    holdings.sort_by(|a, b| b.1.total_cmp(&a.1));
+    engine::sort::sort_by(&mut holdings, |a, b| b.1.total_cmp(&a.1));
     let equity_at = run.sim.equity[at_day] * capital;
     const SHOWN: usize = 500;
     html! {

@@ -84,7 +84,7 @@ pub async fn list() -> Result<Vec<KeptMeta>, String> {
     let all = done(&store(&db, META, false)?.get_all().map_err(|_| "cannot list kept data")?).await?;
     let mut out: Vec<KeptMeta> =
         Array::from(&all).iter().filter_map(|v| v.as_string()).filter_map(|s| serde_json::from_str(&s).ok()).collect();
-    out.sort_by(|a, b| b.kept_at.cmp(&a.kept_at));
+    engine::sort::sort_by(&mut out, |a, b| b.kept_at.cmp(&a.kept_at));
     db.close();
     Ok(out)
 }

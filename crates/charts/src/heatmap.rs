@@ -123,7 +123,7 @@ pub fn draw_monthly_heatmap<DB: DrawingBackend>(
         return Ok(HeatmapMap { left: ox, top: oy, cell_w: 0, cell_h: 0, year_left: ox, years: Vec::new() });
     }
     let mut rows: Vec<&MonthlyRow> = table.iter().collect();
-    rows.sort_by_key(|r| r.0);
+    engine::sort::sort_by_key(&mut rows, |r| r.0);
 
     let (w, h) = rest.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);

@@ -47,7 +47,7 @@ pub(crate) fn top_assets(
         }
     }
     let mut order: Vec<usize> = (0..n_assets).filter(|&a| avg[a] > 0.0).collect();
-    order.sort_by(|&a, &b| avg[b].total_cmp(&avg[a]).then(a.cmp(&b)));
+    engine::sort::sort_by(&mut order, |&a, &b| avg[b].total_cmp(&avg[a]).then(a.cmp(&b)));
     let other = order.len() > top_k;
     order.truncate(top_k);
     (order, other)

@@ -28,6 +28,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod share;
 pub mod simulate;
+pub mod sort;
 pub mod strategy;
 pub mod sweep;
 pub mod synth;

@@ -115,7 +115,7 @@ pub fn numbers(i: &Inputs) -> Result<Numbers, String> {
     let top = |s: &Strategy| s.universe.top_n.unwrap_or(usize::MAX);
     let pick = |want: fn(&Strategy) -> bool, small: bool| {
         let mut v: Vec<(&Strategy, &Run)> = i.runs.iter().copied().filter(|(s, _)| want(s)).collect();
-        v.sort_by_key(|(s, _)| top(s));
+        engine::sort::sort_by_key(&mut v, |(s, _)| top(s));
         if small {
             v.first().copied()
         } else {

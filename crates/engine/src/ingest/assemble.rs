@@ -482,7 +482,7 @@ fn asset_reports(
         let spikes = std::mem::take(&mut filled.spikes[g]);
         let mut implausible_prices = la.implausible_examples.clone();
         implausible_prices.extend(jumps[g].iter().copied());
-        implausible_prices.sort_by_key(|x| x.date);
+        crate::sort::sort_by_key(&mut implausible_prices, |x| x.date);
         implausible_prices.truncate(10);
         let frequency = frequency(&obs, dates);
         let long_gaps = long_gaps(&obs, dates, frequency);

@@ -203,7 +203,7 @@ pub(super) fn global_warnings(data: &[FileData], reports: &[AssetReport], dates:
     }
     let mut freqs: Vec<Frequency> = reports.iter().map(|r| r.frequency).collect();
     freqs.dedup();
-    freqs.sort_by_key(|f| format!("{f:?}"));
+    crate::sort::sort_by_key(&mut freqs, |f| format!("{f:?}"));
     freqs.dedup();
     if freqs.len() > 1 {
         let daily: Vec<&str> =

@@ -414,7 +414,7 @@ impl FormatKind {
     /// carry the same label). Non-finite values are left out.
     pub fn extra_decimals(self, values: &[f64]) -> usize {
         let mut distinct: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-        distinct.sort_by(f64::total_cmp);
+        crate::sort::sort_by(&mut distinct, f64::total_cmp);
         distinct.dedup();
         (0..3)
             .find(|&extra| {

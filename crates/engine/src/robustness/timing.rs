@@ -107,7 +107,7 @@ pub fn assemble(strategies: &[Strategy], outputs: &[JobOutput], n_days: usize, f
                     _ => {}
                 }
             }
-            runs.sort_by_key(|r| r.offset);
+            crate::sort::sort_by_key(&mut runs, |r| r.offset);
             let fan_len = runs.iter().map(|r| r.equity.len()).min().unwrap_or(0).min(days.len());
             let fan = (0..fan_len).filter_map(|k| Quartiles::of(runs.iter().map(|r| r.equity[k]))).collect();
             let q = |f: &dyn Fn(&OffsetRun) -> Option<f64>| Quartiles::of(runs.iter().filter_map(f));

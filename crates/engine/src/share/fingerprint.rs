@@ -124,7 +124,7 @@ pub fn fingerprint(panel: &Panel) -> String {
         f.u64(i64::from(d.0) as u64);
     }
     let mut order: Vec<usize> = (0..n_assets).collect();
-    order.sort_by(|&a, &b| panel.assets()[a].id.as_bytes().cmp(panel.assets()[b].id.as_bytes()));
+    crate::sort::sort_by(&mut order, |&a, &b| panel.assets()[a].id.as_bytes().cmp(panel.assets()[b].id.as_bytes()));
     f.u64(n_assets as u64);
     for &a in &order {
         f.str(&panel.assets()[a].id);
@@ -134,7 +134,7 @@ pub fn fingerprint(panel: &Panel) -> String {
     f.field(n_days, |t, a| panel.market_cap(t, a), &order);
     f.field(n_days, |t, a| panel.volume(t, a), &order);
     let mut extras: Vec<(usize, &str)> = panel.extras().iter().enumerate().map(|(k, e)| (k, e.name.as_str())).collect();
-    extras.sort_by(|x, y| x.1.as_bytes().cmp(y.1.as_bytes()));
+    crate::sort::sort_by(&mut extras, |x, y| x.1.as_bytes().cmp(y.1.as_bytes()));
     f.u64(extras.len() as u64);
     for (k, name) in extras {
         f.str(name);

@@ -239,7 +239,7 @@ fn simulate_tranched(panel: &Panel, strategy: &Strategy) -> Result<SimResult, St
         .flat_map(|r| r.trades.iter())
         .map(|tr| Trade { units: tr.units / kf, value: tr.value / kf, fee: tr.fee / kf, ..tr.clone() })
         .collect();
-    trades.sort_by_key(|tr| tr.day);
+    crate::sort::sort_by_key(&mut trades, |tr| tr.day);
 
     // The whole portfolio's value before trading on each sleeve's rebalance day.
     let mut rebalances: Vec<RebalanceRecord> = Vec::new();
@@ -264,7 +264,7 @@ fn simulate_tranched(panel: &Panel, strategy: &Strategy) -> Result<SimResult, St
             });
         }
     }
-    rebalances.sort_by_key(|r| r.day);
+    crate::sort::sort_by_key(&mut rebalances, |r| r.day);
 
     // Segments: at every sleeve's segment start, the sum of the sleeves' holdings.
     let mut starts: Vec<usize> = sleeves.iter().flat_map(|r| r.segments.iter().map(|s| s.start)).collect();

@@ -108,7 +108,7 @@ impl Plan {
         let mut id_rank = Vec::new();
         if s.universe.top_n.is_some() {
             let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
+            crate::sort::sort_by(&mut order, |&x, &y| panel.assets()[x].id.cmp(&panel.assets()[y].id));
             id_rank = vec![0; n];
             for (rank, &a) in order.iter().enumerate() {
                 id_rank[a] = rank;

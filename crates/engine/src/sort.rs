@@ -6,6 +6,8 @@
 //! A stable sort's result is fixed by the order alone (equal elements keep
 //! their input order), so [`sort_by`] gives exactly what `slice::sort_by`
 //! gives with the same comparison, element for element.
+//! Where equal elements cannot be told apart (numbers, strings and tuples of
+//! them under `Ord`), it also gives what `sort_unstable` gives.
 
 use std::cmp::Ordering;
 

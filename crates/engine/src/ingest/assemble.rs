@@ -128,11 +128,11 @@ fn panel_assets<'a>(data: &'a [FileData], warnings: &mut Vec<String>) -> Result<
         }
     }
     let mut ids: Vec<&str> = owner.iter().filter(|(_, &(fi, li))| has_obs[fi][li]).map(|(&name, _)| name).collect();
-    ids.sort_unstable();
+    crate::sort::sort_by(&mut ids, Ord::cmp);
     // In file and name order (not the map's), so the report is the same on every run.
     let mut left_out: Vec<(usize, &str)> =
         owner.iter().filter(|(_, &(fi, li))| !has_obs[fi][li]).map(|(&name, &(fi, _))| (fi, name)).collect();
-    left_out.sort_unstable();
+    crate::sort::sort_by(&mut left_out, Ord::cmp);
     for (fi, name) in left_out {
         warnings.push(format!("{}: asset '{name}' has no usable price and was left out", data[fi].name));
     }

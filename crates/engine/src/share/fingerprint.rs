@@ -21,7 +21,7 @@ pub fn file_sha256(bytes: &[u8]) -> String {
 /// files; the loader computes it instead of the panel's [`fingerprint`].
 pub fn files_fingerprint(hashes: &[String]) -> String {
     let mut sorted: Vec<&str> = hashes.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
+    crate::sort::sort_by(&mut sorted, Ord::cmp);
     let mut h = Sha256::new();
     h.update(b"indexlab-files-v1\0");
     for s in sorted {

@@ -99,7 +99,7 @@ impl Plan {
 
         let mut delistings: Vec<(usize, usize)> =
             panel.assets().iter().enumerate().filter(|(_, i)| i.delisted(n_days)).map(|(a, i)| (i.last, a)).collect();
-        delistings.sort_unstable();
+        crate::sort::sort_by(&mut delistings, Ord::cmp);
         let mut delist_day = vec![usize::MAX; n];
         for &(t, a) in &delistings {
             delist_day[a] = t;

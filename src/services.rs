@@ -88,7 +88,8 @@ pub mod storage {
     /// The last session, if one was saved and still reads.
     pub fn load() -> Option<SavedSession> {
         let text = store()?.get_item(KEY).ok()??;
-        serde_json::from_str(&text).ok()
+        // From bytes, as the engine reads links: one compiled JSON reader.
+        serde_json::from_slice(text.as_bytes()).ok()
     }
 
     pub fn save(session: &SavedSession) {

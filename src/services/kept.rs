@@ -82,8 +82,11 @@ fn store(db: &IdbDatabase, name: &str, write: bool) -> Result<web_sys::IdbObject
 pub async fn list() -> Result<Vec<KeptMeta>, String> {
     let db = open().await?;
     let all = done(&store(&db, META, false)?.get_all().map_err(|_| "cannot list kept data")?).await?;
-    let mut out: Vec<KeptMeta> =
-        Array::from(&all).iter().filter_map(|v| v.as_string()).filter_map(|s| serde_json::from_str(&s).ok()).collect();
+    let mut out: Vec<KeptMeta> = Array::from(&all)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .filter_map(|s| serde_json::from_slice(s.as_bytes()).ok())
+        .collect();
     engine::sort::sort_by(&mut out, |a, b| b.kept_at.cmp(&a.kept_at));
     db.close();
     Ok(out)

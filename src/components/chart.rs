@@ -2,9 +2,9 @@
 //! once the chart has focus), drag-to-zoom, PNG/SVG download and a text
 //! alternative (`crate::chart_text`).
 
+use crate::backend::Backend;
 use charts::{CoordMap, Theme, View};
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
@@ -115,7 +115,7 @@ fn paint(
         if canvas.height() != props.height {
             canvas.set_height(props.height);
         }
-        let backend = CanvasBackend::with_canvas_object(canvas)?;
+        let backend = Backend::canvas(canvas)?;
         let area = backend.into_drawing_area();
         let view = view_of(props.zoom, hover);
         let outcome = props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark));
@@ -264,7 +264,7 @@ pub fn chart(props: &ChartProps) -> Html {
                 canvas_ref.cast::<HtmlCanvasElement>().map(|c| (c.width(), c.height())).unwrap_or((1000, props.height));
             let mut svg = String::new();
             {
-                let area = plotters_svg::SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+                let area = Backend::svg(&mut svg, (w, h)).into_drawing_area();
                 let view = view_of(props.zoom, None);
                 let _ = props.data.paint(props.kind, &area, view, props.log_scale, &theme(props.dark));
                 let _ = area.present();

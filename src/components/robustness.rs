@@ -7,11 +7,11 @@
 
 use std::rc::Rc;
 
+use crate::backend::Backend;
 use charts::{draw_boxes, draw_fan, draw_rolling, BoxPlot, Fan, RGBColor, Series, ValueFormat, View, YAxis};
 use engine::robustness::{self, Quartiles, RobustnessReport, RobustnessSpec, WindowLength};
 use engine::Date;
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -88,7 +88,7 @@ fn paint(canvas: HtmlCanvasElement, p: &ChartProps) -> Result<(), String> {
     let width = canvas.client_width().max(320) as u32;
     canvas.set_width(width);
     canvas.set_height(p.height);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return Ok(()) };
+    let Some(backend) = Backend::canvas(canvas) else { return Ok(()) };
     let area = backend.into_drawing_area();
     let th = theme(p.dark);
     let r = &p.report.0;

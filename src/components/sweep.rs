@@ -9,13 +9,13 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::backend::Backend;
 use crate::components::chart;
 use crate::compute::ByPtr;
 use crate::state::{Action, AppContext, MAX_STRATEGIES};
 use crate::workers::{self, protocol::JobId};
 use charts::{draw_sweep, Better, SweepAxis, SweepChart, SweepMap};
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 /// What the user has typed: per dimension row, the key ("" = unused) and text.
@@ -82,7 +82,7 @@ fn heatmap(props: &HeatmapProps) -> Html {
                 canvas.set_width(width);
             }
             canvas.set_height(height);
-            let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return };
+            let Some(backend) = Backend::canvas(canvas) else { return };
             let area = backend.into_drawing_area();
             let labels: Vec<(&'static str, Vec<String>)> = done.spec.axes();
             let axes: Vec<SweepAxis> = labels.iter().map(|(t, l)| SweepAxis { title: t, labels: l }).collect();

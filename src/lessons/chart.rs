@@ -2,11 +2,11 @@
 //! with an optional shaded stretch of days (lesson 7: the market's worst
 //! drawdown).
 
+use crate::backend::Backend;
 use charts::{draw_rolling, Series, ValueFormat, View, YAxis};
 use engine::Date;
 use plotters::prelude::{IntoDrawingArea, Rectangle};
 use plotters::style::{Color, RGBColor};
-use plotters_canvas::CanvasBackend;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -49,7 +49,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 let width = canvas.client_width().max(320) as u32;
                 canvas.set_width(width);
                 canvas.set_height(240);
-                if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
+                if let Some(backend) = Backend::canvas(canvas) {
                     let area = backend.into_drawing_area();
                     let th = theme(props.dark);
                     let series = [Series::new(&props.name, th.series_color(0), &props.values)];

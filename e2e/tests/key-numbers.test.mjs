@@ -87,3 +87,43 @@ test('key-number cards on uploaded CoinGecko exports', async () => {
   assertNoConsoleErrors(errors);
   await context.close();
 });
+
+test('a strategy that held nothing on the data is not ranked and says why', async () => {
+  // The exports without bitcoin: "Bitcoin only" matches no coin and stays in cash.
+  const dir = path.join(dataDir, 'coingecko-exports-19');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.csv') && f !== 'btc-usd-max.csv')
+    .map((f) => path.join(dir, f));
+  const { page, context, errors } = await openApp(app);
+  await page.setInputFiles('#file-input', files);
+  await page.waitForFunction(() => /^18 file\(s\)/.test(document.querySelector('#data-source').textContent), null, {
+    timeout: SLOW,
+  });
+  await page.waitForFunction(() => /Starting with/.test(document.querySelector('#key-numbers')?.textContent || ''), null, {
+    timeout: SLOW,
+  });
+  const cs = await cards(page);
+  const idle = cs.filter((c) => /Bitcoin only/.test(c.name));
+  assert.equal(idle.length, 1);
+  // Its flat line: no return, no volatility, no drawdown, no fees, and no star for any of them.
+  assert.equal(idle[0].rows.final_value, '$10,000');
+  assert.equal(idle[0].rows.volatility, '0.00%');
+  assert.deepEqual(idle[0].best, []);
+  const card = page.locator('#key-numbers .card.idle');
+  assert.equal(await card.count(), 1);
+  assert.match(await card.locator('.idle-note').textContent(), /Held no asset on this data/);
+  // The rows it would have "won" go to the strategies that did invest.
+  const others = cs.filter((c) => c !== idle[0]);
+  for (const key of ['volatility', 'max_drawdown', 'fees_paid']) {
+    const marked = others.filter((c) => c.best.includes(key));
+    assert.equal(marked.length, 1, `${key} is marked on one investing strategy`);
+    const values = others.map((c) => (key === 'fees_paid' ? money(c.rows[key]) : pct(c.rows[key])));
+    const want = key === 'max_drawdown' ? Math.max(...values) : Math.min(...values);
+    const got = key === 'fees_paid' ? money(marked[0].rows[key]) : pct(marked[0].rows[key]);
+    assert.equal(got, want, key);
+  }
+  await screenshot(page, 'key-numbers-idle-strategy');
+  assertNoConsoleErrors(errors);
+  await context.close();
+});

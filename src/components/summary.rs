@@ -33,6 +33,10 @@ pub fn implausible(key: &str, value: f64) -> bool {
 pub const IMPLAUSIBLE_NOTE: &str = "Implausible for an index of real coins: this usually comes from bad prices \
      (a one-day spike kept, a wrong unit). See the data report and the spike note in the Data panel.";
 
+/// What the card of a strategy that never held an asset says.
+pub const IDLE_NOTE: &str = "Held no asset on this data: its rules matched no coin, so it stayed in cash \
+     (see the warnings under Metrics). Not ranked.";
+
 /// A row of the cards: label, how to read it from a run, and whether more is better.
 struct Row {
     key: &'static str,
@@ -114,12 +118,22 @@ pub fn key_numbers(props: &SummaryProps) -> Html {
             ROWS.iter().map(|row| cell(&run.metrics, &rows, capital, final_value, row.key)).collect()
         })
         .collect();
+    // A strategy that never held an asset (its rules matched nothing in the
+    // data, as "Bitcoin only" on files without bitcoin) stayed in cash: its
+    // flat line wins no row (no volatility, no drawdown, no fees).
+    let idle: Vec<bool> = runs.iter().map(|(_, run)| run.sim.never_invested()).collect();
     // The best of each row, when at least two strategies have a value.
     let best: Vec<Option<f64>> = ROWS
         .iter()
         .enumerate()
         .map(|(r, row)| {
-            let values: Vec<f64> = cells.iter().filter_map(|c| c[r].0).filter(|v| v.is_finite()).collect();
+            let values: Vec<f64> = cells
+                .iter()
+                .zip(&idle)
+                .filter(|(_, &idle)| !idle)
+                .filter_map(|(c, _)| c[r].0)
+                .filter(|v| v.is_finite())
+                .collect();
             if values.len() < 2 {
                 return None;
             }
@@ -138,12 +152,15 @@ pub fn key_numbers(props: &SummaryProps) -> Html {
                  Annualised with 365 days a year, rf = 0%; every metric is under “All metrics” below.",
                 currency(capital)) }</p>
             <div class="cards">
-            { for runs.iter().zip(&cells).map(|((entry, _), row_cells)| html! {
-                <div class="card" data-strategy={entry.id.to_string()}>
+            { for runs.iter().zip(&cells).zip(&idle).map(|(((entry, _), row_cells), &idle)| html! {
+                <div class={classes!("card", idle.then_some("idle"))} data-strategy={entry.id.to_string()}>
                     <h3>{ swatch(entry.color, state.view.dark) }{ " " }{ &entry.strategy.name }</h3>
+                    if idle {
+                        <p class="idle-note">{ IDLE_NOTE }</p>
+                    }
                     <dl>
                     { for ROWS.iter().zip(row_cells).enumerate().map(|(r, (row, (v, text)))| {
-                        let is_best = matches!((v, best[r]), (Some(v), Some(b)) if *v == b);
+                        let is_best = !idle && matches!((v, best[r]), (Some(v), Some(b)) if *v == b);
                         let odd = v.is_some_and(|v| implausible(row.key, v));
                         html! {
                             <div class={classes!("kv", is_best.then_some("best"), odd.then_some("implausible"))}

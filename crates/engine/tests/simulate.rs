@@ -182,6 +182,19 @@ fn bitcoin_preset_buys_once_and_holds() {
     assert_eq!(held_ids(&r, &p, 2), ["btc"]);
     assert_eq!((r.trades.len(), r.rebalances.len()), (1, 1));
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert!(!r.never_invested());
+}
+
+#[test]
+fn bitcoin_preset_without_bitcoin_stays_in_cash_and_says_so() {
+    let prices = vec![vec![5.0, 6.0, 7.0], vec![1.0, 1.0, 1.0]];
+    let p = Build::new((2024, 1, 31), &["eth", "usdt"], prices).build();
+    let r = simulate(&p, &Strategy::preset(Preset::BitcoinBuyAndHold)).unwrap();
+    assert!(r.never_invested());
+    assert_eq!(r.equity, [1.0; 3]);
+    assert!(r.warnings.iter().any(|w| w.contains("matches no asset")), "{:?}", r.warnings);
+    // Any other strategy on the same data holds something.
+    assert!(!simulate(&p, &strategy(Weighting::Equal, Schedule::Monthly, 10.0)).unwrap().never_invested());
 }
 
 fn rebalance_days(s: Schedule, offset: u32, start: (i32, u32, u32), n: usize) -> Vec<String> {

@@ -181,6 +181,13 @@ pub struct SimResult {
 }
 
 impl SimResult {
+    /// Whether the run held no asset on any day (its rules matched nothing
+    /// in the data, as a single-coin strategy on files without that coin):
+    /// it stayed in cash, so its flat line is no result to rank.
+    pub fn never_invested(&self) -> bool {
+        self.n_holdings.iter().all(|&n| n == 0)
+    }
+
     /// Weights `(asset, units × price / equity)` at the close of day `t`
     /// (after trades), ascending by asset; cash is `cash[t] / equity[t]`.
     pub fn weights_at(&self, panel: &Panel, t: usize) -> Vec<(usize, f64)> {

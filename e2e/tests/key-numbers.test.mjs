@@ -124,6 +124,18 @@ test('a strategy that held nothing on the data is not ranked and says why', asyn
     assert.equal(got, want, key);
   }
   await screenshot(page, 'key-numbers-idle-strategy');
+  // The Robustness tab says so too (its pair is the first two strategies).
+  await page.click('#tab-robustness');
+  await page.waitForFunction(() => {
+    const v = document.querySelector('#verdict p');
+    return v && /On this data/.test(v.textContent) && !document.querySelector('#robustness-progress');
+  }, null, { timeout: 180_000 });
+  const notes = await page.$$eval('p.note', (ps) => ps.map((p) => p.textContent));
+  assert.ok(
+    notes.some((n) => /^Bitcoin only, buy and hold held no asset on this data .*stayed in cash/.test(n)),
+    notes.join(' | '),
+  );
+  assert.doesNotMatch(await page.textContent('#verdict p'), /compares against cash/, 'the pair both invested');
   assertNoConsoleErrors(errors);
   await context.close();
 });

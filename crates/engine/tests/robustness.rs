@@ -624,3 +624,24 @@ fn a_sweep_can_move_the_rebalance_day() {
     assert_eq!(SweepDim::parse("offset", "0, 2, 4").unwrap(), SweepDim::RebalanceOffset(vec![0, 2, 4]));
     assert_eq!(spec.dims[0].labels(), ["+0", "+3", "+6", "+7"]);
 }
+
+#[test]
+fn a_strategy_that_held_nothing_is_named_in_the_notes_and_the_verdict() {
+    // A random market without bitcoin: "Bitcoin only" matches no coin and
+    // stays in cash; the verdict must say the comparison is against cash.
+    let panel = random_walk(8, 900, 3);
+    assert!(panel.assets().iter().all(|a| !a.id.contains("bitcoin") && a.id != "btc"));
+    let cash = Strategy::preset(engine::Preset::BitcoinBuyAndHold);
+    let equal = plain(Weighting::Equal, Schedule::Monthly);
+    let r = analyse(&panel, &[equal.clone(), cash.clone()], &quick_spec()).unwrap();
+    let note = format!("{} held no asset on this data", cash.name);
+    assert!(r.notes.iter().any(|n| n.starts_with(&note)), "{:?}", r.notes);
+    let v = r.verdict.expect("a verdict");
+    assert_eq!(v.cash_only, std::slice::from_ref(&cash.name));
+    assert!(v.sentence.contains(&format!("Note: {note}")), "{}", v.sentence);
+    assert!(v.sentence.ends_with("this compares against cash."), "{}", v.sentence);
+    // Two strategies that invest: no such note.
+    let r = analyse(&panel, &[equal, plain(Weighting::MarketCap, Schedule::Weekly)], &quick_spec()).unwrap();
+    assert!(r.verdict.unwrap().cash_only.is_empty());
+    assert!(r.notes.iter().all(|n| !n.contains("held no asset")), "{:?}", r.notes);
+}

@@ -227,6 +227,8 @@ pub enum JobOutput {
 pub struct BaseRun {
     pub headline: Headline,
     pub equity: Vec<f64>,
+    /// Whether the run held no asset on any day ([`crate::SimResult::never_invested`]).
+    pub never_invested: bool,
 }
 
 /// Everything [`assemble`] builds. Analyses not asked for (or impossible on
@@ -288,8 +290,10 @@ pub fn run_job(panel: &Panel, strategies: &[Strategy], spec: &RobustnessSpec, jo
         Job::Base { strategy } => JobOutput::Base {
             strategy,
             result: get(strategy).and_then(|s| {
-                let equity = run_equity(panel, s)?;
-                Ok(BaseRun { headline: Headline::of(panel.dates(), &equity, p)?, equity })
+                let run = run_untraced(panel, s)?;
+                let never_invested = run.never_invested();
+                let equity = run.equity;
+                Ok(BaseRun { headline: Headline::of(panel.dates(), &equity, p)?, equity, never_invested })
             }),
         },
         Job::Offset { strategy, offset } => JobOutput::Offset {
@@ -313,9 +317,14 @@ pub fn run_job(panel: &Panel, strategies: &[Strategy], spec: &RobustnessSpec, jo
 
 /// The net equity of `s` on `panel`, without the trade log.
 pub(crate) fn run_equity(panel: &Panel, s: &Strategy) -> Result<Vec<f64>, String> {
+    run_untraced(panel, s).map(|r| r.equity)
+}
+
+/// The run of `s` on `panel` without the trade log.
+fn run_untraced(panel: &Panel, s: &Strategy) -> Result<crate::SimResult, String> {
     let mut s = s.clone();
     s.record_trades = false;
-    simulate(panel, &s).map(|r| r.equity).map_err(|e| e.to_string())
+    simulate(panel, &s).map_err(|e| e.to_string())
 }
 
 /// Puts the outputs of [`jobs`] (run by [`run_job`], in any order) together.
@@ -337,6 +346,13 @@ pub fn assemble(
                 Err(e) => notes.push(format!("{} cannot run: {e}", names[*strategy])),
             }
         }
+    }
+    // A strategy that held nothing stayed in cash: comparing with it is
+    // comparing with cash, which the reader must know.
+    let cash_only: Vec<usize> =
+        (0..strategies.len()).filter(|&i| base[i].as_ref().is_some_and(|b| b.never_invested)).collect();
+    for &i in &cash_only {
+        notes.push(format!("{} held no asset on this data (its rules matched no coin): it stayed in cash", names[i]));
     }
     let timing = spec.timing.then(|| timing::assemble(strategies, outputs, panel.n_days(), spec.fan_points));
     let start_dates = if spec.start_dates {
@@ -376,14 +392,18 @@ pub fn assemble(
         None
     };
     let verdict = pair.and_then(|pair| {
-        verdict::Verdict::build(
+        let mut v = verdict::Verdict::build(
             &names,
             pair,
             bootstrap.as_ref(),
             timing.as_deref(),
             start_dates.as_ref(),
             regimes.as_ref(),
-        )
+        )?;
+        v.cash_only =
+            [pair.0, pair.1].into_iter().filter(|i| cash_only.contains(i)).map(|i| names[i].clone()).collect();
+        v.sentence = v.write();
+        Some(v)
     });
     Ok(RobustnessReport {
         spec: spec.clone(),

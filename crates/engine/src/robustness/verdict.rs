@@ -55,6 +55,10 @@ pub struct Verdict {
     /// daily return differences), and its percent of the lead.
     pub lead_regime: Option<Regime>,
     pub lead_regime_pct: Option<f64>,
+    /// The pair's strategies that held no asset on the data (they stayed in
+    /// cash), by name; set by [`crate::robustness::assemble`].
+    #[serde(default)]
+    pub cash_only: Vec<String>,
     pub sentence: String,
 }
 
@@ -157,6 +161,7 @@ impl Verdict {
             offsets_won_pct,
             lead_regime,
             lead_regime_pct,
+            cash_only: Vec::new(),
             sentence: String::new(),
         };
         v.sentence = v.write();
@@ -208,6 +213,12 @@ impl Verdict {
         if let (Some(sl), Some(st), Some(p)) = (self.leader_sharpe, self.trailer_sharpe, self.sharpe_p) {
             out.push_str(&format!(
                 " Sharpe ratio {sl:.2} against {st:.2}: the Jobson-Korkie test (Memmel's correction) gives p = {p:.3}."
+            ));
+        }
+        for name in &self.cash_only {
+            out.push_str(&format!(
+                " Note: {name} held no asset on this data (its rules matched no coin), so it stayed in cash: \
+                 this compares against cash."
             ));
         }
         out

@@ -42,6 +42,17 @@ export async function waitForReady(page) {
   await waitForInk(page, '#chart-growth', 2000);
 }
 
+/** Opens the Robustness tab and waits for its verdict, every analysis done;
+ * returns the verdict's text. */
+export async function openRobustnessTab(page) {
+  await page.click('#tab-robustness');
+  await page.waitForFunction(() => {
+    const v = document.querySelector('#verdict p');
+    return v && /On this data/.test(v.textContent) && !document.querySelector('#robustness-progress');
+  }, null, { timeout: 180_000 });
+  return page.textContent('#verdict p');
+}
+
 /** Waits until a canvas has at least `min` pixels unlike its top-left one. */
 export async function waitForInk(page, selector, min = 2000, timeout = SLOW) {
   await page.waitForFunction(

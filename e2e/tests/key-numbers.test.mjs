@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { screenshot, dataDir } from '../support/harness.mjs';
-import { useApp, openApp, metricCell, setValue, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
+import { useApp, openApp, openRobustnessTab, metricCell, setValue, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
 
 const app = useApp();
 
@@ -53,6 +53,20 @@ async function checkCards(page, capital) {
   return cs;
 }
 
+/** Uploads the CoinGecko exports (all but the `leaveOut` files) and waits
+ * for their key numbers. */
+async function uploadExports(page, leaveOut = []) {
+  const dir = path.join(dataDir, 'coingecko-exports-19');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.csv') && !leaveOut.includes(f));
+  await page.setInputFiles('#file-input', files.map((f) => path.join(dir, f)));
+  await page.waitForFunction((n) => document.querySelector('#data-source').textContent.startsWith(`${n} file(s)`), files.length, {
+    timeout: SLOW,
+  });
+  await page.waitForFunction(() => /Starting with/.test(document.querySelector('#key-numbers')?.textContent || ''), null, {
+    timeout: SLOW,
+  });
+}
+
 test('key-number cards on the built-in market, above the charts', async () => {
   const { page, context, errors } = await openApp(app);
   await page.waitForSelector('#key-numbers .card', { timeout: SLOW });
@@ -72,16 +86,8 @@ test('key-number cards on the built-in market, above the charts', async () => {
 });
 
 test('key-number cards on uploaded CoinGecko exports', async () => {
-  const dir = path.join(dataDir, 'coingecko-exports-19');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => path.join(dir, f));
   const { page, context, errors } = await openApp(app);
-  await page.setInputFiles('#file-input', files);
-  await page.waitForFunction(() => /^19 file\(s\)/.test(document.querySelector('#data-source').textContent), null, {
-    timeout: SLOW,
-  });
-  await page.waitForFunction(() => /Starting with/.test(document.querySelector('#key-numbers')?.textContent || ''), null, {
-    timeout: SLOW,
-  });
+  await uploadExports(page);
   await checkCards(page, 10000);
   await screenshot(page, 'key-numbers-uploaded');
   assertNoConsoleErrors(errors);
@@ -90,19 +96,8 @@ test('key-number cards on uploaded CoinGecko exports', async () => {
 
 test('a strategy that held nothing on the data is not ranked and says why', async () => {
   // The exports without bitcoin: "Bitcoin only" matches no coin and stays in cash.
-  const dir = path.join(dataDir, 'coingecko-exports-19');
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.csv') && f !== 'btc-usd-max.csv')
-    .map((f) => path.join(dir, f));
   const { page, context, errors } = await openApp(app);
-  await page.setInputFiles('#file-input', files);
-  await page.waitForFunction(() => /^18 file\(s\)/.test(document.querySelector('#data-source').textContent), null, {
-    timeout: SLOW,
-  });
-  await page.waitForFunction(() => /Starting with/.test(document.querySelector('#key-numbers')?.textContent || ''), null, {
-    timeout: SLOW,
-  });
+  await uploadExports(page, ['btc-usd-max.csv']);
   const cs = await cards(page);
   const idle = cs.filter((c) => /Bitcoin only/.test(c.name));
   assert.equal(idle.length, 1);
@@ -125,17 +120,13 @@ test('a strategy that held nothing on the data is not ranked and says why', asyn
   }
   await screenshot(page, 'key-numbers-idle-strategy');
   // The Robustness tab says so too (its pair is the first two strategies).
-  await page.click('#tab-robustness');
-  await page.waitForFunction(() => {
-    const v = document.querySelector('#verdict p');
-    return v && /On this data/.test(v.textContent) && !document.querySelector('#robustness-progress');
-  }, null, { timeout: 180_000 });
+  const verdict = await openRobustnessTab(page);
   const notes = await page.$$eval('p.note', (ps) => ps.map((p) => p.textContent));
   assert.ok(
     notes.some((n) => /^Bitcoin only, buy and hold held no asset on this data .*stayed in cash/.test(n)),
     notes.join(' | '),
   );
-  assert.doesNotMatch(await page.textContent('#verdict p'), /compares against cash/, 'the pair both invested');
+  assert.doesNotMatch(verdict, /compares against cash/, 'the pair both invested');
   assertNoConsoleErrors(errors);
   await context.close();
 });

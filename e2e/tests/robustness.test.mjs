@@ -9,18 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { screenshot, dataDir, inkedPixels } from '../support/harness.mjs';
-import { useApp, openApp, download, cliBinary, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
+import { useApp, openApp, openRobustnessTab, download, cliBinary, assertNoConsoleErrors, SLOW } from '../support/app.mjs';
 
 const app = useApp();
-
-async function openTab(page) {
-  await page.click('#tab-robustness');
-  await page.waitForFunction(() => {
-    const v = document.querySelector('#verdict p');
-    return v && /On this data/.test(v.textContent) && !document.querySelector('#robustness-progress');
-  }, null, { timeout: 180_000 });
-  return page.textContent('#verdict p');
-}
 
 /** Checks the verdict's interval against the bootstrap table (either orientation). */
 async function verdictMatchesTables(page, verdict) {
@@ -65,7 +56,7 @@ function closeTo(a, b, where) {
 test('the Robustness tab on the built-in market: charts, tables, verdict, link and CLI agree', { timeout: 400_000 }, async () => {
   const { page, context, errors } = await openApp(app);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url.replace(/\/$/, '') });
-  const verdict = await openTab(page);
+  const verdict = await openRobustnessTab(page);
   for (const id of ['#robust-fan', '#robust-boxes', '#robust-starts']) {
     assert.ok((await inkedPixels(page, id)) > 1500, `${id} looks blank`);
   }
@@ -109,7 +100,7 @@ test('the Robustness tab on uploaded files', { timeout: 400_000 }, async () => {
   const dir = path.join(dataDir, 'coingecko-exports-19');
   await page.setInputFiles('#file-input', fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => path.join(dir, f)));
   await page.waitForFunction(() => /^19 file\(s\)/.test(document.querySelector('#data-source').textContent), null, { timeout: SLOW });
-  const verdict = await openTab(page);
+  const verdict = await openRobustnessTab(page);
   await verdictMatchesTables(page, verdict);
   assert.ok((await inkedPixels(page, '#robust-fan')) > 1500);
   await screenshot(page, 'robustness-files');

@@ -402,7 +402,9 @@ pub fn assemble(
         )?;
         v.cash_only =
             [pair.0, pair.1].into_iter().filter(|i| cash_only.contains(i)).map(|i| names[i].clone()).collect();
-        v.sentence = v.write();
+        if !v.cash_only.is_empty() {
+            v.sentence = v.write();
+        }
         Some(v)
     });
     Ok(RobustnessReport {

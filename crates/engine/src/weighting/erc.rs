@@ -3,7 +3,7 @@
 //! solved from scratch or warm-started from the last rebalance on
 //! consecutive days (see `ErcCache`).
 
-use super::dense::{dot4, dots4, gram, matvec, update4, Cholesky};
+use super::dense::{dot4, dots4, gram, matvec, update4, Cholesky, Real};
 use super::*;
 
 /// The window sums are computed from the window again every `REFRESH L`
@@ -419,33 +419,23 @@ impl Covariance<'_> {
     }
 }
 
-/// `max_i |y_i (Sy)_i - 1|` with `sy = Sy`; NaN if any term is NaN.
-fn residual(y: &[f64], sy: &[f64]) -> f64 {
-    let (mut max, mut nan) = (0.0f64, false);
+/// `max_i |y_i (Sy)_i - 1|` with `sy = Sy`, in the precision of `y` and
+/// `sy` (the warm solver's sweeps carry them in single precision); NaN if
+/// any term is NaN.
+fn residual<T: Real + Into<f64>>(y: &[T], sy: &[T]) -> f64 {
+    let (mut max, mut nan) = (T::ZERO, false);
     for (&y, &s) in y.iter().zip(sy) {
-        let r = (y * s - 1.0).abs();
-        max = max.max(r);
-        nan |= r.is_nan();
+        let d = y * s - T::ONE;
+        let r = if d < T::ZERO { T::ZERO - d } else { d };
+        if r > max {
+            max = r;
+        }
+        nan |= r.partial_cmp(&r).is_none();
     }
     if nan {
         f64::NAN
     } else {
-        max
-    }
-}
-
-/// [`residual`] for single-precision `y` and `sy`.
-fn residual_single(y: &[f32], sy: &[f32]) -> f64 {
-    let (mut max, mut nan) = (0.0f32, false);
-    for (&y, &s) in y.iter().zip(sy) {
-        let r = (y * s - 1.0).abs();
-        max = max.max(r);
-        nan |= r.is_nan();
-    }
-    if nan {
-        f64::NAN
-    } else {
-        f64::from(max)
+        max.into()
     }
 }
 
@@ -648,7 +638,7 @@ fn solve_warm(
                 while res > WARM_CCD_ABOVE && sweeps < WARM_SWEEPS {
                     ccd_sweep(scaled_single, k, y_single, sy_single);
                     sweeps += 1;
-                    res = residual_single(y_single, sy_single);
+                    res = residual(y_single, sy_single);
                     if res.is_nan() {
                         return false;
                     }
